@@ -1,0 +1,1 @@
+"""Shopdesk: customer service for online shops, the shared domain package of every function."""

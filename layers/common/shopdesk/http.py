@@ -1,0 +1,61 @@
+"""The HTTP edge shared by both APIs: routing, JSON bodies, and errors mapped to answers in one place."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+
+from shopdesk.errors import ShopdeskError
+from shopdesk.i18n import message
+
+logger = Logger(service="shopdesk")
+
+
+def error_response(status: int, body: dict[str, Any]) -> Response:
+    return Response(status_code=status, content_type="application/json", body=json.dumps(body, ensure_ascii=False))
+
+
+def json_response(body: Any, status: int = 200) -> Response:
+    return Response(status_code=status, content_type="application/json", body=json.dumps(body, ensure_ascii=False))
+
+
+def request_language(app: APIGatewayHttpResolver) -> str | None:
+    """The language the caller asked for: `lang` in the query, else Accept-Language."""
+    event = app.current_event
+    return (event.query_string_parameters or {}).get("lang") or event.headers.get("accept-language")
+
+
+def json_body(app: APIGatewayHttpResolver) -> Any:
+    """The decoded JSON body; an empty body is an empty object."""
+    raw = app.current_event.decoded_body
+    if not raw:
+        return {}
+    try:
+        return json.loads(raw)
+    except (ValueError, TypeError):
+        raise ShopdeskError("invalid_json") from None
+
+
+def make_resolver() -> APIGatewayHttpResolver:
+    """A resolver whose every failure is a JSON answer with a stable code and a human message."""
+    app = APIGatewayHttpResolver()
+
+    @app.exception_handler(ShopdeskError)
+    def _shopdesk_error(error: ShopdeskError) -> Response:
+        return error_response(error.status, error.body(request_language(app)))
+
+    @app.not_found
+    def _not_found(_: NotFoundError) -> Response:
+        return error_response(404, {"error": {"code": "not_found", "message": message("not_found", request_language(app))}})
+
+    @app.exception_handler(Exception)
+    def _unexpected(error: Exception) -> Response:
+        logger.exception("unexpected error", extra={"error_type": type(error).__name__})
+        code = "internal_error"
+        return error_response(500, {"error": {"code": code, "message": message(code, request_language(app))}})
+
+    return app

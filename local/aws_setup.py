@@ -1,0 +1,114 @@
+"""Provisions, on moto, the AWS resources template.yaml declares, plus demo users and secrets."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import boto3
+
+from local.template import table_definition
+
+DEMO_PASSWORD = "Shopdesk-demo-2026"
+DEMO_ADMIN = "admin@shop.example"
+DEMO_AGENT = "agent@shop.example"
+SENDER = "support@shop.example"
+MAILBOX_USER = "support@shop.example"
+MAILBOX_PASSWORD = "mailbox-demo-password"
+
+
+@dataclass
+class AwsResources:
+    endpoint: str
+    region: str
+    table_name: str
+    attachments_bucket: str
+    user_pool_id: str
+    user_pool_client_id: str
+    imap_secret_id: str
+    sender_email: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _client(service: str, endpoint: str, region: str) -> Any:
+    return boto3.client(
+        service, endpoint_url=endpoint, region_name=region, aws_access_key_id="local", aws_secret_access_key="local"
+    )
+
+
+def provision(endpoint: str, region: str = "eu-west-1") -> AwsResources:
+    """Everything the functions expect to find, created the way the template would create it."""
+    dynamodb = _client("dynamodb", endpoint, region)
+    table_name = "shopdesk"
+    dynamodb.create_table(TableName=table_name, **table_definition())
+    dynamodb.update_time_to_live(TableName=table_name, TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires_at"})
+
+    bucket = "shopdesk-attachments"
+    s3 = _client("s3", endpoint, region)
+    s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})
+    s3.put_public_access_block(
+        Bucket=bucket,
+        PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True,
+            "IgnorePublicAcls": True,
+            "BlockPublicPolicy": True,
+            "RestrictPublicBuckets": True,
+        },
+    )
+
+    _client("ses", endpoint, region).verify_email_identity(EmailAddress=SENDER)
+
+    cognito = _client("cognito-idp", endpoint, region)
+    pool_id = cognito.create_user_pool(PoolName="shopdesk-agents", UsernameAttributes=["email"])["UserPool"]["Id"]
+    client_id = cognito.create_user_pool_client(
+        UserPoolId=pool_id,
+        ClientName="agents-page",
+        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    )["UserPoolClient"]["ClientId"]
+    for group in ("admin", "agent"):
+        cognito.create_group(UserPoolId=pool_id, GroupName=group)
+    for username, groups in ((DEMO_ADMIN, ("admin", "agent")), (DEMO_AGENT, ("agent",))):
+        cognito.admin_create_user(
+            UserPoolId=pool_id,
+            Username=username,
+            UserAttributes=[{"Name": "email", "Value": username}, {"Name": "email_verified", "Value": "true"}],
+            MessageAction="SUPPRESS",
+        )
+        cognito.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=DEMO_PASSWORD, Permanent=True)
+        for group in groups:
+            cognito.admin_add_user_to_group(UserPoolId=pool_id, Username=username, GroupName=group)
+
+    secret_id = "shopdesk/imap-password"
+    _client("secretsmanager", endpoint, region).create_secret(Name=secret_id, SecretString=MAILBOX_PASSWORD)
+
+    return AwsResources(
+        endpoint=endpoint,
+        region=region,
+        table_name=table_name,
+        attachments_bucket=bucket,
+        user_pool_id=pool_id,
+        user_pool_client_id=client_id,
+        imap_secret_id=secret_id,
+        sender_email=SENDER,
+    )
+
+
+def function_environment(resources: AwsResources) -> dict[str, str]:
+    """The variables the template gives every function, pointed at the local stack."""
+    return {
+        "AWS_ENDPOINT_URL": resources.endpoint,
+        "AWS_DEFAULT_REGION": resources.region,
+        "AWS_REGION": resources.region,
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        "TABLE_NAME": resources.table_name,
+        "ATTACHMENTS_BUCKET": resources.attachments_bucket,
+        "SHOP_NAME": "Shopdesk demo shop",
+        "SENDER_EMAIL": resources.sender_email,
+        "DEFAULT_LANGUAGE": "en",
+        "IMAP_SECRET_ID": resources.imap_secret_id,
+        "POWERTOOLS_SERVICE_NAME": "shopdesk",
+        "POWERTOOLS_LOG_LEVEL": "WARNING",
+    }

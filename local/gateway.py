@@ -1,0 +1,216 @@
+"""A small local stand-in for API Gateway and CloudFront.
+
+It serves web/, turns HTTP requests into API Gateway HTTP API (v2) events for the two functions,
+checks bearer tokens like the JWT authorizer, and shows the mail SES has sent.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import mimetypes
+import time
+import uuid
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from local.jwt_check import InvalidToken, JwtVerifier
+
+Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+TEXT_TYPES = ("application/json", "application/x-www-form-urlencoded", "text/")
+
+
+class LambdaContext:
+    """The few context attributes Powertools reads."""
+
+    function_name = "local"
+    memory_limit_in_mb = 512
+    invoked_function_arn = "arn:aws:lambda:eu-west-1:123456789012:function:local"
+    aws_request_id = "local"
+
+    def __init__(self, seconds: int = 30) -> None:
+        self._deadline = time.monotonic() + seconds
+        self.aws_request_id = str(uuid.uuid4())
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+
+def build_event(method: str, path: str, query: str, headers: dict[str, str], body: bytes, source_ip: str, claims: dict[str, Any] | None) -> dict[str, Any]:
+    """An HTTP API payload v2.0 event, as API Gateway would send it."""
+    content_type = headers.get("content-type", "")
+    is_text = not body or content_type.startswith(TEXT_TYPES)
+    now = time.time()
+    event: dict[str, Any] = {
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": path,
+        "rawQueryString": query,
+        "headers": headers,
+        "queryStringParameters": dict(parse_qsl(query, keep_blank_values=True)) or None,
+        "requestContext": {
+            "accountId": "123456789012",
+            "apiId": "local",
+            "domainName": headers.get("host", "localhost"),
+            "http": {
+                "method": method,
+                "path": path,
+                "protocol": "HTTP/1.1",
+                "sourceIp": source_ip,
+                "userAgent": headers.get("user-agent", ""),
+            },
+            "requestId": str(uuid.uuid4()),
+            "routeKey": "$default",
+            "stage": "$default",
+            "time": time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(now)),
+            "timeEpoch": int(now * 1000),
+        },
+        "body": (body.decode("utf-8", "replace") if is_text else base64.b64encode(body).decode()) if body else None,
+        "isBase64Encoded": bool(body) and not is_text,
+    }
+    if claims is not None:
+        event["requestContext"]["authorizer"] = {"jwt": {"claims": claims, "scopes": None}}
+    return event
+
+
+class Gateway(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(
+        self,
+        address: tuple[str, int],
+        web_root: Path,
+        public_handler: Handler,
+        agents_handler: Handler,
+        verifier: JwtVerifier,
+        config_json: dict[str, Any],
+        sent_mail: Callable[[], list[dict[str, Any]]],
+        cognito_origin: str,
+    ) -> None:
+        super().__init__(address, GatewayRequestHandler)
+        self.web_root = web_root
+        self.public_handler = public_handler
+        self.agents_handler = agents_handler
+        self.verifier = verifier
+        self.config_json = config_json
+        self.sent_mail = sent_mail
+        self.cognito_origin = cognito_origin
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}"
+
+
+class GatewayRequestHandler(BaseHTTPRequestHandler):
+    server: Gateway
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet: the stack prints what matters
+        pass
+
+    def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _json(self, status: int, body: Any) -> None:
+        self._send(status, json.dumps(body).encode(), {"Content-Type": "application/json"})
+
+    def do_GET(self) -> None:
+        self._dispatch()
+
+    do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = do_GET
+
+    def _dispatch(self) -> None:
+        url = urlsplit(self.path)
+        path = url.path
+        for prefix, handler, needs_token in (
+            ("/public", self.server.public_handler, False),
+            ("/agent", self.server.agents_handler, True),
+        ):
+            if path == prefix or path.startswith(prefix + "/"):
+                self._invoke(handler, path[len(prefix):] or "/", url.query, needs_token)
+                return
+        if path == "/config.json":
+            self._json(200, self.server.config_json)
+        elif path == "/_local/sent-mail.json":
+            self._json(200, self.server.sent_mail())
+        elif path == "/_local/sent-mail":
+            self._send(200, _sent_mail_page(self.server.sent_mail()), {"Content-Type": "text/html; charset=utf-8"})
+        else:
+            self._static(path)
+
+    def _invoke(self, handler: Handler, path: str, query: str, needs_token: bool) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        claims = None
+        if needs_token and self.command != "OPTIONS":
+            try:
+                claims = self.server.verifier.claims(headers.get("authorization"))
+            except InvalidToken:
+                # What API Gateway answers when its JWT authorizer refuses a request.
+                self._json(401, {"message": "Unauthorized"})
+                return
+        event = build_event(self.command, path, query, headers, body, self.client_address[0], claims)
+        result = handler(event, LambdaContext())
+        response_headers = {k: str(v) for k, v in (result.get("headers") or {}).items()}
+        for name, values in (result.get("multiValueHeaders") or {}).items():
+            response_headers[name] = ", ".join(map(str, values))
+        raw = result.get("body") or ""
+        payload = base64.b64decode(raw) if result.get("isBase64Encoded") else raw.encode()
+        self._send(int(result.get("statusCode", 200)), payload, response_headers)
+
+    def _static(self, path: str) -> None:
+        root = self.server.web_root.resolve()
+        target = (root / path.lstrip("/")).resolve()
+        if target.is_dir():
+            target = target / "index.html"
+        if root not in target.parents and target != root or not target.is_file():
+            self._send(404, b"Not found", {"Content-Type": "text/plain"})
+            return
+        content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if content_type.startswith("text/") or content_type.endswith("javascript"):
+            content_type += "; charset=utf-8"
+        self._send(
+            200,
+            target.read_bytes(),
+            {
+                "Content-Type": content_type,
+                "Cache-Control": "no-cache",
+                # The same policy CloudFront's response-headers policy sets in AWS.
+                "Content-Security-Policy": (
+                    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                    f"connect-src 'self' {self.server.cognito_origin}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+                ),
+                "X-Content-Type-Options": "nosniff",
+                "X-Frame-Options": "DENY",
+                "Referrer-Policy": "same-origin",
+            },
+        )
+
+
+def _sent_mail_page(messages: list[dict[str, Any]]) -> bytes:
+    rows = "".join(
+        "<article><h2>{subject}</h2><p><b>From</b> {source} <b>To</b> {to}</p><pre>{body}</pre></article>".format(
+            subject=html.escape(m.get("subject") or "(raw message)"),
+            source=html.escape(m.get("source", "")),
+            to=html.escape(", ".join(m.get("to", []))),
+            body=html.escape(m.get("body", "")),
+        )
+        for m in reversed(messages)
+    )
+    page = (
+        "<!doctype html><meta charset=utf-8><title>Sent mail - Shopdesk local</title>"
+        f"<h1>Mail sent through SES ({len(messages)})</h1>{rows or '<p>No mail sent yet.</p>'}"
+    )
+    return page.encode()

@@ -1,0 +1,220 @@
+"""`make run`: the whole product on this machine, with no AWS account.
+
+moto's server is the AWS, pymap holds the shop's mailbox, a gateway serves the agents' page and
+turns HTTP into API Gateway events, and a timer runs the mail sync every minute.
+Ports come from SHOPDESK_PORT (gateway, 8000), SHOPDESK_MOTO_PORT (4566) and SHOPDESK_IMAP_PORT
+(1143); 0 picks a free port. The URLs and logins go to $SHOPDESK_STATE_DIR/stack.json (.local/).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from local.aws_setup import (
+    DEMO_ADMIN,
+    DEMO_AGENT,
+    DEMO_PASSWORD,
+    MAILBOX_PASSWORD,
+    MAILBOX_USER,
+    function_environment,
+    provision,
+)
+from local.template import ROOT
+
+HOST = "127.0.0.1"
+SYNC_INTERVAL_SECONDS = 60
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+def _port(variable: str, default: int) -> int:
+    value = int(os.environ.get(variable, default))
+    return value or free_port()
+
+
+def _wait_for_port(port: int, seconds: float = 15) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((HOST, port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing answered on {HOST}:{port} after {seconds} s")
+
+
+def import_handlers() -> tuple[Any, Any, Any]:
+    """The three functions' handlers, imported the way Lambda would, from their own folders."""
+    for folder in ("layers/common", "functions/contact_form", "functions/threads_api", "functions/imap_sync"):
+        path = str(ROOT / folder)
+        if path not in sys.path:
+            sys.path.insert(0, path)
+    return (
+        importlib.import_module("contact_form_app").handler,
+        importlib.import_module("threads_api_app").handler,
+        importlib.import_module("imap_sync_app").handler,
+    )
+
+
+class LocalStack:
+    def __init__(self) -> None:
+        self.state_dir = Path(os.environ.get("SHOPDESK_STATE_DIR", ROOT / ".local"))
+        self.gateway_port = _port("SHOPDESK_PORT", 8000)
+        self.moto_port = _port("SHOPDESK_MOTO_PORT", 4566)
+        self.imap_port = _port("SHOPDESK_IMAP_PORT", 1143)
+        self._stopping = threading.Event()
+        self._imap_process: subprocess.Popen[bytes] | None = None
+        self._moto: Any = None
+        self._gateway: Any = None
+
+    def start(self) -> dict[str, Any]:
+        from moto.server import ThreadedMotoServer
+
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        self._moto = ThreadedMotoServer(ip_address=HOST, port=self.moto_port, verbose=False)
+        self._moto.start()
+        endpoint = f"http://{HOST}:{self.moto_port}"
+        resources = provision(endpoint)
+        os.environ.update(function_environment(resources))
+
+        self._imap_process = subprocess.Popen(
+            [
+                sys.executable, "-c", "import sys; from pymap.main import main; sys.exit(main())",
+                "--host", HOST, "--port", str(self.imap_port), "dict",
+                "--demo-user", MAILBOX_USER, "--demo-password", MAILBOX_PASSWORD,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        _wait_for_port(self.imap_port)
+
+        public_handler, agents_handler, sync_handler = import_handlers()
+        self._point_mailbox_settings_at_local_imap()
+
+        from local.gateway import Gateway
+        from local.jwt_check import JwtVerifier
+        from local.mail_outbox import sent_messages
+
+        issuer = f"https://cognito-idp.{resources.region}.amazonaws.com/{resources.user_pool_id}"
+        verifier = JwtVerifier(f"{endpoint}/{resources.user_pool_id}/.well-known/jwks.json", issuer, resources.user_pool_client_id)
+        base = f"http://{HOST}:{self.gateway_port}"
+        page_config = {
+            "shopName": os.environ["SHOP_NAME"],
+            "agentsApi": f"{base}/agent",
+            "publicApi": f"{base}/public",
+            "cognito": {
+                "endpoint": endpoint + "/",
+                "region": resources.region,
+                "userPoolId": resources.user_pool_id,
+                "clientId": resources.user_pool_client_id,
+            },
+        }
+        self._gateway = Gateway(
+            (HOST, self.gateway_port), ROOT / "web", public_handler, agents_handler, verifier, page_config, sent_messages, endpoint
+        )
+        threading.Thread(target=self._gateway.serve_forever, name="gateway", daemon=True).start()
+        threading.Thread(target=self._sync_every_minute, args=(sync_handler,), name="imap-sync-timer", daemon=True).start()
+
+        state = {
+            "url": base + "/",
+            "agents_api": f"{base}/agent",
+            "public_api": f"{base}/public",
+            "sent_mail": f"{base}/_local/sent-mail",
+            "aws_endpoint": endpoint,
+            "imap": {"host": HOST, "port": self.imap_port, "user": MAILBOX_USER, "password": MAILBOX_PASSWORD},
+            "logins": {
+                "admin": {"username": DEMO_ADMIN, "password": DEMO_PASSWORD},
+                "agent": {"username": DEMO_AGENT, "password": DEMO_PASSWORD},
+            },
+            "resources": resources.to_dict(),
+            "pid": os.getpid(),
+        }
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        (self.state_dir / "config.json").write_text(json.dumps(page_config, indent=2))
+        state_file = self.state_dir / "stack.json"
+        state_file.write_text(json.dumps(state, indent=2))
+        return state
+
+    def _point_mailbox_settings_at_local_imap(self) -> None:
+        from shopdesk.models import ImapSettings
+        from shopdesk.settings import load_settings
+
+        settings = load_settings()
+        settings.imap = ImapSettings(
+            host=HOST, port=self.imap_port, user=MAILBOX_USER, security="none", verify_certificate=False, folder="INBOX"
+        )
+        settings.save()
+
+    def _sync_every_minute(self, sync_handler: Any) -> None:
+        from local.gateway import LambdaContext
+
+        while not self._stopping.wait(SYNC_INTERVAL_SECONDS):
+            try:
+                sync_handler({"source": "local.timer"}, LambdaContext(seconds=300))
+            except Exception as error:  # the timer keeps going, as EventBridge would
+                print(f"imap sync failed: {error}", file=sys.stderr)
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._gateway is not None:
+            self._gateway.shutdown()
+            self._gateway.server_close()
+        if self._imap_process is not None:
+            self._imap_process.terminate()
+            self._imap_process.wait(timeout=5)
+        if self._moto is not None:
+            self._moto.stop()
+        (self.state_dir / "stack.json").unlink(missing_ok=True)
+
+
+def main() -> None:
+    stack = LocalStack()
+    started = time.monotonic()
+    state = stack.start()
+    admin, agent = state["logins"]["admin"], state["logins"]["agent"]
+    print(
+        f"""
+Shopdesk is running locally (ready in {time.monotonic() - started:.1f} s).
+
+  Agents' page     {state['url']}
+  Public API       {state['public_api']}/v1/contacts
+  Agents' API      {state['agents_api']}/v1/me
+  Sent mail (SES)  {state['sent_mail']}
+  AWS (moto)       {state['aws_endpoint']}
+  IMAP mailbox     {state['imap']['host']}:{state['imap']['port']}  ({state['imap']['user']} / {state['imap']['password']})
+
+  Demo admin       {admin['username']} / {admin['password']}
+  Demo agent       {agent['username']} / {agent['password']}
+
+Press Ctrl-C to stop.""",
+        flush=True,
+    )
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        while not stop.wait(1):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        print("\nStopping Shopdesk…", flush=True)
+        stack.stop()
+
+
+if __name__ == "__main__":
+    main()
