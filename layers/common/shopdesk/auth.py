@@ -1,4 +1,8 @@
-"""Who is calling the agents' API, from the claims the JWT authorizer has already verified."""
+"""Who is calling the agents' API, from the claims the JWT authorizer has already verified.
+
+The page sends the Cognito ID token: it carries the agent's e-mail and groups, and the authorizer
+checks its audience against the page's app client.
+"""
 
 from __future__ import annotations
 
@@ -42,7 +46,7 @@ def agent_from_event(event: dict[str, Any]) -> Agent:
     groups = _groups(claims.get("cognito:groups"))
     if not groups & {ADMIN_GROUP, AGENT_GROUP}:
         raise Forbidden("not_an_agent")
-    return Agent(sub=claims["sub"], username=claims.get("username") or claims.get("cognito:username") or claims["sub"], groups=groups)
+    return Agent(sub=claims["sub"], username=claims.get("email") or claims.get("cognito:username") or claims.get("username") or claims["sub"], groups=groups)
 
 
 def require_admin(event: dict[str, Any]) -> Agent:

@@ -1,0 +1,74 @@
+"""The local stack as `make run` starts it, in a subprocess on free ports, shared by a test session."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """Starts `python -m local.stack` (what `make run` runs) and yields its stack.json."""
+    state_dir = tmp_path_factory.mktemp("stack")
+    env = dict(os.environ, SHOPDESK_STATE_DIR=str(state_dir), SHOPDESK_PORT="0", SHOPDESK_MOTO_PORT="0", SHOPDESK_IMAP_PORT="0")
+    log = (state_dir / "stack.log").open("w")
+    process = subprocess.Popen([sys.executable, "-m", "local.stack"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    state_file = state_dir / "stack.json"
+    deadline = time.monotonic() + 60
+    while not state_file.exists():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError("the local stack did not start:\n" + (state_dir / "stack.log").read_text())
+        time.sleep(0.1)
+    state = json.loads(state_file.read_text())
+    state["state_dir"] = str(state_dir)
+    try:
+        yield state
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def sign_in(stack: dict[str, Any], role: str) -> str:
+    """An ID token for a demo login, obtained from Cognito (moto) as the page does."""
+    login = stack["logins"][role]
+    resources = stack["resources"]
+    answer = requests.post(
+        resources["endpoint"] + "/",
+        headers={"X-Amz-Target": "AWSCognitoIdentityProviderService.InitiateAuth", "Content-Type": "application/x-amz-json-1.1"},
+        data=json.dumps(
+            {
+                "AuthFlow": "USER_PASSWORD_AUTH",
+                "ClientId": resources["user_pool_client_id"],
+                "AuthParameters": {"USERNAME": login["username"], "PASSWORD": login["password"]},
+            }
+        ),
+        timeout=10,
+    )
+    answer.raise_for_status()
+    return answer.json()["AuthenticationResult"]["IdToken"]
+
+
+@pytest.fixture(scope="session")
+def admin_token(stack: dict[str, Any]) -> str:
+    return sign_in(stack, "admin")
+
+
+@pytest.fixture(scope="session")
+def agent_token(stack: dict[str, Any]) -> str:
+    return sign_in(stack, "agent")
