@@ -8,6 +8,7 @@ from functools import cache
 from pynamodb.attributes import (
     BooleanAttribute,
     DiscriminatorAttribute,
+    ListAttribute,
     MapAttribute,
     NumberAttribute,
     UnicodeAttribute,
@@ -18,9 +19,14 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
+INDEX_COUNT = 9
+
 
 def _index(number: int) -> type[GlobalSecondaryIndex]:
-    """GSI1..GSI4 are generic, overloaded indexes: each entity writes the keys it needs."""
+    """GSI1..GSI9 are generic, overloaded, sparse indexes: an item writes only the keys it needs.
+
+    Thread summaries use them as the thread list's filters (docs/data-model.md, "Indexes").
+    """
 
     class Meta:
         index_name = f"GSI{number}"
@@ -34,35 +40,31 @@ def _index(number: int) -> type[GlobalSecondaryIndex]:
     return type(f"GSI{number}", (GlobalSecondaryIndex,), attrs)
 
 
-GSI1 = _index(1)
-GSI2 = _index(2)
-GSI3 = _index(3)
-GSI4 = _index(4)
+INDEXES = {number: _index(number) for number in range(1, INDEX_COUNT + 1)}
 
 
-class ShopdeskItem(Model):
-    """Base of every item: one table, overloaded keys, a discriminator naming the entity."""
+def _base_attributes() -> dict[str, object]:
+    attrs: dict[str, object] = {
+        "pk": UnicodeAttribute(hash_key=True, attr_name="PK"),
+        "sk": UnicodeAttribute(range_key=True, attr_name="SK"),
+        "kind": DiscriminatorAttribute(attr_name="kind"),
+        "expires_at": NumberAttribute(null=True, attr_name="expires_at"),
+    }
+    for number, index in INDEXES.items():
+        attrs[f"gsi{number}"] = index()
+        attrs[f"gsi{number}pk"] = UnicodeAttribute(null=True, attr_name=f"GSI{number}PK")
+        attrs[f"gsi{number}sk"] = UnicodeAttribute(null=True, attr_name=f"GSI{number}SK")
+    return attrs
 
-    class Meta:
-        table_name = os.environ.get("TABLE_NAME", "shopdesk")
-        region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "eu-west-1"
 
-    pk = UnicodeAttribute(hash_key=True, attr_name="PK")
-    sk = UnicodeAttribute(range_key=True, attr_name="SK")
-    kind = DiscriminatorAttribute(attr_name="kind")
-    gsi1 = GSI1()
-    gsi2 = GSI2()
-    gsi3 = GSI3()
-    gsi4 = GSI4()
-    gsi1pk = UnicodeAttribute(null=True, attr_name="GSI1PK")
-    gsi1sk = UnicodeAttribute(null=True, attr_name="GSI1SK")
-    gsi2pk = UnicodeAttribute(null=True, attr_name="GSI2PK")
-    gsi2sk = UnicodeAttribute(null=True, attr_name="GSI2SK")
-    gsi3pk = UnicodeAttribute(null=True, attr_name="GSI3PK")
-    gsi3sk = UnicodeAttribute(null=True, attr_name="GSI3SK")
-    gsi4pk = UnicodeAttribute(null=True, attr_name="GSI4PK")
-    gsi4sk = UnicodeAttribute(null=True, attr_name="GSI4SK")
-    expires_at = NumberAttribute(null=True, attr_name="expires_at")
+class _Meta:
+    table_name = os.environ.get("TABLE_NAME", "shopdesk")
+    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "eu-west-1"
+
+
+# Base of every item: one table, overloaded keys, a discriminator (`kind`) naming the entity.
+# Built with type() so the nine index attributes are declared once.
+ShopdeskItem: type[Model] = type("ShopdeskItem", (Model,), {"Meta": _Meta, "__module__": __name__, **_base_attributes()})
 
 
 CONTACTS_PK = "CONTACTS"
@@ -121,3 +123,189 @@ def _connection() -> Connection:
 def transaction() -> TransactWrite:
     """A write transaction on the table (pynamodb wants the connection handed in)."""
     return TransactWrite(connection=_connection())
+
+
+# --- Threads and messages (docs/data-model.md) -------------------------------------------------
+
+STATUSES = ("open", "closed", "pending1", "pending2")
+THREAD_SK = "#THREAD"
+
+
+class Thread(ShopdeskItem, discriminator="thread"):
+    """A conversation with one customer. PK=THREAD#<number>, SK=#THREAD; its messages share the PK."""
+
+    number = NumberAttribute()
+    token = UnicodeAttribute()
+    contact_id = UnicodeAttribute()
+    contact_names = MapAttribute(default=dict)  # the contact's names when last written: survives its deletion
+    email = UnicodeAttribute()
+    customer_name = UnicodeAttribute(null=True)
+    customer_id = UnicodeAttribute(null=True)
+    order_ref = UnicodeAttribute(null=True)
+    product = UnicodeAttribute(null=True)
+    language = UnicodeAttribute()
+    status = UnicodeAttribute(default="open")
+    created_at = UnicodeAttribute()
+    last_message_at = UnicodeAttribute()
+    last_customer_message_at = UnicodeAttribute(null=True)
+    first_response_at = UnicodeAttribute(null=True)
+    customer_messages = NumberAttribute(default=0)
+    agent_messages = NumberAttribute(default=0)
+    last_agent = UnicodeAttribute(null=True)
+    preview = UnicodeAttribute(default="")
+    has_private_note = BooleanAttribute(default=False)
+    spam = BooleanAttribute(default=False)
+
+    @staticmethod
+    def key(number: int) -> tuple[str, str]:
+        return f"THREAD#{number}", THREAD_SK
+
+
+class Attachment(MapAttribute):
+    key = UnicodeAttribute()  # the object's key in the private attachments bucket
+    filename = UnicodeAttribute()
+    content_type = UnicodeAttribute()
+    size = NumberAttribute()
+
+
+class Delivery(MapAttribute):
+    """What happened to a mail we sent: sent (with SES's Message-ID), not_sent, bounced."""
+
+    state = UnicodeAttribute()
+    message_id = UnicodeAttribute(null=True)
+    error = UnicodeAttribute(null=True)
+    at = UnicodeAttribute(null=True)
+
+
+class Message(ShopdeskItem, discriminator="message"):
+    """One entry of a thread: PK=THREAD#<number>, SK=MSG#<created at>#<message id>."""
+
+    message_id = UnicodeAttribute()
+    thread_number = NumberAttribute()
+    author = UnicodeAttribute()  # customer | agent | system
+    agent = UnicodeAttribute(null=True)  # the agent's e-mail for agent messages and notes
+    source = UnicodeAttribute()  # form | email | agent | note | forward
+    text = UnicodeAttribute(default="")  # the full text, as written (plain text, never HTML)
+    new_text = UnicodeAttribute(null=True)  # for mail: the text above the quoted history
+    private = BooleanAttribute(default=False)
+    created_at = UnicodeAttribute()
+    ip = UnicodeAttribute(null=True)
+    user_agent = UnicodeAttribute(null=True)
+    product = UnicodeAttribute(null=True)
+    attachments = ListAttribute(of=Attachment, default=list)
+    delivery = Delivery(null=True)
+    notification = Delivery(null=True)  # the contact notification of a saved form message
+    match_rule = UnicodeAttribute(null=True)  # how an inbound mail found its thread
+    mail_message_id = UnicodeAttribute(null=True)  # inbound: the mail's own Message-ID
+
+    @staticmethod
+    def sort_key(created_at: str, message_id: str) -> str:
+        return f"MSG#{created_at}#{message_id}"
+
+
+class OpenThreadClaim(ShopdeskItem, discriminator="open_claim"):
+    """The thread that continues an address, contact and order while it is not closed.
+
+    PK=OPEN#<e-mail>, SK=<contact id>#<order ref or ->; mirrors the thread's status so a continued
+    message needs this one read before its transaction.
+    """
+
+    number = NumberAttribute()
+    status = UnicodeAttribute()
+
+    @staticmethod
+    def key(email: str, contact_id: str, order_ref: str | None) -> tuple[str, str]:
+        return f"OPEN#{email.lower()}", f"{contact_id}#{order_ref or '-'}"
+
+
+class Counter(ShopdeskItem, discriminator="counter"):
+    value = NumberAttribute(default=0)
+
+    @staticmethod
+    def thread_number_key() -> tuple[str, str]:
+        return "COUNTER", "THREAD_NUMBER"
+
+
+class Stats(ShopdeskItem, discriminator="stats"):
+    """Counters behind the dashboard: STATS/GLOBAL, STATS/CONTACT#id, STATS/DAY#date."""
+
+    threads_total = NumberAttribute(default=0)
+    threads_open = NumberAttribute(default=0)
+    threads_closed = NumberAttribute(default=0)
+    threads_pending1 = NumberAttribute(default=0)
+    threads_pending2 = NumberAttribute(default=0)
+    customer_messages = NumberAttribute(default=0)
+    agent_messages = NumberAttribute(default=0)
+    open = NumberAttribute(default=0)
+    first_response_count = NumberAttribute(default=0)
+    first_response_seconds = NumberAttribute(default=0)
+    closed_threads = NumberAttribute(default=0)
+    closed_thread_messages = NumberAttribute(default=0)
+
+    @staticmethod
+    def global_key() -> tuple[str, str]:
+        return "STATS", "GLOBAL"
+
+    @staticmethod
+    def contact_key(contact_id: str) -> tuple[str, str]:
+        return "STATS", f"CONTACT#{contact_id}"
+
+    @staticmethod
+    def day_key(day: str) -> tuple[str, str]:
+        return "STATS", f"DAY#{day}"
+
+
+class MailId(ShopdeskItem, discriminator="mail_id"):
+    """A Message-ID we sent (reply, forward, confirmation): PK=MAILID#<id>, SK=MAILID."""
+
+    thread_number = NumberAttribute()
+    message_sk = UnicodeAttribute()
+
+    @staticmethod
+    def key(message_id: str) -> tuple[str, str]:
+        return f"MAILID#{message_id.strip().strip('<>').lower()}", "MAILID"
+
+
+class Customer(ShopdeskItem, discriminator="customer"):
+    """A storefront customer: PK=CUSTOMER#<e-mail>, SK=#PROFILE."""
+
+    email = UnicodeAttribute()
+    customer_id = UnicodeAttribute(null=True)
+    name = UnicodeAttribute(null=True)
+    since = UnicodeAttribute(null=True)
+
+    @staticmethod
+    def key(email: str) -> tuple[str, str]:
+        return f"CUSTOMER#{email.lower()}", "#PROFILE"
+
+
+class OrderStatusChange(MapAttribute):
+    status = UnicodeAttribute()
+    at = UnicodeAttribute()
+
+
+class Order(ShopdeskItem, discriminator="order"):
+    """A customer's order: PK=CUSTOMER#<e-mail>, SK=ORDER#<reference>."""
+
+    reference = UnicodeAttribute()
+    email = UnicodeAttribute()
+    customer_id = UnicodeAttribute(null=True)
+    total = UnicodeAttribute()  # a decimal string: money is never a float
+    currency = UnicodeAttribute()
+    validated = BooleanAttribute(default=False)
+    placed_at = UnicodeAttribute(null=True)
+    history = ListAttribute(of=OrderStatusChange, default=list)
+
+    @staticmethod
+    def key(email: str, reference: str) -> tuple[str, str]:
+        return f"CUSTOMER#{email.lower()}", f"ORDER#{reference}"
+
+
+class ReadMarker(ShopdeskItem, discriminator="read_marker"):
+    """When an agent last opened a thread: PK=AGENT#<sub>, SK=READ#<number>."""
+
+    read_at = UnicodeAttribute()
+
+    @staticmethod
+    def key(agent_sub: str, number: int) -> tuple[str, str]:
+        return f"AGENT#{agent_sub}", f"READ#{number}"

@@ -1,0 +1,509 @@
+"""Threads and their messages: the one place where thread state, list indexes and counters change.
+
+Every write that touches a thread goes through here, so the dashboard counters (STATS items),
+the open-thread claims and the thread-list index keys stay consistent: each change is one
+DynamoDB transaction (docs/data-model.md).
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.expressions.update import Action
+from pynamodb.transactions import TransactWrite
+
+from shopdesk.errors import NotFound, ShopdeskError
+from shopdesk.i18n import register
+from shopdesk.models import (
+    STATUSES,
+    Attachment,
+    Contact,
+    Counter,
+    Delivery,
+    MailId,
+    Message,
+    OpenThreadClaim,
+    Stats,
+    Thread,
+    transaction,
+)
+
+register(
+    {
+        "thread_not_found": {
+            "en": "This thread does not exist (it may have been deleted).",
+            "es": "Esta conversación no existe (puede que se haya eliminado).",
+            "pl": "Ten wątek nie istnieje (mógł zostać usunięty).",
+        },
+        "thread_busy": {
+            "en": "This thread changed while we were saving. Please try again.",
+            "es": "Esta conversación cambió mientras se guardaba. Inténtelo de nuevo.",
+            "pl": "Ten wątek zmienił się podczas zapisywania. Spróbuj ponownie.",
+        },
+        "invalid_status": {
+            "en": "Unknown status: use open, closed, pending1 or pending2.",
+            "es": "Estado desconocido: use open, closed, pending1 o pending2.",
+            "pl": "Nieznany status: użyj open, closed, pending1 lub pending2.",
+        },
+    }
+)
+
+PREVIEW_LENGTH = 160
+DAY_AGGREGATE_TTL = timedelta(days=40)
+# A write whose condition lost a race is retried this many times before the caller hears of it.
+ATTEMPTS = 4
+
+# Extra writes a caller adds to a thread's transaction (an inbound-mail record, say).
+ExtraWrites = Callable[[TransactWrite], None]
+
+
+def now_iso(moment: datetime | None = None) -> str:
+    """Sortable UTC timestamps: every date in the table is one of these."""
+    return (moment or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def new_token() -> str:
+    """96 random bits, URL-safe: the thread's secret shared only with its customer."""
+    return secrets.token_urlsafe(12)
+
+
+def token_matches(thread: Thread, token: str | None) -> bool:
+    return bool(token) and hmac.compare_digest(thread.token.encode(), str(token).encode())
+
+
+def normalized_name(name: str | None) -> str:
+    """Lower case, accents removed: what name search compares."""
+    decomposed = unicodedata.normalize("NFKD", (name or "").strip().lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def preview_of(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= PREVIEW_LENGTH else flat[: PREVIEW_LENGTH - 1] + "…"
+
+
+# --- thread-list index keys (docs/data-model.md, "Indexes") ------------------------------------
+
+
+def list_sort_key(last_message_at: str, number: int) -> str:
+    return f"{last_message_at}#{number:010d}"
+
+
+def index_keys(thread: Thread) -> dict[str, str | None]:
+    """The GSI keys a thread summary writes, from its own fields."""
+    sort = list_sort_key(thread.last_message_at, int(thread.number))
+    name = normalized_name(thread.customer_name)
+    keys: dict[str, str | None] = {
+        "gsi1pk": "TL#ALL",
+        "gsi2pk": f"TL#S#{thread.status}",
+        "gsi3pk": f"TL#C#{thread.contact_id}",
+        "gsi4pk": f"TL#CS#{thread.contact_id}#{thread.status}",
+        "gsi5pk": f"TL#L#{thread.language}",
+        "gsi6pk": f"TL#A#{thread.last_agent}" if thread.last_agent else None,
+        "gsi7pk": f"TL#E#{thread.email.lower()}",
+        "gsi8pk": f"TL#N#{name[:1]}" if name else None,
+        "gsi9pk": "TL#P" if thread.has_private_note else None,
+        "gsi8sk": f"{name}#{int(thread.number):010d}" if name else None,
+    }
+    for number in (1, 2, 3, 4, 5, 6, 7, 9):
+        keys[f"gsi{number}sk"] = sort
+    return keys
+
+
+def apply_index_keys(thread: Thread) -> Thread:
+    for name, value in index_keys(thread).items():
+        setattr(thread, name, value)
+    return thread
+
+
+def _index_actions(thread: Thread) -> list[Action]:
+    """SET/REMOVE actions that bring a stored thread's index keys in line with `thread`."""
+    actions: list[Action] = []
+    for name, value in index_keys(thread).items():
+        attribute = getattr(Thread, name)
+        actions.append(attribute.set(value) if value is not None else attribute.remove())
+    return actions
+
+
+# --- counters -----------------------------------------------------------------------------------
+
+
+@dataclass
+class CounterDeltas:
+    """What one change adds to the dashboard's items; applied in the change's own transaction."""
+
+    global_: dict[str, int] = field(default_factory=dict)
+    contacts: dict[str, dict[str, int]] = field(default_factory=dict)
+    day: dict[str, int] = field(default_factory=dict)
+
+    def add(self, target: dict[str, int], name: str, amount: int) -> None:
+        if amount:
+            target[name] = target.get(name, 0) + amount
+
+    def status_change(self, contact_id: str, old: str | None, new: str | None) -> None:
+        if old == new:
+            return
+        if old:
+            self.add(self.global_, f"threads_{old}", -1)
+            if old == "open":
+                self.add(self.contacts.setdefault(contact_id, {}), "open", -1)
+        if new:
+            self.add(self.global_, f"threads_{new}", 1)
+            if new == "open":
+                self.add(self.contacts.setdefault(contact_id, {}), "open", 1)
+
+    def write(self, writes: TransactWrite, moment: datetime) -> None:
+        items: list[tuple[Stats, dict[str, int], int | None]] = [(Stats(*Stats.global_key()), self.global_, None)]
+        items += [(Stats(*Stats.contact_key(cid)), deltas, None) for cid, deltas in self.contacts.items()]
+        day = moment.astimezone(UTC).date().isoformat()
+        expires = int((moment + DAY_AGGREGATE_TTL).timestamp())
+        items.append((Stats(*Stats.day_key(day)), self.day, expires))
+        for item, deltas, expires_at in items:
+            deltas = {k: v for k, v in deltas.items() if v}
+            if not deltas:
+                continue
+            actions: list[Action] = [Stats.kind.set(Stats)]
+            actions += [getattr(Stats, name).add(amount) for name, amount in sorted(deltas.items())]
+            if expires_at is not None:
+                actions.append(Stats.expires_at.set(expires_at))
+            writes.update(item, actions=actions)
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def get_thread(number: int) -> Thread:
+    try:
+        return Thread.get(*Thread.key(number), consistent_read=True)
+    except Thread.DoesNotExist:
+        raise NotFound("thread_not_found") from None
+
+
+def allocate_thread_number() -> int:
+    """The next thread number: one atomic ADD on the counter item (a failed start skips a number)."""
+    counter = Counter(*Counter.thread_number_key())
+    counter.update(actions=[Counter.value.add(1), Counter.kind.set(Counter)])
+    return int(counter.value)
+
+
+# --- customer messages ---------------------------------------------------------------------------
+
+
+@dataclass
+class CustomerMessage:
+    """A message from the customer, by the form or by e-mail, before it is stored."""
+
+    email: str
+    text: str
+    source: str  # form | email
+    language: str
+    customer_name: str | None = None
+    customer_id: str | None = None
+    order_ref: str | None = None
+    product: str | None = None
+    new_text: str | None = None
+    ip: str | None = None
+    user_agent: str | None = None
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+    match_rule: str | None = None
+    mail_message_id: str | None = None
+    created_at: datetime | None = None
+
+
+@dataclass
+class Stored:
+    thread: Thread
+    message: Message
+    created: bool  # a new thread was started
+
+
+class ThreadChanged(ShopdeskError):
+    """A condition on the thread failed: another request changed it first (callers retry)."""
+
+    status = 409
+    code = "thread_busy"
+
+
+def _message_item(number: int, incoming: CustomerMessage, created_at: str) -> Message:
+    message_id = secrets.token_hex(8)
+    return Message(
+        f"THREAD#{number}",
+        Message.sort_key(created_at, message_id),
+        message_id=message_id,
+        thread_number=number,
+        author="customer",
+        source=incoming.source,
+        text=incoming.text,
+        new_text=incoming.new_text,
+        created_at=created_at,
+        ip=incoming.ip,
+        user_agent=incoming.user_agent,
+        product=incoming.product,
+        attachments=[Attachment(**a) for a in incoming.attachments],
+        match_rule=incoming.match_rule,
+        mail_message_id=incoming.mail_message_id,
+    )
+
+
+def _is_condition_failure(error: TransactWriteError) -> bool:
+    reasons = getattr(error, "cancellation_reasons", None) or []
+    return any(reason is not None and getattr(reason, "code", "") == "ConditionalCheckFailed" for reason in reasons) or (
+        "ConditionalCheckFailed" in str(error)
+    )
+
+
+def store_customer_message(
+    contact: Contact, incoming: CustomerMessage, thread: Thread | None = None, extra_writes: ExtraWrites | None = None
+) -> Stored:
+    """Stores a customer's message: continues `thread` when given, else the address's open thread
+    for this contact and order, else starts one. The thread becomes open.
+
+    Two first messages of one address at the same instant give one thread: the open-thread claim
+    is written with a condition, and the loser continues the winner's thread.
+    """
+    for _ in range(ATTEMPTS):
+        try:
+            if thread is not None:
+                return _append(thread.number, thread.status, thread.contact_id, incoming, extra_writes)
+            claim = _get_claim(incoming.email, contact.contact_id, incoming.order_ref)
+            if claim is not None:
+                return _append(int(claim.number), claim.status, contact.contact_id, incoming, extra_writes)
+            return _start(contact, incoming, extra_writes)
+        except TransactWriteError as error:
+            if not _is_condition_failure(error):
+                raise
+            if thread is not None:
+                thread = get_thread(int(thread.number))
+    raise ThreadChanged()
+
+
+def _get_claim(email: str, contact_id: str, order_ref: str | None) -> OpenThreadClaim | None:
+    try:
+        return OpenThreadClaim.get(*OpenThreadClaim.key(email, contact_id, order_ref), consistent_read=True)
+    except OpenThreadClaim.DoesNotExist:
+        return None
+
+
+def _start(contact: Contact, incoming: CustomerMessage, extra_writes: ExtraWrites | None) -> Stored:
+    number = allocate_thread_number()
+    moment = incoming.created_at or datetime.now(UTC)
+    created_at = now_iso(moment)
+    thread = Thread(
+        *Thread.key(number),
+        number=number,
+        token=new_token(),
+        contact_id=contact.contact_id,
+        contact_names=contact.names.as_dict(),
+        email=incoming.email.lower(),
+        customer_name=incoming.customer_name,
+        customer_id=incoming.customer_id,
+        order_ref=incoming.order_ref,
+        product=incoming.product,
+        language=incoming.language,
+        status="open",
+        created_at=created_at,
+        last_message_at=created_at,
+        last_customer_message_at=created_at,
+        customer_messages=1,
+        agent_messages=0,
+        preview=preview_of(incoming.new_text or incoming.text),
+    )
+    apply_index_keys(thread)
+    message = _message_item(number, incoming, created_at)
+    claim = OpenThreadClaim(
+        *OpenThreadClaim.key(incoming.email, contact.contact_id, incoming.order_ref), number=number, status="open"
+    )
+    deltas = CounterDeltas()
+    deltas.add(deltas.global_, "threads_total", 1)
+    deltas.add(deltas.global_, "customer_messages", 1)
+    deltas.status_change(contact.contact_id, None, "open")
+    with transaction() as writes:
+        writes.save(thread, condition=Thread.pk.does_not_exist())
+        writes.save(message, condition=Message.pk.does_not_exist())
+        writes.save(claim, condition=OpenThreadClaim.pk.does_not_exist())
+        deltas.write(writes, moment)
+        if extra_writes:
+            extra_writes(writes)
+    return Stored(thread, message, created=True)
+
+
+def _append(number: int, status: str, contact_id: str, incoming: CustomerMessage, extra_writes: ExtraWrites | None) -> Stored:
+    moment = incoming.created_at or datetime.now(UTC)
+    created_at = now_iso(moment)
+    message = _message_item(number, incoming, created_at)
+    sort = list_sort_key(created_at, number)
+    thread_ref = Thread(*Thread.key(number))
+    actions: list[Action] = [
+        Thread.status.set("open"),
+        Thread.last_message_at.set(created_at),
+        Thread.last_customer_message_at.set(created_at),
+        Thread.preview.set(preview_of(incoming.new_text or incoming.text)),
+        Thread.customer_messages.add(1),
+        Thread.gsi2pk.set("TL#S#open"),
+        Thread.gsi4pk.set(f"TL#CS#{contact_id}#open"),
+    ]
+    actions += [getattr(Thread, f"gsi{n}sk").set(sort) for n in (1, 2, 3, 4, 5, 6, 7, 9)]
+    deltas = CounterDeltas()
+    deltas.add(deltas.global_, "customer_messages", 1)
+    deltas.status_change(contact_id, status, "open")
+    with transaction() as writes:
+        writes.save(message, condition=Message.pk.does_not_exist())
+        writes.update(thread_ref, actions=actions, condition=Thread.pk.exists() & (Thread.status == status))
+        # The thread continues this address again (a re-opened thread takes the claim over).
+        writes.save(OpenThreadClaim(*OpenThreadClaim.key(incoming.email, contact_id, incoming.order_ref), number=number, status="open"))
+        deltas.write(writes, moment)
+        if extra_writes:
+            extra_writes(writes)
+    return Stored(get_thread(number), message, created=False)
+
+
+# --- agents' changes -------------------------------------------------------------------------------
+
+
+def _claim_writes(writes: TransactWrite, thread: Thread, new_status: str) -> None:
+    """Keeps the address's open-thread claim in step: removed on close, mirrored otherwise."""
+    claim = _get_claim(thread.email, thread.contact_id, thread.order_ref)
+    if new_status == "closed":
+        if claim is not None and int(claim.number) == int(thread.number):
+            writes.delete(claim)
+        return
+    writes.save(OpenThreadClaim(*OpenThreadClaim.key(thread.email, thread.contact_id, thread.order_ref), number=int(thread.number), status=new_status))
+
+
+def _closing_aggregates(deltas: CounterDeltas, thread: Thread, extra_messages: int = 0) -> None:
+    deltas.add(deltas.day, "closed_threads", 1)
+    deltas.add(deltas.day, "closed_thread_messages", int(thread.customer_messages) + int(thread.agent_messages) + extra_messages)
+
+
+def change_status(number: int, new_status: str) -> Thread:
+    """Mark as handled (closed), re-open (open), pending 1/2, or disable pending (back to open)."""
+    if new_status not in STATUSES:
+        raise ShopdeskError("invalid_status")
+    for _ in range(ATTEMPTS):
+        thread = get_thread(number)
+        if thread.status == new_status:
+            return thread
+        old = thread.status
+        thread.status = new_status
+        deltas = CounterDeltas()
+        deltas.status_change(thread.contact_id, old, new_status)
+        if new_status == "closed":
+            _closing_aggregates(deltas, thread)
+        try:
+            with transaction() as writes:
+                writes.update(
+                    Thread(*Thread.key(number)),
+                    actions=[Thread.status.set(new_status), *_index_actions(thread)],
+                    condition=Thread.pk.exists() & (Thread.status == old),
+                )
+                _claim_writes(writes, thread, new_status)
+                deltas.write(writes, datetime.now(UTC))
+        except TransactWriteError as error:
+            if not _is_condition_failure(error):
+                raise
+            continue
+        return thread
+    raise ThreadChanged()
+
+
+@dataclass
+class AgentMessage:
+    """A reply, a private note or a forward record written by an agent."""
+
+    agent: str
+    text: str
+    source: str  # agent | note | forward
+    private: bool = False
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+    delivery: dict[str, Any] | None = None
+    outbound_message_id: str | None = None  # the Message-ID SES gave the mail, for inbound matching
+    close: bool = False  # a reply that was sent closes the thread
+
+
+def store_agent_message(number: int, outgoing: AgentMessage) -> tuple[Thread, Message]:
+    """Stores what an agent wrote, with the thread's counters, first response time and claim."""
+    for _ in range(ATTEMPTS):
+        thread = get_thread(number)
+        moment = datetime.now(UTC)
+        created_at = now_iso(moment)
+        message_id = secrets.token_hex(8)
+        message = Message(
+            f"THREAD#{number}",
+            Message.sort_key(created_at, message_id),
+            message_id=message_id,
+            thread_number=number,
+            author="agent",
+            agent=outgoing.agent,
+            source=outgoing.source,
+            text=outgoing.text,
+            private=outgoing.private,
+            created_at=created_at,
+            attachments=[Attachment(**a) for a in outgoing.attachments],
+            delivery=Delivery(**outgoing.delivery) if outgoing.delivery else None,
+        )
+        old_status = thread.status
+        previous_last_message_at = thread.last_message_at
+        deltas = CounterDeltas()
+        is_reply = not outgoing.private
+        if is_reply:
+            thread.agent_messages = int(thread.agent_messages) + 1
+            thread.last_agent = outgoing.agent
+            thread.last_message_at = created_at
+            thread.preview = preview_of(outgoing.text)
+            deltas.add(deltas.global_, "agent_messages", 1)
+            if not thread.first_response_at and outgoing.close:
+                thread.first_response_at = created_at
+                started = datetime.fromisoformat(thread.created_at)
+                deltas.add(deltas.day, "first_response_count", 1)
+                deltas.add(deltas.day, "first_response_seconds", int((moment - started).total_seconds()))
+        else:
+            thread.has_private_note = True
+        if outgoing.close and old_status != "closed":
+            thread.status = "closed"
+            deltas.status_change(thread.contact_id, old_status, "closed")
+            _closing_aggregates(deltas, thread)
+        actions: list[Action] = [
+            Thread.status.set(thread.status),
+            Thread.agent_messages.set(int(thread.agent_messages)),
+            Thread.last_message_at.set(thread.last_message_at),
+            Thread.preview.set(thread.preview),
+            Thread.has_private_note.set(bool(thread.has_private_note)),
+            *_index_actions(thread),
+        ]
+        if thread.last_agent:
+            actions.append(Thread.last_agent.set(thread.last_agent))
+        if thread.first_response_at:
+            actions.append(Thread.first_response_at.set(thread.first_response_at))
+        try:
+            with transaction() as writes:
+                writes.save(message, condition=Message.pk.does_not_exist())
+                writes.update(
+                    Thread(*Thread.key(number)),
+                    actions=actions,
+                    condition=Thread.pk.exists()
+                    & (Thread.status == old_status)
+                    & (Thread.last_message_at == previous_last_message_at),
+                )
+                if thread.status != old_status:
+                    _claim_writes(writes, thread, thread.status)
+                if outgoing.outbound_message_id:
+                    writes.save(MailId(*MailId.key(outgoing.outbound_message_id), thread_number=number, message_sk=message.sk))
+                deltas.write(writes, moment)
+        except TransactWriteError as error:
+            if not _is_condition_failure(error):
+                raise
+            continue
+        return thread, message
+    raise ThreadChanged()
+
+
+def iter_thread_items(number: int) -> Iterable[Thread | Message]:
+    """The thread and its messages, oldest first: one Query on the thread's partition."""
+    return Thread.query(f"THREAD#{number}", consistent_read=True)
