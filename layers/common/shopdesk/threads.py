@@ -423,7 +423,8 @@ class AgentMessage:
     private: bool = False
     attachments: list[dict[str, Any]] = field(default_factory=list)
     delivery: dict[str, Any] | None = None
-    outbound_message_id: str | None = None  # the Message-ID SES gave the mail, for inbound matching
+    # The Message-IDs of the mail we sent (ours and SES's), so an answer's In-Reply-To finds the thread.
+    outbound_message_ids: list[str] = field(default_factory=list)
     close: bool = False  # a reply that was sent closes the thread
 
 
@@ -493,8 +494,8 @@ def store_agent_message(number: int, outgoing: AgentMessage) -> tuple[Thread, Me
                 )
                 if thread.status != old_status:
                     _claim_writes(writes, thread, thread.status)
-                if outgoing.outbound_message_id:
-                    writes.save(MailId(*MailId.key(outgoing.outbound_message_id), thread_number=number, message_sk=message.sk))
+                for outbound_id in outgoing.outbound_message_ids:
+                    writes.save(MailId(*MailId.key(outbound_id), thread_number=number, message_sk=message.sk))
                 deltas.write(writes, moment)
         except TransactWriteError as error:
             if not _is_condition_failure(error):
