@@ -1,0 +1,89 @@
+// Building the page with DOM APIs only: text always goes in as text (textContent or text nodes),
+// never as HTML, so nothing a customer or an agent typed can ever run as markup.
+
+import { t } from "./i18n.js";
+
+/**
+ * h("button", { class: "primary", i18n: "form.save", testid: "save", on: { click } }, ...children)
+ *
+ * Props: class, text (plain text), i18n (a message key, re-translated on language switch),
+ * params (the key's placeholders), i18nAttrs ({attribute: key}), testid, on ({event: handler}),
+ * value / checked (set as properties); anything else is an attribute (true = present, false or
+ * null = absent). Children are nodes or strings (added as text), arrays are flattened, null skipped.
+ */
+export function h(tag, props = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(props)) {
+    if (value === undefined || value === null || value === false) continue;
+    switch (name) {
+      case "class":
+        element.className = Array.isArray(value) ? value.filter(Boolean).join(" ") : value;
+        break;
+      case "text":
+        element.textContent = String(value);
+        break;
+      case "i18n":
+        element.dataset.i18n = value;
+        element.textContent = t(value, props.params || {});
+        break;
+      case "params":
+        element.dataset.i18nParams = JSON.stringify(value);
+        break;
+      case "i18nAttrs":
+        element.dataset.i18nAttrs = JSON.stringify(value);
+        for (const [attribute, key] of Object.entries(value)) element.setAttribute(attribute, t(key, props.params || {}));
+        break;
+      case "testid":
+        element.dataset.testid = value;
+        break;
+      case "on":
+        for (const [event, handler] of Object.entries(value)) element.addEventListener(event, handler);
+        break;
+      case "value":
+      case "checked":
+        element[name] = value;
+        break;
+      default:
+        element.setAttribute(name, value === true ? "" : String(value));
+    }
+  }
+  append(element, children);
+  return element;
+}
+
+function append(parent, children) {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    if (Array.isArray(child)) append(parent, child);
+    else parent.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+/** Replaces everything inside `parent` with `children`. */
+export function mount(parent, ...children) {
+  parent.replaceChildren();
+  append(parent, children);
+  return parent;
+}
+
+/** A "Loading…" line for a region that is waiting on the network. */
+export function loading(testid = "loading") {
+  return h("p", { class: "loading", role: "status", testid }, h("span", { class: "spinner", "aria-hidden": "true" }), h("span", { i18n: "app.loading" }));
+}
+
+/** An error box with a message (plain text) and, optionally, a "Try again" button. */
+export function errorBox(message, onRetry, testid = "error") {
+  return h(
+    "div",
+    { class: "notice notice-error", role: "alert", testid },
+    h("p", { text: message }),
+    onRetry ? h("button", { type: "button", class: "button", i18n: "app.retry", testid: `${testid}-retry`, on: { click: onRetry } }) : null,
+  );
+}
+
+let uniqueCounter = 0;
+/** An id that is unique on the page, for label/aria wiring. */
+export function uniqueId(prefix) {
+  uniqueCounter += 1;
+  return `${prefix}-${uniqueCounter}`;
+}
