@@ -11,13 +11,15 @@ PYTHON313 ?= $(shell for p in $$(command -v python3.13 2>/dev/null) $$(ls -d $$(
 SYSTEM_PACKAGES := chromium dovecot-imapd
 SYSTEM_BINARIES := /usr/bin/chromium /usr/sbin/dovecot
 
-.PHONY: help venv system-packages run test test-unit bench lint clean
+.PHONY: help venv system-packages run test test-unit bench lint clean sam checkov deploy publish-page destroy
 
 help:
 	@echo "make run     start Shopdesk locally (moto as AWS, a local IMAP server, the agents' page)"
 	@echo "make test    install what is needed and run every test"
 	@echo "make bench   run the benchmarks"
-	@echo "make lint    ruff and cfn-lint"
+	@echo "make lint    ruff, cfn-lint and checkov"
+	@echo "make deploy  build and deploy to AWS with the SAM CLI, then publish the agents' page (docs/deploy.md)"
+	@echo "make destroy delete the stack (keeps the table, the attachments bucket and the user pool)"
 
 $(VENV)/.installed: requirements-dev.txt constraints.txt layers/common/requirements.txt
 	@if [ -z "$(PYTHON313)" ]; then \
@@ -44,18 +46,55 @@ system-packages:
 run: venv
 	$(PY) -m local.stack
 
-test: venv system-packages
+test: venv system-packages sam checkov
 	$(PY) -m pytest
 
 test-unit: venv
 	$(PY) -m pytest tests/unit
 
-bench: venv
+bench: venv sam
 	$(PY) -m bench
 
-lint: venv
+lint: venv checkov
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/cfn-lint template.yaml
+	BC_SKIP_MAPPING=TRUE $(CHECKOV_VENV)/bin/checkov --file template.yaml --framework cloudformation --skip-download --quiet --compact
 
 clean:
 	rm -rf $(VENV) .local .pytest_cache
+
+# --- Deploying (issue 7, docs/deploy.md) -------------------------------------------------------
+# The SAM CLI and checkov each get their own venv: their pins clash with requirements-dev.txt.
+SAM_VENV := .venv-sam
+CHECKOV_VENV := .venv-checkov
+SAM := $(SAM_VENV)/bin/sam
+# sam build's Python builder needs python3.13 on PATH (the Lambda runtime's version).
+SAM_PATH := $(if $(PYTHON313),$(dir $(PYTHON313)):)$(PATH)
+
+$(SAM_VENV)/.installed: ops/requirements-sam.txt
+	@test -n "$(PYTHON313)" || { echo "Python 3.13 was not found (see make venv)"; exit 1; }
+	@test -x $(SAM_VENV)/bin/python || $(PYTHON313) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r ops/requirements-sam.txt
+	@touch $@
+
+$(CHECKOV_VENV)/.installed: ops/requirements-checkov.txt
+	@test -n "$(PYTHON313)" || { echo "Python 3.13 was not found (see make venv)"; exit 1; }
+	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON313) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r ops/requirements-checkov.txt
+	@touch $@
+
+sam: $(SAM_VENV)/.installed
+
+checkov: $(CHECKOV_VENV)/.installed
+
+# sam build + sam deploy (guided the first time), then web/config.json from the stack's Outputs,
+# the page uploaded to its bucket and CloudFront invalidated. SAM_DEPLOY_ARGS go to sam deploy.
+deploy: sam
+	PATH="$(SAM_PATH)" PYTHON313="$(PYTHON313)" $(SAM_VENV)/bin/python ops/deploy.py deploy $(SAM_DEPLOY_ARGS)
+
+# Only the page: rewrite config.json, upload web/, invalidate CloudFront (no sam deploy).
+publish-page: sam
+	$(SAM_VENV)/bin/python ops/deploy.py publish-page
+
+destroy: sam
+	PATH="$(SAM_PATH)" $(SAM_VENV)/bin/python ops/deploy.py destroy
