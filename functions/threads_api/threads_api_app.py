@@ -113,7 +113,7 @@ def change_status(number: str) -> Response:
 @app.post("/v1/threads/<number>/replies")
 def reply(number: str) -> Response:
     agent = _caller()
-    return json_response(outbound.reply(agent.username, _number(number), json_body(app)), status=201)
+    return json_response(outbound.reply(agent.username, _number(number), json_body(app), agent.sub), status=201)
 
 
 @app.post("/v1/threads/<number>/replies/<message_id>/retry")
@@ -125,7 +125,7 @@ def retry_reply(number: str, message_id: str) -> Response:
 @app.post("/v1/threads/<number>/notes")
 def add_note(number: str) -> Response:
     agent = _caller()
-    return json_response(outbound.add_note(agent.username, _number(number), json_body(app)), status=201)
+    return json_response(outbound.add_note(agent.username, _number(number), json_body(app), agent.sub), status=201)
 
 
 @app.post("/v1/threads/<number>/forward")

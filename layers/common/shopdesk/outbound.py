@@ -27,6 +27,7 @@ from shopdesk.threads import (
     AgentMessage,
     find_message,
     get_thread,
+    mark_read,
     now_iso,
     reply_delivered,
     reply_not_delivered,
@@ -196,8 +197,9 @@ def _send_stored_reply(thread: Thread, message: Message, in_reply_to: str | None
     return {"thread": thread_detail(closed), "message": message_view(message)}
 
 
-def reply(agent_email: str, number: int, data: Any) -> dict[str, Any]:
-    """POST /v1/threads/{n}/replies: stores the reply, mails it, and closes the thread."""
+def reply(agent_email: str, number: int, data: Any, agent_sub: str | None = None) -> dict[str, Any]:
+    """POST /v1/threads/{n}/replies: stores the reply, mails it, and closes the thread. The agent's
+    own reply does not make the thread unread for them."""
     check, text = _checked_text(data, "text", TEXT_LIMIT)
     uploads = data.get("attachments") or []
     if not isinstance(uploads, list) or len(uploads) > MAX_REPLY_ATTACHMENTS or not all(
@@ -217,6 +219,8 @@ def reply(agent_email: str, number: int, data: Any) -> dict[str, Any]:
             delivery={"state": "not_sent", "error": "sending", "at": now_iso()},
         ),
     )
+    if agent_sub:
+        mark_read(agent_sub, number)
     return _send_stored_reply(get_thread(number), message, _last_customer_mail_id(messages))
 
 
@@ -233,11 +237,13 @@ def retry_reply(number: int, message_id: str) -> dict[str, Any]:
     return _send_stored_reply(thread, message, _last_customer_mail_id(messages))
 
 
-def add_note(agent_email: str, number: int, data: Any) -> dict[str, Any]:
+def add_note(agent_email: str, number: int, data: Any, agent_sub: str | None = None) -> dict[str, Any]:
     """POST /v1/threads/{n}/notes: a private note, never sent to anyone."""
     check, text = _checked_text(data, "text", TEXT_LIMIT)
     check.done()
     thread, message = store_agent_message(number, AgentMessage(agent=agent_email, text=text, source="note", private=True))
+    if agent_sub:
+        mark_read(agent_sub, number)
     return {"thread": thread_detail(thread), "message": message_view(message)}
 
 
