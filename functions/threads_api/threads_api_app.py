@@ -131,7 +131,7 @@ def add_note(number: str) -> Response:
 @app.post("/v1/threads/<number>/forward")
 def forward(number: str) -> Response:
     agent = _caller()
-    answer = outbound.forward(agent.username, _number(number), json_body(app), agents.team_addresses(), request_language(app))
+    answer = outbound.forward(agent.username, _number(number), json_body(app), request_language(app))
     return json_response(answer, status=201)
 
 

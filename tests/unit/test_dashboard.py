@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from agents_api import call, customer_writes
-
 from shopdesk import contacts, threads
 from shopdesk.models import Stats
 

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from agents_api import ADMIN, AGENT, call, customer_writes
-
 from shopdesk import contacts, threads
 
 START = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)

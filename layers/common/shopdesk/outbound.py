@@ -16,10 +16,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 from shopdesk import attachments, mail
+from shopdesk.agents import team_addresses
 from shopdesk.aws import client
 from shopdesk.config import LANGUAGES, config
 from shopdesk.errors import ShopdeskError
-from shopdesk.i18n import register
+from shopdesk.i18n import pick_language, register
 from shopdesk.models import Message, Thread
 from shopdesk.settings import load_settings
 from shopdesk.thread_view import message_view, thread_detail
@@ -253,14 +254,14 @@ class ForwardTarget:
     is_agent: bool
 
 
-def _forward_target(check: Checker, data: dict[str, Any], team: list[str]) -> ForwardTarget | None:
+def _forward_target(check: Checker, data: dict[str, Any]) -> ForwardTarget | None:
     to_agent = (data.get("to_agent") or "").strip().lower() if isinstance(data.get("to_agent"), str) else data.get("to_agent")
     to_email = (data.get("to_email") or "").strip() if isinstance(data.get("to_email"), str) else data.get("to_email")
     if bool(to_agent) == bool(to_email):
         check.fail("to_agent", "forward_target_required")
         return None
     if to_agent:
-        if not isinstance(to_agent, str) or to_agent not in team:
+        if not isinstance(to_agent, str) or to_agent not in team_addresses():
             check.fail("to_agent", "unknown_agent")
             return None
         return ForwardTarget(to_agent, True)
@@ -298,14 +299,14 @@ def forward_mail(thread: Thread, messages: list[Message], agent_email: str, comm
     )
 
 
-def forward(agent_email: str, number: int, data: Any, team: list[str], lang: str | None) -> dict[str, Any]:
+def forward(agent_email: str, number: int, data: Any, lang: str | None) -> dict[str, Any]:
     """POST /v1/threads/{n}/forward: mails the discussion to an agent or any address with a
     comment, then records a private note saying so (nothing is recorded if SES refused)."""
     check, comment = _checked_text(data, "comment", COMMENT_LIMIT, required=False)
-    target = _forward_target(check, data, team)
+    target = _forward_target(check, data)
     check.done()
     assert target is not None
-    language = lang if lang in LANGUAGES else config().default_language
+    language = pick_language(lang)
     thread, messages = thread_partition(number)
     sent = mail.send(forward_mail(thread, messages, agent_email, comment, target.address, language))
     note = FORWARD_WORDS[language]["note"].format(to=target.address) + (f": {comment}" if comment else "")

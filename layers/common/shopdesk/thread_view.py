@@ -117,7 +117,9 @@ def history(messages: list[Message], orders: list[Order]) -> list[dict[str, Any]
             )
         for change in order.history or []:
             entries.append({"type": "order_status", "at": change.at, "reference": order.reference, "status": change.status})
-    entries.sort(key=lambda e: e["at"] or "", reverse=True)
+    # At the same instant an order comes before its status change, both before a message (read newest first).
+    rank = {"order": 0, "order_status": 1, "message": 2}
+    entries.sort(key=lambda e: (e["at"] or "", rank[e["type"]]), reverse=True)
     return entries
 
 
