@@ -187,6 +187,10 @@ def main() -> None:
     stack = LocalStack()
     started = time.monotonic()
     state = stack.start()
+    if os.environ.get("SHOPDESK_DEMO", "") not in ("", "0"):  # `make demo`: a believable shop (local/demo.py)
+        from local.demo import fill
+
+        print(f"Demo data: {fill(state)}", flush=True)
     admin, agent = state["logins"]["admin"], state["logins"]["agent"]
     print(
         f"""
