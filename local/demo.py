@@ -193,7 +193,7 @@ def fill(state: dict[str, Any], seed: int = 4) -> dict[str, int]:
     destinations = [c for c in contacts.all_contacts() if c.save_messages]
     references = _customers_and_orders(rng, now)
 
-    stored_numbers: list[tuple[int, tuple[str, str, str]]] = []
+    stored_numbers: list[tuple[int, tuple[str, str, str], int]] = []
     for index in range(THREAD_COUNT):
         customer = CUSTOMERS[index % len(CUSTOMERS)] if index < len(CUSTOMERS) else rng.choice(CUSTOMERS)
         email, name, lang = customer
@@ -218,12 +218,13 @@ def fill(state: dict[str, Any], seed: int = 4) -> dict[str, int]:
                 follow = threads.CustomerMessage(email=email, text=rng.choice(FOLLOW_UPS[lang]), source="form", language=lang,
                                                  customer_name=name, order_ref=reference, created_at=later)
                 threads.store_customer_message(contact, follow, thread=threads.get_thread(number))
-        stored_numbers.append((number, customer))
+        if stored.created:
+            stored_numbers.append((number, customer, index))
 
     made = {"threads": len(stored_numbers), "replies": 0, "notes": 0, "mail_answers": 0}
     mail_answers: list[bytes] = []
     region = state["resources"]["region"]
-    for position, (number, customer) in enumerate(stored_numbers):
+    for number, customer, position in stored_numbers:
         lang = customer[2]
         roll = position % 8
         if roll in (0, 1, 2):  # answered (and so closed)
