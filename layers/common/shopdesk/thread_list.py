@@ -304,8 +304,9 @@ def list_threads(agent_sub: str, params: dict[str, str] | None) -> dict[str, Any
         filter_condition=condition,
         scan_index_forward=not chosen.by_date,  # newest first; a name search goes in name order
         last_evaluated_key=filters.cursor,
-        # Unfiltered: the page and one more thread (so the last page says there is no next one).
-        page_size=FILTERED_PAGE_SIZE if needs_more else filters.limit + 1,
+        # Unfiltered: the page and one more thread (so the last page says there is no next one);
+        # unread only: a chunk of the page's size at a time; other filters: 100 items a request.
+        page_size=FILTERED_PAGE_SIZE if condition is not None else max(filters.limit, 25) if filters.unread else filters.limit + 1,
     )
 
     rows = iter(results)
