@@ -1,4 +1,5 @@
 """`make demo`: the local stack filled with a believable shop, so every screen has something to show.
+(`make demo` starts the stack with SHOPDESK_DEMO=1; `python -m local.demo` fills one already running.)
 
 About forty threads over the last three weeks, across the contacts, the four statuses and the
 three languages; storefront customers with orders and status histories; agents' replies (mailed
@@ -251,3 +252,24 @@ def _order_reference_model() -> Any:
     from shopdesk import models
 
     return getattr(models, "OrderReference", None)
+
+
+def main() -> None:
+    """`python -m local.demo [stack.json]`: fills a stack that is already running (`make run`)."""
+    import json
+    import os
+    import sys
+    from pathlib import Path
+
+    from local.aws_setup import AwsResources, function_environment
+    from local.template import ROOT
+
+    state_file = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(os.environ.get("SHOPDESK_STATE_DIR", ROOT / ".local")) / "stack.json"
+    state = json.loads(state_file.read_text())
+    os.environ.update(function_environment(AwsResources(**state["resources"])))
+    sys.path.insert(0, str(ROOT / "layers" / "common"))
+    print(f"Demo data: {fill(state)}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
