@@ -17,11 +17,13 @@ import logging
 import os
 import random
 import statistics
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 
 import botocore.session
 
@@ -39,6 +41,7 @@ class Call:
     params: dict[str, Any]
     seconds: float = 0.0
     read: int = 0
+    started: float = 0.0
 
 
 @dataclass
@@ -47,7 +50,7 @@ class Recorder:
 
     calls: list[Call] = field(default_factory=list)
     on: bool = False
-    _started: dict[int, float] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def install(self) -> None:
         original = botocore.session.Session.create_client
@@ -63,19 +66,25 @@ class Recorder:
 
         botocore.session.Session.create_client = create_client  # type: ignore[method-assign]
 
-    def _params(self, params: dict[str, Any], model: Any, **_: Any) -> None:
+    # botocore hands the same `context` dict to every event of one request: the call rides on it,
+    # so requests made side by side (the thread view's) are each counted right.
+    def _params(self, params: dict[str, Any], model: Any, context: dict[str, Any], **_: Any) -> None:
         if self.on:
-            self.calls.append(Call(model.name, dict(params)))
+            call = Call(model.name, dict(params))
+            context["bench_call"] = call
+            with self._lock:
+                self.calls.append(call)
 
-    def _before(self, model: Any, **_: Any) -> None:
-        if self.on:
-            self._started[id(self.calls[-1])] = time.perf_counter()
+    def _before(self, context: dict[str, Any], **_: Any) -> None:
+        call = context.get("bench_call")
+        if call is not None:
+            call.started = time.perf_counter()
 
-    def _after(self, model: Any, parsed: dict[str, Any], **_: Any) -> None:
-        if not self.on or not self.calls:
+    def _after(self, parsed: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+        call = context.get("bench_call")
+        if call is None:
             return
-        call = self.calls[-1]
-        call.seconds = time.perf_counter() - self._started.pop(id(call), time.perf_counter())
+        call.seconds = time.perf_counter() - call.started
         if "ScannedCount" in parsed:
             call.read = int(parsed["ScannedCount"])
         elif "Responses" in parsed:
@@ -195,7 +204,7 @@ def main() -> None:
             ("list, language=es&status=open", route("GET", "/v1/threads", "language=es&status=open&limit=25")),
             ("list, unread=true", route("GET", "/v1/threads", "unread=true&limit=25")),
             ("search by e-mail", route("GET", "/v1/threads", f"q={sample['email']}")),
-            ("search by name", route("GET", "/v1/threads", "q=customer%2005000")),
+            ("search by name", route("GET", "/v1/threads", "q=" + quote(sample["name"]))),
             ("search by number", route("GET", "/v1/threads", f"q=%23{sample['number']}")),
             ("thread view", route("GET", f"/v1/threads/{sample['number']}")),
         ]
@@ -214,7 +223,7 @@ def main() -> None:
                 calls = list(recorder.calls)
                 bare_times.append(bare_time(bare, calls))
             handler, plain = statistics.median(handler_times), statistics.median(bare_times)
-            reads = ", ".join(f"{c.operation} {c.read}" for c in calls)
+            reads = ", ".join(f"{c.operation} {c.read}" for c in sorted(calls, key=lambda c: c.started))
             print(f"{name:<32}{len(calls):>9}  {reads:<34}{handler * 1000:>7.0f}ms{plain * 1000:>7.0f}ms{handler / plain:>6.2f}x")
     finally:
         server.stop()
