@@ -106,7 +106,7 @@ def _customers_and_orders(rng: random.Random, now: datetime) -> dict[str, list[s
     """Storefront data as the signed routes would store it: a profile and one to three orders each."""
     from shopdesk.models import Customer, Order, OrderStatusChange
 
-    order_reference = _order_reference_model()  # the intake's ORDERREF item, when that model exists
+    order_reference = _order_reference_model()  # the intake's ORDERREF item (a signed form may name the order)
     references: dict[str, list[str]] = {}
     for position, (email, name, _) in enumerate(CUSTOMERS):
         since = now - timedelta(days=rng.randint(40, 900))
@@ -251,7 +251,7 @@ def fill(state: dict[str, Any], seed: int = 4) -> dict[str, int]:
 def _order_reference_model() -> Any:
     from shopdesk import models
 
-    return getattr(models, "OrderReference", None)
+    return getattr(models, "OrderRef", None)
 
 
 def main() -> None:
