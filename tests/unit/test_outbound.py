@@ -200,3 +200,11 @@ def test_an_empty_reply_is_refused_with_every_error(shop: dict[str, Any]) -> Non
     status, body = call("POST", f"/v1/threads/{shop['number']}/replies", claims=AGENT, body={"text": "  ", "attachments": "x"})
     assert status == 422
     assert {(f["field"], f["code"]) for f in body["error"]["fields"]} == {("text", "text_required"), ("attachments", "validation_failed")}
+
+
+def test_with_plus_addressing_the_reply_to_names_the_thread(shop: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PLUS_ADDRESSING", "true")
+    config.cache_clear()
+    number, token = shop["number"], shop["token"]
+    assert call("POST", f"/v1/threads/{number}/replies", body={"text": "Sale hoy."})[0] == 201
+    assert sent_mail()[0]["Reply-To"] == f"desk+ct{number}.tc{token}@shop.example"

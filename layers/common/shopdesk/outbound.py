@@ -213,7 +213,7 @@ def reply(agent_email: str, number: int, data: Any, agent_sub: str | None = None
     _, message = store_agent_message(
         number,
         AgentMessage(
-            agent=agent_email,
+            agent=agent_email.lower(),  # the last-agent filter (GSI6) compares lower case
             text=text,
             source="agent",
             attachments=[f.to_dict() for f in files],
@@ -242,7 +242,7 @@ def add_note(agent_email: str, number: int, data: Any, agent_sub: str | None = N
     """POST /v1/threads/{n}/notes: a private note, never sent to anyone."""
     check, text = _checked_text(data, "text", TEXT_LIMIT)
     check.done()
-    thread, message = store_agent_message(number, AgentMessage(agent=agent_email, text=text, source="note", private=True))
+    thread, message = store_agent_message(number, AgentMessage(agent=agent_email.lower(), text=text, source="note", private=True))
     if agent_sub:
         mark_read(agent_sub, number)
     return {"thread": thread_detail(thread), "message": message_view(message)}
@@ -313,7 +313,7 @@ def forward(agent_email: str, number: int, data: Any, lang: str | None) -> dict[
     stored_thread, message = store_agent_message(
         number,
         AgentMessage(
-            agent=agent_email,
+            agent=agent_email.lower(),
             text=note,
             source="forward",
             private=True,
