@@ -114,3 +114,17 @@ def test_an_empty_shop_has_zeros_and_no_indicator(aws: Any) -> None:
     assert body["statistics"]["threads_total"] == 0
     assert body["indicators"] == {"pending_discussions": 0, "average_response_seconds": None, "messages_per_closed_thread": None}
     assert [b["open"] for b in body["boxes"]] == [0, 0]
+
+
+def test_boxes_follow_the_contacts_renamed_reordered_and_deleted(shop: dict[str, int]) -> None:
+    contacts.update_contact("webmaster", {"names": {"en": "Tech support", "es": "Soporte técnico"}})
+    contacts.reorder_contacts({"order": ["customer-service", "webmaster"]})
+    body = dashboard()
+    assert [b["contact_id"] for b in body["boxes"]] == ["customer-service", "webmaster"]
+    assert body["boxes"][1]["names"]["es"] == "Soporte técnico" and body["boxes"][1]["open"] == 1
+    created = contacts.create_contact({"names": {"en": "Returns"}})
+    assert [b["contact_id"] for b in dashboard()["boxes"]] == ["customer-service", "webmaster", created["id"]]
+    contacts.delete_contact("webmaster")
+    body = dashboard()
+    assert [b["contact_id"] for b in body["boxes"]] == ["customer-service", created["id"]]
+    assert body["statistics"]["unread"] == 1  # Dan's thread is still open, under the deleted contact's name

@@ -243,6 +243,12 @@ class Stats(ShopdeskItem, discriminator="stats"):
     first_response_seconds = NumberAttribute(default=0)
     closed_threads = NumberAttribute(default=0)
     closed_thread_messages = NumberAttribute(default=0)
+    # STATS/CONTACT#id also mirrors what the contact's box shows (written with the contact by
+    # contacts.py), so the dashboard reads boxes, statistics and indicators in one Query.
+    names = MapAttribute(null=True)
+    save_messages = BooleanAttribute(null=True)
+    position = NumberAttribute(null=True)
+    contact_exists = BooleanAttribute(null=True)
 
     @staticmethod
     def global_key() -> tuple[str, str]:
