@@ -34,6 +34,7 @@ def _request() -> intake.IntakeRequest:
         referer=headers.get("referer"),
         origin=headers.get("origin"),
         idempotency_key=headers.get("idempotency-key"),
+        lambda_context=app.lambda_context,
     )
 
 

@@ -14,7 +14,6 @@ from urllib.parse import urlencode
 
 import boto3
 import pytest
-
 from shopdesk import antispam, contacts
 from shopdesk.aws import forget_secrets
 from shopdesk.config import config

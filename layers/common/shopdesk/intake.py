@@ -107,6 +107,7 @@ class IntakeRequest:
     referer: str | None = None
     origin: str | None = None
     idempotency_key: str | None = None
+    lambda_context: Any = None  # lets the idempotency record expire an interrupted attempt in time
 
 
 @dataclass
@@ -416,6 +417,8 @@ def accept_once(form: Form, request: IntakeRequest, identity: SignedIdentity | N
         boto3_client=client("dynamodb"),
     )
     settings = IdempotencyConfig(event_key_jmespath="key", expires_after_seconds=24 * 3600)
+    if request.lambda_context is not None:
+        settings.register_lambda_context(request.lambda_context)
 
     def run(request_key: dict[str, str]) -> dict[str, Any]:
         return accept(form, request, identity)
@@ -455,14 +458,16 @@ def _with_result(address: str, params: dict[str, str]) -> str:
 def post_message(request: IntakeRequest, identity: SignedIdentity | None = None) -> Answer:
     """POST /v1/messages: 201 with `{status, thread?, message}`, or a 303 for a plain HTML form."""
     form = parse_body(request.content_type, request.body)
+    if identity is not None:
+        form.fields["email"] = identity.email
     lang = pick_language(form.fields.get("lang") or request.language_hint)
     redirect = _return_address(form, request) if _wants_redirect(form, request) else None
     try:
         result = accept_once(form, request, identity)
     except ShopdeskError as error:
+        body = error.body(lang)  # in the form's language, which may differ from the request's
         if redirect is None:
-            raise
-        body = error.body(lang)
+            return Answer(error.status, body)
         fields = body["error"].get("fields") or [{"field": "form", "code": error.code}]
         params = {"shopdesk_status": "error", "shopdesk_errors": ",".join(f"{e['field']}:{e['code']}" for e in fields)}
         return Answer(303, body, _with_result(redirect, params))

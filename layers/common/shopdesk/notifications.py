@@ -130,6 +130,13 @@ def forward_to_contact(contact: Contact, visit: Visit, attachment: OutgoingAttac
 
 def after_stored(settings: ShopSettings, contact: Contact, thread: Thread, message: Message, visit: Visit) -> None:
     """Sends the mails the settings ask for; records a failure on the message instead of raising."""
+    try:
+        _send_after_stored(settings, contact, thread, message, visit)
+    except Exception as error:  # the message is stored: nothing after that may turn the answer into an error
+        logger.exception("form mails failed", extra={"thread_number": int(thread.number), "error_type": type(error).__name__})
+
+
+def _send_after_stored(settings: ShopSettings, contact: Contact, thread: Thread, message: Message, visit: Visit) -> None:
     failures: list[str] = []
     if settings.notify_contact and contact.email:
         lang = config().default_language
@@ -166,6 +173,6 @@ def after_stored(settings: ShopSettings, contact: Contact, thread: Thread, messa
 
 def record_failure(message: Message, reason: str) -> None:
     """Kept on the message, where the agents see it; the message itself is never in doubt."""
-    logger.warning("form notification not sent", extra={"thread": message.thread_number, "message_id": message.message_id})
+    logger.warning("form notification not sent", extra={"thread_number": int(message.thread_number), "message_id": message.message_id})
     delivery = Delivery(state="not_sent", error=reason[:500], at=datetime.now(UTC).isoformat())
     message.update(actions=[Message.notification.set(delivery)])

@@ -273,6 +273,6 @@ def post_signed_message(headers: dict[str, str], body: bytes, request: Any) -> A
     verify(headers, body)
     data = _json(body)
     identity = signed_identity(data)
-    form = intake.Form({k: v if isinstance(v, str) else ("" if v is None else str(v)) for k, v in data.items()}, is_json=True)
-    form.fields["email"] = identity.email
-    return intake.Answer(201, intake.accept_once(form, request, identity))
+    request.content_type = "application/json"
+    request.accept = "application/json"
+    return intake.post_message(request, identity)
