@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
-from shopdesk import contacts
+from shopdesk import antispam, contacts
 from shopdesk.auth import agent_from_event, require_admin
 from shopdesk.http import json_body, json_response, make_resolver
 
@@ -51,6 +51,28 @@ def update_contact(contact_id: str) -> Response:
 def delete_contact(contact_id: str) -> Response:
     require_admin(app.current_event.raw_event)
     contacts.delete_contact(contact_id)
+    return Response(status_code=204)
+
+
+# --- blocked senders (issue 3: anti-spam), admins only ---------------------------------------------
+
+
+@app.get("/v1/blocked-senders")
+def list_blocked_senders() -> Response:
+    require_admin(app.current_event.raw_event)
+    return json_response(antispam.list_blocked())
+
+
+@app.post("/v1/blocked-senders")
+def add_blocked_sender() -> Response:
+    admin = require_admin(app.current_event.raw_event)
+    return json_response(antispam.add_blocked(json_body(app), admin.username), status=201)
+
+
+@app.delete("/v1/blocked-senders/<value>")
+def remove_blocked_sender(value: str) -> Response:
+    require_admin(app.current_event.raw_event)
+    antispam.remove_blocked(value)
     return Response(status_code=204)
 
 
