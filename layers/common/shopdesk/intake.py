@@ -517,7 +517,11 @@ LABELS: dict[str, dict[str, str]] = {
 
 
 def form_labels(lang: str) -> dict[str, str]:
-    return {key: texts.get(lang) or texts["en"] for key, texts in LABELS.items()}
+    labels = {key: texts.get(lang) or texts["en"] for key, texts in LABELS.items()}
+    labels["upload_failed"] = localized_message("upload_failed", lang)
+    labels["too_large"] = localized_message("file_too_large", lang, limit_mb=attachments.MAX_SIZE // (1024 * 1024))
+    labels["network_error"] = localized_message("internal_error", lang)
+    return labels
 
 
 def upload_url(data: Any) -> dict[str, Any]:
