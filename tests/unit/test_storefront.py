@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 from typing import Any
 
 from shopdesk import storefront, threads
@@ -29,11 +30,11 @@ def put_customer(customer_id: str = "42", email: str = "Ann@Example.com", **extr
     return call(signed("PUT", f"/v1/storefront/customers/{customer_id}", {"email": email, "name": "Ann Smith", "since": "2024-03-01T10:00:00Z", **extra}))
 
 
-def test_the_documented_example_signature_is_what_the_code_computes() -> None:
+def test_the_worked_example_of_docs_storefront_md_is_what_the_code_computes() -> None:
     body = b'{"email":"ann@example.com","name":"Ann Smith","since":"2024-03-01T10:00:00Z"}'
-    assert storefront.signature("demo-signing-key", "1764000000", body) == "sha256=" + __import__("hmac").new(
-        b"demo-signing-key", b"1764000000." + body, "sha256"
-    ).hexdigest()
+    expected = "sha256=3eb017f884c91c74e4795c49f23c579c66386e27a089e82828517e253585c810"
+    assert storefront.signature("demo-signing-key", "1764000000", body) == expected
+    assert expected in (Path(__file__).resolve().parents[2] / "docs" / "storefront.md").read_text()
 
 
 def test_a_signed_customer_upsert_writes_the_profile_and_the_id_alias(shop: Any) -> None:
