@@ -385,3 +385,25 @@ def test_the_form_configuration_has_contacts_labels_limits_and_a_token_in_the_la
     assert body["allow_uploads"] is True and "pdf" in body["allowed_extensions"] and body["max_size"] == 10 * 1024 * 1024
     assert body["labels"]["send"] == "Enviar" and body["form_token"].count(".") == 1 and body["captcha"] is None
     assert "email" not in json.dumps(body["contacts"])
+
+
+def test_a_message_costs_one_batched_read_and_one_transaction_beyond_the_number_and_rate_counters(shop: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from botocore.client import BaseClient
+
+    calls: list[str] = []
+    original = BaseClient._make_api_call
+
+    def counted(client: Any, operation: str, params: dict[str, Any]) -> Any:
+        if client.meta.service_model.service_name == "dynamodb":
+            key = params.get("Key") or {}
+            calls.append(f"{operation} {str(key.get('PK', {}).get('S', '')).split('#')[0]}".strip())
+        return original(client, operation, params)
+
+    settings(notify_contact=False, confirm_visitor=True)
+    post_json(form_fields(message="warm-up", email="warm@example.com"))
+    monkeypatch.setattr(BaseClient, "_make_api_call", counted)
+    post_json(form_fields(message="first"))
+    assert sorted(calls) == ["BatchGetItem", "BatchWriteItem", "TransactWriteItems", "UpdateItem COUNTER", "UpdateItem RATE", "UpdateItem RATE"]
+    calls.clear()
+    post_json(form_fields(message="second"))  # continues by the address's claim: no read of the thread
+    assert sorted(calls) == ["BatchGetItem", "BatchWriteItem", "TransactWriteItems", "UpdateItem RATE", "UpdateItem RATE"]

@@ -386,8 +386,22 @@ def accept(form: Form, request: IntakeRequest, identity: SignedIdentity | None =
         )
         writes.save(recent, condition=RecentPost.pk.does_not_exist() | (RecentPost.at < threads.now_iso(now - DUPLICATE_WINDOW)))
 
+    thread = checked.linked
+    if thread is None and checked.claim is not None and checked.claim.token:
+        # The claim names the thread and carries its token: enough to continue it and to mark the
+        # confirmation, without reading the thread (its other fields are not needed here).
+        thread = Thread(
+            *Thread.key(int(checked.claim.number)),
+            number=int(checked.claim.number),
+            status=checked.claim.status,
+            token=checked.claim.token,
+            contact_id=contact.contact_id,
+            email=checked.email,
+            language=lang,
+            last_message_at="",
+        )
     try:
-        stored = threads.store_customer_message(contact, incoming, thread=checked.linked, extra_writes=remember, claim=checked.claim)
+        stored = threads.store_customer_message(contact, incoming, thread=thread, extra_writes=remember, claim=checked.claim)
     except threads.ThreadChanged:
         try:
             recent = RecentPost.get(*RecentPost.key(checked.digest), consistent_read=True)

@@ -212,6 +212,8 @@ class OpenThreadClaim(ShopdeskItem, discriminator="open_claim"):
 
     number = NumberAttribute()
     status = UnicodeAttribute()
+    # The thread's token, so a continued form message needs no read of the thread for its markers.
+    token = UnicodeAttribute(null=True)
 
     @staticmethod
     def key(email: str, contact_id: str, order_ref: str | None) -> tuple[str, str]:

@@ -329,7 +329,7 @@ def _start(contact: Contact, incoming: CustomerMessage, extra_writes: ExtraWrite
     apply_index_keys(thread)
     message = _message_item(number, incoming, created_at)
     claim = OpenThreadClaim(
-        *OpenThreadClaim.key(incoming.email, contact.contact_id, incoming.order_ref), number=number, status="open"
+        *OpenThreadClaim.key(incoming.email, contact.contact_id, incoming.order_ref), number=number, status="open", token=thread.token
     )
     deltas = CounterDeltas()
     deltas.add(deltas.global_, "threads_total", 1)
@@ -371,7 +371,11 @@ def _append(
         writes.save(message, condition=Message.pk.does_not_exist())
         writes.update(thread_ref, actions=actions, condition=Thread.pk.exists() & (Thread.status == status))
         # The thread continues this address again (a re-opened thread takes the claim over).
-        writes.save(OpenThreadClaim(*OpenThreadClaim.key(incoming.email, contact_id, incoming.order_ref), number=number, status="open"))
+        claim_actions: list[Action] = [OpenThreadClaim.number.set(number), OpenThreadClaim.status.set("open"), OpenThreadClaim.kind.set(OpenThreadClaim)]
+        if known is not None:
+            claim_actions.append(OpenThreadClaim.token.set(known.token))
+        # An update, not a put: a claim that already names this thread keeps the token it carries.
+        writes.update(OpenThreadClaim(*OpenThreadClaim.key(incoming.email, contact_id, incoming.order_ref)), actions=claim_actions)
         deltas.write(writes, moment)
         if extra_writes:
             incoming.thread_number = number
@@ -397,7 +401,11 @@ def _claim_writes(writes: TransactWrite, thread: Thread, new_status: str) -> Non
         if claim is not None and int(claim.number) == int(thread.number):
             writes.delete(claim)
         return
-    writes.save(OpenThreadClaim(*OpenThreadClaim.key(thread.email, thread.contact_id, thread.order_ref), number=int(thread.number), status=new_status))
+    writes.save(
+        OpenThreadClaim(
+            *OpenThreadClaim.key(thread.email, thread.contact_id, thread.order_ref), number=int(thread.number), status=new_status, token=thread.token
+        )
+    )
 
 
 def _closing_aggregates(deltas: CounterDeltas, thread: Thread, extra_messages: int = 0) -> None:
