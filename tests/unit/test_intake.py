@@ -148,6 +148,15 @@ def test_a_plain_urlencoded_form_is_redirected_back_to_its_page_with_the_result(
     assert query["shopdesk_errors"] == ["email:invalid_email,message:blank_message"]
 
 
+def test_a_plain_multipart_form_is_redirected_back_too(shop: Any) -> None:
+    payload, content_type = multipart(form_fields(return_to="https://shop.example/contact"), {"attachment": ("a.pdf", PDF, "application/pdf")})
+    status, _, headers = call(event("POST", "/v1/messages", payload, {"content-type": content_type, "origin": "https://shop.example"}))
+    assert status == 303
+    location = urlsplit(headers["Location"])
+    assert (location.netloc, location.path) == ("shop.example", "/contact")
+    assert parse_qs(location.query)["shopdesk_status"] == ["stored"]
+
+
 def test_a_redirect_never_leaves_the_posting_pages_site(shop: Any) -> None:
     body = urlencode(form_fields(return_to="https://evil.example/phish"))
     status, _, headers = call(
