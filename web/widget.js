@@ -3,8 +3,9 @@
  *
  *   <script src="https://desk.example/widget.js" data-api="https://api.example" defer></script>
  *
- * Attributes (all optional): data-api (the public API's base URL; default: `publicApi` of the
- * config.json served next to this script), data-lang (default: the page's <html lang>, then the
+ * Attributes: data-api (the public API's base URL; give it on a storefront — without it the widget
+ * reads `publicApi` from the config.json next to this script, which needs the same origin, as on
+ * the demo page), and, optional, data-lang (default: the page's <html lang>, then the
  * browser's), data-target (the id of an element to render into; default: right after the tag).
  * A continue link (?shopdesk_thread=N&shopdesk_token=T on the page) joins the form to that thread.
  *
@@ -111,6 +112,7 @@
 
     var params = new URLSearchParams(location.search);
     var idempotencyKey = null;
+    var sentBody = null;
 
     function clearErrors() {
       Array.prototype.forEach.call(form.querySelectorAll(".shopdesk-error"), function (p) { p.hidden = true; p.textContent = ""; });
@@ -155,7 +157,6 @@
       clearErrors();
       send.disabled = true;
       send.textContent = labels.sending;
-      idempotencyKey = idempotencyKey || randomKey();
       var payload = {
         contact_id: contact.value,
         email: email.value,
@@ -174,10 +175,13 @@
       (chosen ? upload(chosen) : Promise.resolve(null))
         .then(function (uploaded) {
           if (uploaded) { payload.upload_key = uploaded.upload_key; payload.filename = uploaded.filename; }
+          var body = JSON.stringify(payload);
+          // The same key only for the very same body: a retry after a lost answer, never an edited message.
+          if (!idempotencyKey || body !== sentBody) { idempotencyKey = randomKey(); sentBody = body; }
           return fetch(api + "/v1/messages?lang=" + encodeURIComponent(config.language), {
             method: "POST",
             headers: { "Content-Type": "application/json", Accept: "application/json", "Idempotency-Key": idempotencyKey },
-            body: JSON.stringify(payload),
+            body: body,
           });
         })
         .then(function (r) {

@@ -346,14 +346,22 @@ def test_two_identical_posts_racing_store_one_message_and_answer_alike(shop: Any
 
 def test_a_retry_with_the_same_idempotency_key_returns_the_first_answer_without_a_second_message(shop: Any) -> None:
     headers = {"idempotency-key": "9b2f6a3c-retry"}
-    first = post_json(form_fields(message="Retry me"), headers)
+    fields = form_fields(message="Retry me")
+    first = post_json(fields, headers)
     number = first[1]["thread"]["number"]
     threads.change_status(number, "closed")  # a plain re-post would now start a new thread
-    again = post_json(form_fields(message="Retry me"), headers)
+    again = post_json(fields, headers)  # the very same request, sent again
     assert again == first
     assert len(all_threads()) == 1 and len(messages_of(number)) == 1
     other = post_json(form_fields(message="Retry me, please"), {"idempotency-key": "another-key"})
     assert other[1]["thread"]["number"] != number
+
+
+def test_an_idempotency_key_reused_for_another_message_is_refused(shop: Any) -> None:
+    headers = {"idempotency-key": "one-key"}
+    assert post_json(form_fields(message="First text"), headers)[0] == 201
+    status, body = post_json(form_fields(message="Other text"), headers)
+    assert status == 422 and body["error"]["code"] == "idempotency_key_reused"
 
 
 def test_a_refused_post_is_not_remembered_by_its_idempotency_key(shop: Any) -> None:

@@ -65,6 +65,11 @@ register(
             "es": "Este mensaje ya se está enviando. Espere un momento.",
             "pl": "Ta wiadomość jest już wysyłana. Poczekaj chwilę.",
         },
+        "idempotency_key_reused": {
+            "en": "This Idempotency-Key was already used for a different message.",
+            "es": "Esta Idempotency-Key ya se usó para otro mensaje.",
+            "pl": "Ten Idempotency-Key został już użyty dla innej wiadomości.",
+        },
         "order_not_of_customer": {
             "en": "This order does not belong to this customer.",
             "es": "Este pedido no pertenece a este cliente.",
@@ -420,7 +425,7 @@ def accept_once(form: Form, request: IntakeRequest, identity: SignedIdentity | N
     if not request.idempotency_key:
         return accept(form, request, identity)
     from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig, idempotent_function
-    from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError
+    from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError, IdempotencyValidationError
 
     layer = DynamoDBPersistenceLayer(
         table_name=config().table_name,
@@ -430,7 +435,8 @@ def accept_once(form: Form, request: IntakeRequest, identity: SignedIdentity | N
         expiry_attr="expires_at",
         boto3_client=client("dynamodb"),
     )
-    settings = IdempotencyConfig(event_key_jmespath="key", expires_after_seconds=24 * 3600)
+    # The key finds the record; the body's hash must match it, so a reused key with other content is refused.
+    settings = IdempotencyConfig(event_key_jmespath="key", payload_validation_jmespath="body", expires_after_seconds=24 * 3600)
     if request.lambda_context is not None:
         settings.register_lambda_context(request.lambda_context)
 
@@ -440,9 +446,11 @@ def accept_once(form: Form, request: IntakeRequest, identity: SignedIdentity | N
     wrapped = idempotent_function(run, data_keyword_argument="request_key", persistence_store=layer, config=settings, key_prefix="IDEMPOTENCY")
     key = request.idempotency_key.strip()[:200]
     try:
-        return wrapped(request_key={"key": key})
+        return wrapped(request_key={"key": key, "body": hashlib.sha256(request.body).hexdigest()})
     except IdempotencyAlreadyInProgressError:
         raise ShopdeskError("request_in_progress", status=409) from None
+    except IdempotencyValidationError:
+        raise ShopdeskError("idempotency_key_reused", status=422) from None
 
 
 def _wants_redirect(form: Form, request: IntakeRequest) -> bool:
