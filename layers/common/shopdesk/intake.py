@@ -412,6 +412,8 @@ def accept(form: Form, request: IntakeRequest, identity: SignedIdentity | None =
             recent = RecentPost.get(*RecentPost.key(checked.digest), consistent_read=True)
         except RecentPost.DoesNotExist:
             raise threads.ThreadChanged() from None
+        if not _still_recent(recent):
+            raise
         return _success(lang, "stored", int(recent.thread_number))
     notifications.after_stored(checked.settings, contact, stored.thread, stored.message, visit)
     return _success(lang, "stored", int(stored.thread.number))
