@@ -16,6 +16,10 @@
 (function () {
   "use strict";
 
+  var CAPTCHA = {
+    turnstile: { script: "https://challenges.cloudflare.com/turnstile/v0/api.js", className: "cf-turnstile", field: "cf-turnstile-response" },
+    hcaptcha: { script: "https://js.hcaptcha.com/1/api.js", className: "h-captcha", field: "h-captcha-response" },
+  };
   var script = document.currentScript;
   if (!script) return;
   var scriptUrl = new URL(script.src, document.baseURI);
@@ -92,6 +96,15 @@
     // The honeypot: hidden from people (and from screen readers), filled by form robots.
     var website = el("input", { type: "text", name: "website", tabindex: "-1", autocomplete: "off" });
     var honeypot = el("div", { className: "shopdesk-hp", "aria-hidden": "true" }, [el("label", { text: labels.website }, [website])]);
+    // The optional CAPTCHA: the provider's own script renders it and adds its answer to the form.
+    var captchaBox = null;
+    if (config.captcha && CAPTCHA[config.captcha.provider]) {
+      var provider = CAPTCHA[config.captcha.provider];
+      captchaBox = el("div", { className: provider.className, "data-sitekey": config.captcha.site_key });
+      if (!document.querySelector('script[src="' + provider.script + '"]')) {
+        document.head.appendChild(el("script", { src: provider.script, async: true, defer: true }));
+      }
+    }
     var send = el("button", { type: "submit", className: "shopdesk-send", text: labels.send });
     var formError = errorSlot("form");
 
@@ -104,6 +117,7 @@
       file ? row("attachment", labels.attachment + " (" + config.allowed_extensions.join(", ") + ")", file) : null,
       row("message", labels.message, message),
       honeypot,
+      captchaBox,
       formError,
       send,
     ]);
@@ -167,6 +181,10 @@
         form_token: config.form_token,
         website: website.value,
       };
+      if (captchaBox) {
+        var answer = form.querySelector('[name="' + CAPTCHA[config.captcha.provider].field + '"]');
+        payload.captcha = answer ? answer.value : "";
+      }
       if (params.get("shopdesk_thread") && params.get("shopdesk_token")) {
         payload.thread = params.get("shopdesk_thread");
         payload.token = params.get("shopdesk_token");
