@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
@@ -30,6 +30,7 @@ from shopdesk.models import (
     MailId,
     Message,
     OpenThreadClaim,
+    ShopdeskItem,
     Stats,
     Thread,
     transaction,
@@ -506,5 +507,27 @@ def store_agent_message(number: int, outgoing: AgentMessage) -> tuple[Thread, Me
 
 
 def iter_thread_items(number: int) -> Iterable[Thread | Message]:
-    """The thread and its messages, oldest first: one Query on the thread's partition."""
-    return Thread.query(f"THREAD#{number}", consistent_read=True)
+    """The thread and its messages, oldest first: one Query on the thread's partition.
+
+    On the base model: a query on Thread would filter on its discriminator and drop the messages."""
+    return ShopdeskItem.query(f"THREAD#{number}", consistent_read=True)
+
+
+def keep_contact_names(contact_id: str, names: dict[str, str]) -> int:
+    """Writes a contact's current names onto each of its threads before the contact goes, so the
+    threads keep showing its last name (SPEC §2). One Query on GSI3 (the contact's thread list);
+    a thread deleted meanwhile is skipped. Returns how many threads were updated."""
+    updated = 0
+    for summary in Thread.gsi3.query(f"TL#C#{contact_id}"):
+        if not isinstance(summary, Thread):
+            continue
+        try:
+            Thread(*Thread.key(int(summary.number))).update(
+                actions=[Thread.contact_names.set(dict(names))], condition=Thread.pk.exists()
+            )
+        except UpdateError as error:
+            if "ConditionalCheckFailed" not in str(error):
+                raise
+            continue
+        updated += 1
+    return updated
