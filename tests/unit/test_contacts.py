@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from shopdesk import contacts, threads
 from shopdesk.config import config
-from shopdesk.models import CONTACTS_PK, Contact, Thread
+from shopdesk.models import CONTACTS_PK, Contact, Message, ShopdeskItem, Thread
 
 from tests.unit.api_calls import ADMIN, AGENT, NO_GROUP, agents_api, public_api
 
@@ -352,4 +352,4 @@ def test_deleting_a_contact_keeps_its_threads_which_show_its_last_name(aws: Any)
     thread = Thread.get(*Thread.key(stored.thread.number))
     assert thread.contact_id == created["id"]
     assert thread.contact_names.as_dict() == renamed, "the thread shows the name the contact had when it was deleted"
-    assert len(list(threads.iter_thread_items(stored.thread.number))) == 2, "the thread and its message are kept"
+    assert [type(i) for i in ShopdeskItem.query(f"THREAD#{stored.thread.number}")] == [Thread, Message], "the thread and its message are kept"

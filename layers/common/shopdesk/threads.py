@@ -30,7 +30,6 @@ from shopdesk.models import (
     MailId,
     Message,
     OpenThreadClaim,
-    ShopdeskItem,
     Stats,
     Thread,
     transaction,
@@ -185,6 +184,26 @@ def get_thread(number: int) -> Thread:
         return Thread.get(*Thread.key(number), consistent_read=True)
     except Thread.DoesNotExist:
         raise NotFound("thread_not_found") from None
+
+
+def keep_contact_names(contact_id: str, names: dict[str, str]) -> int:
+    """Writes a contact's current names onto each of its threads before the contact goes, so the
+    threads keep showing its last name (SPEC §2). One Query on GSI3 (the contact's thread list);
+    a thread deleted meanwhile is skipped. Returns how many threads were updated."""
+    updated = 0
+    for summary in Thread.gsi3.query(f"TL#C#{contact_id}"):
+        if not isinstance(summary, Thread):
+            continue
+        try:
+            Thread(*Thread.key(int(summary.number))).update(
+                actions=[Thread.contact_names.set(dict(names))], condition=Thread.pk.exists()
+            )
+        except UpdateError as error:
+            if "ConditionalCheckFailed" not in str(error):
+                raise
+            continue
+        updated += 1
+    return updated
 
 
 def allocate_thread_number() -> int:
@@ -507,27 +526,5 @@ def store_agent_message(number: int, outgoing: AgentMessage) -> tuple[Thread, Me
 
 
 def iter_thread_items(number: int) -> Iterable[Thread | Message]:
-    """The thread and its messages, oldest first: one Query on the thread's partition.
-
-    On the base model: a query on Thread would filter on its discriminator and drop the messages."""
-    return ShopdeskItem.query(f"THREAD#{number}", consistent_read=True)
-
-
-def keep_contact_names(contact_id: str, names: dict[str, str]) -> int:
-    """Writes a contact's current names onto each of its threads before the contact goes, so the
-    threads keep showing its last name (SPEC §2). One Query on GSI3 (the contact's thread list);
-    a thread deleted meanwhile is skipped. Returns how many threads were updated."""
-    updated = 0
-    for summary in Thread.gsi3.query(f"TL#C#{contact_id}"):
-        if not isinstance(summary, Thread):
-            continue
-        try:
-            Thread(*Thread.key(int(summary.number))).update(
-                actions=[Thread.contact_names.set(dict(names))], condition=Thread.pk.exists()
-            )
-        except UpdateError as error:
-            if "ConditionalCheckFailed" not in str(error):
-                raise
-            continue
-        updated += 1
-    return updated
+    """The thread and its messages, oldest first: one Query on the thread's partition."""
+    return Thread.query(f"THREAD#{number}", consistent_read=True)
