@@ -6,6 +6,7 @@ them in the visitor's language. Every rule of the SPEC answers a clear JSON 4xx,
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
@@ -84,6 +85,25 @@ def test_two_first_requests_that_race_seed_the_defaults_once(aws: Any, monkeypat
     monkeypatch.setattr(contacts, "_query_contacts", real_query)
 
     assert [c.contact_id for c in winner] == [c.contact_id for c in loser] == ["webmaster", "customer-service"]
+    assert sorted(c.contact_id for c in stored_contacts()) == ["customer-service", "webmaster"]
+
+
+def test_first_requests_in_parallel_threads_all_see_the_same_two_defaults(aws: Any) -> None:
+    """Whatever the interleaving, the storefront and the page starting together give two contacts."""
+    start = threading.Barrier(4)
+    seen: list[list[str]] = []
+
+    def first_request(index: int) -> None:
+        start.wait()
+        answer = public_api("GET", "/v1/contacts") if index % 2 else agents_api("GET", "/v1/contacts", claims=AGENT)
+        seen.append([c["id"] for c in answer.body["contacts"]])
+
+    workers = [threading.Thread(target=first_request, args=(i,)) for i in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert seen == [["webmaster", "customer-service"]] * 4
     assert sorted(c.contact_id for c in stored_contacts()) == ["customer-service", "webmaster"]
 
 
