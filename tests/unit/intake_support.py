@@ -100,7 +100,9 @@ def event(
 def call(evt: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
     from contact_form_app import handler
 
-    result = handler(evt, None)
+    from local.gateway import LambdaContext
+
+    result = handler(evt, LambdaContext())
     body = result.get("body") or "{}"
     return result["statusCode"], json.loads(body) if body.strip().startswith("{") else {"raw": body}, result.get("headers") or {}
 

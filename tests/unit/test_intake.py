@@ -364,6 +364,24 @@ def test_an_idempotency_key_reused_for_another_message_is_refused(shop: Any) -> 
     assert status == 422 and body["error"]["code"] == "idempotency_key_reused"
 
 
+def test_a_retry_arriving_while_the_first_post_is_still_running_is_told_to_wait(shop: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    headers = {"idempotency-key": "double-click"}
+    fields = form_fields(message="Only once")
+    real = intake.accept
+    during: list[tuple[int, dict[str, Any]]] = []
+
+    def slow_first(*args: Any, **kwargs: Any) -> Any:
+        if not during:
+            during.append(post_json(fields, headers))  # the second click, while the first is in progress
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(intake, "accept", slow_first)
+    first = post_json(fields, headers)
+    assert first[0] == 201
+    assert during[0][0] == 409 and during[0][1]["error"]["code"] == "request_in_progress"
+    assert len(all_threads()) == 1
+
+
 def test_a_refused_post_is_not_remembered_by_its_idempotency_key(shop: Any) -> None:
     headers = {"idempotency-key": "fix-and-retry"}
     assert post_json(form_fields(email="bad"), headers)[0] == 422
