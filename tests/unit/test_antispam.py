@@ -88,6 +88,8 @@ def test_blocked_addresses_and_domains_are_refused(shop: Any) -> None:
     assert_refused_generically(post_json(form_fields(email="anyone@JUNK.example")))
     assert nothing_stored()
     assert post_json(form_fields(email="friend@example.com"))[0] == 201
+    assert antispam.is_blocked_sender("spammer@example.com") and antispam.is_blocked_sender("x@junk.example")
+    assert not antispam.is_blocked_sender("friend@example.com")
 
 
 # --- CAPTCHA, against a local stand-in for the provider's verify endpoint --------------------------

@@ -163,6 +163,11 @@ def blocked_keys(email: str) -> list[tuple[str, str]]:
     return [BlockedSender.key(email), BlockedSender.key(f"@{domain}")]
 
 
+def is_blocked_sender(email: str) -> bool:
+    """For callers that have not batched the read (mail sync): one BatchGetItem of address and domain."""
+    return any(isinstance(item, BlockedSender) for item in BlockedSender.batch_get(blocked_keys(email)))
+
+
 def check_not_blocked(found: list[Any]) -> None:
     if any(isinstance(item, BlockedSender) for item in found):
         raise SpamSuspected("blocked_sender")
