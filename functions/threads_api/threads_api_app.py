@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
-from shopdesk import agents, attachments, contacts, dashboard, outbound, shop_settings, thread_list, thread_view, threads
+from shopdesk import agents, antispam, attachments, contacts, dashboard, outbound, shop_settings, thread_list, thread_view, threads
 from shopdesk.auth import Agent, agent_from_event, require_admin
 from shopdesk.errors import NotFound
 from shopdesk.http import json_body, json_response, make_resolver, request_language
@@ -165,6 +165,28 @@ def get_settings() -> Response:
 def update_settings() -> Response:
     require_admin(app.current_event.raw_event)
     return json_response(shop_settings.update_settings(json_body(app)))
+
+
+# --- blocked senders (issue 3: anti-spam), admins only ---------------------------------------------
+
+
+@app.get("/v1/blocked-senders")
+def list_blocked_senders() -> Response:
+    require_admin(app.current_event.raw_event)
+    return json_response(antispam.list_blocked())
+
+
+@app.post("/v1/blocked-senders")
+def add_blocked_sender() -> Response:
+    admin = require_admin(app.current_event.raw_event)
+    return json_response(antispam.add_blocked(json_body(app), admin.username), status=201)
+
+
+@app.delete("/v1/blocked-senders/<value>")
+def remove_blocked_sender(value: str) -> Response:
+    require_admin(app.current_event.raw_event)
+    antispam.remove_blocked(value)
+    return Response(status_code=204)
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
