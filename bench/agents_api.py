@@ -139,8 +139,10 @@ def seed(count: int) -> dict[str, Any]:
                              currency="EUR", validated=True, placed_at=now_iso(start),
                              history=[OrderStatusChange(status="Shipped", at=now_iso(start))]))
         batch.save(Stats(*Stats.global_key(), threads_total=count, customer_messages=3 * count, agent_messages=2 * count, **totals))
-        for contact, value in open_per_contact.items():
-            batch.save(Stats(*Stats.contact_key(contact), open=value))
+        for contact in contacts.all_contacts():  # the box mirrored on its counter item, as contacts.py writes it
+            batch.save(Stats(*Stats.contact_key(contact.contact_id), open=open_per_contact.get(contact.contact_id, 0),
+                             names=contact.names.as_dict(), save_messages=contact.save_messages,
+                             position=int(contact.position), contact_exists=True))
         for day in range(30):
             moment = datetime.now(UTC) - timedelta(days=day)
             batch.save(Stats(*Stats.day_key(moment.date().isoformat()), first_response_count=10, first_response_seconds=36000,
