@@ -189,5 +189,24 @@ def remove_blocked_sender(value: str) -> Response:
     return Response(status_code=204)
 
 
+# --- a customer's data on request (SPEC §10: export and erasure), admins only --------------------
+
+
+@app.get("/v1/customers/<email>/export")
+def export_customer(email: str) -> Response:
+    from shopdesk import privacy
+
+    require_admin(app.current_event.raw_event)
+    return json_response(privacy.export_customer(email))
+
+
+@app.delete("/v1/customers/<email>")
+def erase_customer(email: str) -> Response:
+    from shopdesk import privacy
+
+    require_admin(app.current_event.raw_event)
+    return json_response(privacy.erase_customer(email))
+
+
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return app.resolve(event, context)

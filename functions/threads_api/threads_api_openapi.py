@@ -12,6 +12,47 @@ from typing import Any
 
 _STATUS = {"type": "string", "enum": ["open", "closed", "pending1", "pending2"]}
 _NUMBER_ONLY: dict[str, Any] = {}
+_S = {"type": "string"}
+_NS = {"type": ["string", "null"]}
+_I = {"type": "integer"}
+_FILE = {"type": "object", "properties": {"filename": _S, "content_type": _S, "size": _I, "url": _S}}
+_EXPORTED_MESSAGE = {
+    "type": "object",
+    "description": "author, source, created_at, text, attachments; a customer's message adds new_text, product, ip, user_agent; a reply its delivery state",
+    "properties": {"author": _S, "source": _S, "created_at": _S, "text": _S, "attachments": {"type": "array", "items": _FILE}},
+}
+_CUSTOMER_EXPORT: dict[str, Any] = {
+    "type": "object",
+    "required": ["email", "exported_at", "links_expire_in", "customer", "orders", "threads", "blocked_sender"],
+    "properties": {
+        "email": _S,
+        "exported_at": _S,
+        "links_expire_in": _I,
+        "customer": {"type": ["object", "null"], "properties": {"customer_id": _NS, "name": _NS, "since": _NS}},
+        "orders": {"type": "array", "items": {"type": "object", "properties": {"reference": _S, "total": _S, "currency": _S, "validated": {"type": "boolean"}, "placed_at": _NS, "history": {"type": "array", "items": {"type": "object", "properties": {"status": _S, "at": _S}}}}}},
+        "threads": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "number": _I,
+                    "status": _S,
+                    "order_ref": _NS,
+                    "created_at": _S,
+                    "messages": {"type": "array", "items": _EXPORTED_MESSAGE},
+                    "internal_notes": {"type": "array", "items": _EXPORTED_MESSAGE},
+                },
+            },
+        },
+        "blocked_sender": {"type": ["object", "null"], "properties": {"value": _S, "created_at": _S}},
+    },
+}
+_ERASED_COUNTS = ["threads", "messages", "attachments", "customer", "orders", "aliases", "open_claims", "rate_windows"]
+_CUSTOMER_ERASED: dict[str, Any] = {
+    "type": "object",
+    "required": ["email", "removed"],
+    "properties": {"email": _S, "removed": {"type": "object", "required": _ERASED_COUNTS, "properties": {name: _I for name in _ERASED_COUNTS}}},
+}
 
 ROUTE_DOCS: dict[str, dict[str, Any]] = {
     "GET /v1/me": {"summary": "Who is signed in", "responses": {"200": "Me"}},
@@ -117,5 +158,16 @@ ROUTE_DOCS: dict[str, dict[str, Any]] = {
         "summary": "Try the IMAP settings",
         "admin": True,
         "responses": {"200": {"type": "object", "properties": {"ok": {"type": "boolean"}, "code": {"type": "string"}, "message": {"type": "string"}}}},
+    },
+    # A customer's data on request (SPEC §10), shopdesk/privacy.py.
+    "GET /v1/customers/{email}/export": {
+        "summary": "Everything held about an address as one JSON document (GDPR access request): profile, orders, threads with messages and internal notes, file links",
+        "admin": True,
+        "responses": {"200": _CUSTOMER_EXPORT, "422": "Error"},
+    },
+    "DELETE /v1/customers/{email}": {
+        "summary": "Erase an address's threads (with messages and files), profile, orders, aliases and claims; counts of what went (erasing twice answers zeros)",
+        "admin": True,
+        "responses": {"200": _CUSTOMER_ERASED, "409": "Error", "422": "Error"},
     },
 }
