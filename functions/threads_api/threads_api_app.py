@@ -205,7 +205,8 @@ def erase_customer(email: str) -> Response:
     from shopdesk import privacy
 
     require_admin(app.current_event.raw_event)
-    return json_response(privacy.erase_customer(email))
+    context = app.lambda_context
+    return json_response(privacy.erase_customer(email, context.get_remaining_time_in_millis if context is not None else None))
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

@@ -50,8 +50,8 @@ _CUSTOMER_EXPORT: dict[str, Any] = {
 _ERASED_COUNTS = ["threads", "messages", "attachments", "customer", "orders", "aliases", "open_claims", "rate_windows"]
 _CUSTOMER_ERASED: dict[str, Any] = {
     "type": "object",
-    "required": ["email", "removed"],
-    "properties": {"email": _S, "removed": {"type": "object", "required": _ERASED_COUNTS, "properties": {name: _I for name in _ERASED_COUNTS}}},
+    "required": ["email", "complete", "removed"],
+    "properties": {"email": _S, "complete": {"type": "boolean", "description": "false: time ran out, call again to finish"}, "removed": {"type": "object", "required": _ERASED_COUNTS, "properties": {name: _I for name in _ERASED_COUNTS}}},
 }
 
 ROUTE_DOCS: dict[str, dict[str, Any]] = {

@@ -10,7 +10,7 @@ from urllib.parse import quote
 import boto3
 import pytest
 from agents_api import ADMIN, AGENT, call, customer_writes
-from shopdesk import antispam, attachments, contacts, storefront, threads
+from shopdesk import antispam, attachments, contacts, privacy, storefront, threads
 from shopdesk.models import (
     CustomerIdAlias,
     Message,
@@ -78,7 +78,7 @@ def export(email: str, claims: dict[str, Any] = ADMIN) -> dict[str, Any]:
 def erase(email: str) -> dict[str, int]:
     status, body = call("DELETE", f"/v1/customers/{quote(email)}", claims=ADMIN)
     assert status == 200, body
-    assert body["email"] == email.lower()
+    assert body["email"] == email.lower() and body["complete"] is True
     return body["removed"]
 
 
@@ -255,6 +255,17 @@ def test_erasing_removes_a_stale_claim_and_keeps_the_block(shop: dict[str, Any])
     assert erase(ANN)["open_claims"] == 2
     assert partition(f"OPEN#{ANN}") == []
     assert antispam.is_blocked_sender(ANN)  # kept on purpose: an erased spammer stays out
+
+
+def test_an_erasure_that_runs_short_of_time_says_so_and_the_next_call_finishes_it(shop: dict[str, Any]) -> None:
+    time_left = iter([60_000, privacy.SAFETY_MILLIS - 1])
+    first = privacy.erase_customer(ANN, lambda: next(time_left))
+    assert first["complete"] is False
+    assert first["removed"]["threads"] == 1 and first["removed"]["customer"] == 0 and first["removed"]["aliases"] == 3
+    assert len(partition(f"CUSTOMER#{ANN}")) == 3  # the profile and orders wait for the last run
+    second = erase(ANN)
+    assert second["threads"] == 1 and second["customer"] == 1 and second["orders"] == 2 and second["aliases"] == 0
+    assert export(ANN)["threads"] == [] and global_stats()["threads_total"] == 1
 
 
 # --- who may ------------------------------------------------------------------------------------

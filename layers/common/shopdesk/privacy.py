@@ -19,6 +19,7 @@ What is deliberately kept by an erasure (each holds no copy of the person's mess
 from __future__ import annotations
 
 import urllib.parse
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -38,6 +39,10 @@ from shopdesk.models import (
 )
 from shopdesk.threads import ATTEMPTS, ThreadChanged, delete_thread, thread_partition
 from shopdesk.validation import is_valid_email
+
+# An erasure stops starting thread deletions when less than this is left of the function's time,
+# and answers `complete: false`: the admin runs it again to finish (each run resumes from the table).
+SAFETY_MILLIS = 2500
 
 
 def normalized_email(raw: Any) -> str:
@@ -193,15 +198,17 @@ def _delete_thread(number: int) -> tuple[int, int] | None:
     raise ThreadChanged()
 
 
-def erase_customer(raw_email: Any) -> dict[str, Any]:
+def erase_customer(raw_email: Any, millis_left: Callable[[], int] | None = None) -> dict[str, Any]:
     """Erases an address's data (GDPR art. 17) and says what went, by kind.
 
     Every thread goes through threads.delete_thread, so the dashboard counters drop with it and
     its files leave S3; then the aliases, the open-thread claims, the rate-limit windows and the
     `CUSTOMER#` partition (profile and orders) go by BatchWriteItem, aliases first and the
     partition last, so an erasure cut short is finished by running it again. Erasing twice is
-    harmless: the second time finds nothing and answers zeros. What is kept, and why: the
-    module's docstring.
+    harmless: the second time finds nothing and answers zeros. An address with very many threads
+    may not fit in one call (`millis_left`, the Lambda's remaining time): the answer then says
+    `complete: false`, the profile and orders wait for the last run, and calling again goes on.
+    What is kept, and why: the module's docstring.
     """
     email = normalized_email(raw_email)
     summaries = _threads(email)
@@ -214,23 +221,29 @@ def erase_customer(raw_email: Any) -> dict[str, Any]:
         for alias in aliases:
             batch.delete(alias)
     removed = {"threads": 0, "messages": 0, "attachments": 0}
+    complete = True
     for thread in summaries:
+        if millis_left is not None and millis_left() < SAFETY_MILLIS:
+            complete = False
+            break
         deleted = _delete_thread(int(thread.number))
         if deleted is not None:
             removed["threads"] += 1
             removed["messages"] += deleted[0]
             removed["attachments"] += deleted[1]
+    rest = [*claims, *windows, *orders, *([profile] if profile else [])] if complete else []
     with ShopdeskItem.batch_write() as batch:
-        for item in [*claims, *windows, *orders, *([profile] if profile else [])]:
+        for item in rest:
             batch.delete(item)
     return {
         "email": email,
+        "complete": complete,
         "removed": {
             **removed,
-            "customer": 1 if profile else 0,
-            "orders": len(orders),
+            "customer": 1 if profile and complete else 0,
+            "orders": len(orders) if complete else 0,
             "aliases": len(aliases),
-            "open_claims": len(claims),
-            "rate_windows": len(windows),
+            "open_claims": len(claims) if complete else 0,
+            "rate_windows": len(windows) if complete else 0,
         },
     }
