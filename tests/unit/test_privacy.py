@@ -4,6 +4,8 @@ erases it; another customer's data and the dashboard counters stay right. Throug
 from __future__ import annotations
 
 import json
+from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -285,3 +287,36 @@ def test_a_path_that_is_not_an_address_is_refused(shop: dict[str, Any], method: 
     path = "/v1/customers/not-an-address" + ("/export" if method == "GET" else "")
     status, body = call(method, path, claims=ADMIN)
     assert status == 422 and body["error"]["fields"][0]["field"] == "email"
+
+
+# --- what it costs (DynamoDB requests, counted on what moto receives) ------------------------------
+
+
+@pytest.fixture
+def requests_made(shop: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    from moto.core.botocore_stubber import BotocoreStubber
+
+    seen: list[str] = []
+    original = BotocoreStubber.__call__
+
+    def counting(self: Any, event_name: str, request: Any, **kwargs: Any) -> Any:
+        target = request.headers.get("X-Amz-Target") or b""
+        target = target.decode() if isinstance(target, bytes) else target
+        if target.startswith("DynamoDB_"):
+            seen.append(target.rsplit(".", 1)[-1])
+        return original(self, event_name, request, **kwargs)
+
+    monkeypatch.setattr(BotocoreStubber, "__call__", counting)
+    yield seen
+
+
+def test_an_export_is_a_query_per_thread_plus_three_requests_and_never_a_scan(requests_made: list[str]) -> None:
+    export(ANN)  # two threads
+    assert Counter(requests_made) == {"Query": 2 + 2, "GetItem": 1}
+
+
+def test_an_erasure_is_five_requests_per_thread_plus_seven_and_never_a_scan(requests_made: list[str]) -> None:
+    erase(ANN)  # two threads
+    # Per thread: its partition, then delete_thread (partition, claim, transaction, message deletes).
+    # Once: GSI7, CUSTOMER#, OPEN#, RATE#; the aliases' BatchGetItem; two BatchWriteItems.
+    assert Counter(requests_made) == {"Query": 4 + 2 * 2, "GetItem": 2, "TransactWriteItems": 2, "BatchWriteItem": 2 + 2, "BatchGetItem": 1}
