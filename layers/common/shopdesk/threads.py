@@ -193,6 +193,16 @@ def allocate_thread_number() -> int:
     return int(counter.value)
 
 
+def reserve_thread_numbers(count: int) -> list[int]:
+    """`count` thread numbers with one atomic ADD (a batch of imported mail starts threads with them)."""
+    if count <= 0:
+        return []
+    counter = Counter(*Counter.thread_number_key())
+    counter.update(actions=[Counter.value.add(count), Counter.kind.set(Counter)])
+    last = int(counter.value)
+    return list(range(last - count + 1, last + 1))
+
+
 # --- customer messages ---------------------------------------------------------------------------
 
 
@@ -260,13 +270,18 @@ def _is_condition_failure(error: TransactWriteError) -> bool:
 
 
 def store_customer_message(
-    contact: Contact, incoming: CustomerMessage, thread: Thread | None = None, extra_writes: ExtraWrites | None = None
+    contact: Contact,
+    incoming: CustomerMessage,
+    thread: Thread | None = None,
+    extra_writes: ExtraWrites | None = None,
+    thread_number: int | None = None,
 ) -> Stored:
     """Stores a customer's message: continues `thread` when given, else the address's open thread
     for this contact and order, else starts one. The thread becomes open.
 
     Two first messages of one address at the same instant give one thread: the open-thread claim
-    is written with a condition, and the loser continues the winner's thread.
+    is written with a condition, and the loser continues the winner's thread. `thread_number`, a
+    number reserved beforehand (`reserve_thread_numbers`), saves the counter write when one starts.
     """
     for _ in range(ATTEMPTS):
         try:
@@ -275,7 +290,8 @@ def store_customer_message(
             claim = _get_claim(incoming.email, contact.contact_id, incoming.order_ref)
             if claim is not None:
                 return _append(int(claim.number), claim.status, contact.contact_id, incoming, extra_writes)
-            return _start(contact, incoming, extra_writes)
+            number, thread_number = thread_number, None
+            return _start(contact, incoming, extra_writes, number)
         except TransactWriteError as error:
             if not _is_condition_failure(error):
                 raise
@@ -291,8 +307,8 @@ def _get_claim(email: str, contact_id: str, order_ref: str | None) -> OpenThread
         return None
 
 
-def _start(contact: Contact, incoming: CustomerMessage, extra_writes: ExtraWrites | None) -> Stored:
-    number = allocate_thread_number()
+def _start(contact: Contact, incoming: CustomerMessage, extra_writes: ExtraWrites | None, number: int | None = None) -> Stored:
+    number = number or allocate_thread_number()
     moment = incoming.created_at or datetime.now(UTC)
     created_at = now_iso(moment)
     thread = Thread(
