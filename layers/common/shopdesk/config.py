@@ -19,6 +19,10 @@ class Config:
     sender_email: str
     imap_secret_id: str
     imap_sync_function: str
+    # mail sync: the first run's window, the batch size, the largest message downloaded
+    imap_window_days: int = 30
+    imap_batch_size: int = 50
+    imap_max_message_bytes: int = 25 * 1024 * 1024
 
 
 @cache
@@ -36,4 +40,7 @@ def config() -> Config:
         sender_email=os.environ.get("SENDER_EMAIL", "support@shop.example"),
         imap_secret_id=os.environ.get("IMAP_SECRET_ID", "shopdesk/imap-password"),
         imap_sync_function=os.environ.get("IMAP_SYNC_FUNCTION", ""),
+        imap_window_days=int(os.environ.get("IMAP_SYNC_WINDOW_DAYS", "30")),
+        imap_batch_size=int(os.environ.get("IMAP_SYNC_BATCH_SIZE", "50")),
+        imap_max_message_bytes=int(os.environ.get("IMAP_MAX_MESSAGE_BYTES", str(25 * 1024 * 1024))),
     )

@@ -23,28 +23,15 @@ from html.parser import HTMLParser
 from typing import Any
 
 import nh3
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import PutError, TransactWriteError
 
 from shopdesk import attachments, mail, threads
 from shopdesk.config import config
-from shopdesk.models import Contact, Delivery, MailId, Message as MessageItem, ShopdeskItem, Thread, transaction
+from shopdesk.models import Contact, Delivery, InboundRecord, MailId, Thread, transaction
+from shopdesk.models import Message as MessageItem
 
 TEXT_LIMIT = 100_000  # characters kept of one message's text (a DynamoDB item holds 400 KB)
 MAX_ATTACHMENTS = 20
-
-
-class InboundRecord(ShopdeskItem, discriminator="inbound"):
-    """PK=INBOUND#<Message-ID or sha256 of the raw bytes>, SK=INBOUND: this mail was handled."""
-
-    outcome = UnicodeAttribute()  # imported | skipped | bounced | failed
-    reason = UnicodeAttribute(null=True)
-    thread_number = NumberAttribute(null=True)
-    at = UnicodeAttribute()
-
-    @staticmethod
-    def key(record_id: str) -> tuple[str, str]:
-        return f"INBOUND#{record_id}", "INBOUND"
 
 
 # --- parsing ------------------------------------------------------------------------------------
@@ -572,7 +559,7 @@ def _record(parsed: ParsedMail, outcome: str, reason: str | None = None, thread_
     )
 
 
-def _put_record(record: InboundRecord) -> bool:
+def put_record(record: InboundRecord) -> bool:
     """A skipped mail's record on its own; False when it was already there."""
     try:
         record.save(condition=InboundRecord.pk.does_not_exist())
@@ -651,7 +638,7 @@ def _already_recorded(record_id: str) -> bool:
 
 
 def _skip(parsed: ParsedMail, reason: str) -> Outcome:
-    if not _put_record(_record(parsed, "skipped", reason)):
+    if not put_record(_record(parsed, "skipped", reason)):
         return Outcome("duplicate")
     return Outcome("skipped", reason=reason)
 
@@ -661,7 +648,7 @@ def _store_bounce(parsed: ParsedMail, context: BatchContext) -> Outcome:
     known = next((context.mail_ids[i] for i in parsed.bounced_ids if i in context.mail_ids), None)
     record = _record(parsed, "bounced", "delivery_report", int(known.thread_number) if known else None)
     if known is None:
-        if not _put_record(record):
+        if not put_record(record):
             return Outcome("duplicate")
         return Outcome("bounced", reason="unknown_message")
     target = MessageItem(f"THREAD#{int(known.thread_number)}", known.message_sk)
@@ -677,7 +664,7 @@ def _store_bounce(parsed: ParsedMail, context: BatchContext) -> Outcome:
         if _already_recorded(parsed.record_id):
             return Outcome("duplicate")
         # the message was deleted since: the report is still recorded
-        if not _put_record(record):
+        if not put_record(record):
             return Outcome("duplicate")
     return Outcome("bounced", reason="delivery_report", thread_number=int(known.thread_number))
 
