@@ -168,29 +168,36 @@ def run(remaining_ms: Remaining | None = None, mailbox_factory: Callable[[Mailbo
         return result
     started_at = threads.now_iso()
     try:
-        _mark_running(started_at)
-        try:
-            settings = load_settings()
-            mailbox_settings = settings_from(settings.imap)
-            box = mailbox_factory(mailbox_settings)
-            box.connect()
-            try:
-                _sync(box, settings, result, remaining)
-            finally:
-                box.close()
-        except MailboxError as error:
-            result.state = "failed"
-            result.error(error.code, message(error.code, None, **error.params))
-        except (PynamoDBException, BotoCoreError, ClientError) as error:
-            result.state = "failed"
-            result.error("aws_error", f"{type(error).__name__}: {error}")
-            logger.exception("mail sync stopped by an AWS error")
-        if result.state == "failed":
-            logger.error("mail sync failed", extra={"codes": [e["code"] for e in result.errors]})
-        _write_status(result, started_at)
-    finally:
+        _run_locked(result, started_at, remaining, mailbox_factory)
+    except Exception:
         release_lease(owner)
+        raise
+    # Not in a `finally`: a run killed mid-way (a timeout, SystemExit) keeps the lease until it expires.
+    release_lease(owner)
     return result
+
+
+def _run_locked(result: RunResult, started_at: str, remaining: Remaining, mailbox_factory: Callable[[MailboxSettings], Mailbox]) -> None:
+    _mark_running(started_at)
+    try:
+        settings = load_settings()
+        mailbox_settings = settings_from(settings.imap)
+        box = mailbox_factory(mailbox_settings)
+        box.connect()
+        try:
+            _sync(box, settings, result, remaining)
+        finally:
+            box.close()
+    except MailboxError as error:
+        result.state = "failed"
+        result.error(error.code, message(error.code, None, **error.params))
+    except (PynamoDBException, BotoCoreError, ClientError) as error:
+        result.state = "failed"
+        result.error("aws_error", f"{type(error).__name__}: {error}")
+        logger.exception("mail sync stopped by an AWS error")
+    if result.state == "failed":
+        logger.error("mail sync failed", extra={"codes": [e["code"] for e in result.errors]})
+    _write_status(result, started_at)
 
 
 def _sync(box: Mailbox, settings: Any, result: RunResult, remaining: Remaining) -> None:

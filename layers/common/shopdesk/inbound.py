@@ -115,7 +115,7 @@ def _addresses(msg: Message, *names: str) -> list[tuple[str, str]]:
         pairs = getaddresses([v for v in values if v])
     except Exception:
         pairs = [parseaddr(v) for v in values if v]
-    return [(n, a.strip().lower()) for n, a in pairs if a and "@" in a]
+    return [(n, a.strip()) for n, a in pairs if a and "@" in a]
 
 
 def _charset_text(part: Message) -> str:
@@ -256,13 +256,30 @@ def _clean_filename(name: str) -> str:
     return attachments.display_name(name)
 
 
+_HEADER_LINE = re.compile(rb"^[!-9;-~]+:|^[ \t]|^From ")
+
+
+def _repair_header_wrap(raw: bytes) -> bytes:
+    """A header line folded without leading whitespace would end the headers early: fold it properly."""
+    end = re.search(rb"\r?\n\r?\n", raw)
+    if end is None:
+        return raw
+    lines = raw[: end.start()].split(b"\n")
+    if all(_HEADER_LINE.match(line) for line in lines if line.strip(b"\r")):
+        return raw
+    fixed = [line if _HEADER_LINE.match(line) or not line.strip(b"\r") else b" " + line for line in lines]
+    return b"\n".join(fixed) + raw[end.start() :]
+
+
 def parse(raw: bytes) -> ParsedMail:
     """Reads everything Shopdesk needs from a raw message; raises only when nothing can be read."""
-    msg = email.message_from_bytes(raw, policy=policy.default)
+    msg = email.message_from_bytes(_repair_header_wrap(raw), policy=policy.default)
     message_id = next(iter(_ids(_header(msg, "Message-ID"))), None)
-    record_id = message_id or "sha256:" + hashlib.sha256(raw).hexdigest()
+    # line endings normalised: servers store LF mail as CRLF, and the digest must not change with them
+    record_id = message_id or "sha256:" + hashlib.sha256(re.sub(rb"\r?\n", b"\r\n", raw)).hexdigest()
     from_pairs = _addresses(msg, "From")
     from_name, from_email = (from_pairs[0] if from_pairs else ("", ""))
+    from_email = from_email.lower()
     recipients = [a for _, a in _addresses(msg, "To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To")]
     try:
         date = parsedate_to_datetime(_header(msg, "Date")) if _header(msg, "Date") else None
@@ -572,7 +589,7 @@ def put_record(record: InboundRecord) -> bool:
 
 def _contact_for(parsed: ParsedMail, contacts: list[Contact]) -> Contact | None:
     for contact in contacts:
-        if contact.email and contact.email.lower() in parsed.recipients:
+        if contact.email and contact.email.lower() in {r.lower() for r in parsed.recipients}:
             return contact
     return contacts[0] if contacts else None
 

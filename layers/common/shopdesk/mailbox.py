@@ -17,7 +17,8 @@ from typing import Any
 
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError, LoginError
-from imapclient.imapclient import SocketTimeout
+from imapclient.imapclient import SocketTimeout, seq_to_parenstr_upper
+from imapclient.response_parser import parse_fetch_response
 
 from shopdesk.aws import client
 from shopdesk.config import config
@@ -174,6 +175,8 @@ class Mailbox:
         """UIDVALIDITY and UIDNEXT of the folder (selected read-write, to flag what was stored)."""
         try:
             answer = self._client().select_folder(self.settings.folder)
+        except (imaplib.IMAP4.abort, OSError) as error:
+            raise _translate(error, self.settings) from error
         except IMAPClientError as error:
             raise MailboxError("imap_folder_missing", folder=self.settings.folder) from error
         except BaseException as error:
@@ -191,7 +194,8 @@ class Mailbox:
         """Size and Message-ID of each message, before anything is downloaded (one FETCH)."""
         if not uids:
             return {}
-        answer = self._call(lambda c: c.fetch(uids, ["RFC822.SIZE", "BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"]))
+        items = ["RFC822.SIZE", "BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"]
+        answer = self._call(lambda c: _fetch_range(c, uids, items) if isinstance(uids, str) else c.fetch(uids, items))
         result: dict[int, tuple[int, str | None]] = {}
         for uid, data in answer.items():
             header = next((v for k, v in data.items() if k.startswith(b"BODY[HEADER")), b"") or b""
@@ -241,6 +245,15 @@ class Mailbox:
             except Exception:
                 pass
         self.client = None
+
+
+def _fetch_range(imap: IMAPClient, uid_range: str, items: list[str]) -> dict[int, Any]:
+    """UID FETCH over a range such as `1043:*` (imapclient's fetch keeps only the UIDs it was given)."""
+    tag = imap._imap._command("UID", "FETCH", uid_range, seq_to_parenstr_upper(items))
+    typ, data = imap._imap._command_complete("FETCH", tag)
+    imap._checkok("fetch", typ, data)
+    typ, data = imap._imap._untagged_response(typ, data, "FETCH")
+    return parse_fetch_response(data, imap.normalise_times, True)
 
 
 @contextmanager
