@@ -464,7 +464,7 @@ def _classify(msg: Message, parsed: ParsedMail) -> None:
     if _OUT_OF_OFFICE.search(parsed.subject):
         parsed.kind, parsed.reason = "autoreply", "out_of_office"
         return
-    if msg.get("List-Id") is not None or msg.get("List-Unsubscribe") is not None:
+    if any(msg.get(name) is not None for name in ("List-Id", "List-Unsubscribe", "Mailing-List", "List-Post")):
         parsed.kind, parsed.reason = "autoreply", "mailing_list"
         return
     if not parsed.from_email:
