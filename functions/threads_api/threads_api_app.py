@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
-from shopdesk import contacts
+from shopdesk import contacts, imap_sync
 from shopdesk.auth import agent_from_event, require_admin
 from shopdesk.http import json_body, json_response, make_resolver
 
@@ -52,6 +52,27 @@ def delete_contact(contact_id: str) -> Response:
     require_admin(app.current_event.raw_event)
     contacts.delete_contact(contact_id)
     return Response(status_code=204)
+
+
+# --- mail sync (issue 5): status, "Run sync" (asynchronous), test connection (admin) ---
+
+
+@app.get("/v1/sync")
+def get_sync_status() -> Response:
+    agent_from_event(app.current_event.raw_event)
+    return json_response(imap_sync.sync_status())
+
+
+@app.post("/v1/sync")
+def start_sync() -> Response:
+    agent_from_event(app.current_event.raw_event)
+    return json_response(imap_sync.start_async(), status=202)
+
+
+@app.post("/v1/sync/test-connection")
+def test_sync_connection() -> Response:
+    require_admin(app.current_event.raw_event)
+    return json_response(imap_sync.check_connection())
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

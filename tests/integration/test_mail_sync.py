@@ -23,7 +23,7 @@ from shopdesk import aws as shopdesk_aws
 from shopdesk import imap_sync, inbound, threads
 from shopdesk.config import config
 from shopdesk.contacts import all_contacts
-from shopdesk.mailbox import Mailbox, MailboxSettings
+from shopdesk.mailbox import Mailbox, MailboxSettings, check_connection
 from shopdesk.models import ImapSettings, InboundRecord, Message, SyncLease, _connection
 from shopdesk.settings import load_settings
 
@@ -472,9 +472,7 @@ def test_connection_errors_have_clear_codes(shop: mail_servers.ImapServer) -> No
     def check(**changes: Any) -> str | None:
         base = dict(host=shop.host, port=shop.port, user=shop.user, password=shop.password, security="none", folder=FOLDER, connect_timeout=5, read_timeout=10)
         base.update(changes)
-        from shopdesk.mailbox import test_connection
-
-        return test_connection(MailboxSettings(**base)).get("code")
+        return check_connection(MailboxSettings(**base)).get("code")
 
     assert check() is None
     assert check(folder="Nowhere") == "imap_folder_missing"

@@ -22,16 +22,42 @@ from aws_lambda_powertools import Logger
 from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.exceptions import DeleteError, PutError, PynamoDBException
 
-from shopdesk import inbound, threads
+from shopdesk import inbound, mailbox, threads
 from shopdesk.aws import client
 from shopdesk.config import config
 from shopdesk.contacts import all_contacts
-from shopdesk.i18n import message
+from shopdesk.errors import ShopdeskError
+from shopdesk.i18n import message, register
 from shopdesk.mailbox import Mailbox, MailboxError, MailboxSettings, settings_from
 from shopdesk.models import InboundRecord, SyncCursor, SyncError, SyncFailure, SyncLease, SyncStatusItem
 from shopdesk.settings import load_settings
 
 logger = Logger(service="shopdesk-imap-sync")
+
+register(
+    {
+        "sync_not_started": {
+            "en": "The mail sync could not be started. Please try again in a moment.",
+            "es": "No se pudo iniciar la sincronización del correo. Inténtelo de nuevo en un momento.",
+            "pl": "Nie udało się uruchomić synchronizacji poczty. Spróbuj ponownie za chwilę.",
+        },
+        "message_too_large": {
+            "en": "A message was larger than the size limit and was not imported.",
+            "es": "Un mensaje superaba el tamaño máximo y no se importó.",
+            "pl": "Wiadomość przekraczała limit rozmiaru i nie została zaimportowana.",
+        },
+        "message_unreadable": {
+            "en": "A message could not be read; it is kept as it came.",
+            "es": "Un mensaje no se pudo leer; se conserva tal como llegó.",
+            "pl": "Nie udało się odczytać wiadomości; zachowano ją w oryginalnej postaci.",
+        },
+        "aws_error": {
+            "en": "The sync stopped because the database or storage failed; the next run resumes.",
+            "es": "La sincronización se detuvo por un fallo de la base de datos o del almacenamiento; la próxima continuará.",
+            "pl": "Synchronizacja zatrzymała się z powodu błędu bazy danych lub magazynu; następna ją wznowi.",
+        },
+    }
+)
 
 # Stop starting batches when less than this is left of the Lambda's time.
 SAFETY_MARGIN_MS = 30_000
@@ -282,17 +308,21 @@ def run_handler(context: Any) -> dict[str, Any]:
     return run(remaining).to_dict()
 
 
-def test_connection() -> dict[str, Any]:
+def check_connection() -> dict[str, Any]:
     """The settings page's check of the stored mailbox settings (the password from Secrets Manager)."""
-    from shopdesk.mailbox import test_connection as check
-
     try:
-        return check(settings_from(load_settings().imap))
+        return mailbox.check_connection(settings_from(load_settings().imap))
     except MailboxError as error:
         return {"ok": False, "code": error.code, "message": message(error.code, None, **error.params)}
 
 
 def start_async() -> dict[str, Any]:
     """"Run sync": invokes the sync function asynchronously; the page never waits on the mailbox."""
-    client("lambda").invoke(FunctionName=config().imap_sync_function, InvocationType="Event", Payload=b'{"source": "agents-api"}')
+    if not config().imap_sync_function:
+        raise ShopdeskError("sync_not_started", status=503)
+    try:
+        client("lambda").invoke(FunctionName=config().imap_sync_function, InvocationType="Event", Payload=b'{"source": "agents-api"}')
+    except (BotoCoreError, ClientError) as error:
+        logger.warning("the sync could not be started", extra={"error_type": type(error).__name__})
+        raise ShopdeskError("sync_not_started", status=503) from error
     return {"started": True}

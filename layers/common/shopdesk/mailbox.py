@@ -266,7 +266,7 @@ def open_mailbox(settings: MailboxSettings) -> Iterator[Mailbox]:
         box.close()
 
 
-def test_connection(settings: MailboxSettings) -> dict[str, Any]:
+def check_connection(settings: MailboxSettings) -> dict[str, Any]:
     """What the settings page's "test connection" shows: ok, or the error's code and message."""
     try:
         with open_mailbox(settings) as box:
