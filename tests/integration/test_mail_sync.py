@@ -515,3 +515,14 @@ def test_every_corpus_message_imports_or_is_skipped_for_its_reason(shop: mail_se
     for text in (m.get("text", "") + (m.get("new_text") or "") for m in stored_messages()):
         assert "<script" not in text.lower() and "<html" not in text.lower()
     assert all(b"\\Seen" in f for f in flags(shop).values())
+
+
+def test_an_unconfigured_mailbox_is_reported_not_alarmed(shop: mail_servers.ImapServer) -> None:
+    settings = load_settings()
+    settings.imap.host = ""
+    settings.save()
+
+    result = sync()
+
+    assert result.state == "failed"
+    assert imap_sync.sync_status()["errors"] == [{"at": imap_sync.sync_status()["errors"][0]["at"], "code": "imap_not_configured", "message": result.errors[0]["message"]}]

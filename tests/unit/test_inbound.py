@@ -159,3 +159,11 @@ def test_unmatched_mail_is_skipped_when_new_threads_are_off(aws: Any) -> None:
     lone = mail("Question")
     outcome = inbound.store(lone, context_for(lone, create=False))
     assert (outcome.outcome, outcome.reason) == ("skipped", "unmatched")
+
+
+def test_an_unmatched_mail_continues_the_senders_open_thread_and_says_so(aws: Any) -> None:
+    first, second = mail("First"), mail("Second", message_id="<m2@example.com>")
+    one = inbound.store(first, context_for(first))
+    two = inbound.store(second, context_for(second))
+    assert (one.match_rule, one.new_thread) == ("new_thread", True)
+    assert (two.match_rule, two.new_thread, two.thread_number) == ("open_thread", False, one.thread_number)

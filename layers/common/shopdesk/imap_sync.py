@@ -84,7 +84,7 @@ class RunResult:
             self.imported += 1
             if outcome.new_thread:
                 self.new_threads += 1
-            else:
+            elif outcome.match_rule != "open_thread":  # matched by a rule, not merely by its sender
                 self.matched += 1
         elif outcome.outcome == "skipped":
             self.skipped += 1
@@ -221,8 +221,11 @@ def _run_locked(result: RunResult, started_at: str, remaining: Remaining, mailbo
         result.state = "failed"
         result.error("aws_error", f"{type(error).__name__}: {error}")
         logger.exception("mail sync stopped by an AWS error")
-    if result.state == "failed":
-        logger.error("mail sync failed", extra={"codes": [e["code"] for e in result.errors]})
+    codes = [e["code"] for e in result.errors]
+    if result.state == "failed" and codes != ["imap_not_configured"]:
+        logger.error("mail sync failed", extra={"codes": codes})  # counted by the imap-sync-failures alarm
+    elif codes:
+        logger.warning("mail sync finished with errors", extra={"codes": codes})
     _write_status(result, started_at)
 
 

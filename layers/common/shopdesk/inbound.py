@@ -643,6 +643,7 @@ def store(parsed: ParsedMail, context: BatchContext) -> Outcome:
             return Outcome("duplicate")
         raise
     context.threads[int(stored.thread.number)] = stored.thread
+    rule = incoming.match_rule
     return Outcome("imported", reason=rule, thread_number=int(stored.thread.number), match_rule=rule, new_thread=stored.created)
 
 

@@ -289,6 +289,8 @@ def store_customer_message(
                 return _append(thread.number, thread.status, thread.contact_id, incoming, extra_writes)
             claim = _get_claim(incoming.email, contact.contact_id, incoming.order_ref)
             if claim is not None:
+                if incoming.match_rule == "new_thread":  # an unmatched mail continues the sender's open thread
+                    incoming.match_rule = "open_thread"
                 return _append(int(claim.number), claim.status, contact.contact_id, incoming, extra_writes)
             number, thread_number = thread_number, None
             return _start(contact, incoming, extra_writes, number)
