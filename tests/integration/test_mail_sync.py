@@ -526,3 +526,25 @@ def test_an_unconfigured_mailbox_is_reported_not_alarmed(shop: mail_servers.Imap
 
     assert result.state == "failed"
     assert imap_sync.sync_status()["errors"] == [{"at": imap_sync.sync_status()["errors"][0]["at"], "code": "imap_not_configured", "message": result.errors[0]["message"]}]
+
+
+def test_with_the_delete_option_mail_is_deleted_only_once_stored(shop: mail_servers.ImapServer) -> None:
+    settings = load_settings()
+    settings.imap.delete_after_sync = True
+    settings.save()
+    ids = [f"del{i}@example.com" for i in range(4)]
+    mail_servers.append(shop, FOLDER, [customer_mail(message_id=f"<{i}>") for i in ids])
+
+    class DiesBeforeDeleting(Mailbox):
+        def mark_done(self, uids: list[int], delete: bool) -> None:
+            raise Killed()
+
+    with pytest.raises(Killed):
+        sync(mailbox_factory=DiesBeforeDeleting)
+    assert len(flags(shop)) == 4  # stored, not yet deleted: nothing lost
+    SyncLease.get(*SyncLease.key()).update(actions=[SyncLease.expires_at.set(0)])
+
+    sync()
+
+    assert flags(shop) == {}
+    assert mail_ids_stored() == sorted(ids)
