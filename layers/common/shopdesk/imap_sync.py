@@ -279,8 +279,8 @@ def _sync_batch(
         except Exception as error:  # any message, however broken, must not stop the sync
             _record_failure(box.uidvalidity, uid, raws[uid], error, result)
     context = inbound.prepare_batch([p for _, p in parsed], contacts, bool(settings.imap.create_new_threads))
-    wanted = sum(1 for _, p in parsed if p.kind == "customer" and p.record_id not in context.done and inbound.match(p, context)[0] is None)
-    if wanted and settings.imap.create_new_threads:
+    wanted = inbound.new_threads_expected([p for _, p in parsed], context)
+    if wanted:
         context.reserved_numbers = threads.reserve_thread_numbers(wanted)
     for uid, mail in parsed:
         try:

@@ -27,7 +27,7 @@ from pynamodb.exceptions import PutError, TransactWriteError
 
 from shopdesk import attachments, mail, threads
 from shopdesk.config import config
-from shopdesk.models import Contact, Delivery, InboundRecord, MailId, Thread, transaction
+from shopdesk.models import Contact, Delivery, InboundRecord, MailId, OpenThreadClaim, Thread, transaction
 from shopdesk.models import Message as MessageItem
 
 TEXT_LIMIT = 100_000  # characters kept of one message's text (a DynamoDB item holds 400 KB)
@@ -68,7 +68,18 @@ _MSGID = re.compile(r"<([^<>\s]+)>")
 
 
 def _header(msg: Message, name: str) -> str:
-    """A header's decoded value, whatever the message got wrong ('' when absent or unreadable)."""
+    """A header's decoded value, whatever the message got wrong ('' when absent or unreadable).
+
+    policy.default parses a header on every access: each is read once per message and kept.
+    """
+    cache: dict[str, str] = msg.__dict__.setdefault("_shopdesk_headers", {})
+    key = name.lower()
+    if key not in cache:
+        cache[key] = _read_header(msg, name) if name in msg else ""
+    return cache[key]
+
+
+def _read_header(msg: Message, name: str) -> str:
     try:
         value = msg.get(name)
     except Exception:  # a defective header policy.default cannot parse
@@ -242,7 +253,7 @@ def _walk_body(msg: Message) -> tuple[str | None, str | None, list[MailFile]]:
         if not data:
             continue
         name = filename or (f"inline.{ctype.split('/')[-1]}" if ctype.startswith("image/") else f"part.{ctype.split('/')[-1]}")
-        files.append(MailFile(_clean_filename(name), ctype, data, inline=disposition == "inline" or bool(part.get("Content-ID"))))
+        files.append(MailFile(_clean_filename(name), ctype, data, inline=disposition == "inline" or "Content-ID" in part))
     return plain, html, files
 
 
@@ -282,7 +293,7 @@ def parse(raw: bytes) -> ParsedMail:
     from_email = from_email.lower()
     recipients = [a for _, a in _addresses(msg, "To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To")]
     try:
-        date = parsedate_to_datetime(_header(msg, "Date")) if _header(msg, "Date") else None
+        date = parsedate_to_datetime(_header(msg, "Date")) if _header(msg, "Date") else None  # one parse, cached
         if date is not None and date.tzinfo is None:
             date = date.replace(tzinfo=UTC)
     except (TypeError, ValueError, IndexError):
@@ -432,7 +443,7 @@ def _classify(msg: Message, parsed: ParsedMail) -> None:
     sender = config().sender_email.lower()
     ctype = msg.get_content_type()
     report_type = (msg.get_param("report-type") or "").lower() if ctype == "multipart/report" else ""
-    if msg.get(mail.SHOPDESK_HEADER) is not None or (parsed.from_email and parsed.from_email == sender):
+    if mail.SHOPDESK_HEADER in msg or (parsed.from_email and parsed.from_email == sender):
         parsed.kind, parsed.reason = "own", "own_mail"
         return
     from_local = parsed.from_email.split("@")[0] if parsed.from_email else ""
@@ -455,7 +466,7 @@ def _classify(msg: Message, parsed: ParsedMail) -> None:
     if precedence in ("bulk", "junk", "list", "auto_reply"):
         parsed.kind, parsed.reason = "autoreply", f"precedence_{precedence}"
         return
-    if msg.get("X-Autoreply") is not None or msg.get("X-Autorespond") is not None or msg.get("X-Autoresponse") is not None:
+    if any(name in msg for name in ("X-Autoreply", "X-Autorespond", "X-Autoresponse")):
         parsed.kind, parsed.reason = "autoreply", "x_autoreply"
         return
     if _header(msg, "X-Auto-Response-Suppress") and _OUT_OF_OFFICE.search(parsed.subject):
@@ -464,7 +475,7 @@ def _classify(msg: Message, parsed: ParsedMail) -> None:
     if _OUT_OF_OFFICE.search(parsed.subject):
         parsed.kind, parsed.reason = "autoreply", "out_of_office"
         return
-    if any(msg.get(name) is not None for name in ("List-Id", "List-Unsubscribe", "Mailing-List", "List-Post")):
+    if any(name in msg for name in ("List-Id", "List-Unsubscribe", "Mailing-List", "List-Post")):
         parsed.kind, parsed.reason = "autoreply", "mailing_list"
         return
     if not parsed.from_email:
@@ -523,6 +534,8 @@ class BatchContext:
     mail_ids: dict[str, MailId] = field(default_factory=dict)
     threads: dict[int, Thread] = field(default_factory=dict)
     reserved_numbers: list[int] = field(default_factory=list)
+    claims: dict[tuple[str, str], OpenThreadClaim] = field(default_factory=dict)
+    claims_read: set[tuple[str, str]] = field(default_factory=set)
 
 
 def _batch_get(model: type, keys: list[tuple[str, str]]) -> list[Any]:
@@ -552,7 +565,30 @@ def prepare_batch(mails: list[ParsedMail], contacts: list[Contact], create_new_t
     if numbers:
         for thread in _batch_get(Thread, [Thread.key(n) for n in numbers]):
             context.threads[int(thread.number)] = thread
+    if create_new_threads:
+        # the open threads the unmatched senders may continue, read once for the batch
+        keys = {}
+        for m in mails:
+            contact = _contact_for(m, contacts)
+            if m.kind == "customer" and m.from_email and contact is not None and match(m, context)[0] is None:
+                keys[OpenThreadClaim.key(m.from_email, contact.contact_id, None)] = True
+        context.claims_read = set(keys)
+        for claim in _batch_get(OpenThreadClaim, list(keys)):
+            context.claims[(claim.pk, claim.sk)] = claim
     return context
+
+
+def new_threads_expected(mails: list[ParsedMail], context: BatchContext) -> int:
+    """How many threads the batch will start: unmatched senders with no open thread, each once."""
+    senders = set()
+    for m in mails:
+        contact = _contact_for(m, context.contacts)
+        if m.kind != "customer" or m.record_id in context.done or contact is None or match(m, context)[0] is not None:
+            continue
+        key = OpenThreadClaim.key(m.from_email, contact.contact_id, None)
+        if key not in context.claims:
+            senders.add(key)
+    return len(senders) if context.create_new_threads else 0
 
 
 def match(parsed: ParsedMail, context: BatchContext) -> tuple[Thread | None, str | None]:
@@ -635,14 +671,27 @@ def store(parsed: ParsedMail, context: BatchContext) -> Outcome:
     def extra(writes: Any) -> None:
         writes.save(record, condition=InboundRecord.pk.does_not_exist())
 
+    claim_key = OpenThreadClaim.key(parsed.from_email, contact.contact_id, None)
+    claim_checked = False
+    if thread is None and claim_key in context.claims_read:
+        claim = context.claims.get(claim_key)
+        if claim is not None:  # the sender's open thread, as the intake would continue it
+            thread = Thread(*Thread.key(int(claim.number)), number=int(claim.number), status=claim.status, contact_id=contact.contact_id)
+            incoming.match_rule = record.reason = "open_thread"
+        else:
+            claim_checked = True
     number = context.reserved_numbers.pop(0) if thread is None and context.reserved_numbers else None
     try:
-        stored = threads.store_customer_message(contact, incoming, thread=thread, extra_writes=extra, thread_number=number)
+        stored = threads.store_customer_message(
+            contact, incoming, thread=thread, extra_writes=extra, thread_number=number, claim_checked=claim_checked
+        )
     except (TransactWriteError, threads.ThreadChanged):
         if _already_recorded(parsed.record_id):
             return Outcome("duplicate")
         raise
     context.threads[int(stored.thread.number)] = stored.thread
+    if incoming.match_rule in ("new_thread", "open_thread"):
+        context.claims[claim_key] = OpenThreadClaim(*claim_key, number=int(stored.thread.number), status="open")
     rule = incoming.match_rule
     return Outcome("imported", reason=rule, thread_number=int(stored.thread.number), match_rule=rule, new_thread=stored.created)
 

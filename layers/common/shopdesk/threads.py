@@ -295,19 +295,22 @@ def store_customer_message(
     thread: Thread | None = None,
     extra_writes: ExtraWrites | None = None,
     thread_number: int | None = None,
+    claim_checked: bool = False,
 ) -> Stored:
     """Stores a customer's message: continues `thread` when given, else the address's open thread
     for this contact and order, else starts one. The thread becomes open.
 
     Two first messages of one address at the same instant give one thread: the open-thread claim
     is written with a condition, and the loser continues the winner's thread. `thread_number`, a
-    number reserved beforehand (`reserve_thread_numbers`), saves the counter write when one starts.
+    number reserved beforehand (`reserve_thread_numbers`), saves the counter write when one starts;
+    `claim_checked` says the caller found no claim (a batch read them at once), saving that read.
     """
     for _ in range(ATTEMPTS):
         try:
             if thread is not None:
                 return _append(thread.number, thread.status, thread.contact_id, incoming, extra_writes)
-            claim = _get_claim(incoming.email, contact.contact_id, incoming.order_ref)
+            claim = None if claim_checked else _get_claim(incoming.email, contact.contact_id, incoming.order_ref)
+            claim_checked = False  # a retry reads the claim: another writer may have taken it
             if claim is not None:
                 if incoming.match_rule == "new_thread":  # an unmatched mail continues the sender's open thread
                     incoming.match_rule = "open_thread"
