@@ -213,6 +213,16 @@ def allocate_thread_number() -> int:
     return int(counter.value)
 
 
+def reserve_thread_numbers(count: int) -> list[int]:
+    """`count` thread numbers with one atomic ADD (a batch of imported mail starts threads with them)."""
+    if count <= 0:
+        return []
+    counter = Counter(*Counter.thread_number_key())
+    counter.update(actions=[Counter.value.add(count), Counter.kind.set(Counter)])
+    last = int(counter.value)
+    return list(range(last - count + 1, last + 1))
+
+
 # --- customer messages ---------------------------------------------------------------------------
 
 
@@ -290,22 +300,28 @@ def store_customer_message(
     thread: Thread | None = None,
     extra_writes: ExtraWrites | None = None,
     claim: OpenThreadClaim | None = _UNREAD,
+    thread_number: int | None = None,
 ) -> Stored:
     """Stores a customer's message: continues `thread` when given, else the address's open thread
     for this contact and order, else starts one. The thread becomes open.
 
     Two first messages of one address at the same instant give one thread: the open-thread claim
-    is written with a condition, and the loser continues the winner's thread.
+    is written with a condition, and the loser continues the winner's thread. `thread_number`, a
+    number reserved beforehand (`reserve_thread_numbers`), saves the counter write when one starts;
+    `claim_checked` says the caller found no claim (a batch read them at once), saving that read.
     """
     for _ in range(ATTEMPTS):
         try:
             if thread is not None:
                 return _append(thread.number, thread.status, thread.contact_id, incoming, extra_writes, known=thread)
-            if claim is _UNREAD:  # a caller that read the claim already (intake batches it) saves a read
+            if claim is _UNREAD:  # a caller that read the claim already (intake and mail sync batch it) saves a read
                 claim = _get_claim(incoming.email, contact.contact_id, incoming.order_ref)
             if claim is not None:
+                if incoming.match_rule == "new_thread":  # an unmatched mail continues the sender's open thread
+                    incoming.match_rule = "open_thread"
                 return _append(int(claim.number), claim.status, contact.contact_id, incoming, extra_writes)
-            return _start(contact, incoming, extra_writes)
+            number, thread_number = thread_number, None
+            return _start(contact, incoming, extra_writes, number)
         except TransactWriteError as error:
             if not _is_condition_failure(error):
                 raise
@@ -322,8 +338,8 @@ def _get_claim(email: str, contact_id: str, order_ref: str | None) -> OpenThread
         return None
 
 
-def _start(contact: Contact, incoming: CustomerMessage, extra_writes: ExtraWrites | None) -> Stored:
-    number = allocate_thread_number()
+def _start(contact: Contact, incoming: CustomerMessage, extra_writes: ExtraWrites | None, number: int | None = None) -> Stored:
+    number = number or allocate_thread_number()
     moment = incoming.created_at or datetime.now(UTC)
     created_at = now_iso(moment)
     thread = Thread(
