@@ -157,6 +157,9 @@ class Thread(ShopdeskItem, discriminator="thread"):
     preview = UnicodeAttribute(default="")
     has_private_note = BooleanAttribute(default=False)
     spam = BooleanAttribute(default=False)
+    # When each agent last opened the thread: {<agent sub>: <read at>}. On the thread, so a list
+    # page's Query carries every agent's unread flag (indexes project all attributes).
+    read_by = MapAttribute(default=dict)
 
     @staticmethod
     def key(number: int) -> tuple[str, str]:
@@ -309,16 +312,6 @@ class Order(ShopdeskItem, discriminator="order"):
     @staticmethod
     def key(email: str, reference: str) -> tuple[str, str]:
         return f"CUSTOMER#{email.lower()}", f"ORDER#{reference}"
-
-
-class ReadMarker(ShopdeskItem, discriminator="read_marker"):
-    """When an agent last opened a thread: PK=AGENT#<sub>, SK=READ#<number>."""
-
-    read_at = UnicodeAttribute()
-
-    @staticmethod
-    def key(agent_sub: str, number: int) -> tuple[str, str]:
-        return f"AGENT#{agent_sub}", f"READ#{number}"
 
 
 # --- Storefront intake (issue 3): anti-spam, duplicate suppression, signed routes ---------------------

@@ -690,11 +690,26 @@ def delete_thread(number: int) -> None:
 
 
 def mark_read(agent_sub: str, number: int) -> str:
-    """The agent opened the thread: unread is per agent (docs/data-model.md, ReadMarker)."""
-    from shopdesk.models import ReadMarker
+    """The agent opened the thread: unread is per agent, kept on the thread as `read_by.<sub>`.
 
+    One UpdateItem that sets only that path, so it never overwrites what a concurrent thread
+    transaction writes. A thread stored before `read_by` existed gets the map first (conditional
+    on its absence, so two agents opening it at once both keep their time). A thread deleted
+    meanwhile needs no mark.
+    """
     read_at = now_iso()
-    ReadMarker(*ReadMarker.key(agent_sub, number), read_at=read_at).save()
+    thread = Thread(*Thread.key(number))
+    attempts = [
+        ([Thread.read_by[agent_sub].set(read_at)], Thread.pk.exists() & Thread.read_by.exists()),
+        ([Thread.read_by.set({agent_sub: read_at})], Thread.pk.exists() & Thread.read_by.does_not_exist()),
+    ]
+    for actions, condition in (*attempts, attempts[0]):
+        try:
+            thread.update(actions=actions, condition=condition)
+            return read_at
+        except UpdateError as error:
+            if "ConditionalCheckFailed" not in str(error):
+                raise
     return read_at
 
 
