@@ -254,6 +254,13 @@ class Stats(ShopdeskItem, discriminator="stats"):
     save_messages = BooleanAttribute(null=True)
     position = NumberAttribute(null=True)
     contact_exists = BooleanAttribute(null=True)
+    # STATS/CONTACT#id also keeps the box's link: its oldest open thread (the first of GSI4
+    # `TL#CS#<id>#open` read forwards) and that thread's GSI4 sort key, kept by threads.py;
+    # `open_changes` counts the transactions that changed the box's open threads or their order,
+    # so a recomputed link is written only if none happened meanwhile.
+    oldest_open = NumberAttribute(null=True)
+    oldest_open_key = UnicodeAttribute(null=True)
+    open_changes = NumberAttribute(null=True)
 
     @staticmethod
     def global_key() -> tuple[str, str]:
