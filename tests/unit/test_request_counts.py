@@ -85,3 +85,16 @@ def test_the_thread_view_is_one_query_then_five_requests_side_by_side(shop: list
     assert call("GET", f"/v1/threads/{shop[3]}")[0] == 200
     assert requests_made[0] == "Query"  # the thread and its messages
     assert sorted(requests_made[1:]) == ["BatchGetItem", "Query", "Query", "Query", "UpdateItem"]
+
+
+def test_viewing_a_thread_already_read_writes_nothing(shop: list[int], requests_made: list[str]) -> None:
+    assert call("GET", f"/v1/threads/{shop[3]}")[0] == 200
+    requests_made.clear()
+    assert call("GET", f"/v1/threads/{shop[3]}")[0] == 200
+    assert requests_made[0] == "Query" and sorted(requests_made[1:]) == ["BatchGetItem", "Query", "Query", "Query"]
+    contact = contacts.get_contact("customer-service")
+    again = threads.CustomerMessage(email="c3@example.com", text="And?", source="form", language="en")
+    threads.store_customer_message(contact, again, thread=threads.get_thread(shop[3]))  # the next view marks it read again
+    requests_made.clear()
+    assert call("GET", f"/v1/threads/{shop[3]}")[0] == 200
+    assert "UpdateItem" in requests_made
