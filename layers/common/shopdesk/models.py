@@ -157,6 +157,9 @@ class Thread(ShopdeskItem, discriminator="thread"):
     preview = UnicodeAttribute(default="")
     has_private_note = BooleanAttribute(default=False)
     spam = BooleanAttribute(default=False)
+    # When each agent last opened the thread: {<agent sub>: <read at>}. On the thread, so a list
+    # page's Query carries every agent's unread flag (indexes project all attributes).
+    read_by = MapAttribute(default=dict)
 
     @staticmethod
     def key(number: int) -> tuple[str, str]:
@@ -251,6 +254,13 @@ class Stats(ShopdeskItem, discriminator="stats"):
     save_messages = BooleanAttribute(null=True)
     position = NumberAttribute(null=True)
     contact_exists = BooleanAttribute(null=True)
+    # STATS/CONTACT#id also keeps the box's link: its oldest open thread (the first of GSI4
+    # `TL#CS#<id>#open` read forwards) and that thread's GSI4 sort key, kept by threads.py;
+    # `open_changes` counts the transactions that changed the box's open threads or their order,
+    # so a recomputed link is written only if none happened meanwhile.
+    oldest_open = NumberAttribute(null=True)
+    oldest_open_key = UnicodeAttribute(null=True)
+    open_changes = NumberAttribute(null=True)
 
     @staticmethod
     def global_key() -> tuple[str, str]:
@@ -309,16 +319,6 @@ class Order(ShopdeskItem, discriminator="order"):
     @staticmethod
     def key(email: str, reference: str) -> tuple[str, str]:
         return f"CUSTOMER#{email.lower()}", f"ORDER#{reference}"
-
-
-class ReadMarker(ShopdeskItem, discriminator="read_marker"):
-    """When an agent last opened a thread: PK=AGENT#<sub>, SK=READ#<number>."""
-
-    read_at = UnicodeAttribute()
-
-    @staticmethod
-    def key(agent_sub: str, number: int) -> tuple[str, str]:
-        return f"AGENT#{agent_sub}", f"READ#{number}"
 
 
 # --- Storefront intake (issue 3): anti-spam, duplicate suppression, signed routes ---------------------
