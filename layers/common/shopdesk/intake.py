@@ -30,7 +30,7 @@ from shopdesk.errors import FieldError, ShopdeskError, ValidationFailed
 from shopdesk.i18n import message as localized_message
 from shopdesk.i18n import pick_language, register
 from shopdesk.mail import OutgoingAttachment
-from shopdesk.models import Contact, OpenThreadClaim, RecentPost, ShopdeskItem, ShopSettings, Thread
+from shopdesk.models import Contact, OpenThreadClaim, RecentPost, ShopdeskItem, ShopSettings, Stats, Thread
 from shopdesk.validation import is_valid_email
 
 register(
@@ -205,6 +205,7 @@ class Checked:
     product: str | None
     settings: ShopSettings
     claim: OpenThreadClaim | None
+    box: Stats | None  # the contact's dashboard item: saves a read when the message moves an open thread
     linked: Thread | None
     recent: RecentPost | None
     digest: str
@@ -237,7 +238,7 @@ def check(form: Form, lang: str, identity: SignedIdentity | None) -> Checked:
     digest = _digest(email, contact_id, order_ref, thread_link, text)
     keys = [ShopSettings.key(), RecentPost.key(digest)]
     if contact_id_ok:
-        keys.append(Contact.key(contact_id))
+        keys += [Contact.key(contact_id), Stats.contact_key(contact_id)]
     if email_ok:
         keys += antispam.blocked_keys(email)
         if contact_id_ok:
@@ -287,6 +288,7 @@ def check(form: Form, lang: str, identity: SignedIdentity | None) -> Checked:
         product=product,
         settings=settings,
         claim=by_kind.get(OpenThreadClaim),
+        box=by_kind.get(Stats),
         linked=linked,
         recent=by_kind.get(RecentPost),
         digest=digest,
@@ -406,7 +408,7 @@ def accept(form: Form, request: IntakeRequest, identity: SignedIdentity | None =
             last_message_at="",
         )
     try:
-        stored = threads.store_customer_message(contact, incoming, thread=thread, extra_writes=remember, claim=checked.claim)
+        stored = threads.store_customer_message(contact, incoming, thread=thread, extra_writes=remember, claim=checked.claim, box=checked.box)
     except threads.ThreadChanged:
         try:
             recent = RecentPost.get(*RecentPost.key(checked.digest), consistent_read=True)

@@ -192,7 +192,7 @@ class CounterDeltas:
             writes.update(item, actions=actions)
 
 
-def settle_oldest_open(contact_id: str, number: int, sort_key: str | None) -> None:
+def settle_oldest_open(contact_id: str, number: int, sort_key: str | None, box: Stats | None = None) -> None:
     """Keeps a box's link (its oldest open thread, on STATS/CONTACT#id) right after a committed
     change of thread `number`, now open at `sort_key` (its GSI4 sort key) or no longer open (None).
 
@@ -202,12 +202,16 @@ def settle_oldest_open(contact_id: str, number: int, sort_key: str | None) -> No
     changed the box's open threads since the box was read (`open_changes`): a lost race re-reads.
     A new thread, or one re-opened by a customer message, is set in its own transaction instead
     (CounterDeltas.opened_newest): the dashboard itself reads only the STATS items.
+
+    `box`, the box as the caller read it before its change, saves the read when the thread is not
+    the link; if it is, the condition on `open_changes` (which the change bumped) sends us to re-read.
     """
     for _ in range(ATTEMPTS):
-        try:
-            box = Stats.get(*Stats.contact_key(contact_id), consistent_read=True)
-        except Stats.DoesNotExist:
-            return
+        if box is None:
+            try:
+                box = Stats.get(*Stats.contact_key(contact_id), consistent_read=True)
+            except Stats.DoesNotExist:
+                return
         link = int(box.oldest_open) if box.oldest_open is not None else None
         should_be = sort_key is not None and (link is None or sort_key < (box.oldest_open_key or ""))
         if link != number and not should_be:
@@ -230,6 +234,7 @@ def settle_oldest_open(contact_id: str, number: int, sort_key: str | None) -> No
         except UpdateError as error:
             if "ConditionalCheckFailed" not in str(error):
                 raise
+            box = None
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -357,6 +362,7 @@ def store_customer_message(
     extra_writes: ExtraWrites | None = None,
     claim: OpenThreadClaim | None = _UNREAD,
     thread_number: int | None = None,
+    box: Stats | None = None,
 ) -> Stored:
     """Stores a customer's message: continues `thread` when given, else the address's open thread
     for this contact and order, else starts one. The thread becomes open.
@@ -364,18 +370,19 @@ def store_customer_message(
     Two first messages of one address at the same instant give one thread: the open-thread claim
     is written with a condition, and the loser continues the winner's thread. `thread_number`, a
     number reserved beforehand (`reserve_thread_numbers`), saves the counter write when one starts;
-    `claim_checked` says the caller found no claim (a batch read them at once), saving that read.
+    `claim`, the address's claim as the caller read it (None: there is none), saves that read;
+    `box`, the contact's STATS item as the caller read it, saves settle_oldest_open's read.
     """
     for _ in range(ATTEMPTS):
         try:
             if thread is not None:
-                return _append(thread.number, thread.status, thread.contact_id, incoming, extra_writes, known=thread)
+                return _append(thread.number, thread.status, thread.contact_id, incoming, extra_writes, known=thread, box=box)
             if claim is _UNREAD:  # a caller that read the claim already (intake and mail sync batch it) saves a read
                 claim = _get_claim(incoming.email, contact.contact_id, incoming.order_ref)
             if claim is not None:
                 if incoming.match_rule == "new_thread":  # an unmatched mail continues the sender's open thread
                     incoming.match_rule = "open_thread"
-                return _append(int(claim.number), claim.status, contact.contact_id, incoming, extra_writes)
+                return _append(int(claim.number), claim.status, contact.contact_id, incoming, extra_writes, box=box)
             number, thread_number = thread_number, None
             return _start(contact, incoming, extra_writes, number)
         except TransactWriteError as error:
@@ -440,7 +447,13 @@ def _start(contact: Contact, incoming: CustomerMessage, extra_writes: ExtraWrite
 
 
 def _append(
-    number: int, status: str, contact_id: str, incoming: CustomerMessage, extra_writes: ExtraWrites | None, known: Thread | None = None
+    number: int,
+    status: str,
+    contact_id: str,
+    incoming: CustomerMessage,
+    extra_writes: ExtraWrites | None,
+    known: Thread | None = None,
+    box: Stats | None = None,
 ) -> Stored:
     moment = incoming.created_at or datetime.now(UTC)
     created_at = now_iso(moment)
@@ -478,7 +491,7 @@ def _append(
             incoming.thread_number = number
             extra_writes(writes)
     if status == "open":
-        settle_oldest_open(contact_id, number, sort)
+        settle_oldest_open(contact_id, number, sort, box if box is not None and box.sk == Stats.contact_key(contact_id)[1] else None)
     if known is None:
         return Stored(get_thread(number), message, created=False)
     # The caller read the thread just before: apply what the transaction did instead of reading it again.
