@@ -111,4 +111,7 @@ def function_environment(resources: AwsResources) -> dict[str, str]:
         "IMAP_SECRET_ID": resources.imap_secret_id,
         "POWERTOOLS_SERVICE_NAME": "shopdesk",
         "POWERTOOLS_LOG_LEVEL": "WARNING",
+        # Agents' API (issue 4): forward targets come from the pool; replies link to the shop's contact page.
+        "USER_POOL_ID": resources.user_pool_id,
+        "CONTACT_PAGE_URL": "https://shop.example/contact",
     }

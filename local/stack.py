@@ -156,7 +156,8 @@ class LocalStack:
 
         settings = load_settings()
         settings.imap = ImapSettings(
-            host=HOST, port=self.imap_port, user=MAILBOX_USER, security="none", verify_certificate=False, folder="INBOX"
+            host=HOST, port=self.imap_port, user=MAILBOX_USER, security="none", verify_certificate=False, folder="INBOX",
+            password_set=True,  # provision() put the mailbox's password in the secret
         )
         settings.save()
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
-from shopdesk import contacts
-from shopdesk.auth import agent_from_event, require_admin
-from shopdesk.http import json_body, json_response, make_resolver
+from shopdesk import agents, attachments, contacts, dashboard, outbound, shop_settings, thread_list, thread_view, threads
+from shopdesk.auth import Agent, agent_from_event, require_admin
+from shopdesk.errors import NotFound
+from shopdesk.http import json_body, json_response, make_resolver, request_language
 
 app = make_resolver()
 
@@ -52,6 +53,118 @@ def delete_contact(contact_id: str) -> Response:
     require_admin(app.current_event.raw_event)
     contacts.delete_contact(contact_id)
     return Response(status_code=204)
+
+
+# --- threads, dashboard, settings, agents (issue 4) ---------------------------------------------------
+
+
+def _caller() -> Agent:
+    return agent_from_event(app.current_event.raw_event)
+
+
+def _number(raw: str) -> int:
+    """A thread number from the path; anything else is a thread that does not exist."""
+    if not raw.isdigit() or len(raw) > 10:
+        raise NotFound("thread_not_found")
+    return int(raw)
+
+
+@app.get("/v1/dashboard")
+def get_dashboard() -> Response:
+    _caller()
+    return json_response(dashboard.dashboard())
+
+
+@app.get("/v1/threads")
+def list_threads() -> Response:
+    agent = _caller()
+    return json_response(thread_list.list_threads(agent.sub, app.current_event.query_string_parameters))
+
+
+@app.post("/v1/threads/bulk")
+def bulk_threads() -> Response:
+    _caller()
+    body = json_body(app)
+    body = body if isinstance(body, dict) else {}
+    return json_response(threads.bulk_change(body.get("action"), body.get("status"), body.get("numbers")))
+
+
+@app.get("/v1/threads/<number>")
+def get_thread(number: str) -> Response:
+    agent = _caller()
+    return json_response(thread_view.view_thread(agent.sub, _number(number)))
+
+
+@app.delete("/v1/threads/<number>")
+def delete_thread(number: str) -> Response:
+    _caller()
+    threads.delete_thread(_number(number))
+    return Response(status_code=204)
+
+
+@app.put("/v1/threads/<number>/status")
+def change_status(number: str) -> Response:
+    _caller()
+    body = json_body(app)
+    status = body.get("status") if isinstance(body, dict) else None
+    return json_response({"thread": thread_view.thread_detail(threads.change_status(_number(number), status))})
+
+
+@app.post("/v1/threads/<number>/replies")
+def reply(number: str) -> Response:
+    agent = _caller()
+    return json_response(outbound.reply(agent.username, _number(number), json_body(app)), status=201)
+
+
+@app.post("/v1/threads/<number>/replies/<message_id>/retry")
+def retry_reply(number: str, message_id: str) -> Response:
+    _caller()
+    return json_response(outbound.retry_reply(_number(number), message_id))
+
+
+@app.post("/v1/threads/<number>/notes")
+def add_note(number: str) -> Response:
+    agent = _caller()
+    return json_response(outbound.add_note(agent.username, _number(number), json_body(app)), status=201)
+
+
+@app.post("/v1/threads/<number>/forward")
+def forward(number: str) -> Response:
+    agent = _caller()
+    answer = outbound.forward(agent.username, _number(number), json_body(app), agents.team_addresses(), request_language(app))
+    return json_response(answer, status=201)
+
+
+@app.get("/v1/threads/<number>/attachments/<message_id>/<index>")
+def download_attachment(number: str, message_id: str, index: str) -> Response:
+    _caller()
+    return json_response(thread_view.attachment_link(_number(number), message_id, index))
+
+
+@app.post("/v1/reply-uploads")
+def reply_upload() -> Response:
+    _caller()
+    body = json_body(app)
+    filename = body.get("filename") if isinstance(body, dict) else None
+    return json_response(attachments.upload_form(filename if isinstance(filename, str) else ""), status=201)
+
+
+@app.get("/v1/agents")
+def list_agents() -> Response:
+    _caller()
+    return json_response(agents.list_agents())
+
+
+@app.get("/v1/settings")
+def get_settings() -> Response:
+    require_admin(app.current_event.raw_event)
+    return json_response(shop_settings.settings_view())
+
+
+@app.patch("/v1/settings")
+def update_settings() -> Response:
+    require_admin(app.current_event.raw_event)
+    return json_response(shop_settings.update_settings(json_body(app)))
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

@@ -19,6 +19,11 @@ class Config:
     sender_email: str
     imap_secret_id: str
     imap_sync_function: str
+    # Agents' API (issue 4): the Cognito pool of agents, the shop's contact page (the link that
+    # continues a thread), whether replies carry a plus-address Reply-To.
+    user_pool_id: str = ""
+    contact_page_url: str = ""
+    plus_addressing: bool = False
 
 
 @cache
@@ -36,4 +41,7 @@ def config() -> Config:
         sender_email=os.environ.get("SENDER_EMAIL", "support@shop.example"),
         imap_secret_id=os.environ.get("IMAP_SECRET_ID", "shopdesk/imap-password"),
         imap_sync_function=os.environ.get("IMAP_SYNC_FUNCTION", ""),
+        user_pool_id=os.environ.get("USER_POOL_ID", ""),
+        contact_page_url=os.environ.get("CONTACT_PAGE_URL", ""),
+        plus_addressing=os.environ.get("PLUS_ADDRESSING", "").lower() in ("1", "true", "yes"),
     )

@@ -97,6 +97,8 @@ class ImapSettings(MapAttribute):
     folder = UnicodeAttribute(default="INBOX")
     delete_after_sync = BooleanAttribute(default=False)
     create_new_threads = BooleanAttribute(default=True)
+    # Whether an admin has written the password to Secrets Manager (the password itself never is here).
+    password_set = BooleanAttribute(default=False)
 
 
 class ShopSettings(ShopdeskItem, discriminator="settings"):

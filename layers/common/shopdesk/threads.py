@@ -508,3 +508,172 @@ def store_agent_message(number: int, outgoing: AgentMessage) -> tuple[Thread, Me
 def iter_thread_items(number: int) -> Iterable[Thread | Message]:
     """The thread and its messages, oldest first: one Query on the thread's partition."""
     return Thread.query(f"THREAD#{number}", consistent_read=True)
+
+
+# --- agents' API: delivery of replies, deletion, bulk changes (issue 4) ---------------------------
+
+register(
+    {
+        "reply_already_sent": {
+            "en": "This reply has already been sent.",
+            "es": "Esta respuesta ya se ha enviado.",
+            "pl": "Ta odpowiedź została już wysłana.",
+        },
+        "message_not_found": {
+            "en": "This message does not exist in the thread.",
+            "es": "Este mensaje no existe en la conversación.",
+            "pl": "Ta wiadomość nie istnieje w wątku.",
+        },
+    }
+)
+
+
+def thread_partition(number: int) -> tuple[Thread, list[Message]]:
+    """The thread and its messages, oldest first: one Query on PK=THREAD#<n> (the thread view)."""
+    from shopdesk.models import ShopdeskItem
+
+    thread: Thread | None = None
+    messages: list[Message] = []
+    for item in ShopdeskItem.query(f"THREAD#{number}", consistent_read=True):
+        if isinstance(item, Thread):
+            thread = item
+        elif isinstance(item, Message):
+            messages.append(item)
+    if thread is None:
+        raise NotFound("thread_not_found")
+    return thread, messages
+
+
+def find_message(number: int, message_id: str) -> Message:
+    """One message of a thread by its id: a Query on the thread's partition filtered by id."""
+    for message in Message.query(f"THREAD#{number}", Message.sk.startswith("MSG#"), filter_condition=Message.message_id == message_id):
+        return message
+    raise NotFound("message_not_found")
+
+
+def reply_delivered(number: int, message: Message, delivery: dict[str, Any], outbound_message_ids: list[str]) -> Thread:
+    """A stored reply went out: its delivery becomes "sent", its Message-IDs are recorded for
+    answer matching, the first response is counted, and the thread closes (unless the customer
+    wrote again after the reply was written, so their new message is not hidden)."""
+    for _ in range(ATTEMPTS):
+        thread = get_thread(number)
+        moment = datetime.now(UTC)
+        old_status = thread.status
+        deltas = CounterDeltas()
+        actions: list[Action] = []
+        customer_wrote_since = (thread.last_customer_message_at or "") > message.created_at
+        if not customer_wrote_since and old_status != "closed":
+            thread.status = "closed"
+            deltas.status_change(thread.contact_id, old_status, "closed")
+            _closing_aggregates(deltas, thread)
+        if not thread.first_response_at:
+            thread.first_response_at = delivery.get("at") or now_iso(moment)
+            started = datetime.fromisoformat(thread.created_at)
+            deltas.add(deltas.day, "first_response_count", 1)
+            deltas.add(deltas.day, "first_response_seconds", max(0, int((datetime.fromisoformat(thread.first_response_at) - started).total_seconds())))
+            actions.append(Thread.first_response_at.set(thread.first_response_at))
+        actions += [Thread.status.set(thread.status), *_index_actions(thread)]
+        try:
+            with transaction() as writes:
+                writes.update(
+                    Message(message.pk, message.sk),
+                    actions=[Message.delivery.set(Delivery(**delivery))],
+                    condition=Message.pk.exists() & (Message.delivery.state != "sent"),
+                )
+                writes.update(Thread(*Thread.key(number)), actions=actions, condition=Thread.pk.exists() & (Thread.status == old_status))
+                if thread.status != old_status:
+                    _claim_writes(writes, thread, thread.status)
+                for outbound_id in outbound_message_ids:
+                    writes.save(MailId(*MailId.key(outbound_id), thread_number=number, message_sk=message.sk))
+                deltas.write(writes, moment)
+        except TransactWriteError as error:
+            if not _is_condition_failure(error):
+                raise
+            if find_message(number, message.message_id).delivery.state == "sent":
+                raise ShopdeskError("reply_already_sent", status=409) from None
+            continue
+        message.delivery = Delivery(**delivery)
+        return thread
+    raise ThreadChanged()
+
+
+def reply_not_delivered(message: Message, error: str) -> None:
+    """Keeps why SES refused a reply on the message, which stays "not sent" (never shown as sent)."""
+    delivery = Delivery(state="not_sent", error=error[:500], at=now_iso())
+    message.update(actions=[Message.delivery.set(delivery)], condition=Message.pk.exists())
+
+
+def delete_thread(number: int) -> None:
+    """Deletes a thread, its messages and their files, and takes it out of every counter.
+
+    The files go first (a failure leaves the thread in place, to be deleted again), then one
+    transaction removes the thread item with its counters and claim, then the messages go by
+    BatchWriteItem. The 30-day aggregates are history (what was answered and closed) and stay.
+    """
+    from shopdesk.attachments import delete_files
+
+    thread, messages = thread_partition(number)
+    delete_files([a.key for m in messages for a in (m.attachments or [])])
+    deltas = CounterDeltas()
+    deltas.add(deltas.global_, "threads_total", -1)
+    deltas.add(deltas.global_, "customer_messages", -int(thread.customer_messages))
+    deltas.add(deltas.global_, "agent_messages", -int(thread.agent_messages))
+    deltas.status_change(thread.contact_id, thread.status, None)
+    claim = _get_claim(thread.email, thread.contact_id, thread.order_ref)
+    try:
+        with transaction() as writes:
+            writes.delete(
+                Thread(*Thread.key(number)),
+                condition=Thread.pk.exists() & (Thread.status == thread.status) & (Thread.last_message_at == thread.last_message_at),
+            )
+            if claim is not None and int(claim.number) == number:
+                writes.delete(claim)
+            deltas.write(writes, datetime.now(UTC))
+    except TransactWriteError as error:
+        if not _is_condition_failure(error):
+            raise
+        raise ThreadChanged() from None
+    with Message.batch_write() as batch:
+        for message in messages:
+            batch.delete(message)
+
+
+def mark_read(agent_sub: str, number: int) -> str:
+    """The agent opened the thread: unread is per agent (docs/data-model.md, ReadMarker)."""
+    from shopdesk.models import ReadMarker
+
+    read_at = now_iso()
+    ReadMarker(*ReadMarker.key(agent_sub, number), read_at=read_at).save()
+    return read_at
+
+
+BULK_LIMIT = 100
+
+
+def bulk_change(action: Any, status: Any, numbers: Any) -> dict[str, Any]:
+    """Bulk delete or status change of the list's ticked threads: each thread is its own change
+    (its own transaction), so one that fails is reported and the others still happen."""
+    from shopdesk.validation import Checker
+
+    check = Checker()
+    if action not in ("delete", "status"):
+        check.fail("action", "validation_failed")
+    if action == "status" and status not in STATUSES:
+        check.fail("status", "invalid_status")
+    valid_numbers = isinstance(numbers, list) and 0 < len(numbers) <= BULK_LIMIT
+    if not valid_numbers or not all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in numbers):
+        check.fail("numbers", "validation_failed")
+    check.done()
+    done: list[int] = []
+    failed: list[dict[str, Any]] = []
+    for number in dict.fromkeys(numbers):
+        try:
+            if action == "delete":
+                delete_thread(number)
+            else:
+                change_status(number, status)
+        except ShopdeskError as error:
+            failed.append({"number": number, "code": error.code})
+            continue
+        done.append(number)
+    return {"done": done, "failed": failed}

@@ -1,0 +1,316 @@
+"""What agents send (SPEC §5, §6 outbound): replies to the customer, forwards of a discussion,
+and private notes, which never leave Shopdesk.
+
+A reply is stored first ("not sent"), then sent through SES, then marked sent with the
+Message-IDs an answer may quote, and the thread closes. If SES refuses or cannot be reached the
+reply stays stored as "not sent" with the reason, the agent is told (502 `reply_not_sent`), and
+the retry route sends that same stored reply. So a reply is never lost and never shown as sent
+when it was not.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from shopdesk import attachments, mail
+from shopdesk.aws import client
+from shopdesk.config import LANGUAGES, config
+from shopdesk.errors import ShopdeskError
+from shopdesk.i18n import register
+from shopdesk.models import Message, Thread
+from shopdesk.settings import load_settings
+from shopdesk.thread_view import message_view, thread_detail
+from shopdesk.threads import (
+    AgentMessage,
+    find_message,
+    get_thread,
+    now_iso,
+    reply_delivered,
+    reply_not_delivered,
+    store_agent_message,
+    thread_partition,
+)
+from shopdesk.validation import Checker, is_valid_email
+
+register(
+    {
+        "reply_not_sent": {
+            "en": "The reply could not be sent by e-mail. It is kept as not sent: try sending it again.",
+            "es": "No se pudo enviar la respuesta por correo. Se conserva como no enviada: vuelva a intentarlo.",
+            "pl": "Nie udało się wysłać odpowiedzi e-mailem. Zachowano ją jako niewysłaną: spróbuj wysłać ponownie.",
+        },
+        "text_required": {
+            "en": "Please write a message.",
+            "es": "Escriba un mensaje.",
+            "pl": "Napisz wiadomość.",
+        },
+        "forward_target_required": {
+            "en": "Choose an agent or give an e-mail address (one of the two).",
+            "es": "Elija un agente o indique una dirección de correo (una de las dos).",
+            "pl": "Wybierz agenta lub podaj adres e-mail (jedno z dwóch).",
+        },
+        "unknown_agent": {
+            "en": "This agent is not part of the team.",
+            "es": "Este agente no forma parte del equipo.",
+            "pl": "Ten agent nie należy do zespołu.",
+        },
+        "not_a_reply": {
+            "en": "Only a reply to the customer can be sent again.",
+            "es": "Solo se puede volver a enviar una respuesta al cliente.",
+            "pl": "Ponownie można wysłać tylko odpowiedź do klienta.",
+        },
+    }
+)
+
+TEXT_LIMIT = 20000
+COMMENT_LIMIT = 5000
+MAX_REPLY_ATTACHMENTS = 5
+
+# The customer-facing words of a reply, in the thread's language (SPEC §8).
+REPLY_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "subject": "Answer to your message",
+        "continue": "To answer, reply to this e-mail or continue the conversation on our contact form:",
+        "thread": "Your conversation #{number}",
+    },
+    "es": {
+        "subject": "Respuesta a su mensaje",
+        "continue": "Para contestar, responda a este correo o continúe la conversación en nuestro formulario de contacto:",
+        "thread": "Su conversación n.º {number}",
+    },
+    "pl": {
+        "subject": "Odpowiedź na Twoją wiadomość",
+        "continue": "Aby odpowiedzieć, odpisz na tę wiadomość lub kontynuuj rozmowę w naszym formularzu kontaktowym:",
+        "thread": "Twoja rozmowa nr {number}",
+    },
+}
+FORWARD_WORDS: dict[str, dict[str, str]] = {
+    "en": {"subject": "Forwarded discussion #{number}", "by": "{agent} forwards you this discussion", "note": "Forwarded to {to}", "files": "Files"},
+    "es": {"subject": "Conversación reenviada n.º {number}", "by": "{agent} le reenvía esta conversación", "note": "Reenviado a {to}", "files": "Archivos"},
+    "pl": {"subject": "Przekazana rozmowa nr {number}", "by": "{agent} przekazuje Ci tę rozmowę", "note": "Przekazano do {to}", "files": "Pliki"},
+}
+
+
+class ReplyNotSent(ShopdeskError):
+    """502 with the stored reply in the body, so the page shows it as "not sent" with a retry."""
+
+    status = 502
+    code = "reply_not_sent"
+
+    def __init__(self, payload: dict[str, Any]) -> None:
+        super().__init__()
+        self.payload = payload
+
+    def body(self, lang: str | None) -> dict[str, Any]:
+        return {**super().body(lang), **self.payload}
+
+
+def _language(thread: Thread) -> str:
+    return thread.language if thread.language in LANGUAGES else config().default_language
+
+
+def continue_link(thread: Thread) -> str | None:
+    """The shop's contact page with the thread's id and token: the form continues this thread."""
+    base = config().contact_page_url
+    if not base:
+        return None
+    separator = "&" if "?" in base else "?"
+    return f"{base}{separator}{urlencode({'thread': int(thread.number), 'token': thread.token})}"
+
+
+def reply_mailbox() -> str:
+    """The mailbox mail sync reads: answers must land there."""
+    settings = load_settings()
+    user = settings.imap.user if settings.imap else ""
+    return user if is_valid_email(user) else config().sender_email
+
+
+def reply_mail(thread: Thread, text: str, files: list[mail.OutgoingAttachment], in_reply_to: str | None = None) -> mail.OutgoingMail:
+    """The reply as the customer receives it: text and HTML, the thread's language, the markers."""
+    words = REPLY_WORDS[_language(thread)]
+    number = int(thread.number)
+    subject = f"[{config().shop_name}] {words['subject']} {mail.subject_markers(number, thread.token)}"
+    link = continue_link(thread)
+    footer = f"{words['thread'].format(number=number)}"
+    text_body = text.rstrip() + "\n\n-- \n" + footer
+    html_body = "<div style=\"white-space:pre-wrap\">" + html.escape(text.rstrip()) + "</div><hr><p>" + html.escape(footer) + "</p>"
+    if link:
+        text_body += "\n" + words["continue"] + "\n" + link
+        html_body += f"<p>{html.escape(words['continue'])}<br><a href=\"{html.escape(link)}\">{html.escape(link)}</a></p>"
+    mailbox = reply_mailbox()
+    reply_to = mail.plus_address(mailbox, number, thread.token) if config().plus_addressing else mailbox
+    headers: dict[str, str] = {"X-Shopdesk-Thread": str(number)}
+    if in_reply_to:
+        headers["In-Reply-To"] = in_reply_to
+        headers["References"] = in_reply_to
+    return mail.OutgoingMail(
+        to=[thread.email],
+        subject=subject,
+        text=text_body,
+        html=f"<!doctype html><html lang=\"{_language(thread)}\"><body>{html_body}</body></html>",
+        reply_to=[reply_to],
+        headers=headers,
+        attachments=files,
+        kind="reply",
+    )
+
+
+def _file_bytes(files: list[Any]) -> list[mail.OutgoingAttachment]:
+    s3 = client("s3")
+    return [
+        mail.OutgoingAttachment(f.filename, f.content_type, s3.get_object(Bucket=config().attachments_bucket, Key=f.key)["Body"].read())
+        for f in files
+    ]
+
+
+def _checked_text(data: Any, field: str, limit: int, required: bool = True) -> tuple[Checker, str]:
+    check = Checker()
+    if not isinstance(data, dict):
+        check.fail("body", "validation_failed")
+        check.done()
+    text = check.text(field, data.get(field), limit)
+    if required and not text and not any(e.field == field for e in check.errors):
+        check.fail(field, "text_required")
+    return check, text
+
+
+def _last_customer_mail_id(messages: list[Message]) -> str | None:
+    for message in reversed(messages):
+        if message.author == "customer" and message.mail_message_id:
+            return message.mail_message_id
+    return None
+
+
+def _send_stored_reply(thread: Thread, message: Message, in_reply_to: str | None) -> dict[str, Any]:
+    try:
+        sent = mail.send(reply_mail(thread, message.text, _file_bytes(list(message.attachments or [])), in_reply_to))
+    except mail.MailNotSent as error:
+        reply_not_delivered(message, error.reason)
+        stored = find_message(int(thread.number), message.message_id)
+        raise ReplyNotSent({"thread": thread_detail(get_thread(int(thread.number))), "message": message_view(stored)}) from None
+    delivery = {"state": "sent", "message_id": sent.ses_message_id, "error": None, "at": now_iso()}
+    closed = reply_delivered(int(thread.number), message, delivery, sent.message_ids)
+    return {"thread": thread_detail(closed), "message": message_view(message)}
+
+
+def reply(agent_email: str, number: int, data: Any) -> dict[str, Any]:
+    """POST /v1/threads/{n}/replies: stores the reply, mails it, and closes the thread."""
+    check, text = _checked_text(data, "text", TEXT_LIMIT)
+    uploads = data.get("attachments") or []
+    if not isinstance(uploads, list) or len(uploads) > MAX_REPLY_ATTACHMENTS or not all(
+        isinstance(u, dict) and isinstance(u.get("upload_key"), str) and isinstance(u.get("filename"), str) for u in uploads
+    ):
+        check.fail("attachments", "validation_failed")
+    check.done()
+    thread, messages = thread_partition(number)
+    files = [attachments.accept_upload(u["upload_key"], u["filename"]) for u in uploads]
+    _, message = store_agent_message(
+        number,
+        AgentMessage(
+            agent=agent_email,
+            text=text,
+            source="agent",
+            attachments=[f.to_dict() for f in files],
+            delivery={"state": "not_sent", "error": "sending", "at": now_iso()},
+        ),
+    )
+    return _send_stored_reply(get_thread(number), message, _last_customer_mail_id(messages))
+
+
+def retry_reply(number: int, message_id: str) -> dict[str, Any]:
+    """POST /v1/threads/{n}/replies/{id}/retry: sends a reply that was kept as not sent."""
+    thread, messages = thread_partition(number)
+    message = next((m for m in messages if m.message_id == message_id), None)
+    if message is None:
+        raise ShopdeskError("message_not_found", status=404)
+    if message.source != "agent" or message.private or message.delivery is None:
+        raise ShopdeskError("not_a_reply", status=409)
+    if message.delivery.state == "sent":
+        raise ShopdeskError("reply_already_sent", status=409)
+    return _send_stored_reply(thread, message, _last_customer_mail_id(messages))
+
+
+def add_note(agent_email: str, number: int, data: Any) -> dict[str, Any]:
+    """POST /v1/threads/{n}/notes: a private note, never sent to anyone."""
+    check, text = _checked_text(data, "text", TEXT_LIMIT)
+    check.done()
+    thread, message = store_agent_message(number, AgentMessage(agent=agent_email, text=text, source="note", private=True))
+    return {"thread": thread_detail(thread), "message": message_view(message)}
+
+
+@dataclass
+class ForwardTarget:
+    address: str
+    is_agent: bool
+
+
+def _forward_target(check: Checker, data: dict[str, Any], team: list[str]) -> ForwardTarget | None:
+    to_agent = (data.get("to_agent") or "").strip().lower() if isinstance(data.get("to_agent"), str) else data.get("to_agent")
+    to_email = (data.get("to_email") or "").strip() if isinstance(data.get("to_email"), str) else data.get("to_email")
+    if bool(to_agent) == bool(to_email):
+        check.fail("to_agent", "forward_target_required")
+        return None
+    if to_agent:
+        if not isinstance(to_agent, str) or to_agent not in team:
+            check.fail("to_agent", "unknown_agent")
+            return None
+        return ForwardTarget(to_agent, True)
+    if not is_valid_email(to_email):
+        check.fail("to_email", "invalid_email")
+        return None
+    return ForwardTarget(str(to_email), False)
+
+
+def forward_mail(thread: Thread, messages: list[Message], agent_email: str, comment: str, to: str, lang: str) -> mail.OutgoingMail:
+    """The whole discussion (every message the customer and the team exchanged, oldest first),
+    under the agent's comment. Private notes stay inside Shopdesk; the token is never included."""
+    words = FORWARD_WORDS[lang]
+    number = int(thread.number)
+    parts = [words["by"].format(agent=agent_email), "", comment, ""]
+    for message in messages:
+        if message.private:
+            continue
+        who = thread.customer_name or thread.email if message.author == "customer" else (message.agent or message.author)
+        parts.append(f"----- {message.created_at[:16].replace('T', ' ')} UTC, {who} ({message.source})")
+        parts.append(message.text or "")
+        if message.attachments:
+            parts.append(f"[{words['files']}: " + ", ".join(a.filename for a in message.attachments) + "]")
+        parts.append("")
+    text = "\n".join(parts)
+    html_body = "<div style=\"white-space:pre-wrap\">" + html.escape(text) + "</div>"
+    return mail.OutgoingMail(
+        to=[to],
+        subject=f"[{config().shop_name}] {words['subject'].format(number=number)}",
+        text=text,
+        html=f"<!doctype html><html lang=\"{lang}\"><body>{html_body}</body></html>",
+        reply_to=[agent_email] if is_valid_email(agent_email) else [],
+        headers={"X-Shopdesk-Thread": str(number)},
+        kind="forward",
+    )
+
+
+def forward(agent_email: str, number: int, data: Any, team: list[str], lang: str | None) -> dict[str, Any]:
+    """POST /v1/threads/{n}/forward: mails the discussion to an agent or any address with a
+    comment, then records a private note saying so (nothing is recorded if SES refused)."""
+    check, comment = _checked_text(data, "comment", COMMENT_LIMIT, required=False)
+    target = _forward_target(check, data, team)
+    check.done()
+    assert target is not None
+    language = lang if lang in LANGUAGES else config().default_language
+    thread, messages = thread_partition(number)
+    sent = mail.send(forward_mail(thread, messages, agent_email, comment, target.address, language))
+    note = FORWARD_WORDS[language]["note"].format(to=target.address) + (f": {comment}" if comment else "")
+    stored_thread, message = store_agent_message(
+        number,
+        AgentMessage(
+            agent=agent_email,
+            text=note,
+            source="forward",
+            private=True,
+            delivery={"state": "sent", "message_id": sent.ses_message_id, "error": None, "at": now_iso()},
+        ),
+    )
+    return {"thread": thread_detail(stored_thread), "message": message_view(message)}

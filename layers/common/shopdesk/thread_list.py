@@ -1,0 +1,364 @@
+"""The thread list (SPEC §5): filters, search, newest first, cursor pagination, per-agent unread.
+
+Every list is one Query on a key or an index (docs/data-model.md, "Thread list: which index
+serves which filters"). When a list combines filters, the most selective index is queried and
+the other filters become a FilterExpression; the Query continues until the page is full. The
+cursor is the index's LastEvaluatedKey (of the last thread returned), base64-encoded JSON.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from itertools import islice
+from typing import Any
+
+from pynamodb.expressions.condition import Condition
+
+from shopdesk.errors import ShopdeskError
+from shopdesk.i18n import register
+from shopdesk.models import STATUSES, ReadMarker, Thread
+from shopdesk.threads import normalized_name
+from shopdesk.validation import Checker, is_valid_email
+
+register(
+    {
+        "invalid_cursor": {
+            "en": "This page link is not valid any more. Please start again from the first page.",
+            "es": "Este enlace de página ya no es válido. Vuelva a empezar desde la primera página.",
+            "pl": "Ten link do strony jest już nieważny. Zacznij od pierwszej strony.",
+        },
+        "invalid_date": {
+            "en": "Invalid date: use YYYY-MM-DD or an ISO-8601 date and time.",
+            "es": "Fecha no válida: use AAAA-MM-DD o una fecha y hora ISO-8601.",
+            "pl": "Nieprawidłowa data: użyj RRRR-MM-DD lub daty i godziny ISO-8601.",
+        },
+        "invalid_limit": {
+            "en": "The page size must be a whole number from 1 to 100.",
+            "es": "El tamaño de página debe ser un número entero de 1 a 100.",
+            "pl": "Rozmiar strony musi być liczbą całkowitą od 1 do 100.",
+        },
+    }
+)
+
+DEFAULT_LIMIT = 25
+MAX_LIMIT = 100
+# A filtered Query reads this many items per request (a few pages' worth) while it fills a page.
+FILTERED_PAGE_SIZE = 100
+MARKERS_PER_BATCH = 100  # BatchGetItem's limit
+NUMBER_QUERY = re.compile(r"^#?\s*(\d{1,10})$")
+
+
+@dataclass(frozen=True)
+class Filters:
+    status: str | None = None
+    contact: str | None = None
+    language: str | None = None
+    agent: str | None = None
+    private: bool = False
+    unread: bool = False
+    date_from: str | None = None
+    date_to: str | None = None
+    q: str | None = None
+    limit: int = DEFAULT_LIMIT
+    cursor: dict[str, Any] | None = None
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _date_bound(check: Checker, field: str, value: str | None, end: bool) -> str | None:
+    """A sortable ISO bound: a bare date means the start (from) or the end (to) of that day, UTC."""
+    if not value:
+        return None
+    try:
+        if len(value) == 10:
+            day = date.fromisoformat(value)
+            moment = datetime.combine(day, time.max if end else time.min, tzinfo=UTC)
+        else:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=UTC)
+    except ValueError:
+        check.fail(field, "invalid_date")
+        return None
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def decode_cursor(raw: str | None) -> dict[str, Any] | None:
+    if not raw:
+        return None
+    try:
+        key = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+    except (ValueError, binascii.Error):
+        raise ShopdeskError("invalid_cursor") from None
+    valid = isinstance(key, dict) and all(
+        isinstance(name, str) and isinstance(value, dict) and set(value) <= {"S", "N"} and all(isinstance(v, str) for v in value.values())
+        for name, value in key.items()
+    )
+    if not valid:
+        raise ShopdeskError("invalid_cursor")
+    return key
+
+
+def encode_cursor(key: dict[str, Any] | None) -> str | None:
+    return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()).decode().rstrip("=") if key else None
+
+
+def parse_filters(params: dict[str, str] | None) -> Filters:
+    """The query string of GET /v1/threads, checked (every error at once)."""
+    params = params or {}
+    check = Checker()
+    status = params.get("status") or None
+    if status is not None and status not in STATUSES:
+        check.fail("status", "invalid_status")
+    language = params.get("language") or None
+    limit_raw = params.get("limit") or str(DEFAULT_LIMIT)
+    limit = int(limit_raw) if limit_raw.isdigit() else 0
+    if not 1 <= limit <= MAX_LIMIT:
+        check.fail("limit", "invalid_limit")
+    date_from = _date_bound(check, "from", params.get("from"), end=False)
+    date_to = _date_bound(check, "to", params.get("to"), end=True)
+    check.done()
+    return Filters(
+        status=status,
+        contact=params.get("contact") or None,
+        language=language,
+        agent=(params.get("agent") or "").strip().lower() or None,
+        private=_flag(params.get("private")),
+        unread=_flag(params.get("unread")),
+        date_from=date_from,
+        date_to=date_to,
+        q=(params.get("q") or "").strip() or None,
+        limit=limit,
+        cursor=decode_cursor(params.get("cursor")),
+    )
+
+
+# --- the shape of a thread in the list --------------------------------------------------------------
+
+
+def thread_summary(thread: Thread, unread: bool) -> dict[str, Any]:
+    """ThreadSummary of docs/api.md; never the token."""
+    return {
+        "number": int(thread.number),
+        "customer_name": thread.customer_name,
+        "email": thread.email,
+        "contact_id": thread.contact_id,
+        "contact_names": thread.contact_names.as_dict() if thread.contact_names else {},
+        "language": thread.language,
+        "status": thread.status,
+        "last_agent": thread.last_agent,
+        "preview": thread.preview or "",
+        "private": bool(thread.has_private_note),
+        "spam": bool(thread.spam),
+        "last_message_at": thread.last_message_at,
+        "customer_messages": int(thread.customer_messages or 0),
+        "agent_messages": int(thread.agent_messages or 0),
+        "unread": unread,
+    }
+
+
+def read_markers(agent_sub: str, threads: list[Thread]) -> dict[int, str]:
+    """When this agent last opened each thread: one BatchGetItem for a page."""
+    if not threads:
+        return {}
+    keys = [ReadMarker.key(agent_sub, int(t.number)) for t in threads]
+    return {int(m.sk.removeprefix("READ#")): m.read_at for m in ReadMarker.batch_get(keys)}
+
+
+def is_unread(thread: Thread, markers: dict[int, str]) -> bool:
+    """Unread for this agent: never opened, or something was written since they last opened it."""
+    read_at = markers.get(int(thread.number))
+    return read_at is None or read_at < thread.last_message_at
+
+
+# --- choosing the index --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Which index a list reads and which filters it applies to what that index returns."""
+
+    index: int | None  # 1..9; None for a search by number (a GetItem)
+    partition: str
+    by_date: bool  # the index's sort key is the last message date (all but GSI8)
+    begins_with: str | None = None
+    filtered: tuple[str, ...] = ()
+
+
+def plan(filters: Filters) -> Plan:
+    """The most selective index for these filters (docs/data-model.md lists every combination)."""
+    q = filters.q
+    if q and NUMBER_QUERY.match(q):
+        return Plan(None, "", by_date=False, filtered=_others(filters, ()))
+    if q and is_valid_email(q):
+        return Plan(7, f"TL#E#{q.lower()}", True, filtered=_others(filters, ()))
+    if q:
+        name = normalized_name(q)
+        return Plan(8, f"TL#N#{name[:1]}", False, begins_with=name, filtered=_others(filters, ()))
+    if filters.contact and filters.status:
+        return Plan(4, f"TL#CS#{filters.contact}#{filters.status}", True, filtered=_others(filters, ("contact", "status")))
+    if filters.agent:
+        return Plan(6, f"TL#A#{filters.agent}", True, filtered=_others(filters, ("agent",)))
+    if filters.private:
+        return Plan(9, "TL#P", True, filtered=_others(filters, ("private",)))
+    if filters.contact:
+        return Plan(3, f"TL#C#{filters.contact}", True, filtered=_others(filters, ("contact",)))
+    if filters.status:
+        return Plan(2, f"TL#S#{filters.status}", True, filtered=_others(filters, ("status",)))
+    if filters.language:
+        return Plan(5, f"TL#L#{filters.language}", True, filtered=_others(filters, ("language",)))
+    return Plan(1, "TL#ALL", True, filtered=_others(filters, ()))
+
+
+def _others(filters: Filters, served: tuple[str, ...]) -> tuple[str, ...]:
+    wanted = [
+        name
+        for name, on in (
+            ("status", filters.status),
+            ("contact", filters.contact),
+            ("language", filters.language),
+            ("agent", filters.agent),
+            ("private", filters.private),
+            ("dates", filters.date_from or filters.date_to),
+        )
+        if on
+    ]
+    return tuple(name for name in wanted if name not in served)
+
+
+def _filter_condition(filters: Filters, plan_: Plan) -> Condition | None:
+    conditions: list[Condition] = []
+    for name in plan_.filtered:
+        if name == "status":
+            conditions.append(Thread.status == filters.status)
+        elif name == "contact":
+            conditions.append(Thread.contact_id == filters.contact)
+        elif name == "language":
+            conditions.append(Thread.language == filters.language)
+        elif name == "agent":
+            conditions.append(Thread.last_agent == filters.agent)
+        elif name == "private":
+            conditions.append(Thread.has_private_note == True)  # noqa: E712
+        elif name == "dates" and not plan_.by_date:
+            if filters.date_from:
+                conditions.append(Thread.last_message_at >= filters.date_from)
+            if filters.date_to:
+                conditions.append(Thread.last_message_at <= filters.date_to)
+    combined: Condition | None = None
+    for condition in conditions:
+        combined = condition if combined is None else combined & condition
+    return combined
+
+
+def _matches(thread: Thread, filters: Filters) -> bool:
+    """The same filters in Python, for the search by number (a GetItem has no FilterExpression)."""
+    return (
+        (not filters.status or thread.status == filters.status)
+        and (not filters.contact or thread.contact_id == filters.contact)
+        and (not filters.language or thread.language == filters.language)
+        and (not filters.agent or (thread.last_agent or "") == filters.agent)
+        and (not filters.private or bool(thread.has_private_note))
+        and (not filters.date_from or thread.last_message_at >= filters.date_from)
+        and (not filters.date_to or thread.last_message_at <= filters.date_to)
+    )
+
+
+def _expected_cursor_keys(index: int) -> set[str]:
+    return {"PK", "SK", f"GSI{index}PK", f"GSI{index}SK"}
+
+
+def list_threads(agent_sub: str, params: dict[str, str] | None) -> dict[str, Any]:
+    """GET /v1/threads: a page of ThreadSummary, newest first, and the next page's cursor."""
+    filters = parse_filters(params)
+    chosen = plan(filters)
+    if chosen.index is None:
+        return _by_number(agent_sub, filters)
+    if filters.cursor is not None and set(filters.cursor) != _expected_cursor_keys(chosen.index):
+        raise ShopdeskError("invalid_cursor")
+
+    index = getattr(Thread, f"gsi{chosen.index}")
+    sort_attr = getattr(Thread, f"gsi{chosen.index}sk")
+    range_condition: Condition | None = None
+    if chosen.begins_with is not None:
+        range_condition = sort_attr.startswith(chosen.begins_with)
+    elif chosen.by_date and (filters.date_from or filters.date_to):
+        low = filters.date_from or ""
+        high = (filters.date_to or "9999") + "~"  # "~" sorts after "#<number>"
+        range_condition = sort_attr.between(low, high)
+    condition = _filter_condition(filters, chosen)
+    needs_more = condition is not None or filters.unread
+    results = index.query(
+        chosen.partition,
+        range_condition,
+        filter_condition=condition,
+        scan_index_forward=not chosen.by_date,  # newest first; a name search goes in name order
+        last_evaluated_key=filters.cursor,
+        # Unfiltered: the page and one more thread (so the last page says there is no next one).
+        page_size=FILTERED_PAGE_SIZE if needs_more else filters.limit + 1,
+    )
+
+    rows = iter(results)
+    page: list[Thread] = []
+    markers: dict[int, str] = {}
+    last_examined: Thread | None = None
+    more = True
+    while len(page) < filters.limit:
+        wanted = filters.limit - len(page)
+        size = min(MARKERS_PER_BATCH, max(wanted, 25)) if filters.unread else wanted
+        chunk = list(islice(rows, size))
+        if not chunk:
+            more = False
+            break
+        chunk_markers = read_markers(agent_sub, chunk) if filters.unread else {}
+        for thread in chunk:
+            last_examined = thread
+            if filters.unread and not is_unread(thread, chunk_markers):
+                continue
+            page.append(thread)
+            if len(page) == filters.limit:
+                break
+        markers.update(chunk_markers)
+        if len(chunk) < size and last_examined is chunk[-1]:
+            more = False  # the Query ran out and every thread it gave was looked at
+            break
+    if more and not needs_more:
+        # The unfiltered Query read one thread past the page: it says whether a next page exists.
+        more = next(rows, None) is not None
+    if not filters.unread:
+        markers = read_markers(agent_sub, page)
+    next_key = _key_of(last_examined, chosen.index) if more and last_examined is not None else None
+    return {"threads": [thread_summary(t, is_unread(t, markers)) for t in page], "next_cursor": encode_cursor(next_key)}
+
+
+def _key_of(thread: Thread, index: int) -> dict[str, Any]:
+    """The LastEvaluatedKey that resumes the Query right after `thread` on this index."""
+    return {
+        "PK": {"S": thread.pk},
+        "SK": {"S": thread.sk},
+        f"GSI{index}PK": {"S": getattr(thread, f"gsi{index}pk")},
+        f"GSI{index}SK": {"S": getattr(thread, f"gsi{index}sk")},
+    }
+
+
+def _by_number(agent_sub: str, filters: Filters) -> dict[str, Any]:
+    number = int(NUMBER_QUERY.match(filters.q or "")[1])  # type: ignore[index]
+    if filters.cursor is not None:
+        return {"threads": [], "next_cursor": None}
+    try:
+        thread = Thread.get(*Thread.key(number))
+    except Thread.DoesNotExist:
+        return {"threads": [], "next_cursor": None}
+    if not _matches(thread, filters):
+        return {"threads": [], "next_cursor": None}
+    markers = read_markers(agent_sub, [thread])
+    unread = is_unread(thread, markers)
+    if filters.unread and not unread:
+        return {"threads": [], "next_cursor": None}
+    return {"threads": [thread_summary(thread, unread)], "next_cursor": None}
