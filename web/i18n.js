@@ -288,6 +288,11 @@ function initialLanguage() {
   return FALLBACK;
 }
 
+/** Every label of a language (a copy): the tests check that no English label is left in es/pl. */
+export function labels(code) {
+  return { ...MESSAGES[supported(code) || FALLBACK] };
+}
+
 export function language() {
   return current;
 }

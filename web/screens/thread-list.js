@@ -125,10 +125,10 @@ export function threadList(ctx) {
 
   function fillChoices() {
     const keepContact = contactSelect.value;
-    contactSelect.replaceChildren(h("option", { value: "", i18n: "list.allContacts" }), contacts.map((c) => h("option", { value: c.id, text: pick(c.names) })));
+    contactSelect.replaceChildren(h("option", { value: "", i18n: "list.allContacts" }), ...contacts.map((c) => h("option", { value: c.id, text: pick(c.names) })));
     contactSelect.value = keepContact;
     const keepAgent = agentSelect.value;
-    agentSelect.replaceChildren(h("option", { value: "", i18n: "list.allAgents" }), agents.map((a) => h("option", { value: a.email, text: a.email })));
+    agentSelect.replaceChildren(h("option", { value: "", i18n: "list.allAgents" }), ...agents.map((a) => h("option", { value: a.email, text: a.email })));
     agentSelect.value = keepAgent;
   }
 
