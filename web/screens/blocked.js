@@ -19,7 +19,7 @@ export function blockedScreen(container, _params, ctx) {
   const add = h("button", { type: "submit", class: "button primary", i18n: "blocked.add", testid: "blocked-add" });
   const form = h(
     "form",
-    { class: "inline-form", testid: "blocked-form" },
+    { class: "inline-form", novalidate: true, testid: "blocked-form" },
     h("div", { class: "field" }, h("label", { for: "blocked-value", i18n: "blocked.value" }), value, h("p", { class: "hint", i18n: "blocked.hint" })),
     add,
   );

@@ -157,7 +157,7 @@ export function serviceOptions(ctx) {
     const passwordHint = h("p", { class: "hint", i18n: imap.password_set ? "options.passwordSet" : "options.passwordNotSet", testid: "opt-password-hint" });
     const form = h(
       "form",
-      { class: "options-form imap-form", testid: "service-options-form" },
+      { class: "options-form imap-form", novalidate: true, testid: "service-options-form" },
       h(
         "div",
         { class: "grid-2" },

@@ -289,7 +289,7 @@ export function threadScreen(container, params, ctx) {
     const replySubmit = h("button", { type: "submit", class: "button primary", i18n: "reply.send", testid: "reply-send" });
     const reply = h(
       "form",
-      { class: "reply-form", testid: "reply-form" },
+      { class: "reply-form", novalidate: true, testid: "reply-form" },
       h("div", { class: "field" }, h("label", { for: "reply-text", i18n: "reply.label" }), replyText, h("p", { class: "hint", i18n: "reply.hint" })),
       h("div", { class: "field" }, h("label", { for: "reply-files", i18n: "reply.attachments" }), files),
       h("div", { class: "form-actions" }, replySubmit),
@@ -369,7 +369,7 @@ export function threadScreen(container, params, ctx) {
     const noteSubmit = h("button", { type: "submit", class: "button", i18n: "note.add", testid: "note-add" });
     const note = h(
       "form",
-      { class: "note-form", testid: "note-form" },
+      { class: "note-form", novalidate: true, testid: "note-form" },
       h("div", { class: "field" }, h("label", { for: "note-text", i18n: "note.label" }), noteText, h("p", { class: "hint", i18n: "note.hint" })),
       h("div", { class: "form-actions" }, noteSubmit),
       noteStatus,
@@ -407,7 +407,7 @@ export function threadScreen(container, params, ctx) {
     const forwardSubmit = h("button", { type: "submit", class: "button", i18n: "forward.send", testid: "forward-send" });
     const forward = h(
       "form",
-      { class: "forward-form", testid: "forward-form" },
+      { class: "forward-form", novalidate: true, testid: "forward-form" },
       h("div", { class: "field" }, h("label", { for: "forward-agent", i18n: "forward.toAgent" }), agentSelect),
       h("div", { class: "field" }, h("label", { for: "forward-email", i18n: "forward.toEmail" }), address),
       h("div", { class: "field" }, h("label", { for: "forward-comment", i18n: "forward.comment" }), comment),
@@ -417,6 +417,7 @@ export function threadScreen(container, params, ctx) {
     forward.addEventListener("submit", async (event) => {
       event.preventDefault();
       forwardStatus.classList.remove("status-error");
+      forwardStatus.textContent = "";
       const payload = { comment: comment.value.trim() };
       if (agentSelect.value) payload.to_agent = agentSelect.value;
       else if (address.value.trim()) payload.to_email = address.value.trim();
