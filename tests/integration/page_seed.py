@@ -61,15 +61,14 @@ def _bulk(count: int) -> list[int]:
     from datetime import UTC, datetime, timedelta
 
     from shopdesk import contacts, threads
-    from shopdesk.models import Message, Thread
+    from shopdesk.models import Counter, Message, Thread
 
     contacts.all_contacts()
     contact = contacts.get_contact("customer-service")
-    start = threads.allocate_thread_number()
-    numbers = list(range(start, start + count))
-    # Reserve the numbers: the counter moves past the last one.
-    for _ in range(count - 1):
-        threads.allocate_thread_number()
+    # Reserve `count` numbers at once: one ADD on the counter threads.allocate_thread_number uses.
+    counter = Counter(*Counter.thread_number_key())
+    counter.update(actions=[Counter.value.add(count), Counter.kind.set(Counter)])
+    numbers = list(range(int(counter.value) - count + 1, int(counter.value) + 1))
     now = datetime.now(UTC)
     languages = ("en", "es", "pl")
     with Thread.batch_write() as batch:

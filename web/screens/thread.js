@@ -8,6 +8,9 @@ import { messageFor } from "../messages.js";
 import { dateNode, valueNode } from "../format.js";
 import { statusPill } from "../status.js";
 
+// The team changes rarely: one GET /v1/agents per page load is enough for every thread screen.
+let agentsOnce = null;
+
 export function threadScreen(container, params, ctx) {
   const { api, me } = ctx;
   const number = Number.parseInt(params.number, 10);
@@ -463,9 +466,11 @@ export function threadScreen(container, params, ctx) {
 
   async function fillAgents() {
     if (!agents) {
+      agentsOnce = agentsOnce || api.get("/v1/agents").then((answer) => answer.agents || []);
       try {
-        agents = (await api.get("/v1/agents")).agents || [];
+        agents = await agentsOnce;
       } catch {
+        agentsOnce = null;
         agents = [];
       }
     }
