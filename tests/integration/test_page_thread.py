@@ -201,3 +201,41 @@ def test_a_thread_that_does_not_exist_says_so(stack: dict[str, Any], open_page: 
     page = signed_in(tab, stack, "agent", "#/threads/999999")
     expect(page.get_by_test_id("thread-not-found")).to_be_visible()
     assert tab.problems(r"status of 404") == []
+
+
+def test_a_customers_new_answer_shows_up_in_the_open_thread_without_a_reload(stack: dict[str, Any], open_page: Callable[..., Tab]) -> None:
+    email = f"answer-{tag()}@example.com"
+    number = new_thread(stack, email=email, text="Is it in stock?")
+    tab = open_page()
+    tab.page.clock.install()
+    page = open_thread(tab, stack, number)
+    page.get_by_test_id("status-pending1").click()
+    expect(page.get_by_test_id("thread-status")).to_have_text("Pending 1")
+    page.get_by_test_id("message").first.click()  # the focus leaves the buttons: nothing is being typed
+
+    # The customer answers by e-mail (as the mailbox sync stores it): same address, same contact.
+    assert new_thread(stack, email=email, text="Any news?", source="email") == number
+    page.clock.run_for(21_000)  # the open thread is refreshed every 20 s while visible
+    expect(page.get_by_test_id("message")).to_have_count(2)
+    expect(page.get_by_test_id("message").last.get_by_test_id("message-text")).to_have_text("Any news?")
+    expect(page.get_by_test_id("message").last.get_by_test_id("message-source")).to_have_text("E-mail")
+    expect(page.get_by_test_id("thread-status")).to_have_text("Open")
+    assert tab.problems(MISSING_ROUTE) == []
+
+
+def test_the_list_and_a_thread_work_from_the_keyboard(stack: dict[str, Any], open_page: Callable[..., Tab]) -> None:
+    number = new_thread(stack, customer_name=f"Keyboard {tag()}")
+    tab = open_page()
+    page = signed_in(tab, stack, "agent")
+    link = row(page, number).get_by_test_id("thread-link")
+    link.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("thread-title")).to_be_focused()
+    page.keyboard.press("Tab")  # from the title, the next stop is a real control
+    assert page.evaluate("document.activeElement.matches('a, button, input, select, textarea')")
+    page.get_by_test_id("note-text").focus()
+    page.keyboard.type("Typed without a mouse.")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # "Add note"
+    expect(page.get_by_test_id("note-status")).to_have_text("Note added.")
+    assert tab.problems() == []

@@ -33,7 +33,8 @@ export function deskScreen(container, _params, ctx) {
 
   function adminOptions() {
     const contact = contactOptions(ctx);
-    const service = serviceOptions(ctx);
+    // After a Run sync, the imported mail shows at once in the boxes and the list.
+    const service = serviceOptions({ ...ctx, onSynced: () => Promise.all([loadDashboard(), list.refresh()]) });
     disposers.push(contact.dispose, service.dispose);
     return [contact.element, service.element];
   }

@@ -318,6 +318,7 @@ export function serviceOptions(ctx) {
       if (state === "running") runButton.disabled = true;
       return;
     }
+    ctx.onSynced?.();
     syncLine.dataset.i18n = state === "failed" ? "sync.doneFailed" : "sync.done";
     syncLine.textContent = t(syncLine.dataset.i18n);
     syncLine.classList.toggle("status-error", state === "failed");

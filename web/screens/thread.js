@@ -8,6 +8,8 @@ import { messageFor } from "../messages.js";
 import { dateNode, valueNode } from "../format.js";
 import { statusPill } from "../status.js";
 
+const POLL_MS = 20_000;
+
 // The team changes rarely: one GET /v1/agents per page load is enough for every thread screen.
 let agentsOnce = null;
 
@@ -17,6 +19,7 @@ export function threadScreen(container, params, ctx) {
   let detail = null;
   let agents = null;
   let alive = true;
+  let first = true;
   const flash = h("p", { class: "status", role: "status", testid: "thread-flash" });
   const root = h("section", { class: "screen thread-screen", "aria-labelledby": "thread-title", testid: "thread-screen" });
   // Forms survive a reload of the thread (after a note, a status change...): typed text stays.
@@ -36,8 +39,15 @@ export function threadScreen(container, params, ctx) {
       return;
     }
     if (!alive) return;
+    const hadFocus = document.activeElement === document.body || document.activeElement?.id === "thread-title" || document.activeElement === container;
     render();
-    if (focusTitle) root.querySelector("h1")?.focus();
+    // The router focused the placeholder title; keep keyboard and screen-reader focus on the real one.
+    if (focusTitle || (first && hadFocus)) {
+      const title = root.querySelector("h1");
+      title.tabIndex = -1;
+      title.focus();
+    }
+    first = false;
   }
 
   function render() {
@@ -483,10 +493,32 @@ export function threadScreen(container, params, ctx) {
     if (detail && alive) render(); // contact names and languages come per language; forms keep their text
   });
 
+  // An answer by e-mail (mailbox sync) or a colleague's reply shows up without a reload.
+  let timer = null;
+  async function poll() {
+    // Not while the agent types: re-drawing would move the focus out of the form.
+    const typing = Boolean(document.activeElement?.closest("form")) && root.contains(document.activeElement);
+    if (alive && detail && document.visibilityState === "visible" && !typing) {
+      try {
+        const fresh = await api.get(`/v1/threads/${number}`);
+        const changed = JSON.stringify([fresh.thread.status, fresh.messages.length, fresh.thread.last_message_at]) !== JSON.stringify([detail.thread.status, detail.messages.length, detail.thread.last_message_at]);
+        if (alive && changed) {
+          detail = fresh;
+          render();
+        }
+      } catch {
+        // a failed background refresh keeps what is shown
+      }
+    }
+    if (alive) timer = setTimeout(poll, POLL_MS);
+  }
+  timer = setTimeout(poll, POLL_MS);
+
   load();
   return {
     dispose() {
       alive = false;
+      clearTimeout(timer);
       stopListening();
     },
   };
