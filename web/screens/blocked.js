@@ -53,6 +53,7 @@ export function blockedScreen(container, _params, ctx) {
             { testid: "blocked-row" },
             h("span", { class: "email", text: entry.value, testid: "blocked-entry" }),
             entry.created_at ? dateNode(entry.created_at, "date", { class: "muted" }) : null,
+            entry.created_by ? h("span", { class: "muted", text: entry.created_by }) : null,
             h("button", {
               type: "button",
               class: "button small danger-outline",

@@ -210,9 +210,20 @@ export function serviceOptions(ctx) {
       return value;
     }
 
+    let dirty = false;
+    form.addEventListener("input", () => {
+      dirty = true;
+    });
+
+    async function saveImap() {
+      const answer = await save(api, form, { imap: readImap() }, statusLine, submit);
+      if (answer) dirty = false;
+      return answer;
+    }
+
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
-      const answer = await save(api, form, { imap: readImap() }, statusLine, submit);
+      const answer = await saveImap();
       if (answer) {
         password.value = "";
         const set = Boolean(answer.imap?.password_set ?? true);
@@ -226,7 +237,13 @@ export function serviceOptions(ctx) {
       testLine.dataset.i18n = "options.testing";
       testLine.textContent = t("options.testing");
       try {
-        const answer = await api.post("/v1/sync/test-connection", { imap: readImap() });
+        // The test uses the saved settings (the password is only in Secrets Manager): save changes first.
+        if (dirty && !(await saveImap())) {
+          delete testLine.dataset.i18n;
+          testLine.textContent = "";
+          return;
+        }
+        const answer = await api.post("/v1/sync/test-connection", {});
         delete testLine.dataset.i18n;
         testLine.classList.add(answer.ok ? "status-ok" : "status-error");
         testLine.textContent = answer.ok ? t("options.connectionOk") : [t("options.connectionFailed"), answer.message].filter(Boolean).join(" ");
