@@ -12,7 +12,7 @@ import pytest
 import requests
 from playwright.sync_api import Page, expect
 
-from tests.integration.browser import Tab, chromium_fixture, open_page_fixture  # noqa: F401  (fixtures)
+from tests.integration.browser import Tab
 from tests.integration.page_helpers import MISSING_ROUTE
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.integration.browser import Tab, chromium_fixture, open_page_fixture  # noqa: F401  (fixtures)
+from tests.integration.browser import Tab
 from tests.integration.page_helpers import MISSING_ROUTE, api, new_thread, row, signed_in, tag
 from tests.integration.page_seed import seed
 

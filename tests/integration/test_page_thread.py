@@ -10,7 +10,7 @@ import boto3
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.integration.browser import Tab, chromium_fixture, open_page_fixture  # noqa: F401  (fixtures)
+from tests.integration.browser import Tab
 from tests.integration.page_helpers import MISSING_ROUTE, api, new_thread, row, sent_mail, signed_in, tag
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
