@@ -25,7 +25,7 @@ $(VENV)/.installed: requirements-dev.txt constraints.txt layers/common/requireme
 	@if [ -z "$(PYTHON313)" ]; then \
 	  echo "Python 3.13 (the Lambda runtime) was not found: install it (e.g. 'pyenv install 3.13') or set PYTHON313=/path/to/python3.13."; \
 	  exit 1; fi
-	@test -x $(PY) || $(PYTHON313) -m venv $(VENV)
+	@test -x $(PY) || $(PYTHON313) -m venv $(VENV) || { echo "$(PYTHON313) could not create a virtual environment: on Debian or Ubuntu, apt-get install python3.13-venv"; exit 1; }
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
 	@touch $@
 
@@ -73,13 +73,13 @@ SAM_PATH := $(if $(PYTHON313),$(dir $(PYTHON313)):)$(PATH)
 
 $(SAM_VENV)/.installed: ops/requirements-sam.txt
 	@test -n "$(PYTHON313)" || { echo "Python 3.13 was not found (see make venv)"; exit 1; }
-	@test -x $(SAM_VENV)/bin/python || $(PYTHON313) -m venv $(SAM_VENV)
+	@test -x $(SAM_VENV)/bin/python || $(PYTHON313) -m venv $(SAM_VENV) || { echo "$(PYTHON313) could not create a virtual environment: on Debian or Ubuntu, apt-get install python3.13-venv"; exit 1; }
 	$(SAM_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r ops/requirements-sam.txt
 	@touch $@
 
 $(CHECKOV_VENV)/.installed: ops/requirements-checkov.txt
 	@test -n "$(PYTHON313)" || { echo "Python 3.13 was not found (see make venv)"; exit 1; }
-	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON313) -m venv $(CHECKOV_VENV)
+	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON313) -m venv $(CHECKOV_VENV) || { echo "$(PYTHON313) could not create a virtual environment: on Debian or Ubuntu, apt-get install python3.13-venv"; exit 1; }
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r ops/requirements-checkov.txt
 	@touch $@
 

@@ -8,7 +8,6 @@ from urllib.parse import parse_qs, urlsplit
 import boto3
 import pytest
 import requests
-
 from shopdesk import attachments
 from shopdesk.attachments import AttachmentRefused
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from shopdesk import contacts, threads
 from shopdesk.models import OpenThreadClaim, Stats, Thread
 

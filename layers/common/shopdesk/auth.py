@@ -41,7 +41,8 @@ def _groups(raw: Any) -> frozenset[str]:
 def agent_from_event(event: dict[str, Any]) -> Agent:
     """The signed-in agent; the authorizer guarantees a valid token, this guarantees a team member."""
     claims = (((event.get("requestContext") or {}).get("authorizer") or {}).get("jwt") or {}).get("claims") or {}
-    if not claims.get("sub"):
+    # The authorizer accepts the client's access tokens too; only the ID token names the agent.
+    if not claims.get("sub") or claims.get("token_use", "id") != "id":
         raise Unauthorized()
     groups = _groups(claims.get("cognito:groups"))
     if not groups & {ADMIN_GROUP, AGENT_GROUP}:

@@ -16,6 +16,7 @@ from shopdesk.config import LANGUAGES, config
 from shopdesk.errors import NotFound
 from shopdesk.i18n import pick_language
 from shopdesk.models import CONTACTS_PK, Contact, ShopSettings, transaction
+from shopdesk.threads import keep_contact_names
 from shopdesk.validation import Checker, is_valid_email
 
 NAME_LIMIT = 255
@@ -201,8 +202,9 @@ def _validated(data: Any, current: Contact | None) -> dict[str, Any]:
 
 def create_contact(data: Any) -> dict[str, Any]:
     fields = _validated(data, None)
+    existing = all_contacts()  # a shop's first contact comes after the two defaults, never instead of them
     if fields["position"] is None:
-        fields["position"] = max((int(c.position) + 1 for c in _query_contacts()), default=0)
+        fields["position"] = max((int(c.position) + 1 for c in existing), default=0)
     contact_id = secrets.token_hex(6)
     now = _now()
     contact = Contact(*Contact.key(contact_id), contact_id=contact_id, created_at=now, updated_at=now, **fields)
@@ -223,6 +225,7 @@ def update_contact(contact_id: str, data: Any) -> dict[str, Any]:
 def delete_contact(contact_id: str) -> None:
     """Threads keep the contact's last name on themselves, so they stay readable afterwards."""
     contact = get_contact(contact_id)
+    keep_contact_names(contact_id, contact.names.as_dict())
     contact.delete(condition=Contact.pk.exists())
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
@@ -184,6 +184,26 @@ def get_thread(number: int) -> Thread:
         return Thread.get(*Thread.key(number), consistent_read=True)
     except Thread.DoesNotExist:
         raise NotFound("thread_not_found") from None
+
+
+def keep_contact_names(contact_id: str, names: dict[str, str]) -> int:
+    """Writes a contact's current names onto each of its threads before the contact goes, so the
+    threads keep showing its last name (SPEC §2). One Query on GSI3 (the contact's thread list);
+    a thread deleted meanwhile is skipped. Returns how many threads were updated."""
+    updated = 0
+    for summary in Thread.gsi3.query(f"TL#C#{contact_id}"):
+        if not isinstance(summary, Thread):
+            continue
+        try:
+            Thread(*Thread.key(int(summary.number))).update(
+                actions=[Thread.contact_names.set(dict(names))], condition=Thread.pk.exists()
+            )
+        except UpdateError as error:
+            if "ConditionalCheckFailed" not in str(error):
+                raise
+            continue
+        updated += 1
+    return updated
 
 
 def allocate_thread_number() -> int:
