@@ -215,11 +215,11 @@ export function threadList(ctx) {
         thread.unread ? h("span", { class: "unread-dot", testid: "unread-mark", title: t("list.unread") }, h("span", { class: "visually-hidden", i18n: "list.unread" })) : null,
       ),
       cell("colCustomer", h("span", { class: "customer-name", text: name, testid: "thread-customer" }), thread.spam ? h("span", { class: "tag tag-spam", i18n: "list.spam" }) : null),
-      cell("colEmail", h("span", { class: "email", text: thread.email || "", testid: "thread-email" })),
+      cell("colEmail", h("span", { class: "email", text: thread.email || "", title: thread.email || "", testid: "thread-email" })),
       cell("colContact", h("span", { text: pick(thread.contact_names), testid: "thread-contact" })),
       cell("colLanguage", h("span", { class: "lang-code", text: (thread.language || "").toUpperCase(), title: t(`lang.${thread.language}`), testid: "thread-language" })),
       cell("colStatus", statusPill(thread.status, { testid: "thread-status" })),
-      cell("colAgent", h("span", { text: thread.last_agent || "–", testid: "thread-agent" })),
+      cell("colAgent", h("span", { text: thread.last_agent || "–", title: thread.last_agent || "", testid: "thread-agent" })),
       cell(
         "colMessages",
         h("span", { class: "preview", text: thread.preview || "", testid: "thread-preview" }),

@@ -297,14 +297,31 @@ export function threadScreen(container, params, ctx) {
   function buildForms() {
     // Reply
     const replyText = h("textarea", { id: "reply-text", name: "text", rows: 8, required: true, testid: "reply-text" });
-    const files = h("input", { id: "reply-files", type: "file", multiple: true, testid: "reply-files" });
+    // The native file input speaks the browser's language: a translated label stands in for it.
+    const files = h("input", { id: "reply-files", type: "file", multiple: true, class: "file-input", testid: "reply-files" });
+    const chosen = h("span", { class: "muted", i18n: "reply.noFiles", testid: "reply-chosen" });
+    files.addEventListener("change", () => {
+      const names = [...files.files].map((file) => file.name).join(", ");
+      if (names) {
+        delete chosen.dataset.i18n;
+        chosen.textContent = names;
+      } else {
+        chosen.dataset.i18n = "reply.noFiles";
+        chosen.textContent = t("reply.noFiles");
+      }
+    });
     const replyStatus = h("p", { class: "status", role: "status", testid: "reply-status" });
     const replySubmit = h("button", { type: "submit", class: "button primary", i18n: "reply.send", testid: "reply-send" });
     const reply = h(
       "form",
       { class: "reply-form", novalidate: true, testid: "reply-form" },
       h("div", { class: "field" }, h("label", { for: "reply-text", i18n: "reply.label" }), replyText, h("p", { class: "hint", i18n: "reply.hint" })),
-      h("div", { class: "field" }, h("label", { for: "reply-files", i18n: "reply.attachments" }), files),
+      h(
+        "div",
+        { class: "field" },
+        h("span", { class: "field-label", i18n: "reply.attachments" }),
+        h("div", { class: "file-picker" }, files, h("label", { for: "reply-files", class: "button small", i18n: "reply.chooseFiles" }), chosen),
+      ),
       h("div", { class: "form-actions" }, replySubmit),
       replyStatus,
     );
@@ -327,6 +344,7 @@ export function threadScreen(container, params, ctx) {
         replyStatus.textContent = "";
         showFlash(t("reply.sent"));
         files.value = "";
+        files.dispatchEvent(new Event("change"));
         delete reply.dataset.filled; // the next render puts the default message back
       } catch (error) {
         if (error.code === "session_ended") return;
@@ -335,6 +353,7 @@ export function threadScreen(container, params, ctx) {
           replyStatus.textContent = "";
           showFlash(t("reply.notSent"), true);
           files.value = "";
+          files.dispatchEvent(new Event("change"));
           delete reply.dataset.filled;
         } else {
           replyStatus.classList.add("status-error");
