@@ -143,15 +143,19 @@ def test_bulk_actions_change_the_status_of_and_delete_the_selected_threads(
 
 
 def test_a_new_thread_appears_without_reloading_the_page(stack: dict[str, Any], open_page: Callable[..., Tab]) -> None:
+    new_thread(stack)
     tab = open_page()
     page = tab.page
     page.clock.install()
     signed_in(tab, stack, "admin")
     expect(page.get_by_test_id("thread-row").first).to_be_visible()
+    earlier = int(page.get_by_test_id("thread-row").first.get_attribute("data-number"))
+    row(page, earlier).get_by_test_id("select-thread").focus()  # the agent is working in the list
     number = new_thread(stack, customer_name=f"Late {tag()}")
     expect(row(page, number)).to_have_count(0)
     page.clock.run_for(21_000)  # the page polls every 20 s while it is visible
     expect(row(page, number)).to_be_visible()
+    expect(row(page, earlier).get_by_test_id("select-thread")).to_be_focused()  # the refresh kept the focus
     assert tab.problems(MISSING_ROUTE) == []
 
 

@@ -2,7 +2,7 @@
 // contact, the meaning of each status, statistics, the thread list, then (admins) the options.
 // New threads appear without reloading: the dashboard and the list's first page are polled.
 
-import { h, mount, loading, errorBox } from "../dom.js";
+import { h, mount, loading, errorBox, keepingFocus } from "../dom.js";
 import { pick, onLanguageChange } from "../i18n.js";
 import { messageFor } from "../messages.js";
 import { valueNode } from "../format.js";
@@ -50,7 +50,7 @@ export function deskScreen(container, _params, ctx) {
     try {
       dashboard = await api.get("/v1/dashboard");
       firstLoad = false;
-      renderDashboard();
+      keepingFocus(boxes, renderDashboard);
     } catch (error) {
       if (error.code === "session_ended" || !boxes.isConnected) return;
       if (!firstLoad) return; // a failed background refresh keeps what is shown

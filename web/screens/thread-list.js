@@ -1,7 +1,7 @@
 // The thread list of the list screen: filters, search, newest first, cursor pagination, bulk
 // delete and status change, unread rows marked. Every customer text goes in as text.
 
-import { h, mount, loading, errorBox } from "../dom.js";
+import { h, mount, loading, errorBox, keepingFocus } from "../dom.js";
 import { t, pick, LANGUAGES, onLanguageChange } from "../i18n.js";
 import { messageFor } from "../messages.js";
 import { dateNode } from "../format.js";
@@ -140,7 +140,7 @@ export function threadList(ctx) {
       threads = answer.threads || [];
       nextCursor = answer.next_cursor || null;
       loaded = true;
-      render();
+      keepingFocus(body, render);
     } catch (error) {
       if (error.code === "session_ended" || !body.isConnected || quiet) return;
       mount(body, errorBox(messageFor(error), () => load(), "list-error"));
