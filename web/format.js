@@ -15,6 +15,7 @@ function locale() {
 const STYLES = {
   datetime: { dateStyle: "medium", timeStyle: "short" },
   date: { dateStyle: "medium" },
+  short: { dateStyle: "short", timeStyle: "short" },
 };
 
 /** "22 Nov 2026, 23:59" (or the language's form) for an ISO string; "" for none. */

@@ -226,7 +226,7 @@ export function threadList(ctx) {
         h("span", { class: "counts muted", text: `${thread.customer_messages ?? 0} / ${thread.agent_messages ?? 0}`, title: t("list.countsHint") }),
       ),
       cell("colPrivate", thread.private ? h("span", { class: "tag tag-private", i18n: "list.private", testid: "thread-private" }) : h("span", { class: "muted", text: "–" })),
-      cell("colLast", dateNode(thread.last_message_at, "datetime", { testid: "thread-date" })),
+      cell("colLast", dateNode(thread.last_message_at, "short", { testid: "thread-date" })),
     );
     tr.addEventListener("click", (event) => {
       if (event.target.closest("a, input, button, label")) return;
