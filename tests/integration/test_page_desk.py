@@ -115,6 +115,16 @@ def test_search_filters_and_pages_the_thread_list(stack: dict[str, Any], open_pa
     expect(row(page, spanish)).to_have_count(0)
     page.get_by_test_id("filter-reset").click()
     expect(rows).to_have_count(25)
+
+    # Unread only, and a date range with nothing in it.
+    page.get_by_test_id("filter-unread").check()
+    expect(row(page, polish)).to_be_visible()
+    assert rows.count() == page.get_by_test_id("unread-mark").count()
+    page.get_by_test_id("filter-unread").uncheck()
+    page.get_by_test_id("filter-from").fill("2099-01-01")
+    expect(page.get_by_test_id("list-empty")).to_have_text("No thread matches these filters.")
+    page.get_by_test_id("filter-reset").click()
+    expect(rows).to_have_count(25)
     assert tab.problems(MISSING_ROUTE) == []
 
 

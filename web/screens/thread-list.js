@@ -20,6 +20,7 @@ export function threadList(ctx) {
   let contacts = [];
   let agents = [];
   let loaded = false;
+  let loadCount = 0;
 
   const status = h("p", { class: "status", role: "status", testid: "list-status" });
   const body = h("div", { class: "list-body", "aria-live": "polite" });
@@ -134,15 +135,17 @@ export function threadList(ctx) {
 
   /** Loads the current page; `quiet` (background refresh) keeps the table while it waits. */
   async function load(quiet = false) {
+    const mine = ++loadCount; // only the latest request may draw: filters change faster than answers come
     if (!quiet) mount(body, loading("list-loading"));
     try {
       const answer = await api.get(query(cursors[page]));
+      if (mine !== loadCount) return;
       threads = answer.threads || [];
       nextCursor = answer.next_cursor || null;
       loaded = true;
       keepingFocus(body, render);
     } catch (error) {
-      if (error.code === "session_ended" || !body.isConnected || quiet) return;
+      if (error.code === "session_ended" || !body.isConnected || quiet || mine !== loadCount) return;
       mount(body, errorBox(messageFor(error), () => load(), "list-error"));
       mount(pager);
     }
