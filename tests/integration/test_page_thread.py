@@ -239,3 +239,18 @@ def test_the_list_and_a_thread_work_from_the_keyboard(stack: dict[str, Any], ope
     page.keyboard.press("Enter")  # "Add note"
     expect(page.get_by_test_id("note-status")).to_have_text("Note added.")
     assert tab.problems() == []
+
+
+def test_deleting_a_thread_asks_first_then_returns_to_the_list(stack: dict[str, Any], open_page: Callable[..., Tab], admin_token: str) -> None:
+    number = new_thread(stack)
+    tab = open_page()
+    page = open_thread(tab, stack, number, role="agent")
+    page.get_by_test_id("thread-delete").click()
+    page.get_by_test_id("thread-delete-cancel").click()
+    expect(page.get_by_test_id("thread-title")).to_have_text(f"Thread #{number}")
+    page.get_by_test_id("thread-delete").click()
+    page.get_by_test_id("thread-delete-confirmed").click()
+    expect(page.get_by_test_id("thread-list")).to_be_visible()
+    expect(row(page, number)).to_have_count(0)
+    assert api(stack, admin_token, "GET", f"/v1/threads/{number}").status_code == 404
+    assert tab.problems() == []

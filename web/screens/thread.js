@@ -22,6 +22,7 @@ export function threadScreen(container, params, ctx) {
   let first = true;
   const flash = h("p", { class: "status", role: "status", testid: "thread-flash" });
   const root = h("section", { class: "screen thread-screen", "aria-labelledby": "thread-title", testid: "thread-screen" });
+  const deleteDialog = confirmDelete();
   // Forms survive a reload of the thread (after a note, a status change...): typed text stays.
   const forms = buildForms();
 
@@ -67,6 +68,7 @@ export function threadScreen(container, params, ctx) {
       ),
       statusButtons(thread.status),
       flash,
+      deleteDialog.element,
       h(
         "div",
         { class: "thread-layout" },
@@ -104,7 +106,18 @@ export function threadScreen(container, params, ctx) {
       status === "closed" ? button("thread.reopen", "open", "status-reopen") : button("thread.markHandled", "closed", "status-handled", true),
       status === "pending1" ? button("thread.disablePending", "open", "status-disable-pending") : button("thread.markPending1", "pending1", "status-pending1"),
       status === "pending2" ? button("thread.disablePending", "open", "status-disable-pending") : button("thread.markPending2", "pending2", "status-pending2"),
+      h("button", { type: "button", class: "button danger-outline push-end", i18n: "thread.delete", testid: "thread-delete", on: { click: remove } }),
     );
+  }
+
+  async function remove() {
+    if (!(await deleteDialog.ask())) return;
+    try {
+      await api.delete(`/v1/threads/${number}`);
+      location.hash = "#/";
+    } catch (error) {
+      if (error.code !== "session_ended") showFlash(messageFor(error), true);
+    }
   }
 
   async function setStatus(target) {
@@ -539,6 +552,45 @@ export function threadScreen(container, params, ctx) {
       alive = false;
       clearTimeout(timer);
       stopListening();
+      deleteDialog.close();
+    },
+  };
+}
+
+/** "Delete this thread?": the native modal <dialog> (focus kept inside, Escape cancels). */
+function confirmDelete() {
+  let resolve = null;
+  const element = h(
+    "dialog",
+    { class: "dialog", testid: "thread-delete-confirm", "aria-labelledby": "thread-delete-title" },
+    h(
+      "form",
+      { method: "dialog" },
+      h("h2", { id: "thread-delete-title", i18n: "thread.deleteTitle" }),
+      h("p", { i18n: "thread.deleteText" }),
+      h(
+        "div",
+        { class: "dialog-actions" },
+        h("button", { type: "submit", value: "cancel", class: "button", i18n: "common.cancel", testid: "thread-delete-cancel" }),
+        h("button", { type: "submit", value: "delete", class: "button danger", i18n: "thread.delete", testid: "thread-delete-confirmed" }),
+      ),
+    ),
+  );
+  element.addEventListener("close", () => {
+    resolve?.(element.returnValue === "delete");
+    resolve = null;
+  });
+  return {
+    element,
+    ask() {
+      element.returnValue = "";
+      element.showModal();
+      return new Promise((done) => {
+        resolve = done;
+      });
+    },
+    close() {
+      if (element.open) element.close();
     },
   };
 }
