@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -280,3 +282,20 @@ def test_a_customers_markup_is_shown_as_text_and_never_runs(stack: dict[str, Any
     page.wait_for_timeout(300)
     assert dialogs == []
     assert tab.problems(MISSING_ROUTE) == []
+
+
+def test_index_html_preloads_every_module_the_page_imports() -> None:
+    """All modules load in parallel (modulepreload) instead of import by import: keep the list complete."""
+    web = Path(__file__).resolve().parents[2] / "web"
+    reachable: set[str] = set()
+    pending = ["app.js"]
+    while pending:
+        module = pending.pop()
+        source = (web / module).read_text()
+        for target in re.findall(r'^import [^;]*? from "(\.{1,2}/[^"]+)";', source, re.M | re.S):
+            path = str((web / module).parent.joinpath(target).resolve().relative_to(web))
+            if path not in reachable:
+                reachable.add(path)
+                pending.append(path)
+    preloaded = set(re.findall(r'<link rel="modulepreload" href="([^"]+)">', (web / "index.html").read_text()))
+    assert preloaded == reachable
