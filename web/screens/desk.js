@@ -18,6 +18,7 @@ export function deskScreen(container, _params, ctx) {
   const stats = h("div", { class: "stats-area" });
   const list = threadList(ctx);
   const disposers = [list.dispose];
+  const starters = [];
 
   mount(
     container,
@@ -36,6 +37,7 @@ export function deskScreen(container, _params, ctx) {
     // After a Run sync, the imported mail shows at once in the boxes and the list.
     const service = serviceOptions({ ...ctx, onSynced: () => Promise.all([loadDashboard(), list.refresh()]) });
     disposers.push(contact.dispose, service.dispose);
+    starters.push(contact.start, service.start);
     return [contact.element, service.element];
   }
 
@@ -87,7 +89,12 @@ export function deskScreen(container, _params, ctx) {
   document.addEventListener("visibilitychange", onVisible);
 
   loadDashboard();
-  list.load();
+  // What is below the list (filter choices, the admin's options) loads once the list is drawn.
+  list.load().then(() => {
+    if (!boxes.isConnected) return;
+    list.loadChoices();
+    for (const start of starters) start();
+  });
   schedule();
 
   return {

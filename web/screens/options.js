@@ -1,7 +1,8 @@
 // The two admin panels at the bottom of the list screen: "Contact options" (uploads, default
 // message per language, optional e-mails) and "Customer service options" (the IMAP mailbox, test
 // connection, Run sync with its live result, the last sync's status). The page never waits on the
-// mailbox: Run sync starts it and the result is polled from GET /v1/sync.
+// mailbox: Run sync starts it and the result is polled from GET /v1/sync. Both load when start()ed:
+// the list screen starts them once its thread list is drawn, so the list comes first.
 
 import { h, mount, loading, errorBox } from "../dom.js";
 import { t, LANGUAGES } from "../i18n.js";
@@ -126,8 +127,7 @@ export function contactOptions(ctx) {
     });
     mount(body, form);
   }
-  load();
-  return { element, dispose() {} };
+  return { element, start: load, dispose() {} };
 }
 
 export function serviceOptions(ctx) {
@@ -344,10 +344,12 @@ export function serviceOptions(ctx) {
 
   mount(syncBox, h("h3", { i18n: "sync.title" }), h("div", { class: "form-actions" }, runButton), syncLine, syncDetails);
 
-  load();
-  loadSync();
   return {
     element,
+    start() {
+      load();
+      loadSync();
+    },
     dispose() {
       alive = false;
       clearTimeout(pollTimer);

@@ -284,11 +284,10 @@ export function threadList(ctx) {
     updateBulk();
   });
 
-  loadChoices();
-
   return {
     element,
     load: () => load(),
+    loadChoices,
     /** A background refresh: only on the first page, so paging is not disturbed. */
     refresh: () => (page === 0 && loaded ? load(true) : Promise.resolve()),
     dispose() {
