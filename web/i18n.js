@@ -299,7 +299,9 @@ export function language() {
 
 /** The text for `key` in the current language, with {placeholders} filled from `params`. */
 export function t(key, params = {}) {
-  const text = MESSAGES[current][key] ?? MESSAGES[FALLBACK][key] ?? key;
+  // With a numeric {count}, "key.one" / "key.few" / "key.many"… (Intl.PluralRules) wins when present.
+  const plural = typeof params.count === "number" ? MESSAGES[current][`${key}.${new Intl.PluralRules(current).select(params.count)}`] : undefined;
+  const text = plural ?? MESSAGES[current][key] ?? MESSAGES[FALLBACK][key] ?? key;
   return text.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
 }
 

@@ -141,14 +141,14 @@ def test_bulk_actions_change_the_status_of_and_delete_the_selected_threads(
     expect(page.get_by_test_id("bulk-count")).to_have_text("2 selected")
     page.get_by_test_id("bulk-status").select_option("pending2")
     page.get_by_test_id("bulk-apply-status").click()
-    expect(page.get_by_test_id("list-status")).to_have_text("2 thread(s) changed.")
+    expect(page.get_by_test_id("list-status")).to_have_text("2 threads changed.")
     expect(row(page, first).get_by_test_id("thread-status")).to_have_text("Pending 2")
     expect(row(page, second).get_by_test_id("thread-status")).to_have_text("Pending 2")
 
     row(page, first).get_by_test_id("select-thread").check()
     page.get_by_test_id("bulk-delete").click()
     page.get_by_test_id("bulk-confirm-delete").click()
-    expect(page.get_by_test_id("list-status")).to_have_text("1 thread(s) deleted.")
+    expect(page.get_by_test_id("list-status")).to_have_text("1 thread deleted.")
     expect(row(page, first)).to_have_count(0)
     assert api(stack, admin_token, "GET", f"/v1/threads/{first}").status_code == 404
     assert tab.problems(MISSING_ROUTE) == []
@@ -299,3 +299,20 @@ def test_index_html_preloads_every_module_the_page_imports() -> None:
                 pending.append(path)
     preloaded = set(re.findall(r'<link rel="modulepreload" href="([^"]+)">', (web / "index.html").read_text()))
     assert preloaded == reachable
+
+
+def test_every_label_exists_in_english_spanish_and_polish(stack: dict[str, Any], open_page: Callable[..., Tab]) -> None:
+    tab = open_page()
+    tab.page.goto(stack["url"])
+    missing = tab.page.evaluate(
+        """async () => {
+          const { labels } = await import("./i18n.js");
+          const base = (code) => Object.keys(labels(code)).filter((key) => !/\\.(zero|one|two|few|many|other)$/.test(key));
+          const english = base("en");
+          return Object.fromEntries(["es", "pl"].map((code) => {
+            const here = new Set(base(code));
+            return [code, english.filter((key) => !here.has(key)).concat(base(code).filter((key) => !english.includes(key)))];
+          }));
+        }"""
+    )
+    assert missing == {"es": [], "pl": []}

@@ -111,7 +111,7 @@ function contactBox(box) {
   const name = pick(box.names);
   const count = box.open || 0;
   const link = box.oldest_open_thread
-    ? h("a", { class: "box-link", href: `#/threads/${box.oldest_open_thread}`, testid: "box-link" }, h("span", { i18n: count === 1 ? "desk.newMessage" : "desk.newMessages", params: { count } }))
+    ? h("a", { class: "box-link", href: `#/threads/${box.oldest_open_thread}`, testid: "box-link" }, h("span", { i18n: "desk.newMessages", params: { count } }))
     : h("span", { class: "box-none", i18n: "desk.noNewMessages", testid: "box-link" });
   return h(
     "article",
