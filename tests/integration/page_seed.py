@@ -29,16 +29,36 @@ def _environment(stack: dict[str, Any]) -> dict[str, str]:
     return env
 
 
-def seed(stack: dict[str, Any], threads: list[dict[str, Any]] | None = None, bulk: int = 0) -> list[int]:
-    """Stores `threads` (customer messages: contact_id, email, text, customer_name, language, …) and,
-    with `bulk`, that many more threads by BatchWriteItem; returns the new thread numbers."""
-    request = json.dumps({"threads": threads or [], "bulk": bulk})
+def seed(stack: dict[str, Any], threads: list[dict[str, Any]] | None = None, bulk: int = 0, customers: list[dict[str, Any]] | None = None) -> list[int]:
+    """Stores `customers` (the storefront's profile and orders: email, name, since, orders=[…]),
+    `threads` (customer messages: contact_id, email, text, customer_name, language, …) and, with
+    `bulk`, that many more threads by BatchWriteItem; returns the new thread numbers."""
+    request = json.dumps({"threads": threads or [], "bulk": bulk, "customers": customers or []})
     result = subprocess.run(
         [sys.executable, "-m", "tests.integration.page_seed"], input=request, capture_output=True, text=True, cwd=ROOT, env=_environment(stack), check=False
     )
     if result.returncode != 0:
         raise RuntimeError(f"seeding failed:\n{result.stderr}")
     return json.loads(result.stdout)["numbers"]
+
+
+def _customers(specs: list[dict[str, Any]]) -> None:
+    """What the storefront's signed customer and order routes store (models Customer and Order)."""
+    from shopdesk.models import Customer, Order, OrderStatusChange
+
+    for spec in specs:
+        Customer(*Customer.key(spec["email"]), email=spec["email"], name=spec.get("name"), since=spec.get("since"), customer_id=spec.get("customer_id")).save()
+        for order in spec.get("orders", []):
+            Order(
+                *Order.key(spec["email"], order["reference"]),
+                reference=order["reference"],
+                email=spec["email"],
+                total=order["total"],
+                currency=order.get("currency", "EUR"),
+                validated=order.get("validated", True),
+                placed_at=order.get("placed_at"),
+                history=[OrderStatusChange(**change) for change in order.get("history", [])],
+            ).save()
 
 
 def _store(specs: list[dict[str, Any]]) -> list[int]:
@@ -113,6 +133,7 @@ def _bulk(count: int) -> list[int]:
 
 if __name__ == "__main__":
     order = json.loads(sys.stdin.read())
+    _customers(order.get("customers", []))
     created = _store(order.get("threads", []))
     if order.get("bulk"):
         created += _bulk(int(order["bulk"]))

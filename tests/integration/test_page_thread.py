@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from playwright.sync_api import Page, expect
 
 from tests.integration.browser import Tab
 from tests.integration.page_helpers import MISSING_ROUTE, api, new_thread, row, sent_mail, signed_in, tag
+from tests.integration.page_seed import seed
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
 
@@ -254,3 +256,41 @@ def test_deleting_a_thread_asks_first_then_returns_to_the_list(stack: dict[str, 
     expect(row(page, number)).to_have_count(0)
     assert api(stack, admin_token, "GET", f"/v1/threads/{number}").status_code == 404
     assert tab.problems() == []
+
+
+@pytest.mark.parametrize(("lang", "since", "total"), [("en", "2 Mar 2024", "€1,234.50"), ("es", "2 mar 2024", "1234,50 €"), ("pl", "2 mar 2024", "1234,50 €")])
+def test_the_customer_block_and_history_show_the_storefronts_orders_in_the_pages_language(
+    stack: dict[str, Any], open_page: Callable[..., Tab], lang: str, since: str, total: str
+) -> None:
+    email = f"buyer-{tag()}@example.com"
+    seed(
+        stack,
+        customers=[
+            {
+                "email": email,
+                "name": "Marta Nowak",
+                "since": "2024-03-02T10:00:00+00:00",
+                "orders": [
+                    {"reference": "A-100", "total": "1000.00", "validated": True, "placed_at": "2026-01-05T10:00:00+00:00",
+                     "history": [{"status": "Shipped", "at": "2026-01-06T10:00:00+00:00"}]},
+                    {"reference": "A-200", "total": "234.50", "validated": True, "placed_at": "2026-02-05T10:00:00+00:00"},
+                    {"reference": "A-300", "total": "99.00", "validated": False, "placed_at": "2026-03-05T10:00:00+00:00"},
+                ],
+            }
+        ],
+    )
+    number = new_thread(stack, email=email, customer_name="Marta Nowak", order_ref="A-100")
+    tab = open_page(locale={"en": "en-GB", "es": "es-ES", "pl": "pl-PL"}[lang])
+    page = signed_in(tab, stack, "admin", f"#/threads/{number}")
+    block = page.get_by_test_id("customer-block")
+    expect(block.get_by_test_id("customer-since").locator("dd")).to_have_text(since)
+    expect(block.get_by_test_id("customer-orders").locator("dd")).to_have_text("2")
+    expect(block.get_by_test_id("customer-total").locator("dd")).to_have_text(re.compile(total.replace(" ", r"\s").replace(".", r"\.").replace("€", "€")))
+    expect(block.get_by_test_id("customer-order")).to_contain_text("A-100")
+    entries = page.get_by_test_id("history-entry")
+    types = entries.evaluate_all("items => items.map(item => item.dataset.type)")
+    assert types[0] == "message" and set(types) == {"message", "order", "order_status"}, types
+    times = page.get_by_test_id("history").locator("time").evaluate_all("items => items.map(item => item.getAttribute('datetime'))")
+    assert times == sorted(times, reverse=True)  # newest first
+    tab.screenshot(f"page-thread-customer-{lang}")
+    assert tab.problems(MISSING_ROUTE) == []
