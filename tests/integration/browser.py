@@ -1,8 +1,9 @@
 """Debian's Chromium, driven by Playwright's sync API, for tests of the agents' page.
 
 The browser is never downloaded: Playwright launches /usr/bin/chromium (`make system-packages`).
-tests/integration/conftest.py registers the fixtures once for every module: `chromium` (the
-session's browser) and `open_page` (a factory of fresh tabs).
+Import the fixtures into a test module:
+`from tests.integration.browser import chromium_fixture, open_page_fixture  # noqa: F401` makes
+`chromium` (the session's browser) and `open_page` (a factory of fresh tabs) available.
 
 Every page opened through `open_page` records console errors, uncaught exceptions and Content
 Security Policy violations; `tab.problems()` lists them (minus the patterns a test expects).
