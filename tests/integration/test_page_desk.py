@@ -255,6 +255,19 @@ def test_every_label_of_the_list_and_thread_screens_changes_with_the_language(
         assert english_labels_left(page, lang) == []
     tab.screenshot(f"page-thread-{lang}")
 
+    # The contacts screens speak the language too.
+    page.get_by_test_id("nav-contacts").click()
+    expect(page.get_by_test_id("contacts-table")).to_be_visible()
+    if lang != "en":
+        assert english_labels_left(page, lang) == []
+    page.get_by_test_id("contact-add").click()
+    expect(page.get_by_test_id("contact-form")).to_be_visible()
+    if lang != "en":
+        assert english_labels_left(page, lang) == []
+    page.go_back()
+    page.go_back()
+    expect(page.get_by_test_id("thread-title")).to_be_visible()
+
     # A phone's width: the same screens, one column.
     page.set_viewport_size({"width": 390, "height": 844})
     tab.screenshot(f"page-thread-{lang}-phone")
