@@ -98,3 +98,14 @@ publish-page: sam
 
 destroy: sam
 	PATH="$(SAM_PATH)" $(SAM_VENV)/bin/python ops/deploy.py destroy
+
+# --- Agents' API (issue 4) ------------------------------------------------------------------------
+.PHONY: openapi demo
+
+# docs/openapi/{agents,public}.json from the apps' routes (tests/test_openapi.py checks they are current).
+openapi: venv
+	$(PY) -m local.openapi
+
+# The local stack filled with a believable shop (local/demo.py): `make demo` instead of `make run`.
+demo: venv
+	SHOPDESK_DEMO=1 $(PY) -m local.stack

@@ -15,6 +15,9 @@ DEMO_AGENT = "agent@shop.example"
 SENDER = "support@shop.example"
 MAILBOX_USER = "support@shop.example"
 MAILBOX_PASSWORD = "mailbox-demo-password"
+# The storefront's demo keys (issue 3): docs/storefront.md signs its worked example with this one.
+STOREFRONT_SIGNING_KEY = "demo-signing-key"
+FORM_TOKEN_KEY = "demo-form-token-key"
 
 
 @dataclass
@@ -27,6 +30,8 @@ class AwsResources:
     user_pool_client_id: str
     imap_secret_id: str
     sender_email: str
+    form_token_secret_id: str = ""
+    storefront_secret_id: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -82,6 +87,8 @@ def provision(endpoint: str, region: str = "eu-west-1") -> AwsResources:
 
     secret_id = "shopdesk/imap-password"
     _client("secretsmanager", endpoint, region).create_secret(Name=secret_id, SecretString=MAILBOX_PASSWORD)
+    for name, value in (("shopdesk/form-token", FORM_TOKEN_KEY), ("shopdesk/storefront-signing", STOREFRONT_SIGNING_KEY)):
+        _client("secretsmanager", endpoint, region).create_secret(Name=name, SecretString=value)
 
     return AwsResources(
         endpoint=endpoint,
@@ -92,6 +99,8 @@ def provision(endpoint: str, region: str = "eu-west-1") -> AwsResources:
         user_pool_client_id=client_id,
         imap_secret_id=secret_id,
         sender_email=SENDER,
+        form_token_secret_id="shopdesk/form-token",
+        storefront_secret_id="shopdesk/storefront-signing",
     )
 
 
@@ -109,6 +118,8 @@ def function_environment(resources: AwsResources) -> dict[str, str]:
         "SENDER_EMAIL": resources.sender_email,
         "DEFAULT_LANGUAGE": "en",
         "IMAP_SECRET_ID": resources.imap_secret_id,
+        "FORM_TOKEN_SECRET_ID": resources.form_token_secret_id,
+        "STOREFRONT_SECRET_ID": resources.storefront_secret_id,
         "POWERTOOLS_SERVICE_NAME": "shopdesk",
         "POWERTOOLS_LOG_LEVEL": "WARNING",
         # Agents' API (issue 4): forward targets come from the pool; replies link to the shop's contact page.

@@ -135,6 +135,7 @@ class LocalStack:
             "agents_api": f"{base}/agent",
             "public_api": f"{base}/public",
             "sent_mail": f"{base}/_local/sent-mail",
+            "demo_shop": f"{base}/demo-shop/",
             "aws_endpoint": endpoint,
             "imap": {"host": HOST, "port": self.imap_port, "user": MAILBOX_USER, "password": MAILBOX_PASSWORD},
             "logins": {
@@ -187,6 +188,10 @@ def main() -> None:
     stack = LocalStack()
     started = time.monotonic()
     state = stack.start()
+    if os.environ.get("SHOPDESK_DEMO", "") not in ("", "0"):  # `make demo`: a believable shop (local/demo.py)
+        from local.demo import fill
+
+        print(f"Demo data: {fill(state)}", flush=True)
     admin, agent = state["logins"]["admin"], state["logins"]["agent"]
     print(
         f"""
@@ -196,6 +201,7 @@ Shopdesk is running locally (ready in {time.monotonic() - started:.1f} s).
   Public API       {state['public_api']}/v1/contacts
   Agents' API      {state['agents_api']}/v1/me
   Sent mail (SES)  {state['sent_mail']}
+  Demo storefront  {state['demo_shop']}  (the contact form widget)
   AWS (moto)       {state['aws_endpoint']}
   IMAP mailbox     {state['imap']['host']}:{state['imap']['port']}  ({state['imap']['user']} / {state['imap']['password']})
 

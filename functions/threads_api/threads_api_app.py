@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
-from shopdesk import agents, attachments, contacts, dashboard, outbound, shop_settings, thread_list, thread_view, threads
+from shopdesk import agents, antispam, attachments, contacts, dashboard, outbound, shop_settings, thread_list, thread_view, threads
 from shopdesk.auth import Agent, agent_from_event, require_admin
 from shopdesk.errors import NotFound
 from shopdesk.http import json_body, json_response, make_resolver, request_language
@@ -113,7 +113,7 @@ def change_status(number: str) -> Response:
 @app.post("/v1/threads/<number>/replies")
 def reply(number: str) -> Response:
     agent = _caller()
-    return json_response(outbound.reply(agent.username, _number(number), json_body(app)), status=201)
+    return json_response(outbound.reply(agent.username, _number(number), json_body(app), agent.sub), status=201)
 
 
 @app.post("/v1/threads/<number>/replies/<message_id>/retry")
@@ -125,13 +125,13 @@ def retry_reply(number: str, message_id: str) -> Response:
 @app.post("/v1/threads/<number>/notes")
 def add_note(number: str) -> Response:
     agent = _caller()
-    return json_response(outbound.add_note(agent.username, _number(number), json_body(app)), status=201)
+    return json_response(outbound.add_note(agent.username, _number(number), json_body(app), agent.sub), status=201)
 
 
 @app.post("/v1/threads/<number>/forward")
 def forward(number: str) -> Response:
     agent = _caller()
-    answer = outbound.forward(agent.username, _number(number), json_body(app), agents.team_addresses(), request_language(app))
+    answer = outbound.forward(agent.username, _number(number), json_body(app), request_language(app))
     return json_response(answer, status=201)
 
 
@@ -165,6 +165,48 @@ def get_settings() -> Response:
 def update_settings() -> Response:
     require_admin(app.current_event.raw_event)
     return json_response(shop_settings.update_settings(json_body(app)))
+
+
+# --- blocked senders (issue 3: anti-spam), admins only ---------------------------------------------
+
+
+@app.get("/v1/blocked-senders")
+def list_blocked_senders() -> Response:
+    require_admin(app.current_event.raw_event)
+    return json_response(antispam.list_blocked())
+
+
+@app.post("/v1/blocked-senders")
+def add_blocked_sender() -> Response:
+    admin = require_admin(app.current_event.raw_event)
+    return json_response(antispam.add_blocked(json_body(app), admin.username), status=201)
+
+
+@app.delete("/v1/blocked-senders/<value>")
+def remove_blocked_sender(value: str) -> Response:
+    require_admin(app.current_event.raw_event)
+    antispam.remove_blocked(value)
+    return Response(status_code=204)
+
+
+# --- a customer's data on request (SPEC §10: export and erasure), admins only --------------------
+
+
+@app.get("/v1/customers/<email>/export")
+def export_customer(email: str) -> Response:
+    from shopdesk import privacy
+
+    require_admin(app.current_event.raw_event)
+    return json_response(privacy.export_customer(email))
+
+
+@app.delete("/v1/customers/<email>")
+def erase_customer(email: str) -> Response:
+    from shopdesk import privacy
+
+    require_admin(app.current_event.raw_event)
+    context = app.lambda_context
+    return json_response(privacy.erase_customer(email, context.get_remaining_time_in_millis if context is not None else None))
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
@@ -65,16 +66,26 @@ class Tab:
         return path
 
 
+# Every test module that imports the fixture gets its own (session-scoped) copy of it, and
+# Playwright's sync API runs only once per thread: the modules share one browser, closed by the last.
+_shared: dict[str, Any] = {"users": 0}
+
+
 @pytest.fixture(scope="session", name="chromium")
 def chromium_fixture() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make system-packages` (Debian's chromium package)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    if not _shared["users"]:
+        _shared["playwright"] = sync_playwright().start()
+        _shared["browser"] = _shared["playwright"].chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    _shared["users"] += 1
+    try:
+        yield _shared["browser"]
+    finally:
+        _shared["users"] -= 1
+        if not _shared["users"]:
+            _shared["browser"].close()
+            _shared["playwright"].stop()
 
 
 @pytest.fixture(name="open_page")

@@ -6,9 +6,9 @@ import json
 from typing import Any
 
 import threads_api_app
+from shopdesk import contacts, threads
 
 from local.gateway import LambdaContext, build_event
-from shopdesk import contacts, threads
 
 ADMIN = {"sub": "sub-admin", "email": "admin@shop.example", "cognito:groups": "[admin agent]"}
 AGENT = {"sub": "sub-agent", "email": "agent@shop.example", "cognito:groups": "[agent]"}

@@ -21,9 +21,12 @@ def list_agents() -> dict[str, Any]:
     for group in (ADMIN_GROUP, AGENT_GROUP):
         token: str | None = None
         while True:
-            page = cognito.list_users_in_group(
-                UserPoolId=config().user_pool_id, GroupName=group, Limit=60, **({"NextToken": token} if token else {})
-            )
+            try:
+                page = cognito.list_users_in_group(
+                    UserPoolId=config().user_pool_id, GroupName=group, Limit=60, **({"NextToken": token} if token else {})
+                )
+            except cognito.exceptions.ResourceNotFoundException:
+                break  # a pool without this group has no one in it
             for user in page.get("Users", []):
                 if user.get("Enabled", True):
                     groups_of.setdefault(_email(user), set()).add(group)

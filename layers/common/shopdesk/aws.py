@@ -22,3 +22,18 @@ _DEFAULT_CONFIG = Config(connect_timeout=5, read_timeout=20, retries={"max_attem
 def client(service: str) -> Any:
     """One client per service and process; the endpoint comes from AWS_ENDPOINT_URL when set."""
     return boto3.session.Session().client(service, region_name=config().region, config=_CLIENT_CONFIG.get(service, _DEFAULT_CONFIG))
+
+
+_secrets: dict[str, str] = {}
+
+
+def secret_value(secret_id: str) -> str:
+    """A Secrets Manager secret, read on first use and kept for the life of the process."""
+    if secret_id not in _secrets:
+        _secrets[secret_id] = client("secretsmanager").get_secret_value(SecretId=secret_id)["SecretString"]
+    return _secrets[secret_id]
+
+
+def forget_secrets() -> None:
+    """Tests and rotations: the next `secret_value` reads Secrets Manager again."""
+    _secrets.clear()

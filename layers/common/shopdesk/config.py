@@ -19,6 +19,16 @@ class Config:
     sender_email: str
     imap_secret_id: str
     imap_sync_function: str
+    # Storefront intake (issue 3): secret ids (never the secrets), anti-spam limits.
+    form_token_secret_id: str = ""
+    storefront_secret_id: str = ""
+    captcha_secret_id: str = ""
+    captcha_provider: str = ""  # turnstile | hcaptcha | "" (off)
+    captcha_site_key: str = ""
+    min_fill_seconds: int = 3
+    rate_limit_per_ip: int = 10
+    rate_limit_per_email: int = 5
+    rate_window_seconds: int = 600
     # Agents' API (issue 4): the Cognito pool of agents, the shop's contact page (the link that
     # continues a thread), whether replies carry a plus-address Reply-To.
     user_pool_id: str = ""
@@ -41,6 +51,15 @@ def config() -> Config:
         sender_email=os.environ.get("SENDER_EMAIL", "support@shop.example"),
         imap_secret_id=os.environ.get("IMAP_SECRET_ID", "shopdesk/imap-password"),
         imap_sync_function=os.environ.get("IMAP_SYNC_FUNCTION", ""),
+        form_token_secret_id=os.environ.get("FORM_TOKEN_SECRET_ID", ""),
+        storefront_secret_id=os.environ.get("STOREFRONT_SECRET_ID", ""),
+        captcha_secret_id=os.environ.get("CAPTCHA_SECRET_ID", ""),
+        captcha_provider=os.environ.get("CAPTCHA_PROVIDER", "").strip().lower(),
+        captcha_site_key=os.environ.get("CAPTCHA_SITE_KEY", ""),
+        min_fill_seconds=int(os.environ.get("FORM_MIN_FILL_SECONDS", "3")),
+        rate_limit_per_ip=int(os.environ.get("RATE_LIMIT_PER_IP", "10")),
+        rate_limit_per_email=int(os.environ.get("RATE_LIMIT_PER_EMAIL", "5")),
+        rate_window_seconds=int(os.environ.get("RATE_WINDOW_SECONDS", "600")),
         user_pool_id=os.environ.get("USER_POOL_ID", ""),
         contact_page_url=os.environ.get("CONTACT_PAGE_URL", ""),
         plus_addressing=os.environ.get("PLUS_ADDRESSING", "").lower() in ("1", "true", "yes"),

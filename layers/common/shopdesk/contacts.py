@@ -15,7 +15,7 @@ from pynamodb.exceptions import TransactWriteError
 from shopdesk.config import LANGUAGES, config
 from shopdesk.errors import NotFound
 from shopdesk.i18n import pick_language
-from shopdesk.models import CONTACTS_PK, Contact, ShopSettings, transaction
+from shopdesk.models import CONTACTS_PK, Contact, ShopSettings, Stats, transaction
 from shopdesk.threads import keep_contact_names
 from shopdesk.validation import Checker, is_valid_email
 
@@ -48,6 +48,21 @@ DEFAULT_CONTACTS: tuple[dict[str, Any], ...] = (
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _mirror_box(writes: Any, contact: Contact, exists: bool = True) -> None:
+    """The contact's dashboard box lives on its STATS item, beside its open-thread counter, so the
+    dashboard is one Query (docs/data-model.md); it is written in the contact's own transaction."""
+    writes.update(
+        Stats(*Stats.contact_key(contact.contact_id)),
+        actions=[
+            Stats.kind.set(Stats),
+            Stats.names.set(contact.names.as_dict() if hasattr(contact.names, "as_dict") else dict(contact.names or {})),
+            Stats.save_messages.set(bool(contact.save_messages)),
+            Stats.position.set(int(contact.position or 0)),
+            Stats.contact_exists.set(exists),
+        ],
+    )
 
 
 def _query_contacts() -> list[Contact]:
@@ -90,6 +105,7 @@ def _seed_default_contacts() -> list[Contact]:
             )
             for contact in defaults:
                 writes.save(contact, condition=Contact.pk.does_not_exist())
+                _mirror_box(writes, contact)
     except TransactWriteError:
         return _query_contacts()  # seeded already, by us earlier or by a concurrent request
     return defaults
@@ -208,7 +224,9 @@ def create_contact(data: Any) -> dict[str, Any]:
     contact_id = secrets.token_hex(6)
     now = _now()
     contact = Contact(*Contact.key(contact_id), contact_id=contact_id, created_at=now, updated_at=now, **fields)
-    contact.save(condition=Contact.pk.does_not_exist())
+    with transaction() as writes:
+        writes.save(contact, condition=Contact.pk.does_not_exist())
+        _mirror_box(writes, contact)
     return contact_view(contact)
 
 
@@ -218,7 +236,9 @@ def update_contact(contact_id: str, data: Any) -> dict[str, Any]:
     for name, value in fields.items():
         setattr(contact, name, value)
     contact.updated_at = _now()
-    contact.save(condition=Contact.pk.exists())
+    with transaction() as writes:
+        writes.save(contact, condition=Contact.pk.exists())
+        _mirror_box(writes, contact)
     return contact_view(contact)
 
 
@@ -226,7 +246,9 @@ def delete_contact(contact_id: str) -> None:
     """Threads keep the contact's last name on themselves, so they stay readable afterwards."""
     contact = get_contact(contact_id)
     keep_contact_names(contact_id, contact.names.as_dict())
-    contact.delete(condition=Contact.pk.exists())
+    with transaction() as writes:
+        writes.delete(contact, condition=Contact.pk.exists())
+        _mirror_box(writes, contact, exists=False)
 
 
 def reorder_contacts(data: Any) -> dict[str, Any]:
@@ -245,5 +267,7 @@ def reorder_contacts(data: Any) -> dict[str, Any]:
                 actions=[Contact.position.set(position), Contact.updated_at.set(now)],
                 condition=Contact.pk.exists(),
             )
+            contacts[contact_id].position = position
+            _mirror_box(writes, contacts[contact_id])
     return list_contacts()
 

@@ -1,16 +1,18 @@
 """The list screen's top half (SPEC §5): one box per contact that saves messages, the six
 statistics and the three indicators, read from counters, never counted on read.
 
-Requests: one Query on PK=STATS (the global counters, one item per contact with its open count,
-and the daily aggregates, which expire after 40 days so the partition stays small), one Query on
-PK=CONTACTS (the boxes' names and which contacts save messages: a shop has a handful), and, for
-each box that has open threads, one `Limit 1` Query on GSI4 for the oldest open thread to link
-to. A shop whose boxes are all empty costs two requests; each figure costs the same whatever the
-number of threads (docs/data-model.md, access patterns 9 and 10).
+Requests: one Query on PK=STATS returns it all: the global counters, one item per contact with its
+open threads and its box (names, "saves messages", position: mirrored there by contacts.py in
+the contact's own transactions), and the daily aggregates (they expire after 40 days, so the
+partition stays small). Then, for each box that has open threads, one `Limit 1` Query on GSI4
+for the oldest open thread to link to, side by side. So a dashboard whose boxes are empty is one
+request, and each box with open threads adds one; none grows with the number of threads
+(docs/data-model.md, access patterns 9 and 10).
 """
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -31,6 +33,24 @@ def oldest_open_thread(contact_id: str) -> int | None:
     return None
 
 
+def _boxed_contacts(per_contact: dict[str, Stats]) -> dict[str, tuple[dict[str, str], int]]:
+    """The contacts that save messages, by position: their names and open threads, from the STATS
+    items that mirror them. A shop whose contacts were never mirrored (none yet: the first
+    start seeds them) is read from PK=CONTACTS instead."""
+    mirrored = [(cid, item) for cid, item in per_contact.items() if item.contact_exists is not None]
+    if not mirrored:
+        return {
+            c.contact_id: (c.names.as_dict(), max(0, _figure(per_contact.get(c.contact_id), "open")))
+            for c in all_contacts()
+            if c.save_messages
+        }
+    shown = sorted(
+        ((cid, item) for cid, item in mirrored if item.contact_exists and item.save_messages),
+        key=lambda pair: (int(pair[1].position or 0), pair[0]),
+    )
+    return {cid: (item.names.as_dict() if item.names else {}, max(0, _figure(item, "open"))) for cid, item in shown}
+
+
 def dashboard(today: datetime | None = None) -> dict[str, Any]:
     """Boxes, statistics and indicators, in the shape docs/api.md gives GET /v1/dashboard."""
     today = (today or datetime.now(UTC)).astimezone(UTC)
@@ -46,19 +66,18 @@ def dashboard(today: datetime | None = None) -> dict[str, Any]:
         elif item.sk.startswith("DAY#") and item.sk.removeprefix("DAY#") >= first_day:
             days.append(item)
 
-    boxes = []
-    for contact in all_contacts():
-        if not contact.save_messages:
-            continue
-        open_count = max(0, _figure(per_contact.get(contact.contact_id), "open"))
-        boxes.append(
-            {
-                "contact_id": contact.contact_id,
-                "names": contact.names.as_dict(),
-                "open": open_count,
-                "oldest_open_thread": oldest_open_thread(contact.contact_id) if open_count else None,
-            }
-        )
+    boxed = _boxed_contacts(per_contact)
+    with ThreadPoolExecutor(max_workers=4) as pool:  # the boxes' links side by side: one more round trip
+        oldest = {cid: pool.submit(oldest_open_thread, cid) for cid, (_, count) in boxed.items() if count}
+    boxes = [
+        {
+            "contact_id": contact_id,
+            "names": names,
+            "open": count,
+            "oldest_open_thread": oldest[contact_id].result() if contact_id in oldest else None,
+        }
+        for contact_id, (names, count) in boxed.items()
+    ]
 
     pending = _figure(global_item, "threads_pending1") + _figure(global_item, "threads_pending2")
     responses = sum(_figure(d, "first_response_count") for d in days)

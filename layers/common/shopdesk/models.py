@@ -214,6 +214,8 @@ class OpenThreadClaim(ShopdeskItem, discriminator="open_claim"):
 
     number = NumberAttribute()
     status = UnicodeAttribute()
+    # The thread's token, so a continued form message needs no read of the thread for its markers.
+    token = UnicodeAttribute(null=True)
 
     @staticmethod
     def key(email: str, contact_id: str, order_ref: str | None) -> tuple[str, str]:
@@ -243,6 +245,12 @@ class Stats(ShopdeskItem, discriminator="stats"):
     first_response_seconds = NumberAttribute(default=0)
     closed_threads = NumberAttribute(default=0)
     closed_thread_messages = NumberAttribute(default=0)
+    # STATS/CONTACT#id also mirrors what the contact's box shows (written with the contact by
+    # contacts.py), so the dashboard reads boxes, statistics and indicators in one Query.
+    names = MapAttribute(null=True)
+    save_messages = BooleanAttribute(null=True)
+    position = NumberAttribute(null=True)
+    contact_exists = BooleanAttribute(null=True)
 
     @staticmethod
     def global_key() -> tuple[str, str]:
@@ -311,3 +319,73 @@ class ReadMarker(ShopdeskItem, discriminator="read_marker"):
     @staticmethod
     def key(agent_sub: str, number: int) -> tuple[str, str]:
         return f"AGENT#{agent_sub}", f"READ#{number}"
+
+
+# --- Storefront intake (issue 3): anti-spam, duplicate suppression, signed routes ---------------------
+
+
+class BlockedSender(ShopdeskItem, discriminator="blocked_sender"):
+    """A sender whose form posts and mails are refused: PK=BLOCKED, SK=<e-mail or @domain>."""
+
+    value = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    created_by = UnicodeAttribute(null=True)
+
+    @staticmethod
+    def key(value: str) -> tuple[str, str]:
+        return "BLOCKED", value.strip().lower()
+
+
+class RateWindow(ShopdeskItem, discriminator="rate_window"):
+    """Posts counted for one IP or address in one window: PK=RATE#<ip or e-mail>, SK=<window start>; TTL."""
+
+    count = NumberAttribute(default=0)
+
+    @staticmethod
+    def key(subject: str, window_start: int) -> tuple[str, str]:
+        return f"RATE#{subject.lower()}", str(window_start)
+
+
+class RecentPost(ShopdeskItem, discriminator="recent_post"):
+    """A form message just stored, by digest of who wrote what where: PK=RECENT#<digest>, SK=RECENT; TTL minutes.
+
+    A second identical post finds it and gets the first one's answer instead of a second message.
+    """
+
+    thread_number = NumberAttribute()
+    at = UnicodeAttribute()
+
+    @staticmethod
+    def key(digest: str) -> tuple[str, str]:
+        return f"RECENT#{digest}", "RECENT"
+
+
+class SignedRequest(ShopdeskItem, discriminator="signed_request"):
+    """A signed storefront call already accepted (replay protection): PK=SIGNED#<signature>, SK=SIGNED; TTL."""
+
+    at = UnicodeAttribute()
+
+    @staticmethod
+    def key(signature: str) -> tuple[str, str]:
+        return f"SIGNED#{signature.lower()}", "SIGNED"
+
+
+class OrderRef(ShopdeskItem, discriminator="order_ref"):
+    """Whose order a reference is: PK=ORDERREF#<reference>, SK=ORDERREF."""
+
+    email = UnicodeAttribute()
+    customer_id = UnicodeAttribute(null=True)
+
+    @staticmethod
+    def key(reference: str) -> tuple[str, str]:
+        return f"ORDERREF#{reference}", "ORDERREF"
+
+
+class CustomerIdAlias(ShopdeskItem, discriminator="customer_id_alias"):
+    """The storefront's customer id → the customer's e-mail: PK=CUSTOMERID#<id>, SK=CUSTOMERID."""
+
+    email = UnicodeAttribute()
+
+    @staticmethod
+    def key(customer_id: str) -> tuple[str, str]:
+        return f"CUSTOMERID#{customer_id}", "CUSTOMERID"

@@ -16,10 +16,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 from shopdesk import attachments, mail
+from shopdesk.agents import team_addresses
 from shopdesk.aws import client
 from shopdesk.config import LANGUAGES, config
 from shopdesk.errors import ShopdeskError
-from shopdesk.i18n import register
+from shopdesk.i18n import pick_language, register
 from shopdesk.models import Message, Thread
 from shopdesk.settings import load_settings
 from shopdesk.thread_view import message_view, thread_detail
@@ -27,6 +28,7 @@ from shopdesk.threads import (
     AgentMessage,
     find_message,
     get_thread,
+    mark_read,
     now_iso,
     reply_delivered,
     reply_not_delivered,
@@ -196,8 +198,9 @@ def _send_stored_reply(thread: Thread, message: Message, in_reply_to: str | None
     return {"thread": thread_detail(closed), "message": message_view(message)}
 
 
-def reply(agent_email: str, number: int, data: Any) -> dict[str, Any]:
-    """POST /v1/threads/{n}/replies: stores the reply, mails it, and closes the thread."""
+def reply(agent_email: str, number: int, data: Any, agent_sub: str | None = None) -> dict[str, Any]:
+    """POST /v1/threads/{n}/replies: stores the reply, mails it, and closes the thread. The agent's
+    own reply does not make the thread unread for them."""
     check, text = _checked_text(data, "text", TEXT_LIMIT)
     uploads = data.get("attachments") or []
     if not isinstance(uploads, list) or len(uploads) > MAX_REPLY_ATTACHMENTS or not all(
@@ -210,13 +213,15 @@ def reply(agent_email: str, number: int, data: Any) -> dict[str, Any]:
     _, message = store_agent_message(
         number,
         AgentMessage(
-            agent=agent_email,
+            agent=agent_email.lower(),  # the last-agent filter (GSI6) compares lower case
             text=text,
             source="agent",
             attachments=[f.to_dict() for f in files],
             delivery={"state": "not_sent", "error": "sending", "at": now_iso()},
         ),
     )
+    if agent_sub:
+        mark_read(agent_sub, number)
     return _send_stored_reply(get_thread(number), message, _last_customer_mail_id(messages))
 
 
@@ -233,11 +238,13 @@ def retry_reply(number: int, message_id: str) -> dict[str, Any]:
     return _send_stored_reply(thread, message, _last_customer_mail_id(messages))
 
 
-def add_note(agent_email: str, number: int, data: Any) -> dict[str, Any]:
+def add_note(agent_email: str, number: int, data: Any, agent_sub: str | None = None) -> dict[str, Any]:
     """POST /v1/threads/{n}/notes: a private note, never sent to anyone."""
     check, text = _checked_text(data, "text", TEXT_LIMIT)
     check.done()
-    thread, message = store_agent_message(number, AgentMessage(agent=agent_email, text=text, source="note", private=True))
+    thread, message = store_agent_message(number, AgentMessage(agent=agent_email.lower(), text=text, source="note", private=True))
+    if agent_sub:
+        mark_read(agent_sub, number)
     return {"thread": thread_detail(thread), "message": message_view(message)}
 
 
@@ -247,14 +254,14 @@ class ForwardTarget:
     is_agent: bool
 
 
-def _forward_target(check: Checker, data: dict[str, Any], team: list[str]) -> ForwardTarget | None:
+def _forward_target(check: Checker, data: dict[str, Any]) -> ForwardTarget | None:
     to_agent = (data.get("to_agent") or "").strip().lower() if isinstance(data.get("to_agent"), str) else data.get("to_agent")
     to_email = (data.get("to_email") or "").strip() if isinstance(data.get("to_email"), str) else data.get("to_email")
     if bool(to_agent) == bool(to_email):
         check.fail("to_agent", "forward_target_required")
         return None
     if to_agent:
-        if not isinstance(to_agent, str) or to_agent not in team:
+        if not isinstance(to_agent, str) or to_agent not in team_addresses():
             check.fail("to_agent", "unknown_agent")
             return None
         return ForwardTarget(to_agent, True)
@@ -292,21 +299,21 @@ def forward_mail(thread: Thread, messages: list[Message], agent_email: str, comm
     )
 
 
-def forward(agent_email: str, number: int, data: Any, team: list[str], lang: str | None) -> dict[str, Any]:
+def forward(agent_email: str, number: int, data: Any, lang: str | None) -> dict[str, Any]:
     """POST /v1/threads/{n}/forward: mails the discussion to an agent or any address with a
     comment, then records a private note saying so (nothing is recorded if SES refused)."""
     check, comment = _checked_text(data, "comment", COMMENT_LIMIT, required=False)
-    target = _forward_target(check, data, team)
+    target = _forward_target(check, data)
     check.done()
     assert target is not None
-    language = lang if lang in LANGUAGES else config().default_language
+    language = pick_language(lang)
     thread, messages = thread_partition(number)
     sent = mail.send(forward_mail(thread, messages, agent_email, comment, target.address, language))
     note = FORWARD_WORDS[language]["note"].format(to=target.address) + (f": {comment}" if comment else "")
     stored_thread, message = store_agent_message(
         number,
         AgentMessage(
-            agent=agent_email,
+            agent=agent_email.lower(),
             text=note,
             source="forward",
             private=True,

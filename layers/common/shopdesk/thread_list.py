@@ -289,9 +289,13 @@ def list_threads(agent_sub: str, params: dict[str, str] | None) -> dict[str, Any
     if chosen.begins_with is not None:
         range_condition = sort_attr.startswith(chosen.begins_with)
     elif chosen.by_date and (filters.date_from or filters.date_to):
-        low = filters.date_from or ""
-        high = (filters.date_to or "9999") + "~"  # "~" sorts after "#<number>"
-        range_condition = sort_attr.between(low, high)
+        high = (filters.date_to or "") + "~"  # "~" sorts after "#<number>": the whole last second counts
+        if filters.date_from and filters.date_to:
+            range_condition = sort_attr.between(filters.date_from, high)
+        elif filters.date_from:
+            range_condition = sort_attr >= filters.date_from
+        else:
+            range_condition = sort_attr <= high
     condition = _filter_condition(filters, chosen)
     needs_more = condition is not None or filters.unread
     results = index.query(
@@ -300,8 +304,9 @@ def list_threads(agent_sub: str, params: dict[str, str] | None) -> dict[str, Any
         filter_condition=condition,
         scan_index_forward=not chosen.by_date,  # newest first; a name search goes in name order
         last_evaluated_key=filters.cursor,
-        # Unfiltered: the page and one more thread (so the last page says there is no next one).
-        page_size=FILTERED_PAGE_SIZE if needs_more else filters.limit + 1,
+        # Unfiltered: the page and one more thread (so the last page says there is no next one);
+        # unread only: a chunk of the page's size at a time; other filters: 100 items a request.
+        page_size=FILTERED_PAGE_SIZE if condition is not None else max(filters.limit, 25) if filters.unread else filters.limit + 1,
     )
 
     rows = iter(results)

@@ -235,6 +235,8 @@ class CustomerMessage:
     match_rule: str | None = None
     mail_message_id: str | None = None
     created_at: datetime | None = None
+    # Set by store_customer_message before `extra_writes` runs, so they can name the thread.
+    thread_number: int | None = None
 
 
 @dataclass
@@ -279,8 +281,15 @@ def _is_condition_failure(error: TransactWriteError) -> bool:
     )
 
 
+_UNREAD: Any = object()
+
+
 def store_customer_message(
-    contact: Contact, incoming: CustomerMessage, thread: Thread | None = None, extra_writes: ExtraWrites | None = None
+    contact: Contact,
+    incoming: CustomerMessage,
+    thread: Thread | None = None,
+    extra_writes: ExtraWrites | None = None,
+    claim: OpenThreadClaim | None = _UNREAD,
 ) -> Stored:
     """Stores a customer's message: continues `thread` when given, else the address's open thread
     for this contact and order, else starts one. The thread becomes open.
@@ -291,14 +300,16 @@ def store_customer_message(
     for _ in range(ATTEMPTS):
         try:
             if thread is not None:
-                return _append(thread.number, thread.status, thread.contact_id, incoming, extra_writes)
-            claim = _get_claim(incoming.email, contact.contact_id, incoming.order_ref)
+                return _append(thread.number, thread.status, thread.contact_id, incoming, extra_writes, known=thread)
+            if claim is _UNREAD:  # a caller that read the claim already (intake batches it) saves a read
+                claim = _get_claim(incoming.email, contact.contact_id, incoming.order_ref)
             if claim is not None:
                 return _append(int(claim.number), claim.status, contact.contact_id, incoming, extra_writes)
             return _start(contact, incoming, extra_writes)
         except TransactWriteError as error:
             if not _is_condition_failure(error):
                 raise
+            claim = _UNREAD
             if thread is not None:
                 thread = get_thread(int(thread.number))
     raise ThreadChanged()
@@ -338,7 +349,7 @@ def _start(contact: Contact, incoming: CustomerMessage, extra_writes: ExtraWrite
     apply_index_keys(thread)
     message = _message_item(number, incoming, created_at)
     claim = OpenThreadClaim(
-        *OpenThreadClaim.key(incoming.email, contact.contact_id, incoming.order_ref), number=number, status="open"
+        *OpenThreadClaim.key(incoming.email, contact.contact_id, incoming.order_ref), number=number, status="open", token=thread.token
     )
     deltas = CounterDeltas()
     deltas.add(deltas.global_, "threads_total", 1)
@@ -350,11 +361,14 @@ def _start(contact: Contact, incoming: CustomerMessage, extra_writes: ExtraWrite
         writes.save(claim, condition=OpenThreadClaim.pk.does_not_exist())
         deltas.write(writes, moment)
         if extra_writes:
+            incoming.thread_number = number
             extra_writes(writes)
     return Stored(thread, message, created=True)
 
 
-def _append(number: int, status: str, contact_id: str, incoming: CustomerMessage, extra_writes: ExtraWrites | None) -> Stored:
+def _append(
+    number: int, status: str, contact_id: str, incoming: CustomerMessage, extra_writes: ExtraWrites | None, known: Thread | None = None
+) -> Stored:
     moment = incoming.created_at or datetime.now(UTC)
     created_at = now_iso(moment)
     message = _message_item(number, incoming, created_at)
@@ -377,11 +391,24 @@ def _append(number: int, status: str, contact_id: str, incoming: CustomerMessage
         writes.save(message, condition=Message.pk.does_not_exist())
         writes.update(thread_ref, actions=actions, condition=Thread.pk.exists() & (Thread.status == status))
         # The thread continues this address again (a re-opened thread takes the claim over).
-        writes.save(OpenThreadClaim(*OpenThreadClaim.key(incoming.email, contact_id, incoming.order_ref), number=number, status="open"))
+        claim_actions: list[Action] = [OpenThreadClaim.number.set(number), OpenThreadClaim.status.set("open"), OpenThreadClaim.kind.set(OpenThreadClaim)]
+        if known is not None:
+            claim_actions.append(OpenThreadClaim.token.set(known.token))
+        # An update, not a put: a claim that already names this thread keeps the token it carries.
+        writes.update(OpenThreadClaim(*OpenThreadClaim.key(incoming.email, contact_id, incoming.order_ref)), actions=claim_actions)
         deltas.write(writes, moment)
         if extra_writes:
+            incoming.thread_number = number
             extra_writes(writes)
-    return Stored(get_thread(number), message, created=False)
+    if known is None:
+        return Stored(get_thread(number), message, created=False)
+    # The caller read the thread just before: apply what the transaction did instead of reading it again.
+    known.status = "open"
+    known.last_message_at = created_at
+    known.last_customer_message_at = created_at
+    known.preview = preview_of(incoming.new_text or incoming.text)
+    known.customer_messages = int(known.customer_messages or 0) + 1
+    return Stored(apply_index_keys(known), message, created=False)
 
 
 # --- agents' changes -------------------------------------------------------------------------------
@@ -394,7 +421,11 @@ def _claim_writes(writes: TransactWrite, thread: Thread, new_status: str) -> Non
         if claim is not None and int(claim.number) == int(thread.number):
             writes.delete(claim)
         return
-    writes.save(OpenThreadClaim(*OpenThreadClaim.key(thread.email, thread.contact_id, thread.order_ref), number=int(thread.number), status=new_status))
+    writes.save(
+        OpenThreadClaim(
+            *OpenThreadClaim.key(thread.email, thread.contact_id, thread.order_ref), number=int(thread.number), status=new_status, token=thread.token
+        )
+    )
 
 
 def _closing_aggregates(deltas: CounterDeltas, thread: Thread, extra_messages: int = 0) -> None:

@@ -1,0 +1,278 @@
+"""Signed server-to-server calls from the shop's back end (SPEC §7, docs/storefront.md).
+
+Every call carries `X-Shopdesk-Timestamp` (Unix seconds) and `X-Shopdesk-Signature`
+(`sha256=` + hex HMAC-SHA256 of `<timestamp>.<raw body>` with the shop's key from Secrets
+Manager). A call older or newer than five minutes, with a bad signature, or seen before is 401.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+import time
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from pynamodb.exceptions import PutError
+
+from shopdesk.aws import secret_value
+from shopdesk.config import config
+from shopdesk.errors import FieldError, ShopdeskError, Unauthorized, ValidationFailed
+from shopdesk.i18n import register
+from shopdesk.models import Customer, CustomerIdAlias, Order, OrderRef, OrderStatusChange, SignedRequest, transaction
+from shopdesk.validation import is_valid_email
+
+register(
+    {
+        "bad_signature": {
+            "en": "The request's signature is missing, wrong, too old or already used.",
+            "es": "La firma de la petición falta, es incorrecta, es demasiado antigua o ya se usó.",
+            "pl": "Podpis żądania jest brakujący, błędny, zbyt stary lub już użyty.",
+        },
+        "customer_not_found": {
+            "en": "This customer is not known: send it to /v1/storefront/customers first.",
+            "es": "Este cliente no se conoce: envíelo antes a /v1/storefront/customers.",
+            "pl": "Ten klient jest nieznany: najpierw wyślij go do /v1/storefront/customers.",
+        },
+        "invalid_amount": {
+            "en": "The total must be a decimal amount such as 123.40.",
+            "es": "El total debe ser un importe decimal como 123.40.",
+            "pl": "Suma musi być kwotą dziesiętną, np. 123.40.",
+        },
+        "invalid_value": {
+            "en": "This value is not valid.",
+            "es": "Este valor no es válido.",
+            "pl": "Ta wartość jest nieprawidłowa.",
+        },
+    }
+)
+
+WINDOW_SECONDS = 300
+TIMESTAMP_HEADER = "x-shopdesk-timestamp"
+SIGNATURE_HEADER = "x-shopdesk-signature"
+ID_PATTERN = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+
+
+def signature(secret: str, timestamp: str, body: bytes) -> str:
+    """What the shop computes: `sha256=` + hex(HMAC-SHA256(secret, timestamp + "." + body))."""
+    digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    return f"sha256={digest}"
+
+
+def verify(headers: dict[str, str], body: bytes, now: float | None = None) -> None:
+    """401 unless the signature is right, the timestamp within five minutes, and the call new."""
+    lowered = {k.lower(): v for k, v in headers.items()}
+    timestamp = (lowered.get(TIMESTAMP_HEADER) or "").strip()
+    given = (lowered.get(SIGNATURE_HEADER) or "").strip().lower()
+    moment = now if now is not None else time.time()
+    if not timestamp.isdigit() or abs(moment - int(timestamp)) > WINDOW_SECONDS:
+        raise Unauthorized("bad_signature")
+    expected = signature(secret_value(config().storefront_secret_id), timestamp, body)
+    if not hmac.compare_digest(given.encode(), expected.encode()):
+        raise Unauthorized("bad_signature")
+    seen = SignedRequest(*SignedRequest.key(expected), at=datetime.now(UTC).isoformat(), expires_at=int(timestamp) + 2 * WINDOW_SECONDS)
+    try:
+        seen.save(condition=SignedRequest.pk.does_not_exist())
+    except PutError as error:
+        if "ConditionalCheckFailed" in str(error):
+            raise Unauthorized("bad_signature") from None  # a replay
+        raise
+
+
+def _json(body: bytes) -> dict[str, Any]:
+    try:
+        data = json.loads(body or b"{}")
+    except ValueError:
+        raise ShopdeskError("invalid_json") from None
+    if not isinstance(data, dict):
+        raise ShopdeskError("invalid_json")
+    return data
+
+
+def _text(data: dict[str, Any], name: str, errors: list[FieldError], limit: int = 255, required: bool = False) -> str | None:
+    value = data.get(name)
+    if value is None or value == "":
+        if required:
+            errors.append(FieldError(name, "invalid_value"))
+        return None
+    if not isinstance(value, str) or len(value) > limit or any(ch in value for ch in "\r\n\x00"):
+        errors.append(FieldError(name, "invalid_value"))
+        return None
+    return value.strip()
+
+
+def _when(data: dict[str, Any], name: str, errors: list[FieldError]) -> str | None:
+    value = _text(data, name, errors, 40)
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC).isoformat()
+    except ValueError:
+        errors.append(FieldError(name, "invalid_value"))
+        return None
+
+
+def customer_email(customer_id: str) -> str:
+    try:
+        return CustomerIdAlias.get(*CustomerIdAlias.key(customer_id)).email
+    except CustomerIdAlias.DoesNotExist:
+        raise ShopdeskError("customer_not_found", status=404) from None
+
+
+def upsert_customer(customer_id: str, body: bytes) -> dict[str, Any]:
+    """PUT /v1/storefront/customers/{id}: `{email, name?, since?}` → the profile and the id alias, one transaction."""
+    data = _json(body)
+    errors: list[FieldError] = []
+    if not ID_PATTERN.match(customer_id or ""):
+        errors.append(FieldError("customer_id", "invalid_value"))
+    email = _text(data, "email", errors, 254, required=True)
+    if email is not None and not is_valid_email(email):
+        errors.append(FieldError("email", "invalid_email"))
+    name = _text(data, "name", errors)
+    since = _when(data, "since", errors)
+    if errors:
+        raise ValidationFailed(errors)
+    assert email is not None
+    email = email.lower()
+    customer = Customer(*Customer.key(email), email=email, customer_id=customer_id, name=name, since=since)
+    with transaction() as writes:
+        writes.save(customer)
+        writes.save(CustomerIdAlias(*CustomerIdAlias.key(customer_id), email=email))
+    return {"customer": {"customer_id": customer_id, "email": email, "name": name, "since": since}}
+
+
+def upsert_order(reference: str, body: bytes) -> dict[str, Any]:
+    """PUT /v1/storefront/orders/{reference}: `{customer_id | email, total, currency, validated,
+    placed_at?, status?, history?: [{status, at}]}`. `history` replaces the list; a lone `status`
+    is appended to it (with `status_at`, else now)."""
+    data = _json(body)
+    errors: list[FieldError] = []
+    if not ID_PATTERN.match(reference or ""):
+        errors.append(FieldError("reference", "invalid_value"))
+    customer_id = _text(data, "customer_id", errors, 64)
+    email = _text(data, "email", errors, 254)
+    if email is not None and not is_valid_email(email):
+        errors.append(FieldError("email", "invalid_email"))
+    total_text = data.get("total")
+    try:
+        total = Decimal(str(total_text))
+        if not total.is_finite() or isinstance(total_text, bool):
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        errors.append(FieldError("total", "invalid_amount"))
+        total = Decimal(0)
+    currency = _text(data, "currency", errors, 3, required=True)
+    if currency is not None and not re.fullmatch(r"[A-Za-z]{3}", currency):
+        errors.append(FieldError("currency", "invalid_value"))
+    validated = data.get("validated", False)
+    if not isinstance(validated, bool):
+        errors.append(FieldError("validated", "invalid_boolean"))
+    placed_at = _when(data, "placed_at", errors)
+    history: list[OrderStatusChange] | None = None
+    if "history" in data:
+        if not isinstance(data["history"], list):
+            errors.append(FieldError("history", "invalid_value"))
+        else:
+            history = []
+            for index, entry in enumerate(data["history"]):
+                entry = entry if isinstance(entry, dict) else {}
+                status = _text(entry, "status", errors, 64, required=True)
+                at = _when(entry, "at", errors)
+                if status and at:
+                    history.append(OrderStatusChange(status=status, at=at))
+                elif not status or not at:
+                    errors.append(FieldError(f"history.{index}", "invalid_value"))
+    status = _text(data, "status", errors, 64)
+    status_at = _when(data, "status_at", errors) or datetime.now(UTC).isoformat()
+    if errors:
+        raise ValidationFailed(errors)
+    if email is None:
+        if customer_id is None:
+            raise ValidationFailed([FieldError("customer_id", "invalid_value")])
+        email = customer_email(customer_id)
+    email = email.lower()
+    order = Order(*Order.key(email, reference))
+    actions = [
+        Order.kind.set(Order),
+        Order.reference.set(reference),
+        Order.email.set(email),
+        Order.total.set(f"{total:.2f}"),
+        Order.currency.set(str(currency).upper()),
+        Order.validated.set(bool(validated)),
+    ]
+    if customer_id:
+        actions.append(Order.customer_id.set(customer_id))
+    if placed_at:
+        actions.append(Order.placed_at.set(placed_at))
+    if history is not None:
+        if status:
+            history.append(OrderStatusChange(status=status, at=status_at))
+        actions.append(Order.history.set(history))
+    elif status:
+        actions.append(Order.history.set((Order.history | []).append([OrderStatusChange(status=status, at=status_at)])))
+    with transaction() as writes:
+        writes.update(order, actions=actions)
+        writes.save(OrderRef(*OrderRef.key(reference), email=email, customer_id=customer_id))
+    saved = Order.get(*Order.key(email, reference))
+    return {
+        "order": {
+            "reference": reference,
+            "email": email,
+            "customer_id": saved.customer_id,
+            "total": saved.total,
+            "currency": saved.currency,
+            "validated": saved.validated,
+            "placed_at": saved.placed_at,
+            "history": [{"status": h.status, "at": h.at} for h in saved.history],
+        }
+    }
+
+
+def signed_customer(headers: dict[str, str], customer_id: str, body: bytes) -> dict[str, Any]:
+    """The signed route: verify, then upsert the customer."""
+    verify(headers, body)
+    return upsert_customer(customer_id, body)
+
+
+def signed_order(headers: dict[str, str], reference: str, body: bytes) -> dict[str, Any]:
+    """The signed route: verify, then upsert the order."""
+    verify(headers, body)
+    return upsert_order(reference, body)
+
+
+def signed_identity(data: dict[str, Any]) -> Any:
+    """The logged-in customer a signed form names, and a check that the order is theirs."""
+    from shopdesk.intake import SignedIdentity
+
+    customer_id = data.get("customer_id")
+    if not isinstance(customer_id, str) or not ID_PATTERN.match(customer_id):
+        raise ValidationFailed([FieldError("customer_id", "invalid_value")])
+    email = customer_email(customer_id)
+    order_ref = data.get("order_ref")
+    if isinstance(order_ref, str) and order_ref.strip():
+        try:
+            owner = OrderRef.get(*OrderRef.key(order_ref.strip()))
+        except OrderRef.DoesNotExist:
+            owner = None
+        if owner is None or owner.email != email:
+            raise ValidationFailed([FieldError("order_ref", "order_not_of_customer")])
+    try:
+        name = Customer.get(*Customer.key(email)).name
+    except Customer.DoesNotExist:
+        name = None
+    return SignedIdentity(email=email, customer_id=customer_id, name=name)
+
+
+def post_signed_message(headers: dict[str, str], body: bytes, request: Any) -> Any:
+    """POST /v1/storefront/messages: the form on behalf of a logged-in customer (no anti-spam: it is the shop)."""
+    from shopdesk import intake
+
+    verify(headers, body)
+    data = _json(body)
+    identity = signed_identity(data)
+    request.content_type = "application/json"
+    request.accept = "application/json"
+    return intake.post_message(request, identity)

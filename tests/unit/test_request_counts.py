@@ -1,0 +1,70 @@
+"""What each screen costs in DynamoDB requests (docs/data-model.md, "The agents' API, request by
+request"), counted on every request moto receives. Counts, never times."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from agents_api import call, customer_writes
+from shopdesk import contacts, threads
+
+
+@pytest.fixture
+def requests_made(aws: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The DynamoDB operations sent from now on, from every client and thread of the process."""
+    from moto.core.botocore_stubber import BotocoreStubber
+
+    seen: list[str] = []
+    original = BotocoreStubber.__call__
+
+    def counting(self: Any, event_name: str, request: Any, **kwargs: Any) -> Any:
+        target = request.headers.get("X-Amz-Target") or b""
+        target = target.decode() if isinstance(target, bytes) else target
+        if target.startswith("DynamoDB_"):
+            seen.append(target.rsplit(".", 1)[-1])
+        return original(self, event_name, request, **kwargs)
+
+    monkeypatch.setattr(BotocoreStubber, "__call__", counting)
+    yield seen
+
+
+@pytest.fixture
+def shop(aws: Any) -> list[int]:
+    contacts.all_contacts()
+    numbers = [customer_writes(email=f"c{i}@example.com").thread.number for i in range(30)]
+    for number in numbers[:-1]:
+        threads.change_status(number, "closed")
+    return numbers
+
+
+def test_a_dashboard_whose_boxes_are_empty_is_one_query(shop: list[int], requests_made: list[str]) -> None:
+    threads.change_status(shop[-1], "closed")
+    requests_made.clear()
+    assert call("GET", "/v1/dashboard")[0] == 200
+    assert requests_made == ["Query"]
+
+
+def test_each_box_with_open_threads_adds_one_query_for_its_link(shop: list[int], requests_made: list[str]) -> None:
+    requests_made.clear()
+    body = call("GET", "/v1/dashboard")[1]
+    assert [b["open"] for b in body["boxes"]] == [0, 1]
+    assert requests_made == ["Query", "Query"]
+
+
+def test_a_list_page_is_one_query_of_its_size_and_one_batch_of_read_markers(shop: list[int], requests_made: list[str]) -> None:
+    requests_made.clear()
+    body = call("GET", "/v1/threads", query="limit=10")[1]
+    assert len(body["threads"]) == 10 and body["next_cursor"]
+    assert requests_made == ["Query", "BatchGetItem"]
+    requests_made.clear()
+    call("GET", "/v1/threads", query=f"limit=10&cursor={body['next_cursor']}")
+    assert requests_made == ["Query", "BatchGetItem"]
+
+
+def test_the_thread_view_is_one_query_then_five_requests_side_by_side(shop: list[int], requests_made: list[str]) -> None:
+    requests_made.clear()
+    assert call("GET", f"/v1/threads/{shop[3]}")[0] == 200
+    assert requests_made[0] == "Query"  # the thread and its messages
+    assert sorted(requests_made[1:]) == ["BatchGetItem", "PutItem", "Query", "Query", "Query"]
