@@ -104,6 +104,7 @@ def seed(count: int) -> dict[str, Any]:
     start = datetime.now(UTC) - timedelta(days=60)
     totals: dict[str, int] = {f"threads_{s}": 0 for s in STATUSES}
     open_per_contact = dict.fromkeys(CONTACTS, 0)
+    oldest_open: dict[str, Thread] = {}  # threads are seeded oldest first: a box's first open one
     sample: dict[str, Any] = {}
     with ShopdeskItem.batch_write() as batch:
         for number in range(1, count + 1):
@@ -130,6 +131,7 @@ def seed(count: int) -> dict[str, Any]:
             totals[f"threads_{status}"] += 1
             if status == "open":
                 open_per_contact[contact] += 1
+                oldest_open.setdefault(contact, thread)
             if number == count // 2:
                 sample = {"number": number, "email": email, "name": thread.customer_name}
         for index in range(0, count // 3 or 1, 10):
@@ -140,9 +142,12 @@ def seed(count: int) -> dict[str, Any]:
                              history=[OrderStatusChange(status="Shipped", at=now_iso(start))]))
         batch.save(Stats(*Stats.global_key(), threads_total=count, customer_messages=3 * count, agent_messages=2 * count, **totals))
         for contact in contacts.all_contacts():  # the box mirrored on its counter item, as contacts.py writes it
+            link = oldest_open.get(contact.contact_id)  # and its link, as threads.py keeps it
             batch.save(Stats(*Stats.contact_key(contact.contact_id), open=open_per_contact.get(contact.contact_id, 0),
                              names=contact.names.as_dict(), save_messages=contact.save_messages,
-                             position=int(contact.position), contact_exists=True))
+                             position=int(contact.position), contact_exists=True,
+                             oldest_open=int(link.number) if link else None, oldest_open_key=link.gsi4sk if link else None,
+                             open_changes=0))
         for day in range(30):
             moment = datetime.now(UTC) - timedelta(days=day)
             batch.save(Stats(*Stats.day_key(moment.date().isoformat()), first_response_count=10, first_response_seconds=36000,

@@ -10,6 +10,8 @@ import base64
 import html
 import json
 import mimetypes
+import sys
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -90,8 +92,10 @@ class Gateway(ThreadingHTTPServer):
         config_json: dict[str, Any],
         sent_mail: Callable[[], list[dict[str, Any]]],
         cognito_origin: str,
+        functions: dict[str, Handler] | None = None,
     ) -> None:
         super().__init__(address, GatewayRequestHandler)
+        self.functions = functions or {}
         self.web_root = web_root
         self.public_handler = public_handler
         self.agents_handler = agents_handler
@@ -140,6 +144,9 @@ class GatewayRequestHandler(BaseHTTPRequestHandler):
             if path == prefix or path.startswith(prefix + "/"):
                 self._invoke(handler, path[len(prefix):] or "/", url.query, needs_token)
                 return
+        if path.startswith(LAMBDA_INVOKE_PREFIX) and path.endswith("/invocations") and self.command == "POST":
+            self._lambda_invoke(path[len(LAMBDA_INVOKE_PREFIX) : -len("/invocations")])
+            return
         if path == "/config.json":
             self._json(200, self.server.config_json)
         elif path == "/_local/sent-mail.json":
@@ -170,6 +177,23 @@ class GatewayRequestHandler(BaseHTTPRequestHandler):
         payload = base64.b64decode(raw) if result.get("isBase64Encoded") else raw.encode()
         self._send(int(result.get("statusCode", 200)), payload, response_headers)
 
+    def _lambda_invoke(self, name: str) -> None:
+        """Lambda's Invoke API for the functions boto3 calls (AWS_ENDPOINT_URL_LAMBDA points here)."""
+        length = int(self.headers.get("Content-Length") or 0)
+        payload = self.rfile.read(length) if length else b""
+        handler = self.server.functions.get(name.split(":")[-1])
+        if handler is None:
+            self._send(404, json.dumps({"Type": "User", "message": f"Function not found: {name}"}).encode(),
+                       {"Content-Type": "application/json", "x-amzn-ErrorType": "ResourceNotFoundException"})
+            return
+        event = json.loads(payload or b"{}")
+        if (self.headers.get("X-Amz-Invocation-Type") or "RequestResponse") == "Event":
+            threading.Thread(target=_run_quietly, args=(handler, event), name=f"invoke-{name}", daemon=True).start()
+            self._send(202, b"", {"Content-Type": "application/json"})
+            return
+        result = handler(event, LambdaContext(seconds=300))
+        self._send(200, json.dumps(result).encode(), {"Content-Type": "application/json"})
+
     def _static(self, path: str) -> None:
         root = self.server.web_root.resolve()
         target = (root / path.lstrip("/")).resolve()
@@ -197,6 +221,17 @@ class GatewayRequestHandler(BaseHTTPRequestHandler):
                 "Referrer-Policy": "same-origin",
             },
         )
+
+
+LAMBDA_INVOKE_PREFIX = "/2015-03-31/functions/"
+
+
+def _run_quietly(handler: Handler, event: dict[str, Any]) -> None:
+    """An asynchronous invocation: its failure is logged, as Lambda would, never returned."""
+    try:
+        handler(event, LambdaContext(seconds=300))
+    except Exception as error:
+        print(f"asynchronous invocation failed: {type(error).__name__}: {error}", file=sys.stderr)
 
 
 def _sent_mail_page(messages: list[dict[str, Any]]) -> bytes:

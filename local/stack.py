@@ -34,6 +34,7 @@ from local.template import ROOT
 
 HOST = "127.0.0.1"
 SYNC_INTERVAL_SECONDS = 60
+IMAP_SYNC_FUNCTION = "shopdesk-imap-sync"
 
 
 def free_port() -> int:
@@ -91,6 +92,8 @@ class LocalStack:
         endpoint = f"http://{HOST}:{self.moto_port}"
         resources = provision(endpoint)
         os.environ.update(function_environment(resources))
+        # "Run sync" invokes the sync function through Lambda's API, which the gateway answers here.
+        os.environ.update({"IMAP_SYNC_FUNCTION": IMAP_SYNC_FUNCTION, "AWS_ENDPOINT_URL_LAMBDA": f"http://{HOST}:{self.gateway_port}"})
 
         self._imap_process = subprocess.Popen(
             [
@@ -125,7 +128,8 @@ class LocalStack:
             },
         }
         self._gateway = Gateway(
-            (HOST, self.gateway_port), ROOT / "web", public_handler, agents_handler, verifier, page_config, sent_messages, endpoint
+            (HOST, self.gateway_port), ROOT / "web", public_handler, agents_handler, verifier, page_config, sent_messages, endpoint,
+            functions={IMAP_SYNC_FUNCTION: sync_handler},
         )
         threading.Thread(target=self._gateway.serve_forever, name="gateway", daemon=True).start()
         threading.Thread(target=self._sync_every_minute, args=(sync_handler,), name="imap-sync-timer", daemon=True).start()

@@ -5,7 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
-from shopdesk import agents, antispam, attachments, contacts, dashboard, outbound, shop_settings, thread_list, thread_view, threads
+from shopdesk import (
+    agents,
+    antispam,
+    attachments,
+    contacts,
+    dashboard,
+    imap_sync,
+    outbound,
+    shop_settings,
+    thread_list,
+    thread_view,
+    threads,
+)
 from shopdesk.auth import Agent, agent_from_event, require_admin
 from shopdesk.errors import NotFound
 from shopdesk.http import json_body, json_response, make_resolver, request_language
@@ -207,6 +219,25 @@ def erase_customer(email: str) -> Response:
     require_admin(app.current_event.raw_event)
     context = app.lambda_context
     return json_response(privacy.erase_customer(email, context.get_remaining_time_in_millis if context is not None else None))
+# --- mail sync (issue 5): status, "Run sync" (asynchronous), test connection (admin) ---
+
+
+@app.get("/v1/sync")
+def get_sync_status() -> Response:
+    agent_from_event(app.current_event.raw_event)
+    return json_response(imap_sync.sync_status())
+
+
+@app.post("/v1/sync")
+def start_sync() -> Response:
+    agent_from_event(app.current_event.raw_event)
+    return json_response(imap_sync.start_async(), status=202)
+
+
+@app.post("/v1/sync/test-connection")
+def test_sync_connection() -> Response:
+    require_admin(app.current_event.raw_event)
+    return json_response(imap_sync.check_connection())
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

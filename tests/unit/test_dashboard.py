@@ -128,3 +128,68 @@ def test_boxes_follow_the_contacts_renamed_reordered_and_deleted(shop: dict[str,
     body = dashboard()
     assert [b["contact_id"] for b in body["boxes"]] == ["customer-service", created["id"]]
     assert body["statistics"]["unread"] == 1  # Dan's thread is still open, under the deleted contact's name
+
+
+def stored_link(contact_id: str) -> int | None:
+    """The box's link as threads.py keeps it on STATS/CONTACT#id (what the dashboard's one Query reads)."""
+    item = Stats.get(*Stats.contact_key(contact_id), consistent_read=True)
+    return int(item.oldest_open) if item.oldest_open is not None else None
+
+
+@pytest.fixture
+def webmaster(shop: dict[str, int]) -> dict[str, int]:
+    """The webmaster's box: Dan (5 h ago), then Eve (1 h ago) and Fay (now) open."""
+    now = datetime.now(UTC)
+    eve = customer_writes(email="eve@example.com", contact_id="webmaster", created_at=now - timedelta(hours=1)).thread.number
+    fay = customer_writes(email="fay@example.com", contact_id="webmaster", created_at=now).thread.number
+    assert boxes(dashboard())["webmaster"] == (3, shop["dan"]) and stored_link("webmaster") == shop["dan"]
+    return {**shop, "eve": eve, "fay": fay}
+
+
+def test_when_the_oldest_open_thread_closes_the_box_links_the_next_oldest(webmaster: dict[str, int]) -> None:
+    threads.change_status(webmaster["dan"], "closed")
+    assert boxes(dashboard())["webmaster"] == (2, webmaster["eve"]) and stored_link("webmaster") == webmaster["eve"]
+    assert call("POST", f"/v1/threads/{webmaster['eve']}/replies", body={"text": "Done."})[0] == 201  # a sent reply closes it
+    assert boxes(dashboard())["webmaster"] == (1, webmaster["fay"])
+
+
+def test_when_the_oldest_open_thread_gets_a_new_message_it_moves_behind_the_others(webmaster: dict[str, int]) -> None:
+    customer_writes(email="dan@example.com", contact_id="webmaster", text="Any news?")
+    assert boxes(dashboard())["webmaster"] == (3, webmaster["eve"]) and stored_link("webmaster") == webmaster["eve"]
+
+
+def test_a_note_does_not_move_the_oldest_open_thread(webmaster: dict[str, int]) -> None:
+    assert call("POST", f"/v1/threads/{webmaster['dan']}/notes", body={"text": "VIP"})[0] == 201
+    assert boxes(dashboard())["webmaster"] == (3, webmaster["dan"])
+
+
+def test_when_the_last_open_thread_closes_the_box_has_no_link(shop: dict[str, int]) -> None:
+    threads.change_status(shop["dan"], "pending1")
+    assert boxes(dashboard())["webmaster"] == (0, None) and stored_link("webmaster") is None
+    threads.change_status(shop["dan"], "open")
+    assert boxes(dashboard())["webmaster"] == (1, shop["dan"])
+
+
+def test_deleting_the_oldest_open_thread_links_the_next_oldest(webmaster: dict[str, int]) -> None:
+    assert call("DELETE", f"/v1/threads/{webmaster['dan']}")[0] == 204
+    assert boxes(dashboard())["webmaster"] == (2, webmaster["eve"]) and stored_link("webmaster") == webmaster["eve"]
+    assert call("DELETE", f"/v1/threads/{webmaster['fay']}")[0] == 204  # not the link: it stays
+    assert boxes(dashboard())["webmaster"] == (1, webmaster["eve"])
+
+
+def test_a_reopened_thread_older_than_the_link_becomes_the_link(webmaster: dict[str, int]) -> None:
+    threads.change_status(webmaster["dan"], "closed")
+    threads.change_status(webmaster["fay"], "closed")
+    assert stored_link("webmaster") == webmaster["eve"]
+    threads.change_status(webmaster["fay"], "open")  # newer than Eve: Eve stays
+    assert stored_link("webmaster") == webmaster["eve"]
+    threads.change_status(webmaster["dan"], "open")  # older than Eve
+    assert boxes(dashboard())["webmaster"] == (3, webmaster["dan"]) and stored_link("webmaster") == webmaster["dan"]
+
+
+def test_a_closed_thread_reopened_by_its_customer_goes_to_the_newest_end(webmaster: dict[str, int]) -> None:
+    ann = threads.get_thread(webmaster["ann"])  # closed by the reply; she answers by its link
+    contact = contacts.get_contact("customer-service")
+    threads.store_customer_message(contact, threads.CustomerMessage(email="ann@example.com", text="One more", source="form", language="en"), thread=ann)
+    assert boxes(dashboard())["customer-service"] == (1, webmaster["ann"])
+    assert boxes(dashboard())["webmaster"] == (3, webmaster["dan"])

@@ -46,25 +46,55 @@ def test_a_dashboard_whose_boxes_are_empty_is_one_query(shop: list[int], request
     assert requests_made == ["Query"]
 
 
-def test_each_box_with_open_threads_adds_one_query_for_its_link(shop: list[int], requests_made: list[str]) -> None:
+def test_a_dashboard_with_open_threads_in_its_boxes_is_one_query_too(shop: list[int], requests_made: list[str]) -> None:
+    customer_writes(email="web@example.com", contact_id="webmaster")
     requests_made.clear()
     body = call("GET", "/v1/dashboard")[1]
-    assert [b["open"] for b in body["boxes"]] == [0, 1]
-    assert requests_made == ["Query", "Query"]
+    assert sorted((b["open"], b["oldest_open_thread"]) for b in body["boxes"]) == [(1, shop[-1]), (1, shop[-1] + 1)]
+    assert requests_made == ["Query"]
 
 
-def test_a_list_page_is_one_query_of_its_size_and_one_batch_of_read_markers(shop: list[int], requests_made: list[str]) -> None:
+def test_a_list_page_is_one_query_of_its_size(shop: list[int], requests_made: list[str]) -> None:
     requests_made.clear()
     body = call("GET", "/v1/threads", query="limit=10")[1]
     assert len(body["threads"]) == 10 and body["next_cursor"]
-    assert requests_made == ["Query", "BatchGetItem"]
+    assert requests_made == ["Query"]
     requests_made.clear()
     call("GET", "/v1/threads", query=f"limit=10&cursor={body['next_cursor']}")
-    assert requests_made == ["Query", "BatchGetItem"]
+    assert requests_made == ["Query"]
+
+
+def test_unread_flags_and_the_unread_filter_come_with_the_list_query(shop: list[int], requests_made: list[str]) -> None:
+    call("GET", f"/v1/threads/{shop[0]}")
+    requests_made.clear()
+    body = call("GET", "/v1/threads", query="limit=10")[1]
+    assert [t["unread"] for t in body["threads"]].count(False) == 0  # shop[0] is the oldest: not on page 1
+    body = call("GET", "/v1/threads", query="unread=true&limit=100")[1]
+    assert shop[0] not in [t["number"] for t in body["threads"]] and len(body["threads"]) == 29
+    assert requests_made == ["Query", "Query"]
+
+
+def test_marking_read_is_one_update_of_the_thread(shop: list[int], requests_made: list[str]) -> None:
+    requests_made.clear()
+    threads.mark_read("agent-sub", shop[2])
+    assert requests_made == ["UpdateItem"]
 
 
 def test_the_thread_view_is_one_query_then_five_requests_side_by_side(shop: list[int], requests_made: list[str]) -> None:
     requests_made.clear()
     assert call("GET", f"/v1/threads/{shop[3]}")[0] == 200
     assert requests_made[0] == "Query"  # the thread and its messages
-    assert sorted(requests_made[1:]) == ["BatchGetItem", "PutItem", "Query", "Query", "Query"]
+    assert sorted(requests_made[1:]) == ["BatchGetItem", "Query", "Query", "Query", "UpdateItem"]
+
+
+def test_viewing_a_thread_already_read_writes_nothing(shop: list[int], requests_made: list[str]) -> None:
+    assert call("GET", f"/v1/threads/{shop[3]}")[0] == 200
+    requests_made.clear()
+    assert call("GET", f"/v1/threads/{shop[3]}")[0] == 200
+    assert requests_made[0] == "Query" and sorted(requests_made[1:]) == ["BatchGetItem", "Query", "Query", "Query"]
+    contact = contacts.get_contact("customer-service")
+    again = threads.CustomerMessage(email="c3@example.com", text="And?", source="form", language="en")
+    threads.store_customer_message(contact, again, thread=threads.get_thread(shop[3]))  # the next view marks it read again
+    requests_made.clear()
+    assert call("GET", f"/v1/threads/{shop[3]}")[0] == 200
+    assert "UpdateItem" in requests_made

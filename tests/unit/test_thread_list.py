@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from agents_api import ADMIN, AGENT, call, customer_writes
 from shopdesk import contacts, threads
+from shopdesk.models import Thread
 
 START = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 
@@ -107,6 +108,16 @@ def test_unread_is_per_agent(shop: dict[str, Any]) -> None:
     # A new customer message makes it unread again.
     customer_writes(email="dan@example.com", customer_name="Dan Brown", contact_id="webmaster", text="Any news?")
     assert n[3] in listed("unread=true")
+
+
+def test_a_thread_stored_before_read_by_existed_is_marked_read_too(shop: dict[str, Any]) -> None:
+    n = shop["numbers"]
+    Thread(*Thread.key(n[5])).update(actions=[Thread.read_by.remove()])
+    assert n[5] in listed("unread=true")
+    assert call("GET", f"/v1/threads/{n[5]}")[0] == 200
+    assert call("GET", f"/v1/threads/{n[5]}", claims=ADMIN)[0] == 200
+    assert n[5] not in listed("unread=true") and n[5] not in listed("unread=true", claims=ADMIN)
+    assert threads.get_thread(n[5]).customer_name == "Fay Annan"  # only the read time was written
 
 
 def test_search_by_email_name_and_number(shop: dict[str, Any]) -> None:

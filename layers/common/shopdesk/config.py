@@ -34,6 +34,10 @@ class Config:
     user_pool_id: str = ""
     contact_page_url: str = ""
     plus_addressing: bool = False
+    # mail sync: the first run's window, the batch size, the largest message downloaded
+    imap_window_days: int = 30
+    imap_batch_size: int = 50
+    imap_max_message_bytes: int = 25 * 1024 * 1024
 
 
 @cache
@@ -63,4 +67,7 @@ def config() -> Config:
         user_pool_id=os.environ.get("USER_POOL_ID", ""),
         contact_page_url=os.environ.get("CONTACT_PAGE_URL", ""),
         plus_addressing=os.environ.get("PLUS_ADDRESSING", "").lower() in ("1", "true", "yes"),
+        imap_window_days=int(os.environ.get("IMAP_SYNC_WINDOW_DAYS", "30")),
+        imap_batch_size=int(os.environ.get("IMAP_SYNC_BATCH_SIZE", "50")),
+        imap_max_message_bytes=int(os.environ.get("IMAP_MAX_MESSAGE_BYTES", str(25 * 1024 * 1024))),
     )

@@ -4,10 +4,9 @@ statistics and the three indicators, read from counters, never counted on read.
 Requests: one Query on PK=STATS returns it all: the global counters, one item per contact with its
 open threads and its box (names, "saves messages", position: mirrored there by contacts.py in
 the contact's own transactions), and the daily aggregates (they expire after 40 days, so the
-partition stays small). Then, for each box that has open threads, one `Limit 1` Query on GSI4
-for the oldest open thread to link to, side by side. So a dashboard whose boxes are empty is one
-request, and each box with open threads adds one; none grows with the number of threads
-(docs/data-model.md, access patterns 9 and 10).
+partition stays small). Each box's link, its oldest open thread, is on the same item
+(`oldest_open`, kept by threads.py when threads open, close, move or go). So the dashboard is one
+request whatever the number of threads (docs/data-model.md, access patterns 9 and 10).
 """
 
 from __future__ import annotations
@@ -27,7 +26,10 @@ def _figure(item: Stats | None, name: str) -> int:
 
 
 def oldest_open_thread(contact_id: str) -> int | None:
-    """GSI4 `TL#CS#<contact>#open` read forwards, one item: the thread waiting longest."""
+    """GSI4 `TL#CS#<contact>#open` read forwards, one item: the thread waiting longest.
+
+    Only for a box whose STATS item has open threads but no link yet (written before the link was
+    kept there); threads.py keeps `oldest_open` on the item otherwise."""
     for thread in Thread.gsi4.query(f"TL#CS#{contact_id}#open", scan_index_forward=True, limit=1):
         return int(thread.number)
     return None
@@ -51,6 +53,10 @@ def _boxed_contacts(per_contact: dict[str, Stats]) -> dict[str, tuple[dict[str, 
     return {cid: (item.names.as_dict() if item.names else {}, max(0, _figure(item, "open"))) for cid, item in shown}
 
 
+def _link(item: Stats | None) -> int | None:
+    return int(item.oldest_open) if item is not None and item.oldest_open is not None else None
+
+
 def dashboard(today: datetime | None = None) -> dict[str, Any]:
     """Boxes, statistics and indicators, in the shape docs/api.md gives GET /v1/dashboard."""
     today = (today or datetime.now(UTC)).astimezone(UTC)
@@ -67,15 +73,13 @@ def dashboard(today: datetime | None = None) -> dict[str, Any]:
             days.append(item)
 
     boxed = _boxed_contacts(per_contact)
-    with ThreadPoolExecutor(max_workers=4) as pool:  # the boxes' links side by side: one more round trip
-        oldest = {cid: pool.submit(oldest_open_thread, cid) for cid, (_, count) in boxed.items() if count}
+    links = {cid: _link(per_contact.get(cid)) for cid, (_, count) in boxed.items() if count}
+    missing = [cid for cid, link in links.items() if link is None]
+    if missing:  # items written before the link was kept on them: read it, side by side
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            links.update(zip(missing, pool.map(oldest_open_thread, missing), strict=True))
     boxes = [
-        {
-            "contact_id": contact_id,
-            "names": names,
-            "open": count,
-            "oldest_open_thread": oldest[contact_id].result() if contact_id in oldest else None,
-        }
+        {"contact_id": contact_id, "names": names, "open": count, "oldest_open_thread": links.get(contact_id)}
         for contact_id, (names, count) in boxed.items()
     ]
 

@@ -157,6 +157,9 @@ class Thread(ShopdeskItem, discriminator="thread"):
     preview = UnicodeAttribute(default="")
     has_private_note = BooleanAttribute(default=False)
     spam = BooleanAttribute(default=False)
+    # When each agent last opened the thread: {<agent sub>: <read at>}. On the thread, so a list
+    # page's Query carries every agent's unread flag (indexes project all attributes).
+    read_by = MapAttribute(default=dict)
 
     @staticmethod
     def key(number: int) -> tuple[str, str]:
@@ -251,6 +254,13 @@ class Stats(ShopdeskItem, discriminator="stats"):
     save_messages = BooleanAttribute(null=True)
     position = NumberAttribute(null=True)
     contact_exists = BooleanAttribute(null=True)
+    # STATS/CONTACT#id also keeps the box's link: its oldest open thread (the first of GSI4
+    # `TL#CS#<id>#open` read forwards) and that thread's GSI4 sort key, kept by threads.py;
+    # `open_changes` counts the transactions that changed the box's open threads or their order,
+    # so a recomputed link is written only if none happened meanwhile.
+    oldest_open = NumberAttribute(null=True)
+    oldest_open_key = UnicodeAttribute(null=True)
+    open_changes = NumberAttribute(null=True)
 
     @staticmethod
     def global_key() -> tuple[str, str]:
@@ -309,16 +319,6 @@ class Order(ShopdeskItem, discriminator="order"):
     @staticmethod
     def key(email: str, reference: str) -> tuple[str, str]:
         return f"CUSTOMER#{email.lower()}", f"ORDER#{reference}"
-
-
-class ReadMarker(ShopdeskItem, discriminator="read_marker"):
-    """When an agent last opened a thread: PK=AGENT#<sub>, SK=READ#<number>."""
-
-    read_at = UnicodeAttribute()
-
-    @staticmethod
-    def key(agent_sub: str, number: int) -> tuple[str, str]:
-        return f"AGENT#{agent_sub}", f"READ#{number}"
 
 
 # --- Storefront intake (issue 3): anti-spam, duplicate suppression, signed routes ---------------------
@@ -389,3 +389,81 @@ class CustomerIdAlias(ShopdeskItem, discriminator="customer_id_alias"):
     @staticmethod
     def key(customer_id: str) -> tuple[str, str]:
         return f"CUSTOMERID#{customer_id}", "CUSTOMERID"
+# --- Mail sync (docs/data-model.md: INBOUND and IMAPSYNC items) ----------------------------------
+
+SYNC_PK = "IMAPSYNC"
+
+
+class InboundRecord(ShopdeskItem, discriminator="inbound"):
+    """PK=INBOUND#<Message-ID or sha256 of the raw bytes>, SK=INBOUND: this mail was handled once."""
+
+    outcome = UnicodeAttribute()  # imported | skipped | bounced | failed
+    reason = UnicodeAttribute(null=True)
+    thread_number = NumberAttribute(null=True)
+    at = UnicodeAttribute()
+
+    @staticmethod
+    def key(record_id: str) -> tuple[str, str]:
+        return f"INBOUND#{record_id}", "INBOUND"
+
+
+class SyncCursor(ShopdeskItem, discriminator="sync_cursor"):
+    """PK=IMAPSYNC, SK=CURSOR#<host>#<user>#<folder>: UIDVALIDITY and the last UID stored."""
+
+    uidvalidity = NumberAttribute()
+    last_uid = NumberAttribute(default=0)
+    updated_at = UnicodeAttribute(null=True)
+
+    @staticmethod
+    def key(host: str, user: str, folder: str) -> tuple[str, str]:
+        return SYNC_PK, f"CURSOR#{host.lower()}#{user.lower()}#{folder}"
+
+
+class SyncLease(ShopdeskItem, discriminator="sync_lease"):
+    """PK=IMAPSYNC, SK=LEASE: who runs the sync and until when (`expires_at`, epoch seconds)."""
+
+    owner = UnicodeAttribute()
+
+    @staticmethod
+    def key() -> tuple[str, str]:
+        return SYNC_PK, "LEASE"
+
+
+class SyncError(MapAttribute):
+    at = UnicodeAttribute()
+    code = UnicodeAttribute()
+    message = UnicodeAttribute()
+
+
+class SyncStatusItem(ShopdeskItem, discriminator="sync_status"):
+    """PK=IMAPSYNC, SK=STATUS: the last run's result, what the settings page shows."""
+
+    state = UnicodeAttribute(default="never")  # never | ok | failed | running
+    last_run_at = UnicodeAttribute(null=True)
+    finished_at = UnicodeAttribute(null=True)
+    imported = NumberAttribute(default=0)
+    matched = NumberAttribute(default=0)
+    new_threads = NumberAttribute(default=0)
+    skipped = NumberAttribute(default=0)
+    bounced = NumberAttribute(default=0)
+    failed = NumberAttribute(default=0)
+    errors = ListAttribute(of=SyncError, default=list)
+
+    @staticmethod
+    def key() -> tuple[str, str]:
+        return SYNC_PK, "STATUS"
+
+
+class SyncFailure(ShopdeskItem, discriminator="sync_failure"):
+    """PK=IMAPSYNC, SK=FAILED#<uidvalidity>#<uid>: a mail that could not be imported, kept raw in S3."""
+
+    uid = NumberAttribute()
+    uidvalidity = NumberAttribute()
+    record_id = UnicodeAttribute(null=True)
+    raw_key = UnicodeAttribute(null=True)
+    error = UnicodeAttribute()
+    at = UnicodeAttribute()
+
+    @staticmethod
+    def key(uidvalidity: int, uid: int) -> tuple[str, str]:
+        return SYNC_PK, f"FAILED#{uidvalidity}#{uid:010d}"

@@ -17,11 +17,12 @@ from datetime import UTC, date, datetime, time
 from itertools import islice
 from typing import Any
 
+from pynamodb.attributes import MapAttribute
 from pynamodb.expressions.condition import Condition
 
 from shopdesk.errors import ShopdeskError
 from shopdesk.i18n import register
-from shopdesk.models import STATUSES, ReadMarker, Thread
+from shopdesk.models import STATUSES, Thread
 from shopdesk.threads import normalized_name
 from shopdesk.validation import Checker, is_valid_email
 
@@ -49,7 +50,6 @@ DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
 # A filtered Query reads this many items per request (a few pages' worth) while it fills a page.
 FILTERED_PAGE_SIZE = 100
-MARKERS_PER_BATCH = 100  # BatchGetItem's limit
 NUMBER_QUERY = re.compile(r"^#?\s*(\d{1,10})$")
 
 
@@ -164,18 +164,23 @@ def thread_summary(thread: Thread, unread: bool) -> dict[str, Any]:
     }
 
 
-def read_markers(agent_sub: str, threads: list[Thread]) -> dict[int, str]:
-    """When this agent last opened each thread: one BatchGetItem for a page."""
-    if not threads:
-        return {}
-    keys = [ReadMarker.key(agent_sub, int(t.number)) for t in threads]
-    return {int(m.sk.removeprefix("READ#")): m.read_at for m in ReadMarker.batch_get(keys)}
+def read_at(thread: Thread, agent_sub: str) -> str | None:
+    """When this agent last opened the thread (on the thread item: `read_by`)."""
+    read_by = thread.read_by.as_dict() if isinstance(thread.read_by, MapAttribute) else dict(thread.read_by or {})
+    value = read_by.get(agent_sub)
+    return value if isinstance(value, str) else None
 
 
-def is_unread(thread: Thread, markers: dict[int, str]) -> bool:
-    """Unread for this agent: never opened, or something was written since they last opened it."""
-    read_at = markers.get(int(thread.number))
-    return read_at is None or read_at < thread.last_message_at
+def is_unread(thread: Thread, agent_sub: str) -> bool:
+    """Unread for this agent: never opened, or the customer wrote since they last opened it."""
+    seen = read_at(thread, agent_sub)
+    return seen is None or seen < (thread.last_customer_message_at or "")
+
+
+def unread_condition(agent_sub: str) -> Condition:
+    """is_unread as a FilterExpression: DynamoDB compares the two attributes of each item."""
+    seen = Thread.read_by[agent_sub]
+    return seen.does_not_exist() | (seen < Thread.last_customer_message_at)
 
 
 # --- choosing the index --------------------------------------------------------------------------
@@ -297,7 +302,9 @@ def list_threads(agent_sub: str, params: dict[str, str] | None) -> dict[str, Any
         else:
             range_condition = sort_attr <= high
     condition = _filter_condition(filters, chosen)
-    needs_more = condition is not None or filters.unread
+    if filters.unread:
+        unread = unread_condition(agent_sub)
+        condition = unread if condition is None else condition & unread
     results = index.query(
         chosen.partition,
         range_condition,
@@ -305,41 +312,19 @@ def list_threads(agent_sub: str, params: dict[str, str] | None) -> dict[str, Any
         scan_index_forward=not chosen.by_date,  # newest first; a name search goes in name order
         last_evaluated_key=filters.cursor,
         # Unfiltered: the page and one more thread (so the last page says there is no next one);
-        # unread only: a chunk of the page's size at a time; other filters: 100 items a request.
-        page_size=FILTERED_PAGE_SIZE if condition is not None else max(filters.limit, 25) if filters.unread else filters.limit + 1,
+        # filtered: 100 items a request.
+        page_size=FILTERED_PAGE_SIZE if condition is not None else filters.limit + 1,
     )
 
     rows = iter(results)
-    page: list[Thread] = []
-    markers: dict[int, str] = {}
-    last_examined: Thread | None = None
-    more = True
-    while len(page) < filters.limit:
-        wanted = filters.limit - len(page)
-        size = min(MARKERS_PER_BATCH, max(wanted, 25)) if filters.unread else wanted
-        chunk = list(islice(rows, size))
-        if not chunk:
-            more = False
-            break
-        chunk_markers = read_markers(agent_sub, chunk) if filters.unread else {}
-        for thread in chunk:
-            last_examined = thread
-            if filters.unread and not is_unread(thread, chunk_markers):
-                continue
-            page.append(thread)
-            if len(page) == filters.limit:
-                break
-        markers.update(chunk_markers)
-        if len(chunk) < size and last_examined is chunk[-1]:
-            more = False  # the Query ran out and every thread it gave was looked at
-            break
-    if more and not needs_more:
+    page = list(islice(rows, filters.limit))
+    if condition is None:
         # The unfiltered Query read one thread past the page: it says whether a next page exists.
-        more = next(rows, None) is not None
-    if not filters.unread:
-        markers = read_markers(agent_sub, page)
-    next_key = _key_of(last_examined, chosen.index) if more and last_examined is not None else None
-    return {"threads": [thread_summary(t, is_unread(t, markers)) for t in page], "next_cursor": encode_cursor(next_key)}
+        more = len(page) == filters.limit and next(rows, None) is not None
+    else:
+        more = len(page) == filters.limit  # a full filtered page: the next one may be empty
+    next_key = _key_of(page[-1], chosen.index) if more else None
+    return {"threads": [thread_summary(t, is_unread(t, agent_sub)) for t in page], "next_cursor": encode_cursor(next_key)}
 
 
 def _key_of(thread: Thread, index: int) -> dict[str, Any]:
@@ -362,8 +347,7 @@ def _by_number(agent_sub: str, filters: Filters) -> dict[str, Any]:
         return {"threads": [], "next_cursor": None}
     if not _matches(thread, filters):
         return {"threads": [], "next_cursor": None}
-    markers = read_markers(agent_sub, [thread])
-    unread = is_unread(thread, markers)
+    unread = is_unread(thread, agent_sub)
     if filters.unread and not unread:
         return {"threads": [], "next_cursor": None}
     return {"threads": [thread_summary(thread, unread)], "next_cursor": None}

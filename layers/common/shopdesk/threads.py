@@ -142,6 +142,8 @@ class CounterDeltas:
     global_: dict[str, int] = field(default_factory=dict)
     contacts: dict[str, dict[str, int]] = field(default_factory=dict)
     day: dict[str, int] = field(default_factory=dict)
+    # A thread that became open at the newest end of its box: the box's link if it has none.
+    newest_open: dict[str, tuple[int, str]] = field(default_factory=dict)
 
     def add(self, target: dict[str, int], name: str, amount: int) -> None:
         if amount:
@@ -158,6 +160,17 @@ class CounterDeltas:
             self.add(self.global_, f"threads_{new}", 1)
             if new == "open":
                 self.add(self.contacts.setdefault(contact_id, {}), "open", 1)
+        if "open" in (old, new):
+            self.open_moved(contact_id)
+
+    def open_moved(self, contact_id: str) -> None:
+        """The box's open threads or their order changed (see settle_oldest_open)."""
+        self.add(self.contacts.setdefault(contact_id, {}), "open_changes", 1)
+
+    def opened_newest(self, contact_id: str, number: int, sort_key: str) -> None:
+        """The thread became open with the newest sort key of its box: it is the box's link
+        only if the box has none (SET if_not_exists, in the same transaction)."""
+        self.newest_open[contact_id] = (number, sort_key)
 
     def write(self, writes: TransactWrite, moment: datetime) -> None:
         items: list[tuple[Stats, dict[str, int], int | None]] = [(Stats(*Stats.global_key()), self.global_, None)]
@@ -171,9 +184,52 @@ class CounterDeltas:
                 continue
             actions: list[Action] = [Stats.kind.set(Stats)]
             actions += [getattr(Stats, name).add(amount) for name, amount in sorted(deltas.items())]
+            if item.sk.startswith("CONTACT#") and item.sk.removeprefix("CONTACT#") in self.newest_open:
+                number, sort_key = self.newest_open[item.sk.removeprefix("CONTACT#")]
+                actions += [Stats.oldest_open.set(Stats.oldest_open | number), Stats.oldest_open_key.set(Stats.oldest_open_key | sort_key)]
             if expires_at is not None:
                 actions.append(Stats.expires_at.set(expires_at))
             writes.update(item, actions=actions)
+
+
+def settle_oldest_open(contact_id: str, number: int, sort_key: str | None) -> None:
+    """Keeps a box's link (its oldest open thread, on STATS/CONTACT#id) right after a committed
+    change of thread `number`, now open at `sort_key` (its GSI4 sort key) or no longer open (None).
+
+    Nothing to do unless the thread was the link (it closed, was deleted or moved to the newest
+    end) or should now be it (re-opened with an older place than the link's). Then one forward
+    `Limit 2` Query on GSI4 finds the oldest open thread, written only if no other transaction
+    changed the box's open threads since the box was read (`open_changes`): a lost race re-reads.
+    A new thread, or one re-opened by a customer message, is set in its own transaction instead
+    (CounterDeltas.opened_newest): the dashboard itself reads only the STATS items.
+    """
+    for _ in range(ATTEMPTS):
+        try:
+            box = Stats.get(*Stats.contact_key(contact_id), consistent_read=True)
+        except Stats.DoesNotExist:
+            return
+        link = int(box.oldest_open) if box.oldest_open is not None else None
+        should_be = sort_key is not None and (link is None or sort_key < (box.oldest_open_key or ""))
+        if link != number and not should_be:
+            return
+        oldest: Thread | None = None
+        for candidate in Thread.gsi4.query(f"TL#CS#{contact_id}#open", scan_index_forward=True, limit=2):
+            # The index may lag behind our own commit: this thread counts only where it is now.
+            if int(candidate.number) == number and (sort_key is None or candidate.gsi4sk != sort_key):
+                continue
+            oldest = candidate
+            break
+        if oldest is not None:
+            actions: list[Action] = [Stats.oldest_open.set(int(oldest.number)), Stats.oldest_open_key.set(str(oldest.gsi4sk))]
+        else:
+            actions = [Stats.oldest_open.remove(), Stats.oldest_open_key.remove()]
+        unchanged = Stats.open_changes == box.open_changes if box.open_changes is not None else Stats.open_changes.does_not_exist()
+        try:
+            Stats(*Stats.contact_key(contact_id)).update(actions=actions, condition=unchanged)
+            return
+        except UpdateError as error:
+            if "ConditionalCheckFailed" not in str(error):
+                raise
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -211,6 +267,16 @@ def allocate_thread_number() -> int:
     counter = Counter(*Counter.thread_number_key())
     counter.update(actions=[Counter.value.add(1), Counter.kind.set(Counter)])
     return int(counter.value)
+
+
+def reserve_thread_numbers(count: int) -> list[int]:
+    """`count` thread numbers with one atomic ADD (a batch of imported mail starts threads with them)."""
+    if count <= 0:
+        return []
+    counter = Counter(*Counter.thread_number_key())
+    counter.update(actions=[Counter.value.add(count), Counter.kind.set(Counter)])
+    last = int(counter.value)
+    return list(range(last - count + 1, last + 1))
 
 
 # --- customer messages ---------------------------------------------------------------------------
@@ -290,22 +356,28 @@ def store_customer_message(
     thread: Thread | None = None,
     extra_writes: ExtraWrites | None = None,
     claim: OpenThreadClaim | None = _UNREAD,
+    thread_number: int | None = None,
 ) -> Stored:
     """Stores a customer's message: continues `thread` when given, else the address's open thread
     for this contact and order, else starts one. The thread becomes open.
 
     Two first messages of one address at the same instant give one thread: the open-thread claim
-    is written with a condition, and the loser continues the winner's thread.
+    is written with a condition, and the loser continues the winner's thread. `thread_number`, a
+    number reserved beforehand (`reserve_thread_numbers`), saves the counter write when one starts;
+    `claim_checked` says the caller found no claim (a batch read them at once), saving that read.
     """
     for _ in range(ATTEMPTS):
         try:
             if thread is not None:
                 return _append(thread.number, thread.status, thread.contact_id, incoming, extra_writes, known=thread)
-            if claim is _UNREAD:  # a caller that read the claim already (intake batches it) saves a read
+            if claim is _UNREAD:  # a caller that read the claim already (intake and mail sync batch it) saves a read
                 claim = _get_claim(incoming.email, contact.contact_id, incoming.order_ref)
             if claim is not None:
+                if incoming.match_rule == "new_thread":  # an unmatched mail continues the sender's open thread
+                    incoming.match_rule = "open_thread"
                 return _append(int(claim.number), claim.status, contact.contact_id, incoming, extra_writes)
-            return _start(contact, incoming, extra_writes)
+            number, thread_number = thread_number, None
+            return _start(contact, incoming, extra_writes, number)
         except TransactWriteError as error:
             if not _is_condition_failure(error):
                 raise
@@ -322,8 +394,8 @@ def _get_claim(email: str, contact_id: str, order_ref: str | None) -> OpenThread
         return None
 
 
-def _start(contact: Contact, incoming: CustomerMessage, extra_writes: ExtraWrites | None) -> Stored:
-    number = allocate_thread_number()
+def _start(contact: Contact, incoming: CustomerMessage, extra_writes: ExtraWrites | None, number: int | None = None) -> Stored:
+    number = number or allocate_thread_number()
     moment = incoming.created_at or datetime.now(UTC)
     created_at = now_iso(moment)
     thread = Thread(
@@ -355,6 +427,7 @@ def _start(contact: Contact, incoming: CustomerMessage, extra_writes: ExtraWrite
     deltas.add(deltas.global_, "threads_total", 1)
     deltas.add(deltas.global_, "customer_messages", 1)
     deltas.status_change(contact.contact_id, None, "open")
+    deltas.opened_newest(contact.contact_id, number, thread.gsi4sk)
     with transaction() as writes:
         writes.save(thread, condition=Thread.pk.does_not_exist())
         writes.save(message, condition=Message.pk.does_not_exist())
@@ -387,6 +460,10 @@ def _append(
     deltas = CounterDeltas()
     deltas.add(deltas.global_, "customer_messages", 1)
     deltas.status_change(contact_id, status, "open")
+    if status == "open":
+        deltas.open_moved(contact_id)  # an open thread moves to the newest end of its box
+    else:
+        deltas.opened_newest(contact_id, number, sort)
     with transaction() as writes:
         writes.save(message, condition=Message.pk.does_not_exist())
         writes.update(thread_ref, actions=actions, condition=Thread.pk.exists() & (Thread.status == status))
@@ -400,6 +477,8 @@ def _append(
         if extra_writes:
             incoming.thread_number = number
             extra_writes(writes)
+    if status == "open":
+        settle_oldest_open(contact_id, number, sort)
     if known is None:
         return Stored(get_thread(number), message, created=False)
     # The caller read the thread just before: apply what the transaction did instead of reading it again.
@@ -460,6 +539,9 @@ def change_status(number: int, new_status: str) -> Thread:
             if not _is_condition_failure(error):
                 raise
             continue
+        if "open" in (old, new_status):
+            # Re-opened, it keeps its place (maybe older than the box's link); closed, it may be the link.
+            settle_oldest_open(thread.contact_id, number, list_sort_key(thread.last_message_at, number) if new_status == "open" else None)
         return thread
     raise ThreadChanged()
 
@@ -521,6 +603,10 @@ def store_agent_message(number: int, outgoing: AgentMessage) -> tuple[Thread, Me
             thread.status = "closed"
             deltas.status_change(thread.contact_id, old_status, "closed")
             _closing_aggregates(deltas, thread)
+        # An open thread that stays open but has a new last message moves to the newest end of its box.
+        moved = old_status == thread.status == "open" and thread.last_message_at != previous_last_message_at
+        if moved:
+            deltas.open_moved(thread.contact_id)
         actions: list[Action] = [
             Thread.status.set(thread.status),
             Thread.agent_messages.set(int(thread.agent_messages)),
@@ -552,6 +638,8 @@ def store_agent_message(number: int, outgoing: AgentMessage) -> tuple[Thread, Me
             if not _is_condition_failure(error):
                 raise
             continue
+        if moved or (old_status == "open" and thread.status != "open"):
+            settle_oldest_open(thread.contact_id, number, list_sort_key(thread.last_message_at, number) if moved else None)
         return thread, message
     raise ThreadChanged()
 
@@ -643,6 +731,8 @@ def reply_delivered(number: int, message: Message, delivery: dict[str, Any], out
             if find_message(number, message.message_id).delivery.state == "sent":
                 raise ShopdeskError("reply_already_sent", status=409) from None
             continue
+        if old_status == "open" and thread.status != "open":
+            settle_oldest_open(thread.contact_id, number, None)
         message.delivery = Delivery(**delivery)
         return thread
     raise ThreadChanged()
@@ -684,17 +774,34 @@ def delete_thread(number: int) -> None:
         if not _is_condition_failure(error):
             raise
         raise ThreadChanged() from None
+    if thread.status == "open":
+        settle_oldest_open(thread.contact_id, number, None)
     with Message.batch_write() as batch:
         for message in messages:
             batch.delete(message)
 
 
 def mark_read(agent_sub: str, number: int) -> str:
-    """The agent opened the thread: unread is per agent (docs/data-model.md, ReadMarker)."""
-    from shopdesk.models import ReadMarker
+    """The agent opened the thread: unread is per agent, kept on the thread as `read_by.<sub>`.
 
+    One UpdateItem that sets only that path, so it never overwrites what a concurrent thread
+    transaction writes. A thread stored before `read_by` existed gets the map first (conditional
+    on its absence, so two agents opening it at once both keep their time). A thread deleted
+    meanwhile needs no mark.
+    """
     read_at = now_iso()
-    ReadMarker(*ReadMarker.key(agent_sub, number), read_at=read_at).save()
+    thread = Thread(*Thread.key(number))
+    attempts = [
+        ([Thread.read_by[agent_sub].set(read_at)], Thread.pk.exists() & Thread.read_by.exists()),
+        ([Thread.read_by.set({agent_sub: read_at})], Thread.pk.exists() & Thread.read_by.does_not_exist()),
+    ]
+    for actions, condition in (*attempts, attempts[0]):
+        try:
+            thread.update(actions=actions, condition=condition)
+            return read_at
+        except UpdateError as error:
+            if "ConditionalCheckFailed" not in str(error):
+                raise
     return read_at
 
 

@@ -1,0 +1,324 @@
+"""Mail sync: 1,000 customer mails (a fifth of them answers to threads) from a local Dovecot.
+
+Reported in one run (issue 5), never asserted:
+- IMAP commands per batch, and DynamoDB requests (all, and writes) per message;
+- the sync process's own CPU time per message: moto's server runs in a separate process, so its
+  time is not counted (target <= 3 ms);
+- the end-to-end time as a ratio to a floor measured in the same run on the same servers: a bare
+  imapclient FETCH of the same messages in the same batches plus the minimum DynamoDB writes (one
+  TransactWriteItems per message: the message and its INBOUND record), at the same table size;
+- the cost of a run with nothing new at 100 and at 10,000 messages in the mailbox (ratio near 1).
+
+moto's DynamoDB copies the whole table on each transaction, so absolute times say more about moto
+than about Shopdesk: read the counts, the CPU of our process and the ratios.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import imaplib
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter as Tally
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+for folder in ("layers/common", "functions/imap_sync", "."):
+    if str(ROOT / folder) not in sys.path:
+        sys.path.insert(0, str(ROOT / folder))
+
+import boto3  # noqa: E402
+import botocore.session  # noqa: E402
+
+from tests.integration import mail_servers  # noqa: E402
+
+MAILS = int(os.environ.get("BENCH_IMAP_MAILS", "1000"))
+LARGE_MAILBOX = int(os.environ.get("BENCH_IMAP_LARGE", "10000"))
+_STARTED = time.perf_counter()
+
+
+def progress(text: str) -> None:
+    print(f"  [{time.perf_counter() - _STARTED:6.1f} s] {text}", file=sys.stderr, flush=True)
+REPLY_SHARE = 5  # one mail in five answers a thread
+THREADS = 50
+BATCH = 50
+WRITE_OPERATIONS = {"PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "BatchWriteItem"}
+
+
+class Counts:
+    """IMAP commands (imaplib's _command, under imapclient) and AWS requests (a botocore `before-call`
+    hook on every client made in this process: boto3's and pynamodb's alike)."""
+
+    def __init__(self) -> None:
+        self.imap: Tally[str] = Tally()
+        self.aws: Tally[str] = Tally()
+
+    def install(self) -> None:
+        """Before any client is made: every client created afterwards reports its calls."""
+        counts = self
+        imap_command = imaplib.IMAP4._command
+        create_client = botocore.session.Session.create_client
+
+        def command(imap: Any, name: str, *args: Any) -> Any:
+            counts.imap[name if name != "UID" else f"UID {args[0]}"] += 1
+            return imap_command(imap, name, *args)
+
+        def before_call(model: Any, **_: Any) -> None:
+            counts.aws[f"{model.service_model.service_name}:{model.name}"] += 1
+
+        def counted_client(session: Any, *args: Any, **kwargs: Any) -> Any:
+            client = create_client(session, *args, **kwargs)
+            client.meta.events.register("before-call", before_call)
+            return client
+
+        imaplib.IMAP4._command = command  # type: ignore[method-assign]
+        botocore.session.Session.create_client = counted_client  # type: ignore[method-assign]
+
+    def reset(self) -> None:
+        self.imap.clear()
+        self.aws.clear()
+
+    def dynamodb(self, writes_only: bool = False) -> int:
+        return sum(n for k, n in self.aws.items() if k.startswith("dynamodb:") and (not writes_only or k.split(":")[1] in WRITE_OPERATIONS))
+
+
+# moto's TransactWriteItems deep-copies the whole table once per item of the transaction, to roll
+# back a failed one. No transaction fails in this benchmark, so its server runs without that copy,
+# for the floor and the sync alike: the comparison measures requests, not moto's table copies.
+MOTO_SERVER = """
+import copy, sys
+import moto.dynamodb.models as models
+from moto.server import main
+
+class _NoRollbackCopy:
+    @staticmethod
+    def deepcopy(value):
+        return value
+
+_transact = models.DynamoDBBackend.transact_write_items
+
+def transact_write_items(self, items):
+    models.copy = _NoRollbackCopy()
+    try:
+        return _transact(self, items)
+    finally:
+        models.copy = copy
+
+models.DynamoDBBackend.transact_write_items = transact_write_items
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def start_moto() -> tuple[subprocess.Popen[bytes], str]:
+    port = mail_servers.free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-c", MOTO_SERVER, "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    mail_servers.wait_for_port(port)
+    return process, f"http://127.0.0.1:{port}"
+
+
+def provision(endpoint: str, password: str) -> None:
+    from local.template import table_definition
+
+    os.environ.update(
+        {
+            "AWS_ENDPOINT_URL": endpoint,
+            "AWS_ACCESS_KEY_ID": "bench",
+            "AWS_SECRET_ACCESS_KEY": "bench",
+            "AWS_REGION": "eu-west-1",
+            "AWS_DEFAULT_REGION": "eu-west-1",
+            "TABLE_NAME": "shopdesk",
+            "ATTACHMENTS_BUCKET": "shopdesk-attachments",
+            "IMAP_SECRET_ID": "shopdesk/imap-password",
+            "IMAP_SYNC_BATCH_SIZE": str(BATCH),
+            "POWERTOOLS_LOG_LEVEL": "ERROR",
+        }
+    )
+    boto3.client("dynamodb").create_table(TableName="shopdesk", **table_definition())
+    boto3.client("s3").create_bucket(Bucket="shopdesk-attachments", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    boto3.client("secretsmanager").create_secret(Name="shopdesk/imap-password", SecretString=password)
+
+
+def mail(number: int, in_reply_to: str | None) -> bytes:
+    message = EmailMessage()
+    message["From"] = f"Customer {number} <customer{number}@example.com>"
+    message["To"] = "support@shop.example"
+    message["Subject"] = "Re: your answer" if in_reply_to else f"Question {number}"
+    message["Date"] = format_datetime(dt.datetime.now(dt.UTC))
+    message["Message-ID"] = f"<bench-{number}@example.com>"
+    if in_reply_to:
+        message["In-Reply-To"] = in_reply_to
+        message["References"] = in_reply_to
+        message.set_content(f"Thanks, that helps.\n\nOn Monday, Shop wrote:\n> Our answer {number}\n")
+    else:
+        message.set_content(f"Hello,\n\nwhere is my order {number}? It was due last week.\n\nRegards\nCustomer {number}\n")
+    return message.as_bytes()
+
+
+def fill(server: mail_servers.ImapServer, folder: str, raws: list[bytes]) -> None:
+    mail_servers.reset_folder(server, folder)
+    with server.client() as imap:
+        for start in range(0, len(raws), 500):
+            imap.multiappend(folder, raws[start : start + 500])
+
+
+def point_settings_at(server: mail_servers.ImapServer, folder: str) -> None:
+    from shopdesk.models import ImapSettings
+    from shopdesk.settings import load_settings
+
+    settings = load_settings()
+    settings.imap = ImapSettings(host=server.host, port=server.port, user=server.user, security="none", folder=folder)
+    settings.save()
+
+
+def floor(server: mail_servers.ImapServer, folder: str) -> float:
+    """A bare FETCH of the same messages in the same batches, plus one minimal transaction per message."""
+    client = boto3.client("dynamodb")
+    started = time.perf_counter()
+    with server.client() as imap:
+        imap.select_folder(folder, readonly=True)
+        uids = sorted(imap.search(["ALL"]))
+        for start in range(0, len(uids), BATCH):
+            batch = uids[start : start + BATCH]
+            for uid, data in imap.fetch(batch, ["BODY.PEEK[]"]).items():
+                key = f"FLOOR#{uid}"
+                client.transact_write_items(
+                    TransactItems=[
+                        {"Put": {"TableName": "shopdesk", "Item": {"PK": {"S": key}, "SK": {"S": "MSG"}, "text": {"S": data[b"BODY[]"][:2000].decode("latin-1")}},
+                                 "ConditionExpression": "attribute_not_exists(PK)"}},
+                        {"Put": {"TableName": "shopdesk", "Item": {"PK": {"S": f"{key}#INBOUND"}, "SK": {"S": "INBOUND"}},
+                                 "ConditionExpression": "attribute_not_exists(PK)"}},
+                    ]
+                )
+    elapsed = time.perf_counter() - started
+    # take the floor's items out again, so the sync starts from the same table size
+    table = boto3.resource("dynamodb").Table("shopdesk")
+    with table.batch_writer() as writer:
+        for uid in uids:
+            writer.delete_item(Key={"PK": f"FLOOR#{uid}", "SK": "MSG"})
+            writer.delete_item(Key={"PK": f"FLOOR#{uid}#INBOUND", "SK": "INBOUND"})
+    return elapsed
+
+
+def prepare_nothing_new(server: mail_servers.ImapServer, folder: str, size: int) -> None:
+    """A folder of `size` messages, its cursor at the end (as if all were imported)."""
+    from shopdesk import imap_sync
+    from shopdesk.mailbox import MailboxSettings
+
+    fill(server, folder, [mail(100_000 + i, None) for i in range(size)])
+    with server.client() as imap:
+        answer = imap.select_folder(folder, readonly=True)
+    settings = MailboxSettings(host=server.host, port=server.port, user=server.user, password=server.password, folder=folder)
+    imap_sync.save_cursor(settings, int(answer[b"UIDVALIDITY"]), int(answer[b"UIDNEXT"]) - 1)
+
+
+def nothing_new_costs(server: mail_servers.ImapServer, folders: list[str], counts: Counts, rounds: int = 9) -> dict[str, tuple[float, int, int]]:
+    """Median seconds, IMAP commands and DynamoDB requests of runs with nothing new, the folders taken
+    in turn (so a busy moment of the machine weighs on both alike)."""
+    from shopdesk import imap_sync
+
+    times: dict[str, list[float]] = {folder: [] for folder in folders}
+    commands: dict[str, tuple[int, int]] = {}
+    for round_ in range(rounds + 1):
+        for folder in folders:
+            point_settings_at(server, folder)
+            counts.reset()
+            started = time.perf_counter()
+            result = imap_sync.run(lambda: 10**9)
+            elapsed = time.perf_counter() - started
+            assert result.imported == 0
+            if round_:  # the first round warms up
+                times[folder].append(elapsed)
+                commands[folder] = (sum(counts.imap.values()), counts.dynamodb())
+    return {folder: (statistics.median(times[folder]), *commands[folder]) for folder in folders}
+
+
+def main() -> None:
+    counts = Counts()
+    counts.install()
+    with mail_servers.dovecot() as server:
+        moto, endpoint = start_moto()
+        try:
+            provision(endpoint, server.password)
+            from shopdesk import imap_sync, threads
+            from shopdesk.contacts import all_contacts
+
+            progress("servers up; making the threads the replies answer")
+            contact = all_contacts()[0]
+            outbound: list[str] = []
+            for n in range(THREADS):
+                stored = threads.store_customer_message(
+                    contact, threads.CustomerMessage(email=f"customer{n * REPLY_SHARE}@example.com", text="Question", source="form", language="en")
+                )
+                reply_id = f"<shop-reply-{n}@shop.example>"
+                threads.store_agent_message(
+                    int(stored.thread.number),
+                    threads.AgentMessage(agent="bob@shop.example", text="Our answer", source="agent", close=True, outbound_message_ids=[reply_id]),
+                )
+                outbound.append(reply_id)
+            # a warm function: clients made and modules loaded by a first small sync, as on a warm Lambda
+            fill(server, "Warm", [mail(900_000 + i, None) for i in range(5)])
+            point_settings_at(server, "Warm")
+            imap_sync.run(lambda: 10**9)
+            raws = [mail(i, outbound[(i // REPLY_SHARE) % THREADS] if i % REPLY_SHARE == 0 else None) for i in range(MAILS)]
+            fill(server, "Bench", raws)
+            point_settings_at(server, "Bench")
+            progress(f"{MAILS} mails appended; measuring the floor")
+
+            floor_seconds = floor(server, "Bench")
+            progress("floor measured; syncing")
+            counts.reset()
+            cpu_started, wall_started = time.process_time(), time.perf_counter()
+            if os.environ.get("BENCH_PROFILE"):
+                import cProfile
+
+                profiler = cProfile.Profile()
+                result = profiler.runcall(imap_sync.run, lambda: 10**9)
+                profiler.dump_stats(os.environ["BENCH_PROFILE"])
+            else:
+                result = imap_sync.run(lambda: 10**9)
+            wall = time.perf_counter() - wall_started
+            cpu = time.process_time() - cpu_started
+            imap_commands = sum(counts.imap.values())
+            dynamodb_all, dynamodb_writes = counts.dynamodb(), counts.dynamodb(writes_only=True)
+            aws_detail = dict(sorted(counts.aws.items()))
+            imap_detail = dict(sorted(counts.imap.items()))
+
+            progress("synced; the floor again (the machine's load varies: the ratio uses both floors)")
+            floor_after = floor(server, "Bench")
+            floors = (floor_seconds, floor_after)
+            floor_seconds = statistics.mean(floors)
+            progress("nothing-new runs")
+            prepare_nothing_new(server, "Small", 100)
+            prepare_nothing_new(server, "Large", LARGE_MAILBOX)
+            costs = nothing_new_costs(server, ["Small", "Large"], counts)
+            small, large = costs["Small"], costs["Large"]
+            progress("done")
+        finally:
+            moto.kill()  # moto's server does not always stop on SIGTERM
+            moto.wait(timeout=10)
+
+    print(f"imported {result.imported} (matched {result.matched}, new threads {result.new_threads}), skipped {result.skipped}, "
+          f"failed {result.failed}, in {result.batches} batches of {BATCH}")
+    print(f"IMAP commands: {imap_commands} in all, {imap_commands / max(1, result.batches):.1f} per batch  {imap_detail}")
+    transactions = counts_detail_transactions = aws_detail.get("dynamodb:TransactWriteItems", 0)
+    print(f"DynamoDB requests per message: {dynamodb_all / MAILS:.2f}; writes {dynamodb_writes / MAILS:.2f} in all, of which "
+          f"{transactions / MAILS:.2f} per message (one transaction each) and {(dynamodb_writes - counts_detail_transactions) / max(1, result.batches):.1f} "
+          f"per batch (thread numbers, cursor) or per run (lease, status)  {aws_detail}")
+    print(f"sync process CPU per message: {cpu / MAILS * 1000:.2f} ms (target <= 3 ms; moto runs in its own process)")
+    print(f"end to end: {wall:.1f} s against a floor of {floor_seconds:.1f} s (bare FETCH + one transaction per message; "
+          f"{floors[0]:.1f} s before the sync, {floors[1]:.1f} s after): ratio {wall / floor_seconds:.2f} (target <= 1.5)")
+    print(f"nothing new, 100 messages: {small[0] * 1000:.1f} ms, {small[1]} IMAP commands, {small[2]} DynamoDB requests")
+    print(f"nothing new, {LARGE_MAILBOX:,} messages: {large[0] * 1000:.1f} ms, {large[1]} IMAP commands, {large[2]} DynamoDB requests")
+    print(f"nothing new, ratio {LARGE_MAILBOX:,} / 100: {large[0] / small[0]:.2f} (target near 1)")
+
+
+if __name__ == "__main__":
+    main()
