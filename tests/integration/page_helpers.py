@@ -11,10 +11,6 @@ from playwright.sync_api import Page, expect
 from tests.integration.browser import Tab
 from tests.integration.page_seed import seed
 
-# The mail-sync routes (GET /v1/sync) are built on another branch: until it is merged here, the
-# admin's screens see a 404 from them (and say so); nothing else may fail.
-MISSING_ROUTE = r"status of 404 \(Not Found\) \(http://[^)]*/agent/v1/sync"
-
 
 def api(stack: dict[str, Any], token: str, method: str, path: str, body: Any = None) -> requests.Response:
     return requests.request(method, stack["agents_api"] + path, headers={"Authorization": f"Bearer {token}"}, json=body, timeout=10)

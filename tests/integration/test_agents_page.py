@@ -13,7 +13,6 @@ import requests
 from playwright.sync_api import Page, expect
 
 from tests.integration.browser import Tab
-from tests.integration.page_helpers import MISSING_ROUTE
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
 
@@ -101,7 +100,7 @@ def test_the_demo_admin_signs_in_adds_a_contact_and_the_storefront_lists_it_in_s
     listed = {contact["name"]: contact for contact in public.json()["contacts"]}
     assert names["es"] in listed
     assert listed[names["es"]]["description"] == "Para devolver un pedido"
-    assert tab.problems(MISSING_ROUTE) == []
+    assert tab.problems() == []
 
 
 def test_a_validation_error_is_shown_next_to_its_field(stack: dict[str, Any], open_page: Callable[..., Tab], admin_token: str) -> None:
@@ -133,7 +132,7 @@ def test_a_validation_error_is_shown_next_to_its_field(stack: dict[str, Any], op
     page.get_by_test_id("contact-save").click()
     expect(page.get_by_test_id("contacts-status")).to_have_text("Contact added.")
     expect(contact_row(page, good_name)).to_be_visible()
-    assert tab.problems(VALIDATION_REQUEST, MISSING_ROUTE) == []
+    assert tab.problems(VALIDATION_REQUEST) == []
 
 
 def test_the_demo_agent_sees_the_contacts_but_no_add_edit_or_delete_controls(stack: dict[str, Any], open_page: Callable[..., Tab]) -> None:
@@ -151,7 +150,7 @@ def test_the_demo_agent_sees_the_contacts_but_no_add_edit_or_delete_controls(sta
     page.goto(stack["url"] + "#/contacts/new")
     expect(page.get_by_test_id("admin-only")).to_have_text("Only administrators can change contacts.")
     expect(page.get_by_test_id("contact-form")).to_have_count(0)
-    assert tab.problems(MISSING_ROUTE) == []
+    assert tab.problems() == []
 
 
 def test_contact_texts_are_shown_as_text_never_as_html(stack: dict[str, Any], open_page: Callable[..., Tab], admin_token: str) -> None:
@@ -166,7 +165,7 @@ def test_contact_texts_are_shown_as_text_never_as_html(stack: dict[str, Any], op
     open_contacts(page)
     expect(contact_row(page, name).get_by_test_id("contact-description")).to_have_text(markup)
     expect(page.locator("[data-injected], .contacts b")).to_have_count(0)
-    assert tab.problems(MISSING_ROUTE) == []
+    assert tab.problems() == []
 
 
 def test_a_wrong_password_shows_a_clear_error(stack: dict[str, Any], open_page: Callable[..., Tab]) -> None:
@@ -216,7 +215,7 @@ def test_switching_the_language_to_polish_changes_the_labels(stack: dict[str, An
     phone_page = signed_in(phone, stack, "admin")
     open_contacts(phone_page)
     phone.screenshot("agents-page-contacts-phone")
-    assert tab.problems(MISSING_ROUTE) == [] and phone.problems(MISSING_ROUTE) == []
+    assert tab.problems() == [] and phone.problems() == []
 
 
 def test_the_page_speaks_the_browsers_language_by_default(stack: dict[str, Any], open_page: Callable[..., Tab]) -> None:
@@ -225,7 +224,7 @@ def test_the_page_speaks_the_browsers_language_by_default(stack: dict[str, Any],
     expect(tab.page.locator("h1")).to_have_text("Iniciar sesión")
     expect(tab.page.get_by_test_id("signin-submit")).to_have_text("Iniciar sesión")
     expect(tab.page.get_by_test_id("language-select")).to_have_value("es")
-    assert tab.problems(MISSING_ROUTE) == []
+    assert tab.problems() == []
 
 
 def test_an_admin_edits_reorders_and_deletes_contacts(stack: dict[str, Any], open_page: Callable[..., Tab], admin_token: str) -> None:
@@ -277,7 +276,7 @@ def test_an_admin_edits_reorders_and_deletes_contacts(stack: dict[str, Any], ope
     expect(page.get_by_test_id("contacts-status")).to_have_text(f"Contact “{second}” deleted.")
     expect(contact_row(page, second)).to_have_count(0)
     assert second not in english_names(stack, admin_token)
-    assert tab.problems(MISSING_ROUTE) == []
+    assert tab.problems() == []
 
 
 def test_an_unreachable_api_shows_an_error_and_a_way_to_try_again(stack: dict[str, Any], open_page: Callable[..., Tab]) -> None:
@@ -310,7 +309,7 @@ def test_an_expiring_token_is_refreshed_without_signing_in_again(stack: dict[str
     assert after["idToken"] != before["idToken"]
     assert after["expiresAt"] > before["expiresAt"]
     assert after["refreshToken"] == before["refreshToken"]
-    assert tab.problems(MISSING_ROUTE) == []
+    assert tab.problems() == []
 
 
 def test_a_token_the_api_refuses_is_renewed_once_and_the_call_retried(stack: dict[str, Any], open_page: Callable[..., Tab]) -> None:
@@ -373,7 +372,7 @@ def test_the_page_raises_no_console_errors_and_no_csp_violations(
     expect(page.get_by_test_id("signin-notice")).to_have_text("You have signed out.")
     assert page.evaluate("sessionStorage.getItem('shopdesk.session')") is None
 
-    problems = tab.problems(MISSING_ROUTE)
+    problems = tab.problems()
     assert problems == [], "\n".join(problems)
     # The watch itself works: an inline script (which the CSP forbids) is reported.
     page.evaluate("() => { const s = document.createElement('script'); s.textContent = '1'; document.body.append(s); }")

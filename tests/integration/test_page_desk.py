@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.integration.browser import Tab
-from tests.integration.page_helpers import MISSING_ROUTE, api, new_thread, row, signed_in, tag
+from tests.integration.page_helpers import api, new_thread, row, signed_in, tag
 from tests.integration.page_seed import seed
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
@@ -44,7 +44,7 @@ def test_the_boxes_and_statistics_show_what_the_api_counts(stack: dict[str, Any]
     webmaster = next(box for box in dashboard["boxes"] if box["contact_id"] == "webmaster")
     page.locator('[data-testid=contact-box][data-contact-id="webmaster"]').get_by_test_id("box-link").click()
     expect(page.get_by_test_id("thread-title")).to_have_text(f"Thread #{webmaster['oldest_open_thread']}")
-    assert tab.problems(MISSING_ROUTE) == []
+    assert tab.problems() == []
 
 
 def test_the_agent_sees_the_threads_but_no_admin_screen(stack: dict[str, Any], open_page: Callable[..., Tab]) -> None:
@@ -127,7 +127,7 @@ def test_search_filters_and_pages_the_thread_list(stack: dict[str, Any], open_pa
     expect(page.get_by_test_id("list-empty")).to_have_text("No thread matches these filters.")
     page.get_by_test_id("filter-reset").click()
     expect(rows).to_have_count(25)
-    assert tab.problems(MISSING_ROUTE) == []
+    assert tab.problems() == []
 
 
 def test_bulk_actions_change_the_status_of_and_delete_the_selected_threads(
@@ -151,7 +151,7 @@ def test_bulk_actions_change_the_status_of_and_delete_the_selected_threads(
     expect(page.get_by_test_id("list-status")).to_have_text("1 thread deleted.")
     expect(row(page, first)).to_have_count(0)
     assert api(stack, admin_token, "GET", f"/v1/threads/{first}").status_code == 404
-    assert tab.problems(MISSING_ROUTE) == []
+    assert tab.problems() == []
 
 
 def test_a_new_thread_appears_without_reloading_the_page(stack: dict[str, Any], open_page: Callable[..., Tab]) -> None:
@@ -168,7 +168,7 @@ def test_a_new_thread_appears_without_reloading_the_page(stack: dict[str, Any], 
     page.clock.run_for(21_000)  # the page polls every 20 s while it is visible
     expect(row(page, number)).to_be_visible()
     expect(row(page, earlier).get_by_test_id("select-thread")).to_be_focused()  # the refresh kept the focus
-    assert tab.problems(MISSING_ROUTE) == []
+    assert tab.problems() == []
 
 
 def test_the_admin_saves_the_contact_options_and_the_mailbox_settings(
@@ -196,7 +196,7 @@ def test_the_admin_saves_the_contact_options_and_the_mailbox_settings(
     assert imap["host"] == before["imap"]["host"] and imap["port"] == before["imap"]["port"]
     assert "password" not in imap  # write-only
     api(stack, admin_token, "PATCH", "/v1/settings", {"allow_uploads": before["allow_uploads"], "default_messages": before["default_messages"]})
-    assert tab.problems(MISSING_ROUTE) == []
+    assert tab.problems() == []
 
 
 def english_labels_left(page: Any, lang: str) -> list[str]:
@@ -274,7 +274,7 @@ def test_every_label_of_the_list_and_thread_screens_changes_with_the_language(
     page.get_by_test_id("back-to-list").click()
     expect(row(page, number)).to_be_visible()
     tab.screenshot(f"page-list-{lang}-phone")
-    assert tab.problems(MISSING_ROUTE) == []
+    assert tab.problems() == []
 
 
 def test_a_customers_markup_is_shown_as_text_and_never_runs(stack: dict[str, Any], open_page: Callable[..., Tab]) -> None:
@@ -294,7 +294,7 @@ def test_a_customers_markup_is_shown_as_text_and_never_runs(stack: dict[str, Any
     assert page.locator("main img, main script, main b").count() == 0
     page.wait_for_timeout(300)
     assert dialogs == []
-    assert tab.problems(MISSING_ROUTE) == []
+    assert tab.problems() == []
 
 
 def test_index_html_preloads_every_module_the_page_imports() -> None:

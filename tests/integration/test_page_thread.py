@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.integration.browser import Tab
-from tests.integration.page_helpers import MISSING_ROUTE, api, new_thread, row, sent_mail, signed_in, tag
+from tests.integration.page_helpers import api, new_thread, row, sent_mail, signed_in, tag
 from tests.integration.page_seed import seed
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
@@ -64,7 +64,7 @@ def test_a_reply_mails_the_customer_and_closes_the_thread(stack: dict[str, Any],
 
     page.get_by_test_id("back-to-list").click()
     expect(row(page, number).get_by_test_id("thread-status")).to_have_text("Handled")
-    assert tab.problems(MISSING_ROUTE) == []
+    assert tab.problems() == []
 
 
 def test_a_private_note_is_marked_and_never_mailed(stack: dict[str, Any], open_page: Callable[..., Tab]) -> None:
@@ -133,7 +133,7 @@ def test_forwarding_sends_the_whole_discussion_and_records_a_note(stack: dict[st
     page.get_by_test_id("forward-send").click()
     expect(page.get_by_test_id("forward-status")).to_have_text("Discussion forwarded.")
     assert any(outside in m.get("to", []) for m in sent_mail(stack))
-    assert tab.problems(MISSING_ROUTE, r"status of 422") == []
+    assert tab.problems(r"status of 422") == []
 
 
 @pytest.fixture
@@ -175,7 +175,7 @@ def test_a_reply_that_could_not_be_sent_is_shown_with_a_retry(
     expect(page.get_by_test_id("message").last.get_by_test_id("delivery-state")).to_have_text("Sent")
     expect(page.get_by_test_id("thread-status")).to_have_text("Handled")
     assert any(email in m.get("to", []) and text in m.get("body", "") for m in sent_mail(stack))
-    assert tab.problems(MISSING_ROUTE, REPLY_NOT_SENT) == []
+    assert tab.problems(REPLY_NOT_SENT) == []
 
 
 def test_next_and_previous_lead_to_the_neighbouring_open_threads(stack: dict[str, Any], open_page: Callable[..., Tab], admin_token: str) -> None:
@@ -195,7 +195,7 @@ def test_next_and_previous_lead_to_the_neighbouring_open_threads(stack: dict[str
         page.go_back()
         expect(page.get_by_test_id("thread-title")).to_have_text(f"Thread #{number}")
     assert any(view["neighbours"].values())
-    assert tab.problems(MISSING_ROUTE) == []
+    assert tab.problems() == []
 
 
 def test_a_thread_that_does_not_exist_says_so(stack: dict[str, Any], open_page: Callable[..., Tab]) -> None:
@@ -222,7 +222,7 @@ def test_a_customers_new_answer_shows_up_in_the_open_thread_without_a_reload(sta
     expect(page.get_by_test_id("message").last.get_by_test_id("message-text")).to_have_text("Any news?")
     expect(page.get_by_test_id("message").last.get_by_test_id("message-source")).to_have_text("E-mail")
     expect(page.get_by_test_id("thread-status")).to_have_text("Open")
-    assert tab.problems(MISSING_ROUTE) == []
+    assert tab.problems() == []
 
 
 def test_the_list_and_a_thread_work_from_the_keyboard(stack: dict[str, Any], open_page: Callable[..., Tab]) -> None:
@@ -293,4 +293,4 @@ def test_the_customer_block_and_history_show_the_storefronts_orders_in_the_pages
     times = page.get_by_test_id("history").locator("time").evaluate_all("items => items.map(item => item.getAttribute('datetime'))")
     assert times == sorted(times, reverse=True)  # newest first
     tab.screenshot(f"page-thread-customer-{lang}")
-    assert tab.problems(MISSING_ROUTE) == []
+    assert tab.problems() == []

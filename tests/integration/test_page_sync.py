@@ -1,11 +1,5 @@
 """The mailbox sync from the agents' page: Run sync with its live result, an answer by e-mail that
-the sync imports showing up in its thread, Test connection.
-
-PENDING: GET/POST /v1/sync and /v1/sync/test-connection are on branch `mail-sync`, not merged into
-`web` (the merge conflicts in shared files). This file is not collected (its name does not start
-with `test_`): once mail-sync is merged, rename it to `test_page_sync.py` and drop MISSING_ROUTE
-from page_helpers.py. It passed against a throw-away merge of web + main + mail-sync.
-"""
+the sync imports showing up in its thread, Test connection."""
 
 from __future__ import annotations
 
