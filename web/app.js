@@ -10,11 +10,15 @@ import { messageFor } from "./messages.js";
 import { notFound, route, startRouter, stopRouter } from "./router.js";
 import { contactFormScreen } from "./screens/contact-form.js";
 import { contactsScreen } from "./screens/contacts.js";
-import { homeScreen } from "./screens/home.js";
+import { blockedScreen } from "./screens/blocked.js";
+import { deskScreen } from "./screens/desk.js";
+import { threadScreen } from "./screens/thread.js";
 import { notFoundScreen } from "./screens/not-found.js";
 import { signInScreen } from "./sign-in.js";
 
-route("/", homeScreen);
+route("/", deskScreen);
+route("/threads/:number", threadScreen);
+route("/blocked", blockedScreen);
 route("/contacts", contactsScreen);
 route("/contacts/new", contactFormScreen);
 route("/contacts/:id/edit", contactFormScreen);
@@ -32,6 +36,7 @@ const elements = {
   user: document.getElementById("user"),
   userEmail: document.getElementById("user-email"),
   adminBadge: document.getElementById("admin-badge"),
+  adminNav: document.querySelectorAll("[data-admin]"),
   signOut: document.getElementById("sign-out"),
   shopName: document.getElementById("shop-name"),
   languageSelect: document.getElementById("language-select"),
@@ -123,6 +128,7 @@ function showUser(me) {
   elements.signOut.hidden = !signedIn;
   elements.userEmail.textContent = signedIn ? me.username : "";
   elements.adminBadge.hidden = !(signedIn && me.is_admin);
+  for (const link of elements.adminNav) link.hidden = !(signedIn && me.is_admin);
 }
 
 setUpChrome();

@@ -87,3 +87,23 @@ export function uniqueId(prefix) {
   uniqueCounter += 1;
   return `${prefix}-${uniqueCounter}`;
 }
+
+/**
+ * Runs `redraw()` (which replaces what is inside `region`) and puts the keyboard focus back on the
+ * same control if it was inside: a background refresh must not throw the agent out of the list.
+ */
+export function keepingFocus(region, redraw) {
+  const active = document.activeElement;
+  if (!active || !region.contains(active) || !active.dataset.testid) {
+    redraw();
+    return;
+  }
+  const owner = active.closest("[data-number], [data-contact-id]");
+  const ownerSelector = owner
+    ? owner.dataset.number
+      ? `[data-number="${CSS.escape(owner.dataset.number)}"] `
+      : `[data-contact-id="${CSS.escape(owner.dataset.contactId)}"] `
+    : "";
+  redraw();
+  region.querySelector(`${ownerSelector}[data-testid="${CSS.escape(active.dataset.testid)}"]`)?.focus();
+}

@@ -3,6 +3,8 @@
 // Static labels carry data-i18n="key" (and data-i18n-attrs for attributes such as aria-label):
 // switching the language re-translates them in place, so a half-filled form keeps its values.
 
+import { WORDS } from "./words.js";
+
 export const LANGUAGES = [
   { code: "en", label: "English" },
   { code: "es", label: "Español" },
@@ -20,7 +22,7 @@ const MESSAGES = {
     "app.retry": "Try again",
     "app.language": "Language",
     "nav.label": "Main",
-    "nav.home": "Home",
+    "nav.home": "Customer service",
     "nav.contacts": "Contacts",
     "user.signedInAs": "Signed in as",
     "user.admin": "admin",
@@ -101,7 +103,7 @@ const MESSAGES = {
     "app.retry": "Reintentar",
     "app.language": "Idioma",
     "nav.label": "Principal",
-    "nav.home": "Inicio",
+    "nav.home": "Servicio al cliente",
     "nav.contacts": "Contactos",
     "user.signedInAs": "Sesión iniciada como",
     "user.admin": "administrador",
@@ -182,7 +184,7 @@ const MESSAGES = {
     "app.retry": "Spróbuj ponownie",
     "app.language": "Język",
     "nav.label": "Główne",
-    "nav.home": "Start",
+    "nav.home": "Obsługa klienta",
     "nav.contacts": "Kontakty",
     "user.signedInAs": "Zalogowano jako",
     "user.admin": "administrator",
@@ -258,6 +260,8 @@ const MESSAGES = {
   },
 };
 
+for (const code of CODES) Object.assign(MESSAGES[code], WORDS[code]);
+
 const listeners = new Set();
 let current = initialLanguage();
 
@@ -284,13 +288,20 @@ function initialLanguage() {
   return FALLBACK;
 }
 
+/** Every label of a language (a copy): the tests check that no English label is left in es/pl. */
+export function labels(code) {
+  return { ...MESSAGES[supported(code) || FALLBACK] };
+}
+
 export function language() {
   return current;
 }
 
 /** The text for `key` in the current language, with {placeholders} filled from `params`. */
 export function t(key, params = {}) {
-  const text = MESSAGES[current][key] ?? MESSAGES[FALLBACK][key] ?? key;
+  // With a numeric {count}, "key.one" / "key.few" / "key.many"… (Intl.PluralRules) wins when present.
+  const plural = typeof params.count === "number" ? MESSAGES[current][`${key}.${new Intl.PluralRules(current).select(params.count)}`] : undefined;
+  const text = plural ?? MESSAGES[current][key] ?? MESSAGES[FALLBACK][key] ?? key;
   return text.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
 }
 

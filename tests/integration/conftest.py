@@ -14,6 +14,10 @@ from typing import Any
 import pytest
 import requests
 
+# One Chromium for the whole session, shared by every page test module (two session fixtures of
+# the same name, one per module, would start Playwright twice in one process).
+from tests.integration.browser import chromium_fixture, open_page_fixture  # noqa: F401  (fixtures)
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -12,7 +12,7 @@ import pytest
 import requests
 from playwright.sync_api import Page, expect
 
-from tests.integration.browser import Tab, chromium_fixture, open_page_fixture  # noqa: F401  (fixtures)
+from tests.integration.browser import Tab
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
 
@@ -355,7 +355,7 @@ def test_the_page_raises_no_console_errors_and_no_csp_violations(
     assert created.status_code == 201, created.text
     tab = open_page()
     page = signed_in(tab, stack, "admin")
-    expect(page.get_by_test_id("home-contacts")).to_be_visible()
+    expect(page.get_by_test_id("thread-list")).to_be_visible()
     open_contacts(page)
     contact_row(page, name).get_by_test_id("contact-move-up").click()
     expect(page.get_by_test_id("contacts-status")).to_have_text("New order saved.")

@@ -1,0 +1,596 @@
+// #/threads/:number: one discussion (SPEC §5). "Thread #N", the status buttons, forward, the
+// previous/next open thread, the customer, the messages oldest first, the reply and note forms,
+// and the orders and messages history newest first. Customer text is only ever set as text.
+
+import { h, mount, loading, errorBox } from "../dom.js";
+import { t, pick, onLanguageChange } from "../i18n.js";
+import { messageFor } from "../messages.js";
+import { dateNode, valueNode } from "../format.js";
+import { statusPill } from "../status.js";
+
+const POLL_MS = 20_000;
+
+// The team changes rarely: one GET /v1/agents per page load is enough for every thread screen.
+let agentsOnce = null;
+
+export function threadScreen(container, params, ctx) {
+  const { api, me } = ctx;
+  const number = Number.parseInt(params.number, 10);
+  let detail = null;
+  let agents = null;
+  let alive = true;
+  let first = true;
+  const flash = h("p", { class: "status", role: "status", testid: "thread-flash" });
+  const root = h("section", { class: "screen thread-screen", "aria-labelledby": "thread-title", testid: "thread-screen" });
+  const deleteDialog = confirmDelete();
+  // Forms survive a reload of the thread (after a note, a status change...): typed text stays.
+  const forms = buildForms();
+
+  mount(container, root);
+
+  async function load(focusTitle = false) {
+    if (!detail) mount(root, h("h1", { id: "thread-title", i18n: "thread.title", params: { number } }), loading("thread-loading"));
+    try {
+      detail = await api.get(`/v1/threads/${number}`);
+    } catch (error) {
+      if (error.code === "session_ended" || !alive) return;
+      const backLink = h("p", {}, h("a", { href: "#/", class: "back", i18n: "thread.back" }));
+      if (error.status === 404) mount(root, h("h1", { id: "thread-title", i18n: "thread.title", params: { number } }), h("p", { class: "notice notice-warning", i18n: "thread.notFound", testid: "thread-not-found" }), backLink);
+      else mount(root, h("h1", { id: "thread-title", i18n: "thread.title", params: { number } }), errorBox(messageFor(error), () => load(), "thread-error"), backLink);
+      return;
+    }
+    if (!alive) return;
+    const hadFocus = document.activeElement === document.body || document.activeElement?.id === "thread-title" || document.activeElement === container;
+    render();
+    // The router focused the placeholder title; keep keyboard and screen-reader focus on the real one.
+    if (focusTitle || (first && hadFocus)) {
+      const title = root.querySelector("h1");
+      title.tabIndex = -1;
+      title.focus();
+    }
+    first = false;
+  }
+
+  function render() {
+    const { thread, messages, customer, contact, neighbours, history } = detail;
+    if (forms.reply.dataset.filled !== String(number)) {
+      forms.replyText.value = detail.default_reply || "";
+      forms.reply.dataset.filled = String(number);
+    }
+    mount(
+      root,
+      h("p", { class: "crumbs" }, h("a", { href: "#/", class: "back", i18n: "thread.back", testid: "back-to-list" })),
+      h(
+        "div",
+        { class: "thread-head" },
+        h("div", { class: "thread-title-line" }, h("h1", { id: "thread-title", i18n: "thread.title", params: { number: thread.number }, testid: "thread-title" }), statusPill(thread.status, { testid: "thread-status" })),
+        neighbourLinks(neighbours || {}),
+      ),
+      statusButtons(thread.status),
+      flash,
+      deleteDialog.element,
+      h(
+        "div",
+        { class: "thread-layout" },
+        h(
+          "div",
+          { class: "thread-main" },
+          h(
+            "section",
+            { class: "panel", "aria-labelledby": "messages-title" },
+            h("h2", { id: "messages-title", i18n: "thread.messages" }),
+            h("ol", { class: "messages", testid: "messages" }, messages.map((message) => messageItem(message, thread))),
+          ),
+          forms.replyPanel,
+          forms.notePanel,
+        ),
+        h("aside", { class: "thread-side" }, customerBlock(thread, customer, contact), forms.forwardPanel, historyBlock(history || [])),
+      ),
+    );
+    fillAgents();
+  }
+
+  function neighbourLinks(neighbours) {
+    const link = (target, key, testid) =>
+      target ? h("a", { class: "button small", href: `#/threads/${target}`, i18n: key, testid }) : h("span", { class: "button small", "aria-disabled": "true", i18n: key, testid });
+    return h("nav", { class: "neighbours", i18nAttrs: { "aria-label": "thread.openThreads" } }, link(neighbours.previous, "thread.previous", "thread-previous"), link(neighbours.next, "thread.next", "thread-next"));
+  }
+
+  // PrestaShop's buttons: handled or re-open; pending 1 / 2 or "disable pending status".
+  function statusButtons(status) {
+    const button = (key, target, testid, primary = false) =>
+      h("button", { type: "button", class: ["button", primary && "primary"], i18n: key, testid, on: { click: () => setStatus(target, key) } });
+    return h(
+      "div",
+      { class: "status-buttons", role: "group", i18nAttrs: { "aria-label": "thread.statusActions" }, testid: "status-buttons" },
+      status === "closed" ? button("thread.reopen", "open", "status-reopen") : button("thread.markHandled", "closed", "status-handled", true),
+      status === "pending1" ? button("thread.disablePending", "open", "status-disable-pending") : button("thread.markPending1", "pending1", "status-pending1"),
+      status === "pending2" ? button("thread.disablePending", "open", "status-disable-pending") : button("thread.markPending2", "pending2", "status-pending2"),
+      h("button", { type: "button", class: "button danger-outline push-end", i18n: "thread.delete", testid: "thread-delete", on: { click: remove } }),
+    );
+  }
+
+  async function remove() {
+    if (!(await deleteDialog.ask())) return;
+    try {
+      await api.delete(`/v1/threads/${number}`);
+      location.hash = "#/";
+    } catch (error) {
+      if (error.code !== "session_ended") showFlash(messageFor(error), true);
+    }
+  }
+
+  async function setStatus(target) {
+    for (const b of root.querySelectorAll(".status-buttons button")) b.disabled = true;
+    try {
+      await api.put(`/v1/threads/${number}/status`, { status: target });
+      showFlash(t("thread.statusChanged", { status: t(`status.${target}`) }));
+      await load();
+      root.querySelector(".status-buttons button")?.focus();
+    } catch (error) {
+      if (error.code === "session_ended") return;
+      showFlash(messageFor(error), true);
+      for (const b of root.querySelectorAll(".status-buttons button")) b.disabled = false;
+    }
+  }
+
+  function showFlash(text, isError = false) {
+    flash.textContent = text;
+    flash.classList.toggle("status-error", isError);
+  }
+
+  function messageItem(message, thread) {
+    const author =
+      message.author === "customer"
+        ? h("span", { class: "author", text: thread.customer_name || thread.email || "", testid: "message-author" })
+        : message.author === "agent"
+          ? h("span", { class: "author", text: message.agent || "", testid: "message-author" })
+          : h("span", { class: "author", i18n: "thread.system", testid: "message-author" });
+    const badges = [];
+    if (message.private) badges.push(h("span", { class: "tag tag-private", i18n: "thread.privateNote", testid: "private-mark" }));
+    badges.push(h("span", { class: "tag", i18n: `source.${message.source}`, testid: "message-source" }));
+    const shown = message.new_text || message.text || "";
+    const full = message.new_text && message.text && message.text !== message.new_text
+      ? h("details", { class: "original" }, h("summary", { i18n: "thread.showOriginal" }), h("div", { class: "message-text", text: message.text }))
+      : null;
+    return h(
+      "li",
+      { class: ["message", `message-${message.author}`, message.private && "message-private"], testid: "message", "data-message-id": message.id },
+      h("header", { class: "message-head" }, author, badges, dateNode(message.created_at, "datetime", { class: "muted", testid: "message-date" })),
+      message.product ? h("p", { class: "muted message-product" }, h("span", { i18n: "thread.product" }), ": ", h("span", { text: message.product })) : null,
+      h("div", { class: "message-text", text: shown, testid: "message-text" }),
+      full,
+      attachmentList(message),
+      delivery(message),
+      message.author === "customer" && (message.ip || message.user_agent)
+        ? h("p", { class: "message-meta muted" }, message.ip ? h("span", { text: message.ip }) : null, message.user_agent ? h("span", { text: message.user_agent }) : null)
+        : null,
+    );
+  }
+
+  function attachmentList(message) {
+    if (!message.attachments?.length) return null;
+    return h(
+      "ul",
+      { class: "attachments", testid: "attachments" },
+      message.attachments.map((file) =>
+        h(
+          "li",
+          {},
+          h(
+            "button",
+            {
+              type: "button",
+              class: "button small attachment",
+              testid: "attachment",
+              on: { click: (event) => download(event.currentTarget, message, file) },
+            },
+            h("span", { class: "clip", "aria-hidden": "true" }),
+            h("span", { text: file.filename }),
+            file.size ? h("span", { class: "muted", text: `(${Math.max(1, Math.round(file.size / 1024))} KB)` }) : null,
+          ),
+        ),
+      ),
+    );
+  }
+
+  async function download(button, message, file) {
+    button.disabled = true;
+    try {
+      const answer = await api.get(`/v1/threads/${number}/attachments/${encodeURIComponent(message.id)}/${file.index}`);
+      location.assign(answer.url); // a presigned URL sent as an attachment: the page stays
+    } catch (error) {
+      if (error.code !== "session_ended") showFlash(messageFor(error), true);
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  function delivery(message) {
+    const state = message.delivery?.state;
+    if (message.author !== "agent" || !state || message.private) return null;
+    const line = h("p", { class: ["delivery", `delivery-${state}`], testid: "delivery" }, h("span", { i18n: `delivery.${state}`, testid: "delivery-state" }));
+    if (state === "not_sent") {
+      line.append(
+        " ",
+        h("button", {
+          type: "button",
+          class: "button small",
+          i18n: "delivery.retry",
+          testid: "retry-reply",
+          on: { click: (event) => retry(event.currentTarget, message) },
+        }),
+      );
+    }
+    return line;
+  }
+
+  async function retry(button, message) {
+    button.disabled = true;
+    try {
+      await api.post(`/v1/threads/${number}/replies/${encodeURIComponent(message.id)}/retry`, {});
+      showFlash(t("reply.sent"));
+    } catch (error) {
+      if (error.code === "session_ended") return;
+      showFlash(error.code === "reply_not_sent" ? t("reply.notSent") : messageFor(error), true);
+    }
+    await load();
+  }
+
+  function customerBlock(thread, customer, contact) {
+    const row = (key, node, testid) => h("div", { class: "figure", testid }, h("dt", { i18n: key }), h("dd", {}, node));
+    return h(
+      "section",
+      { class: "panel customer", "aria-labelledby": "customer-title", testid: "customer-block" },
+      h("h2", { id: "customer-title", i18n: "customer.title" }),
+      h(
+        "dl",
+        { class: "facts" },
+        row("customer.name", h("span", { text: customer?.name || thread.customer_name || "–" }), "customer-name"),
+        row("customer.email", h("span", { class: "email", text: customer?.email || thread.email || "" }), "customer-email"),
+        row("customer.since", customer?.since ? dateNode(customer.since, "date") : h("span", { i18n: "customer.guest" }), "customer-since"),
+        row("customer.orders", valueNode(customer?.validated_orders ?? 0), "customer-orders"),
+        row("customer.total", valueNode(customer?.validated_total ?? 0, "money", { "data-currency": customer?.currency || "EUR" }), "customer-total"),
+        row("customer.contact", h("span", { text: pick(contact?.names) || pick(thread.contact_names) }), "customer-contact"),
+        row("customer.language", h("span", { i18n: `lang.${thread.language}` }), "customer-language"),
+        thread.order_ref ? row("customer.order", h("span", { text: thread.order_ref }), "customer-order") : null,
+        thread.product ? row("thread.product", h("span", { text: thread.product }), "customer-product") : null,
+      ),
+    );
+  }
+
+  function historyBlock(history) {
+    return h(
+      "section",
+      { class: "panel history", "aria-labelledby": "history-title", testid: "history" },
+      h("h2", { id: "history-title", i18n: "history.title" }),
+      history.length === 0
+        ? h("p", { class: "muted", i18n: "history.empty" })
+        : h(
+            "ol",
+            { class: "timeline" },
+            history.map((entry) =>
+              h(
+                "li",
+                { class: ["timeline-item", `timeline-${entry.type}`], testid: "history-entry", "data-type": entry.type },
+                dateNode(entry.at, "datetime", { class: "muted" }),
+                historyText(entry),
+              ),
+            ),
+          ),
+    );
+  }
+
+  function historyText(entry) {
+    if (entry.type === "order") {
+      return h(
+        "p",
+        {},
+        h("strong", { i18n: "history.order" }),
+        " ",
+        h("span", { text: entry.reference || "" }),
+        " · ",
+        valueNode(entry.total, "money", { "data-currency": entry.currency || "EUR" }),
+        " · ",
+        h("span", { i18n: entry.validated ? "history.validated" : "history.notValidated" }),
+      );
+    }
+    if (entry.type === "order_status") {
+      return h("p", {}, h("strong", { i18n: "history.orderStatus" }), " ", h("span", { text: entry.reference || "" }), ": ", h("span", { text: entry.status || "" }));
+    }
+    return h(
+      "p",
+      {},
+      h("strong", { i18n: entry.author === "customer" ? "history.customerMessage" : entry.source === "note" || entry.source === "forward" ? "history.note" : "history.agentMessage" }),
+      " ",
+      h("span", { class: "preview", text: entry.preview || "" }),
+    );
+  }
+
+  function buildForms() {
+    // Reply
+    const replyText = h("textarea", { id: "reply-text", name: "text", rows: 8, required: true, testid: "reply-text" });
+    // The native file input speaks the browser's language: a translated label stands in for it.
+    const files = h("input", { id: "reply-files", type: "file", multiple: true, class: "file-input", testid: "reply-files" });
+    const chosen = h("span", { class: "muted", i18n: "reply.noFiles", testid: "reply-chosen" });
+    files.addEventListener("change", () => {
+      const names = [...files.files].map((file) => file.name).join(", ");
+      if (names) {
+        delete chosen.dataset.i18n;
+        chosen.textContent = names;
+      } else {
+        chosen.dataset.i18n = "reply.noFiles";
+        chosen.textContent = t("reply.noFiles");
+      }
+    });
+    const replyStatus = h("p", { class: "status", role: "status", testid: "reply-status" });
+    const replySubmit = h("button", { type: "submit", class: "button primary", i18n: "reply.send", testid: "reply-send" });
+    const reply = h(
+      "form",
+      { class: "reply-form", novalidate: true, testid: "reply-form" },
+      h("div", { class: "field" }, h("label", { for: "reply-text", i18n: "reply.label" }), replyText, h("p", { class: "hint", i18n: "reply.hint" })),
+      h(
+        "div",
+        { class: "field" },
+        h("span", { class: "field-label", i18n: "reply.attachments" }),
+        h("div", { class: "file-picker" }, files, h("label", { for: "reply-files", class: "button small", i18n: "reply.chooseFiles" }), chosen),
+      ),
+      h("div", { class: "form-actions" }, replySubmit),
+      replyStatus,
+    );
+    reply.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const text = replyText.value.trim();
+      if (!text) {
+        replyStatus.textContent = t("reply.empty");
+        replyStatus.classList.add("status-error");
+        replyText.focus();
+        return;
+      }
+      replySubmit.disabled = true;
+      replyStatus.classList.remove("status-error");
+      replyStatus.textContent = t("reply.sending");
+      let attachments = [];
+      try {
+        attachments = await uploadAll([...files.files]);
+        await api.post(`/v1/threads/${number}/replies`, { text, attachments });
+        replyStatus.textContent = "";
+        showFlash(t("reply.sent"));
+        files.value = "";
+        files.dispatchEvent(new Event("change"));
+        delete reply.dataset.filled; // the next render puts the default message back
+      } catch (error) {
+        if (error.code === "session_ended") return;
+        if (error.code === "reply_not_sent") {
+          // Kept on the thread as not sent, with a Retry button.
+          replyStatus.textContent = "";
+          showFlash(t("reply.notSent"), true);
+          files.value = "";
+          files.dispatchEvent(new Event("change"));
+          delete reply.dataset.filled;
+        } else {
+          replyStatus.classList.add("status-error");
+          replyStatus.textContent = error.code === "upload_failed" ? t("reply.uploadFailed") : messageFor(error);
+          replySubmit.disabled = false;
+          return;
+        }
+      }
+      replySubmit.disabled = false;
+      await load();
+      flash.scrollIntoView?.({ block: "nearest" });
+    });
+
+    async function uploadAll(list) {
+      const result = [];
+      for (const file of list) {
+        const grant = await api.post("/v1/reply-uploads", { filename: file.name });
+        if (grant.max_size && file.size > grant.max_size) {
+          const error = new Error("too large");
+          error.code = "upload_failed";
+          throw error;
+        }
+        const data = new FormData();
+        for (const [key, value] of Object.entries(grant.fields || {})) data.append(key, value);
+        data.append("file", file);
+        let response;
+        try {
+          response = await fetch(grant.url, { method: "POST", body: data, credentials: "omit" });
+        } catch {
+          response = null;
+        }
+        if (!response || !response.ok) {
+          const error = new Error("upload failed");
+          error.code = "upload_failed";
+          throw error;
+        }
+        result.push({ upload_key: grant.upload_key, filename: file.name });
+      }
+      return result;
+    }
+
+    // Private note
+    const noteText = h("textarea", { id: "note-text", rows: 3, testid: "note-text" });
+    const noteStatus = h("p", { class: "status", role: "status", testid: "note-status" });
+    const noteSubmit = h("button", { type: "submit", class: "button", i18n: "note.add", testid: "note-add" });
+    const note = h(
+      "form",
+      { class: "note-form", novalidate: true, testid: "note-form" },
+      h("div", { class: "field" }, h("label", { for: "note-text", i18n: "note.label" }), noteText, h("p", { class: "hint", i18n: "note.hint" })),
+      h("div", { class: "form-actions" }, noteSubmit),
+      noteStatus,
+    );
+    note.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const text = noteText.value.trim();
+      noteStatus.classList.remove("status-error");
+      if (!text) {
+        noteStatus.textContent = t("note.empty");
+        noteStatus.classList.add("status-error");
+        noteText.focus();
+        return;
+      }
+      noteSubmit.disabled = true;
+      try {
+        await api.post(`/v1/threads/${number}/notes`, { text });
+        noteText.value = "";
+        noteStatus.textContent = t("note.added");
+        await load();
+      } catch (error) {
+        if (error.code === "session_ended") return;
+        noteStatus.classList.add("status-error");
+        noteStatus.textContent = messageFor(error);
+      } finally {
+        noteSubmit.disabled = false;
+      }
+    });
+
+    // Forward
+    const agentSelect = h("select", { id: "forward-agent", testid: "forward-agent" }, h("option", { value: "", i18n: "forward.chooseAgent" }));
+    const address = h("input", { id: "forward-email", type: "email", autocomplete: "off", spellcheck: "false", testid: "forward-email" });
+    const comment = h("textarea", { id: "forward-comment", rows: 3, testid: "forward-comment" });
+    const forwardStatus = h("p", { class: "status", role: "status", testid: "forward-status" });
+    const forwardSubmit = h("button", { type: "submit", class: "button", i18n: "forward.send", testid: "forward-send" });
+    const forward = h(
+      "form",
+      { class: "forward-form", novalidate: true, testid: "forward-form" },
+      h("div", { class: "field" }, h("label", { for: "forward-agent", i18n: "forward.toAgent" }), agentSelect),
+      h("div", { class: "field" }, h("label", { for: "forward-email", i18n: "forward.toEmail" }), address),
+      h("div", { class: "field" }, h("label", { for: "forward-comment", i18n: "forward.comment" }), comment),
+      h("div", { class: "form-actions" }, forwardSubmit),
+      forwardStatus,
+    );
+    forward.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      forwardStatus.classList.remove("status-error");
+      forwardStatus.textContent = "";
+      const payload = { comment: comment.value.trim() };
+      if (agentSelect.value) payload.to_agent = agentSelect.value;
+      else if (address.value.trim()) payload.to_email = address.value.trim();
+      else {
+        forwardStatus.classList.add("status-error");
+        forwardStatus.textContent = t("forward.missing");
+        agentSelect.focus();
+        return;
+      }
+      forwardSubmit.disabled = true;
+      try {
+        await api.post(`/v1/threads/${number}/forward`, payload);
+        comment.value = "";
+        address.value = "";
+        agentSelect.value = "";
+        forwardStatus.textContent = t("forward.done");
+        await load();
+      } catch (error) {
+        if (error.code === "session_ended") return;
+        forwardStatus.classList.add("status-error");
+        const details = (error.fields || []).map((field) => field.message).join(" ");
+        forwardStatus.textContent = [messageFor(error), details].filter(Boolean).join(" ");
+      } finally {
+        forwardSubmit.disabled = false;
+      }
+    });
+
+    return {
+      reply,
+      replyText,
+      agentSelect,
+      replyPanel: h("section", { class: "panel", "aria-labelledby": "reply-title" }, h("h2", { id: "reply-title", i18n: "reply.title" }), reply),
+      notePanel: h("section", { class: "panel note-panel", "aria-labelledby": "note-title" }, h("h2", { id: "note-title", i18n: "note.title" }), note),
+      forwardPanel: h(
+        "section",
+        { class: "panel", "aria-labelledby": "forward-title", testid: "forward-panel" },
+        h("h2", { id: "forward-title", i18n: "forward.title" }),
+        h("p", { class: "muted", i18n: "forward.intro" }),
+        forward,
+      ),
+    };
+  }
+
+  async function fillAgents() {
+    if (!agents) {
+      agentsOnce = agentsOnce || api.get("/v1/agents").then((answer) => answer.agents || []);
+      try {
+        agents = await agentsOnce;
+      } catch {
+        agentsOnce = null;
+        agents = [];
+      }
+    }
+    const select = forms.agentSelect;
+    if (select.options.length > 1) return;
+    for (const agent of agents) if (agent.email !== me.username) select.append(h("option", { value: agent.email, text: agent.email }));
+  }
+
+  const stopListening = onLanguageChange(() => {
+    if (detail && alive) render(); // contact names and languages come per language; forms keep their text
+  });
+
+  // An answer by e-mail (mailbox sync) or a colleague's reply shows up without a reload.
+  let timer = null;
+  async function poll() {
+    // Not while the agent types: re-drawing would move the focus out of the form.
+    const typing = Boolean(document.activeElement?.closest("form")) && root.contains(document.activeElement);
+    if (alive && detail && document.visibilityState === "visible" && !typing) {
+      try {
+        const fresh = await api.get(`/v1/threads/${number}`);
+        const changed = JSON.stringify([fresh.thread.status, fresh.messages.length, fresh.thread.last_message_at]) !== JSON.stringify([detail.thread.status, detail.messages.length, detail.thread.last_message_at]);
+        if (alive && changed) {
+          detail = fresh;
+          render();
+        }
+      } catch {
+        // a failed background refresh keeps what is shown
+      }
+    }
+    if (alive) timer = setTimeout(poll, POLL_MS);
+  }
+  timer = setTimeout(poll, POLL_MS);
+
+  load();
+  return {
+    dispose() {
+      alive = false;
+      clearTimeout(timer);
+      stopListening();
+      deleteDialog.close();
+    },
+  };
+}
+
+/** "Delete this thread?": the native modal <dialog> (focus kept inside, Escape cancels). */
+function confirmDelete() {
+  let resolve = null;
+  const element = h(
+    "dialog",
+    { class: "dialog", testid: "thread-delete-confirm", "aria-labelledby": "thread-delete-title" },
+    h(
+      "form",
+      { method: "dialog" },
+      h("h2", { id: "thread-delete-title", i18n: "thread.deleteTitle" }),
+      h("p", { i18n: "thread.deleteText" }),
+      h(
+        "div",
+        { class: "dialog-actions" },
+        h("button", { type: "submit", value: "cancel", class: "button", i18n: "common.cancel", testid: "thread-delete-cancel" }),
+        h("button", { type: "submit", value: "delete", class: "button danger", i18n: "thread.delete", testid: "thread-delete-confirmed" }),
+      ),
+    ),
+  );
+  element.addEventListener("close", () => {
+    resolve?.(element.returnValue === "delete");
+    resolve = null;
+  });
+  return {
+    element,
+    ask() {
+      element.returnValue = "";
+      element.showModal();
+      return new Promise((done) => {
+        resolve = done;
+      });
+    },
+    close() {
+      if (element.open) element.close();
+    },
+  };
+}
