@@ -298,8 +298,11 @@ def test_the_page_gets_csp_hsts_nosniff_and_frame_denial(cfn: dict[str, Any]) ->
     assert directives["script-src"] == ["'self'"]
     assert directives["style-src"] == ["'self'"]
     assert directives["frame-ancestors"] == ["'none'"]
+    # The APIs, Cognito, and S3, where the page posts reply attachments (presigned POST). The bucket
+    # cannot be named here: its CORS names the distribution, which names this policy.
     assert directives["connect-src"] == ["'self'", "https://*.execute-api.${AWS::Region}.amazonaws.com",
-                                         "https://cognito-idp.${AWS::Region}.amazonaws.com"]
+                                         "https://cognito-idp.${AWS::Region}.amazonaws.com",
+                                         "https://*.s3.amazonaws.com", "https://*.s3.${AWS::Region}.amazonaws.com"]
     assert headers["StrictTransportSecurity"]["AccessControlMaxAgeSec"] >= 31536000
     assert headers["ContentTypeOptions"]["Override"] is True
     assert headers["FrameOptions"]["FrameOption"] == "DENY"
