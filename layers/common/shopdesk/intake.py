@@ -11,7 +11,6 @@ transaction, a continued one one transaction.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -31,7 +30,7 @@ from shopdesk.i18n import message as localized_message
 from shopdesk.i18n import pick_language, register
 from shopdesk.mail import OutgoingAttachment
 from shopdesk.models import Contact, OpenThreadClaim, RecentPost, ShopdeskItem, ShopSettings, Stats, Thread
-from shopdesk.validation import is_valid_email
+from shopdesk.validation import is_valid_email, json_object
 
 register(
     {
@@ -146,12 +145,7 @@ def parse_body(content_type: str, body: bytes) -> Form:
     if len(body) > MAX_BODY:
         raise ValidationFailed([FieldError("attachment", "file_too_large", {"limit_mb": attachments.MAX_SIZE // (1024 * 1024)})])
     if media == "application/json" or (not media and body.lstrip().startswith(b"{")):
-        try:
-            data = json.loads(body or b"{}")
-        except ValueError:
-            raise ShopdeskError("invalid_json") from None
-        if not isinstance(data, dict):
-            raise ShopdeskError("invalid_json")
+        data = json_object(body)
         return Form({k: v if isinstance(v, str) else ("" if v is None else str(v)) for k, v in data.items()}, is_json=True)
     if media == "application/x-www-form-urlencoded":
         return Form(dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import re
 import time
 from datetime import UTC, datetime
@@ -23,7 +22,7 @@ from shopdesk.config import config
 from shopdesk.errors import FieldError, ShopdeskError, Unauthorized, ValidationFailed
 from shopdesk.i18n import register
 from shopdesk.models import Customer, CustomerIdAlias, Order, OrderRef, OrderStatusChange, SignedRequest, transaction
-from shopdesk.validation import is_valid_email
+from shopdesk.validation import is_valid_email, json_object
 
 register(
     {
@@ -82,16 +81,6 @@ def verify(headers: dict[str, str], body: bytes, now: float | None = None) -> No
         raise
 
 
-def _json(body: bytes) -> dict[str, Any]:
-    try:
-        data = json.loads(body or b"{}")
-    except ValueError:
-        raise ShopdeskError("invalid_json") from None
-    if not isinstance(data, dict):
-        raise ShopdeskError("invalid_json")
-    return data
-
-
 def _text(data: dict[str, Any], name: str, errors: list[FieldError], limit: int = 255, required: bool = False) -> str | None:
     value = data.get(name)
     if value is None or value == "":
@@ -124,7 +113,7 @@ def customer_email(customer_id: str) -> str:
 
 def upsert_customer(customer_id: str, body: bytes) -> dict[str, Any]:
     """PUT /v1/storefront/customers/{id}: `{email, name?, since?}` → the profile and the id alias, one transaction."""
-    data = _json(body)
+    data = json_object(body)
     errors: list[FieldError] = []
     if not ID_PATTERN.match(customer_id or ""):
         errors.append(FieldError("customer_id", "invalid_value"))
@@ -148,7 +137,7 @@ def upsert_order(reference: str, body: bytes) -> dict[str, Any]:
     """PUT /v1/storefront/orders/{reference}: `{customer_id | email, total, currency, validated,
     placed_at?, status?, history?: [{status, at}]}`. `history` replaces the list; a lone `status`
     is appended to it (with `status_at`, else now)."""
-    data = _json(body)
+    data = json_object(body)
     errors: list[FieldError] = []
     if not ID_PATTERN.match(reference or ""):
         errors.append(FieldError("reference", "invalid_value"))
@@ -271,7 +260,7 @@ def post_signed_message(headers: dict[str, str], body: bytes, request: Any) -> A
     from shopdesk import intake
 
     verify(headers, body)
-    data = _json(body)
+    data = json_object(body)
     identity = signed_identity(data)
     request.content_type = "application/json"
     request.accept = "application/json"

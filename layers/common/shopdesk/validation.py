@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
-from shopdesk.errors import FieldError, ValidationFailed
+from shopdesk.errors import FieldError, ShopdeskError, ValidationFailed
 
 # Deliberately simple: one @, a dotted domain, no spaces or angle brackets, and no CR/LF that
 # could smuggle headers into a mail.
 EMAIL_PATTERN = re.compile(r"^[^@\s<>()\[\],;:\"\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+
+
+def json_object(body: bytes | str | None) -> dict[str, Any]:
+    """A request body that must be one JSON object (an empty body is an empty object)."""
+    try:
+        data = json.loads(body or b"{}")
+    except ValueError:
+        raise ShopdeskError("invalid_json") from None
+    if not isinstance(data, dict):
+        raise ShopdeskError("invalid_json")
+    return data
 
 
 def is_valid_email(value: Any) -> bool:
