@@ -17,69 +17,35 @@ from typing import Any
 
 import boto3
 import pytest
-from moto import mock_aws
 from pynamodb.exceptions import TransactWriteError
-from shopdesk import aws as shopdesk_aws
 from shopdesk import imap_sync, inbound, threads
 from shopdesk.config import config
 from shopdesk.contacts import all_contacts
 from shopdesk.mailbox import Mailbox, MailboxSettings, check_connection
-from shopdesk.models import ImapSettings, InboundRecord, Message, SyncLease, _connection
+from shopdesk.models import ImapSettings, InboundRecord, Message, SyncLease
 from shopdesk.settings import load_settings
 
-from local.template import table_definition
+from tests.in_process_aws import REGION, in_process_aws
 from tests.integration import mail_servers
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT.parent / "shared" / "mail-corpus"
 FOLDER = "Support"
-REGION = "eu-west-1"
-ENVIRONMENT = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_REGION": REGION,
-    "AWS_DEFAULT_REGION": REGION,
-    "TABLE_NAME": "shopdesk",
-    "ATTACHMENTS_BUCKET": "shopdesk-attachments",
-    "SHOP_NAME": "Ann's shop",
-    "SENDER_EMAIL": "support@shop.example",
-    "DEFAULT_LANGUAGE": "en",
-    "IMAP_SECRET_ID": "shopdesk/imap-password",
-    "IMAP_SYNC_BATCH_SIZE": "3",
-}
-
-
 @pytest.fixture(scope="module", params=["dovecot", "pymap"])
 def server(request: pytest.FixtureRequest) -> Iterator[mail_servers.ImapServer]:
     with getattr(mail_servers, request.param)() as running:
         yield running
 
 
-def _reset_clients() -> None:
-    config.cache_clear()
-    shopdesk_aws.client.cache_clear()
-    _connection.cache_clear()
-
-
 @pytest.fixture
 def shop(server: mail_servers.ImapServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[mail_servers.ImapServer]:
     """A fresh folder on the server, a fresh table, and the shop's settings pointing at the folder."""
-    for key, value in ENVIRONMENT.items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    _reset_clients()
     mail_servers.reset_folder(server, FOLDER)
-    with mock_aws():
-        boto3.client("dynamodb", region_name=REGION).create_table(TableName="shopdesk", **table_definition())
-        boto3.client("s3", region_name=REGION).create_bucket(
-            Bucket="shopdesk-attachments", CreateBucketConfiguration={"LocationConstraint": REGION}
-        )
-        boto3.client("secretsmanager", region_name=REGION).create_secret(Name="shopdesk/imap-password", SecretString=server.password)
+    with in_process_aws(monkeypatch, imap_password=server.password, IMAP_SYNC_BATCH_SIZE="3"):
         settings = load_settings()
         settings.imap = ImapSettings(host=server.host, port=server.port, user=server.user, security="none", folder=FOLDER)
         settings.save()
         yield server
-    _reset_clients()
 
 
 def customer_mail(subject: str = "Where is my order?", body: str = "Hello, where is my parcel?", sender: str = "ann@example.com", **headers: str) -> bytes:

@@ -1,0 +1,60 @@
+"""AWS through moto in-process, as the template provisions it: the table, the attachments bucket,
+a verified SES identity and the IMAP secret. Shared by the unit tests' `aws` fixture and the mail
+sync tests, which add a real IMAP server to it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+from shopdesk import aws as shopdesk_aws
+from shopdesk.config import config
+from shopdesk.models import _connection
+
+from local.template import table_definition
+
+REGION = "eu-west-1"
+ENVIRONMENT = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_REGION": REGION,
+    "AWS_DEFAULT_REGION": REGION,
+    "TABLE_NAME": "shopdesk",
+    "ATTACHMENTS_BUCKET": "shopdesk-attachments",
+    "SHOP_NAME": "Ann's shop",
+    "SENDER_EMAIL": "support@shop.example",
+    "DEFAULT_LANGUAGE": "en",
+    "IMAP_SECRET_ID": "shopdesk/imap-password",
+}
+
+
+def reset_clients() -> None:
+    """Clients are cached per process; each test gets new ones inside its own moto."""
+    config.cache_clear()
+    shopdesk_aws.client.cache_clear()
+    _connection.cache_clear()
+
+
+@contextmanager
+def in_process_aws(monkeypatch: pytest.MonkeyPatch, imap_password: str = "imap-secret", **environment: str) -> Iterator[dict[str, Any]]:
+    """A fresh moto with the shop's resources; `environment` adds or overrides variables."""
+    variables = {**ENVIRONMENT, **environment}
+    for key, value in variables.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    reset_clients()
+    try:
+        with mock_aws():
+            boto3.client("dynamodb", region_name=REGION).create_table(TableName="shopdesk", **table_definition())
+            boto3.client("s3", region_name=REGION).create_bucket(
+                Bucket="shopdesk-attachments", CreateBucketConfiguration={"LocationConstraint": REGION}
+            )
+            boto3.client("ses", region_name=REGION).verify_email_identity(EmailAddress="support@shop.example")
+            boto3.client("secretsmanager", region_name=REGION).create_secret(Name="shopdesk/imap-password", SecretString=imap_password)
+            yield variables
+    finally:
+        reset_clients()
