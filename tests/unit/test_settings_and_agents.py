@@ -9,6 +9,7 @@ import boto3
 import pytest
 from agents_api import ADMIN, AGENT, call
 from shopdesk.config import config
+from shopdesk.models import DEFAULT_REPLY_MESSAGES
 
 REGION = "eu-west-1"
 
@@ -38,7 +39,8 @@ def test_settings_are_patched_field_by_field(aws: Any) -> None:
     call("PATCH", "/v1/settings", claims=ADMIN, body={"default_messages": {"es": "Hola:"}, "allow_uploads": False})
     status, body = call("PATCH", "/v1/settings", claims=ADMIN, body={"default_messages": {"pl": "Dzień dobry,"}, "imap": {"folder": "Support"}})
     assert status == 200
-    assert body["default_messages"] == {"en": "", "es": "Hola:", "pl": "Dzień dobry,"}
+    # English keeps the built-in starting text until an admin writes the shop's own.
+    assert body["default_messages"] == {"en": DEFAULT_REPLY_MESSAGES["en"], "es": "Hola:", "pl": "Dzień dobry,"}
     assert body["allow_uploads"] is False and body["confirm_visitor"] is True
     assert body["imap"]["folder"] == "Support" and body["imap"]["password_set"] is False
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from agents_api import ADMIN, AGENT, call, customer_writes
 from shopdesk import contacts, threads
-from shopdesk.models import Customer, Order, OrderStatusChange, ShopSettings
+from shopdesk.models import DEFAULT_REPLY_MESSAGES, Customer, Order, OrderStatusChange, ShopSettings
 
 START = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 
@@ -129,3 +129,12 @@ def test_an_unknown_thread_is_a_404_with_a_code(shop: dict[str, int]) -> None:
     for path in ("/v1/threads/99999", "/v1/threads/abc"):
         status, body = call("GET", path)
         assert status == 404 and body["error"]["code"] == "thread_not_found"
+
+
+def test_a_shop_that_never_wrote_a_default_message_gets_the_built_in_one_in_the_threads_language(aws: Any) -> None:
+    contacts.all_contacts()
+    stored = threads.store_customer_message(
+        contacts.get_contact("customer-service"),
+        threads.CustomerMessage(email="pawel@example.com", text="Gdzie jest paczka?", source="form", language="pl"),
+    )
+    assert view(int(stored.thread.number))["default_reply"] == DEFAULT_REPLY_MESSAGES["pl"]

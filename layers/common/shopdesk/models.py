@@ -101,11 +101,19 @@ class ImapSettings(MapAttribute):
     password_set = BooleanAttribute(default=False)
 
 
+# The reply form's starting text until an admin writes the shop's own (PrestaShop ships one too).
+DEFAULT_REPLY_MESSAGES = {
+    "en": "Dear customer,\n\n\n\nKind regards,\nCustomer service",
+    "es": "Estimado/a cliente:\n\n\n\nUn cordial saludo,\nAtención al cliente",
+    "pl": "Szanowni Państwo,\n\n\n\nZ poważaniem,\nObsługa klienta",
+}
+
+
 class ShopSettings(ShopdeskItem, discriminator="settings"):
     """The shop's options, one item: PK=SETTINGS, SK=SHOP. The IMAP password is never here."""
 
     allow_uploads = BooleanAttribute(default=True)
-    default_messages = MapAttribute(default=dict)
+    default_messages = MapAttribute(default=lambda: dict(DEFAULT_REPLY_MESSAGES))
     notify_contact = BooleanAttribute(default=False)
     confirm_visitor = BooleanAttribute(default=True)
     imap = ImapSettings(default=ImapSettings)
