@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from shopdesk import inbound, threads
+from shopdesk import antispam, inbound, threads
 from shopdesk.contacts import all_contacts
 from shopdesk.models import InboundRecord, Message
 
@@ -167,3 +167,20 @@ def test_an_unmatched_mail_continues_the_senders_open_thread_and_says_so(aws: An
     two = inbound.store(second, context_for(second))
     assert (one.match_rule, one.new_thread) == ("new_thread", True)
     assert (two.match_rule, two.new_thread, two.thread_number) == ("open_thread", False, one.thread_number)
+
+
+def test_mail_from_a_blocked_address_or_domain_is_skipped_even_when_it_answers_a_thread(aws: Any) -> None:
+    thread = answered_thread("<out-5@shop.example>")
+    antispam.add_blocked({"value": "ann@example.com"}, "admin@shop.example")
+    antispam.add_blocked({"value": "@spam.example"}, "admin@shop.example")
+    reply = mail("Re: answer", in_reply_to="<out-5@shop.example>")
+    stranger = mail("Cheap pills", sender="Bulk <offers@spam.example>", message_id="<m2@example.com>")
+    friend = mail("Hello", sender="Bea <bea@example.com>", message_id="<m3@example.com>")
+    context = context_for(reply, stranger, friend)
+
+    outcomes = [inbound.store(m, context) for m in (reply, stranger, friend)]
+
+    assert [(o.outcome, o.reason) for o in outcomes[:2]] == [("skipped", "blocked_sender")] * 2
+    assert outcomes[2].outcome == "imported"
+    assert not [m for m in Message.query(f"THREAD#{thread.number}") if m.source == "email"]
+    assert InboundRecord.get(*InboundRecord.key("m1@example.com")).reason == "blocked_sender"  # recorded: never re-read

@@ -25,9 +25,9 @@ from typing import Any
 import nh3
 from pynamodb.exceptions import PutError, TransactWriteError
 
-from shopdesk import attachments, mail, threads
+from shopdesk import antispam, attachments, mail, threads
 from shopdesk.config import config
-from shopdesk.models import Contact, Delivery, InboundRecord, MailId, OpenThreadClaim, Thread, transaction
+from shopdesk.models import BlockedSender, Contact, Delivery, InboundRecord, MailId, OpenThreadClaim, Thread, transaction
 from shopdesk.models import Message as MessageItem
 
 TEXT_LIMIT = 100_000  # characters kept of one message's text (a DynamoDB item holds 400 KB)
@@ -536,6 +536,7 @@ class BatchContext:
     reserved_numbers: list[int] = field(default_factory=list)
     claims: dict[tuple[str, str], OpenThreadClaim] = field(default_factory=dict)
     claims_read: set[tuple[str, str]] = field(default_factory=set)
+    blocked: set[str] = field(default_factory=set)  # blocked addresses and @domains among the senders
 
 
 def _batch_get(model: type, keys: list[tuple[str, str]]) -> list[Any]:
@@ -553,6 +554,10 @@ def prepare_batch(mails: list[ParsedMail], contacts: list[Contact], create_new_t
         return context
     for record in _batch_get(InboundRecord, [InboundRecord.key(m.record_id) for m in mails]):
         context.done.add(record.pk.removeprefix("INBOUND#"))
+    senders = [m.from_email for m in mails if m.kind == "customer" and m.from_email]
+    if senders:  # the blocked-sender list stops mail as it stops the form (SPEC §3)
+        for item in _batch_get(BlockedSender, [key for sender in senders for key in antispam.blocked_keys(sender)]):
+            context.blocked.add(item.sk)
     refs = [ref for m in mails for ref in (m.in_reply_to + m.references + m.bounced_ids)]
     if refs:
         for item in _batch_get(MailId, [MailId.key(ref) for ref in refs]):
@@ -639,6 +644,8 @@ def store(parsed: ParsedMail, context: BatchContext) -> Outcome:
         return _store_bounce(parsed, context)
     if parsed.kind != "customer":
         return _skip(parsed, parsed.reason or parsed.kind)
+    if {key[1] for key in antispam.blocked_keys(parsed.from_email or "")} & context.blocked:
+        return _skip(parsed, "blocked_sender")
     thread, rule = match(parsed, context)
     contact: Contact | None = None
     if thread is None:
