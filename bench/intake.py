@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import statistics
 import sys
 import time
@@ -69,12 +68,6 @@ class Recorder:
         return self.calls, time.perf_counter() - started, self.seconds
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def main() -> None:
     import logging
 
@@ -82,6 +75,8 @@ def main() -> None:
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     sys.path[:0] = [str(ROOT / "layers/common"), str(ROOT / "functions/contact_form"), str(ROOT)]
+    from local.stack import free_port
+
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()

@@ -48,7 +48,7 @@ def _port(variable: str, default: int) -> int:
     return value or free_port()
 
 
-def _wait_for_port(port: int, seconds: float = 15) -> None:
+def wait_for_port(port: int, seconds: float = 15) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
@@ -104,7 +104,7 @@ class LocalStack:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        _wait_for_port(self.imap_port)
+        wait_for_port(self.imap_port)
 
         public_handler, agents_handler, sync_handler = import_handlers()
         self._point_mailbox_settings_at_local_imap()

@@ -11,17 +11,17 @@ import datetime as dt
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from imapclient import IMAPClient
+
+from local.stack import free_port, wait_for_port
 
 HOST = "127.0.0.1"
 USER = "support@shop.example"
@@ -42,23 +42,6 @@ class ImapServer:
         imap = IMAPClient(self.host, port=self.port, ssl=False, timeout=10)
         imap.login(self.user, self.password)
         return imap
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
-def wait_for_port(port: int, seconds: float = 20) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection((HOST, port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"nothing answered on {HOST}:{port}")
 
 
 def self_signed_certificate() -> tuple[bytes, bytes]:
@@ -154,8 +137,8 @@ def dovecot() -> Iterator[ImapServer]:
     )
     try:
         try:
-            wait_for_port(port)
-            wait_for_port(tls_port)
+            wait_for_port(port, seconds=20)
+            wait_for_port(tls_port, seconds=20)
         except RuntimeError:
             process.kill()
             log = (root / "dovecot.log").read_text() if (root / "dovecot.log").exists() else ""
@@ -182,7 +165,7 @@ def pymap() -> Iterator[ImapServer]:
         stderr=subprocess.DEVNULL,
     )
     try:
-        wait_for_port(port)
+        wait_for_port(port, seconds=20)
         yield ImapServer("pymap", HOST, port, USER, PASSWORD)
     finally:
         process.terminate()
