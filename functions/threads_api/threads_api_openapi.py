@@ -105,6 +105,15 @@ ROUTE_DOCS: dict[str, dict[str, Any]] = {
         "body": {"type": "object", "required": ["status"], "properties": {"status": _STATUS}},
         "responses": {"200": "ThreadOnly", "400": "Error", "404": "Error"},
     },
+    "PUT /v1/threads/{number}/spam": {
+        "summary": "Mark as spam (closes the thread; block_sender adds its address to the blocked senders) or unmark",
+        "body": {
+            "type": "object",
+            "required": ["spam"],
+            "properties": {"spam": {"type": "boolean"}, "block_sender": {"type": "boolean", "default": False}},
+        },
+        "responses": {"200": "ThreadOnly", "404": "Error", "422": "Error"},
+    },
     "POST /v1/threads/{number}/replies": {
         "summary": "Reply to the customer by e-mail; the thread closes",
         "body": "ReplyInput",

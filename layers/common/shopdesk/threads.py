@@ -848,3 +848,17 @@ def bulk_change(action: Any, status: Any, numbers: Any) -> dict[str, Any]:
             continue
         done.append(number)
     return {"done": done, "failed": failed}
+
+
+# --- spam (SPEC §3): an agent marks a thread as spam ------------------------------------------------
+
+
+def set_spam(number: int, spam: bool) -> Thread:
+    """Marks (closing the thread, with its counters, through change_status) or unmarks spam."""
+    thread = get_thread(number)
+    if spam and thread.status != "closed":
+        thread = change_status(number, "closed")
+    if bool(thread.spam) != spam:
+        Thread(*Thread.key(number)).update(actions=[Thread.spam.set(spam)], condition=Thread.pk.exists())
+        thread.spam = spam
+    return thread
