@@ -69,7 +69,7 @@ ROUTE_DOCS: dict[str, dict[str, Any]] = {
     "DELETE /v1/contacts/{contact_id}": {"summary": "Delete a contact (its threads keep its last name)", "admin": True, "responses": {"204": None, "404": "Error"}},
     "GET /v1/dashboard": {"summary": "Boxes, statistics and indicators of the list screen", "responses": {"200": "Dashboard"}},
     "GET /v1/threads": {
-        "summary": "List and search threads, newest first, one page at a time",
+        "summary": "List and search threads, newest (or oldest) first, one page at a time",
         "query": {
             "status": _STATUS,
             "contact": {"type": "string"},
@@ -82,6 +82,12 @@ ROUTE_DOCS: dict[str, dict[str, Any]] = {
             "q": {"type": "string", "description": "an e-mail address, the start of a customer's name, or a thread number (1042 or #1042)"},
             "limit": {"type": "integer", "minimum": 1, "maximum": 100, "default": 25},
             "cursor": {"type": "string", "description": "next_cursor of the previous page"},
+            "order": {
+                "type": "string",
+                "enum": ["newest", "oldest"],
+                "default": "newest",
+                "description": "by last message date; a name search always goes in name order",
+            },
         },
         "responses": {"200": "ThreadPage", "400": "Error", "422": "Error"},
     },
