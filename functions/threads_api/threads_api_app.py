@@ -122,6 +122,13 @@ def change_status(number: str) -> Response:
     return json_response({"thread": thread_view.thread_detail(threads.change_status(_number(number), status))})
 
 
+@app.put("/v1/threads/<number>/spam")
+def mark_spam(number: str) -> Response:
+    agent = _caller()
+    thread = antispam.mark_thread_spam(_number(number), json_body(app), agent.username)
+    return json_response({"thread": thread_view.thread_detail(thread)})
+
+
 @app.post("/v1/threads/<number>/replies")
 def reply(number: str) -> Response:
     agent = _caller()

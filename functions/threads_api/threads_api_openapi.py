@@ -69,7 +69,7 @@ ROUTE_DOCS: dict[str, dict[str, Any]] = {
     "DELETE /v1/contacts/{contact_id}": {"summary": "Delete a contact (its threads keep its last name)", "admin": True, "responses": {"204": None, "404": "Error"}},
     "GET /v1/dashboard": {"summary": "Boxes, statistics and indicators of the list screen", "responses": {"200": "Dashboard"}},
     "GET /v1/threads": {
-        "summary": "List and search threads, newest first, one page at a time",
+        "summary": "List and search threads, newest (or oldest) first, one page at a time",
         "query": {
             "status": _STATUS,
             "contact": {"type": "string"},
@@ -82,6 +82,12 @@ ROUTE_DOCS: dict[str, dict[str, Any]] = {
             "q": {"type": "string", "description": "an e-mail address, the start of a customer's name, or a thread number (1042 or #1042)"},
             "limit": {"type": "integer", "minimum": 1, "maximum": 100, "default": 25},
             "cursor": {"type": "string", "description": "next_cursor of the previous page"},
+            "order": {
+                "type": "string",
+                "enum": ["newest", "oldest"],
+                "default": "newest",
+                "description": "by last message date; a name search always goes in name order",
+            },
         },
         "responses": {"200": "ThreadPage", "400": "Error", "422": "Error"},
     },
@@ -104,6 +110,15 @@ ROUTE_DOCS: dict[str, dict[str, Any]] = {
         "summary": "Mark as handled, re-open, mark as pending 1/2, disable pending",
         "body": {"type": "object", "required": ["status"], "properties": {"status": _STATUS}},
         "responses": {"200": "ThreadOnly", "400": "Error", "404": "Error"},
+    },
+    "PUT /v1/threads/{number}/spam": {
+        "summary": "Mark as spam (closes the thread; block_sender adds its address to the blocked senders) or unmark",
+        "body": {
+            "type": "object",
+            "required": ["spam"],
+            "properties": {"spam": {"type": "boolean"}, "block_sender": {"type": "boolean", "default": False}},
+        },
+        "responses": {"200": "ThreadOnly", "404": "Error", "422": "Error"},
     },
     "POST /v1/threads/{number}/replies": {
         "summary": "Reply to the customer by e-mail; the thread closes",

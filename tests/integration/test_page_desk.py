@@ -329,3 +329,22 @@ def test_every_label_exists_in_english_spanish_and_polish(stack: dict[str, Any],
         }"""
     )
     assert missing == {"es": [], "pl": []}
+
+
+def test_the_sort_select_lists_the_oldest_threads_first(stack: dict[str, Any], open_page: Callable[..., Tab], admin_token: str) -> None:
+    new_thread(stack)
+    new_thread(stack)
+    tab = open_page()
+    page = signed_in(tab, stack, "admin")
+    rows = page.get_by_test_id("thread-row")
+    expect(rows.first).to_be_visible()
+    expect(page.get_by_test_id("filter-order")).to_have_value("")
+    page.get_by_test_id("filter-order").select_option("oldest")
+    oldest = api(stack, admin_token, "GET", "/v1/threads?order=oldest&limit=1").json()["threads"][0]["number"]
+    expect(rows.first).to_have_attribute("data-number", str(oldest))
+    dates = page.get_by_test_id("thread-date").evaluate_all("times => times.map(t => t.getAttribute('datetime'))")
+    assert dates == sorted(dates)
+    page.get_by_test_id("filter-order").select_option("")
+    newest = api(stack, admin_token, "GET", "/v1/threads?limit=1").json()["threads"][0]["number"]
+    expect(rows.first).to_have_attribute("data-number", str(newest))
+    assert tab.problems() == []

@@ -294,3 +294,35 @@ def test_the_customer_block_and_history_show_the_storefronts_orders_in_the_pages
     assert times == sorted(times, reverse=True)  # newest first
     tab.screenshot(f"page-thread-customer-{lang}")
     assert tab.problems() == []
+
+
+def test_marking_a_thread_as_spam_asks_first_closes_it_flags_it_and_can_block_the_sender(
+    stack: dict[str, Any], open_page: Callable[..., Tab], admin_token: str
+) -> None:
+    email = f"spammer-{tag()}@example.com"
+    number = new_thread(stack, email=email)
+    tab = open_page()
+    page = open_thread(tab, stack, number, role="agent")
+    page.get_by_test_id("thread-mark-spam").click()
+    expect(page.get_by_test_id("thread-spam-confirm")).to_contain_text(f"Also block this sender ({email})")
+    page.get_by_test_id("thread-spam-cancel").click()
+    expect(page.get_by_test_id("thread-spam")).to_have_count(0)
+    page.get_by_test_id("thread-mark-spam").click()
+    page.get_by_test_id("thread-spam-block").check()
+    page.get_by_test_id("thread-spam-confirmed").click()
+    expect(page.get_by_test_id("thread-flash")).to_have_text("Marked as spam; the sender is blocked.")
+    expect(page.get_by_test_id("thread-spam")).to_have_text("Spam")
+    expect(page.get_by_test_id("thread-status")).to_have_text("Handled")
+    thread = api(stack, admin_token, "GET", f"/v1/threads/{number}").json()["thread"]
+    assert thread["spam"] is True and thread["status"] == "closed"
+    blocked = api(stack, admin_token, "GET", "/v1/blocked-senders").json()["blocked_senders"]
+    assert email in [b["value"] for b in blocked]
+    page.get_by_test_id("back-to-list").click()
+    expect(row(page, number).locator(".tag-spam")).to_have_text("Spam")
+    row(page, number).get_by_test_id("thread-link").click()
+    page.get_by_test_id("thread-unmark-spam").click()
+    expect(page.get_by_test_id("thread-flash")).to_have_text("No longer marked as spam.")
+    expect(page.get_by_test_id("thread-spam")).to_have_count(0)
+    assert api(stack, admin_token, "GET", f"/v1/threads/{number}").json()["thread"]["spam"] is False
+    api(stack, admin_token, "DELETE", f"/v1/blocked-senders/{email}")
+    assert tab.problems() == []

@@ -191,3 +191,28 @@ def test_bulk_status_and_delete(shop: dict[str, Any]) -> None:
     assert listed("status=closed") == [n[7]]
     status, body = call("POST", "/v1/threads/bulk", body={"action": "archive", "numbers": []})
     assert status == 422 and {f["field"] for f in body["error"]["fields"]} == {"action", "numbers"}
+
+
+def test_the_list_can_be_read_oldest_first_and_name_search_keeps_name_order(shop: dict[str, Any]) -> None:
+    n = shop["numbers"]
+    assert listed("order=newest") == list(reversed(n))
+    assert listed("order=oldest") == n
+    assert listed("order=oldest&status=open") == list(reversed(listed("status=open")))
+    assert listed("order=oldest&q=ANN@example.com") == [n[0], n[11]]
+    assert listed("order=oldest&q=ann") == listed("q=ann") == [n[0], n[11]]
+    status, body = call("GET", "/v1/threads", query="order=sideways")
+    assert status == 422 and body["error"]["fields"][0]["field"] == "order"
+
+
+def test_oldest_first_pages_cover_the_list_with_no_repeat_and_no_gap(shop: dict[str, Any]) -> None:
+    for query, expected in (("order=oldest", shop["numbers"]), ("order=oldest&language=en", list(reversed(listed("language=en"))))):
+        seen: list[int] = []
+        cursor = None
+        while True:
+            status, body = call("GET", "/v1/threads", query=f"limit=3&{query}" + (f"&cursor={cursor}" if cursor else ""))
+            assert status == 200 and len(body["threads"]) <= 3
+            seen += [t["number"] for t in body["threads"]]
+            cursor = body["next_cursor"]
+            if not cursor:
+                break
+        assert seen == expected, query

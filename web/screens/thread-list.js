@@ -43,6 +43,11 @@ export function threadList(ctx) {
     labelled("list.colAgent", agentSelect),
     labelled("list.from", h("input", { type: "date", name: "from", testid: "filter-from" })),
     labelled("list.to", h("input", { type: "date", name: "to", testid: "filter-to" })),
+    labelled(
+      "list.sort",
+      // newest first is the default and sends nothing; oldest first sends order=oldest
+      h("select", { name: "order", testid: "filter-order" }, h("option", { value: "", i18n: "list.newestFirst" }), h("option", { value: "oldest", i18n: "list.oldestFirst" })),
+    ),
     h(
       "div",
       { class: "filter-checks" },

@@ -23,6 +23,7 @@ export function threadScreen(container, params, ctx) {
   const flash = h("p", { class: "status", role: "status", testid: "thread-flash" });
   const root = h("section", { class: "screen thread-screen", "aria-labelledby": "thread-title", testid: "thread-screen" });
   const deleteDialog = confirmDelete();
+  const spamDialog = confirmSpam();
   // Forms survive a reload of the thread (after a note, a status change...): typed text stays.
   const forms = buildForms();
 
@@ -63,12 +64,13 @@ export function threadScreen(container, params, ctx) {
       h(
         "div",
         { class: "thread-head" },
-        h("div", { class: "thread-title-line" }, h("h1", { id: "thread-title", i18n: "thread.title", params: { number: thread.number }, testid: "thread-title" }), statusPill(thread.status, { testid: "thread-status" })),
+        h("div", { class: "thread-title-line" }, h("h1", { id: "thread-title", i18n: "thread.title", params: { number: thread.number }, testid: "thread-title" }), statusPill(thread.status, { testid: "thread-status" }), thread.spam ? h("span", { class: "tag tag-spam", i18n: "list.spam", testid: "thread-spam" }) : null),
         neighbourLinks(neighbours || {}),
       ),
-      statusButtons(thread.status),
+      statusButtons(thread),
       flash,
       deleteDialog.element,
+      spamDialog.element,
       h(
         "div",
         { class: "thread-layout" },
@@ -97,7 +99,8 @@ export function threadScreen(container, params, ctx) {
   }
 
   // PrestaShop's buttons: handled or re-open; pending 1 / 2 or "disable pending status".
-  function statusButtons(status) {
+  function statusButtons(thread) {
+    const status = thread.status;
     const button = (key, target, testid, primary = false) =>
       h("button", { type: "button", class: ["button", primary && "primary"], i18n: key, testid, on: { click: () => setStatus(target, key) } });
     return h(
@@ -106,7 +109,10 @@ export function threadScreen(container, params, ctx) {
       status === "closed" ? button("thread.reopen", "open", "status-reopen") : button("thread.markHandled", "closed", "status-handled", true),
       status === "pending1" ? button("thread.disablePending", "open", "status-disable-pending") : button("thread.markPending1", "pending1", "status-pending1"),
       status === "pending2" ? button("thread.disablePending", "open", "status-disable-pending") : button("thread.markPending2", "pending2", "status-pending2"),
-      h("button", { type: "button", class: "button danger-outline push-end", i18n: "thread.delete", testid: "thread-delete", on: { click: remove } }),
+      thread.spam
+        ? h("button", { type: "button", class: "button push-end", i18n: "thread.unmarkSpam", testid: "thread-unmark-spam", on: { click: () => setSpam(false, false) } })
+        : h("button", { type: "button", class: "button push-end", i18n: "thread.markSpam", testid: "thread-mark-spam", on: { click: () => askSpam(thread.email) } }),
+      h("button", { type: "button", class: "button danger-outline", i18n: "thread.delete", testid: "thread-delete", on: { click: remove } }),
     );
   }
 
@@ -117,6 +123,25 @@ export function threadScreen(container, params, ctx) {
       location.hash = "#/";
     } catch (error) {
       if (error.code !== "session_ended") showFlash(messageFor(error), true);
+    }
+  }
+
+  async function askSpam(email) {
+    const answer = await spamDialog.ask(email);
+    if (answer) await setSpam(true, answer.blockSender);
+  }
+
+  // SPEC §3: marking closes the thread; the sender may be blocked at the same time.
+  async function setSpam(spam, blockSender) {
+    for (const b of root.querySelectorAll(".status-buttons button")) b.disabled = true;
+    try {
+      await api.put(`/v1/threads/${number}/spam`, { spam, block_sender: blockSender });
+      showFlash(t(!spam ? "thread.unmarkedSpam" : blockSender ? "thread.markedSpamBlocked" : "thread.markedSpam"));
+      await load();
+    } catch (error) {
+      if (error.code === "session_ended") return;
+      showFlash(messageFor(error), true);
+      for (const b of root.querySelectorAll(".status-buttons button")) b.disabled = false;
     }
   }
 
@@ -553,6 +578,7 @@ export function threadScreen(container, params, ctx) {
       clearTimeout(timer);
       stopListening();
       deleteDialog.close();
+      spamDialog.close();
     },
   };
 }
@@ -584,6 +610,50 @@ function confirmDelete() {
     element,
     ask() {
       element.returnValue = "";
+      element.showModal();
+      return new Promise((done) => {
+        resolve = done;
+      });
+    },
+    close() {
+      if (element.open) element.close();
+    },
+  };
+}
+
+// "Mark as spam?" with the "also block this sender" box; resolves {blockSender} or null (cancelled).
+function confirmSpam() {
+  let resolve = null;
+  const block = h("input", { type: "checkbox", id: "thread-spam-block", testid: "thread-spam-block" });
+  const blockLabel = h("label", { for: "thread-spam-block", i18n: "thread.blockSender", params: { email: "" } });
+  const element = h(
+    "dialog",
+    { class: "dialog", testid: "thread-spam-confirm", "aria-labelledby": "thread-spam-title" },
+    h(
+      "form",
+      { method: "dialog" },
+      h("h2", { id: "thread-spam-title", i18n: "thread.spamTitle" }),
+      h("p", { i18n: "thread.spamText" }),
+      h("p", { class: "check" }, block, " ", blockLabel),
+      h(
+        "div",
+        { class: "dialog-actions" },
+        h("button", { type: "submit", value: "cancel", class: "button", i18n: "common.cancel", testid: "thread-spam-cancel" }),
+        h("button", { type: "submit", value: "spam", class: "button danger", i18n: "thread.markSpam", testid: "thread-spam-confirmed" }),
+      ),
+    ),
+  );
+  element.addEventListener("close", () => {
+    resolve?.(element.returnValue === "spam" ? { blockSender: block.checked } : null);
+    resolve = null;
+  });
+  return {
+    element,
+    ask(email) {
+      element.returnValue = "";
+      block.checked = false;
+      blockLabel.dataset.i18nParams = JSON.stringify({ email });
+      blockLabel.textContent = t("thread.blockSender", { email });
       element.showModal();
       return new Promise((done) => {
         resolve = done;

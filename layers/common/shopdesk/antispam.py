@@ -206,3 +206,25 @@ def remove_blocked(value: str) -> None:
         if "ConditionalCheckFailed" in str(error):
             raise ShopdeskError("blocked_sender_not_found", status=404) from None
         raise
+
+
+# --- an agent marks a thread as spam, and may block its sender ----------------------------------
+
+
+def mark_thread_spam(number: int, data: Any, by: str | None) -> Any:
+    """`{spam, block_sender}`: flags (and on marking closes) the thread; blocks its address if asked.
+    Any agent may do both: blocking the sender is the point of the button."""
+    from shopdesk import threads
+    from shopdesk.validation import Checker
+
+    body = data if isinstance(data, dict) else {}
+    check = Checker()
+    if not isinstance(body.get("spam"), bool):
+        check.fail("spam", "validation_failed")
+    if not isinstance(body.get("block_sender", False), bool):
+        check.fail("block_sender", "validation_failed")
+    check.done()
+    thread = threads.set_spam(number, body["spam"])
+    if body["spam"] and body.get("block_sender") and is_valid_email(thread.email.strip().lower()):
+        add_blocked({"value": thread.email}, by)
+    return thread

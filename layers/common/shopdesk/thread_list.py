@@ -43,6 +43,11 @@ register(
             "es": "El tamaño de página debe ser un número entero de 1 a 100.",
             "pl": "Rozmiar strony musi być liczbą całkowitą od 1 do 100.",
         },
+        "invalid_list_order": {
+            "en": "The order must be “newest” or “oldest”.",
+            "es": "El orden debe ser «newest» (más recientes) u «oldest» (más antiguas).",
+            "pl": "Kolejność musi być „newest” (najnowsze) lub „oldest” (najstarsze).",
+        },
     }
 )
 
@@ -66,6 +71,10 @@ class Filters:
     q: str | None = None
     limit: int = DEFAULT_LIMIT
     cursor: dict[str, Any] | None = None
+    order: str = "newest"  # by last message date: "newest" first (the default) or "oldest" first
+
+
+ORDERS = ("newest", "oldest")
 
 
 def _flag(value: str | None) -> bool:
@@ -124,6 +133,9 @@ def parse_filters(params: dict[str, str] | None) -> Filters:
         check.fail("limit", "invalid_limit")
     date_from = _date_bound(check, "from", params.get("from"), end=False)
     date_to = _date_bound(check, "to", params.get("to"), end=True)
+    order = params.get("order") or "newest"
+    if order not in ORDERS:
+        check.fail("order", "invalid_list_order")
     check.done()
     return Filters(
         status=status,
@@ -137,6 +149,7 @@ def parse_filters(params: dict[str, str] | None) -> Filters:
         q=(params.get("q") or "").strip() or None,
         limit=limit,
         cursor=decode_cursor(params.get("cursor")),
+        order=order,
     )
 
 
@@ -280,7 +293,7 @@ def _expected_cursor_keys(index: int) -> set[str]:
 
 
 def list_threads(agent_sub: str, params: dict[str, str] | None) -> dict[str, Any]:
-    """GET /v1/threads: a page of ThreadSummary, newest first, and the next page's cursor."""
+    """GET /v1/threads: a page of ThreadSummary, newest (or oldest) first, and the next page's cursor."""
     filters = parse_filters(params)
     chosen = plan(filters)
     if chosen.index is None:
@@ -309,7 +322,8 @@ def list_threads(agent_sub: str, params: dict[str, str] | None) -> dict[str, Any
         chosen.partition,
         range_condition,
         filter_condition=condition,
-        scan_index_forward=not chosen.by_date,  # newest first; a name search goes in name order
+        # Newest first unless asked for the oldest first; a name search always goes in name order.
+        scan_index_forward=not chosen.by_date or filters.order == "oldest",
         last_evaluated_key=filters.cursor,
         # Unfiltered: the page and one more thread (so the last page says there is no next one);
         # filtered: 100 items a request.

@@ -525,13 +525,17 @@ def _closing_aggregates(deltas: CounterDeltas, thread: Thread, extra_messages: i
     deltas.add(deltas.day, "closed_thread_messages", int(thread.customer_messages) + int(thread.agent_messages) + extra_messages)
 
 
-def change_status(number: int, new_status: str) -> Thread:
-    """Mark as handled (closed), re-open (open), pending 1/2, or disable pending (back to open)."""
+def change_status(number: int, new_status: str, also: list[Action] | None = None) -> Thread:
+    """Mark as handled (closed), re-open (open), pending 1/2, or disable pending (back to open).
+
+    `also`: more changes of the thread item made in the same write (the spam flag)."""
     if new_status not in STATUSES:
         raise ShopdeskError("invalid_status")
     for _ in range(ATTEMPTS):
         thread = get_thread(number)
         if thread.status == new_status:
+            if also:
+                Thread(*Thread.key(number)).update(actions=also, condition=Thread.pk.exists())
             return thread
         old = thread.status
         thread.status = new_status
@@ -543,7 +547,7 @@ def change_status(number: int, new_status: str) -> Thread:
             with transaction() as writes:
                 writes.update(
                     Thread(*Thread.key(number)),
-                    actions=[Thread.status.set(new_status), *_index_actions(thread)],
+                    actions=[Thread.status.set(new_status), *_index_actions(thread), *(also or [])],
                     condition=Thread.pk.exists() & (Thread.status == old),
                 )
                 _claim_writes(writes, thread, new_status)
@@ -848,3 +852,19 @@ def bulk_change(action: Any, status: Any, numbers: Any) -> dict[str, Any]:
             continue
         done.append(number)
     return {"done": done, "failed": failed}
+
+
+# --- spam (SPEC §3): an agent marks a thread as spam ------------------------------------------------
+
+
+def set_spam(number: int, spam: bool) -> Thread:
+    """Marking closes the thread and flags it in one write (change_status, counters and claim with
+    it); unmarking only clears the flag: the thread stays closed."""
+    if spam:
+        thread = change_status(number, "closed", also=[Thread.spam.set(True)])
+    else:
+        thread = get_thread(number)
+        if thread.spam:
+            Thread(*Thread.key(number)).update(actions=[Thread.spam.set(False)], condition=Thread.pk.exists())
+    thread.spam = spam
+    return thread
