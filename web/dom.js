@@ -107,3 +107,47 @@ export function keepingFocus(region, redraw) {
   redraw();
   region.querySelector(`${ownerSelector}[data-testid="${CSS.escape(active.dataset.testid)}"]`)?.focus();
 }
+
+/**
+ * A confirmation in the native modal <dialog> (focus kept inside, Escape cancels): the title,
+ * `content` (nodes between the title and the buttons), Cancel and the confirming button.
+ * ask(...args) runs prepare(...args), shows it, and resolves answer() when confirmed, null otherwise.
+ */
+export function confirmDialog({ testid, titleKey, content = [], confirmKey, confirmTestid, cancelTestid, prepare = () => {}, answer = () => true }) {
+  let resolve = null;
+  const titleId = uniqueId(testid);
+  const element = h(
+    "dialog",
+    { class: "dialog", testid, "aria-labelledby": titleId },
+    h(
+      "form",
+      { method: "dialog" },
+      h("h2", { id: titleId, i18n: titleKey }),
+      content,
+      h(
+        "div",
+        { class: "dialog-actions" },
+        h("button", { type: "submit", value: "cancel", class: "button", i18n: "common.cancel", testid: cancelTestid }),
+        h("button", { type: "submit", value: "confirm", class: "button danger", i18n: confirmKey, testid: confirmTestid }),
+      ),
+    ),
+  );
+  element.addEventListener("close", () => {
+    resolve?.(element.returnValue === "confirm" ? answer() : null);
+    resolve = null;
+  });
+  return {
+    element,
+    ask(...args) {
+      prepare(...args);
+      element.returnValue = "";
+      element.showModal();
+      return new Promise((done) => {
+        resolve = done;
+      });
+    },
+    close() {
+      if (element.open) element.close();
+    },
+  };
+}

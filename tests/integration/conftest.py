@@ -7,7 +7,8 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -21,23 +22,20 @@ from tests.integration.browser import chromium_fixture, open_page_fixture  # noq
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    """Starts `python -m local.stack` (what `make run` runs) and yields its stack.json."""
-    state_dir = tmp_path_factory.mktemp("stack")
-    env = dict(os.environ, SHOPDESK_STATE_DIR=str(state_dir), SHOPDESK_PORT="0", SHOPDESK_MOTO_PORT="0", SHOPDESK_IMAP_PORT="0")
+@contextmanager
+def running_stack(state_dir: Path, ready: Callable[[Path], bool], seconds: float, **environment: str) -> Iterator[dict[str, Any]]:
+    """`python -m local.stack` (what `make run` runs) on free ports, until `ready(state_dir)`; its stack.json."""
+    env = dict(os.environ, SHOPDESK_STATE_DIR=str(state_dir), SHOPDESK_PORT="0", SHOPDESK_MOTO_PORT="0", SHOPDESK_IMAP_PORT="0", **environment)
     log = (state_dir / "stack.log").open("w")
     process = subprocess.Popen([sys.executable, "-m", "local.stack"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    state_file = state_dir / "stack.json"
-    deadline = time.monotonic() + 60
-    while not state_file.exists():
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError("the local stack did not start:\n" + (state_dir / "stack.log").read_text())
-        time.sleep(0.1)
-    state = json.loads(state_file.read_text())
-    state["state_dir"] = str(state_dir)
     try:
+        deadline = time.monotonic() + seconds
+        while not ready(state_dir):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the local stack did not start:\n" + (state_dir / "stack.log").read_text())
+            time.sleep(0.2)
+        state = json.loads((state_dir / "stack.json").read_text())
+        state["state_dir"] = str(state_dir)
         yield state
     finally:
         process.terminate()
@@ -46,6 +44,13 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """The local stack as `make run` starts it, shared by the test session."""
+    with running_stack(tmp_path_factory.mktemp("stack"), lambda state_dir: (state_dir / "stack.json").exists(), 60) as state:
+        yield state
 
 
 def sign_in(stack: dict[str, Any], role: str) -> str:

@@ -3,19 +3,14 @@ JWT check and Cognito sign-in, with customers' answers waiting in the IMAP mailb
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
-from conftest import sign_in
+from conftest import running_stack, sign_in
 from imapclient import IMAPClient
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,27 +19,12 @@ pytestmark = pytest.mark.stack
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    state_dir = tmp_path_factory.mktemp("demo")
-    env = dict(os.environ, SHOPDESK_STATE_DIR=str(state_dir), SHOPDESK_PORT="0", SHOPDESK_MOTO_PORT="0", SHOPDESK_IMAP_PORT="0", SHOPDESK_DEMO="1")
-    log_path = state_dir / "stack.log"
-    log = log_path.open("w")
-    process = subprocess.Popen([sys.executable, "-m", "local.stack"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 240
-    while "Demo data:" not in log_path.read_text():
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError("the demo stack did not start:\n" + log_path.read_text())
-        time.sleep(0.5)
-    state = json.loads((state_dir / "stack.json").read_text())
-    try:
+    def filled(state_dir: Path) -> bool:
+        log = state_dir / "stack.log"
+        return log.exists() and "Demo data:" in log.read_text()
+
+    with running_stack(tmp_path_factory.mktemp("demo"), filled, 240, SHOPDESK_DEMO="1") as state:
         yield state
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 def get(demo: dict[str, Any], path: str, token: str) -> Any:

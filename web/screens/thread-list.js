@@ -1,7 +1,7 @@
 // The thread list of the list screen: filters, search, newest first, cursor pagination, bulk
 // delete and status change, unread rows marked. Every customer text goes in as text.
 
-import { h, mount, loading, errorBox, keepingFocus } from "../dom.js";
+import { h, mount, loading, errorBox, keepingFocus, confirmDialog } from "../dom.js";
 import { t, pick, LANGUAGES, onLanguageChange } from "../i18n.js";
 import { messageFor } from "../messages.js";
 import { dateNode } from "../format.js";
@@ -307,40 +307,16 @@ function labelled(key, control, extraClass) {
 }
 
 function confirm() {
-  let resolve = null;
   const text = h("p", { testid: "bulk-confirm-text" });
-  const element = h(
-    "dialog",
-    { class: "dialog", testid: "bulk-confirm", "aria-labelledby": "bulk-confirm-title" },
-    h(
-      "form",
-      { method: "dialog" },
-      h("h2", { id: "bulk-confirm-title", i18n: "bulk.confirmTitle" }),
-      text,
-      h(
-        "div",
-        { class: "dialog-actions" },
-        h("button", { type: "submit", value: "cancel", class: "button", i18n: "common.cancel", testid: "bulk-confirm-cancel" }),
-        h("button", { type: "submit", value: "delete", class: "button danger", i18n: "bulk.delete", testid: "bulk-confirm-delete" }),
-      ),
-    ),
-  );
-  element.addEventListener("close", () => {
-    resolve?.(element.returnValue === "delete");
-    resolve = null;
-  });
-  return {
-    element,
-    ask(count) {
+  return confirmDialog({
+    testid: "bulk-confirm",
+    titleKey: "bulk.confirmTitle",
+    content: [text],
+    confirmKey: "bulk.delete",
+    confirmTestid: "bulk-confirm-delete",
+    cancelTestid: "bulk-confirm-cancel",
+    prepare(count) {
       text.textContent = t("bulk.confirmText", { count });
-      element.returnValue = "";
-      element.showModal();
-      return new Promise((done) => {
-        resolve = done;
-      });
     },
-    close() {
-      if (element.open) element.close();
-    },
-  };
+  });
 }

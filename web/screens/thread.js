@@ -2,7 +2,7 @@
 // previous/next open thread, the customer, the messages oldest first, the reply and note forms,
 // and the orders and messages history newest first. Customer text is only ever set as text.
 
-import { h, mount, loading, errorBox } from "../dom.js";
+import { h, mount, loading, errorBox, confirmDialog } from "../dom.js";
 import { t, pick, onLanguageChange } from "../i18n.js";
 import { messageFor } from "../messages.js";
 import { dateNode, valueNode } from "../format.js";
@@ -583,84 +583,34 @@ export function threadScreen(container, params, ctx) {
   };
 }
 
-/** "Delete this thread?": the native modal <dialog> (focus kept inside, Escape cancels). */
+/** "Delete this thread?" */
 function confirmDelete() {
-  let resolve = null;
-  const element = h(
-    "dialog",
-    { class: "dialog", testid: "thread-delete-confirm", "aria-labelledby": "thread-delete-title" },
-    h(
-      "form",
-      { method: "dialog" },
-      h("h2", { id: "thread-delete-title", i18n: "thread.deleteTitle" }),
-      h("p", { i18n: "thread.deleteText" }),
-      h(
-        "div",
-        { class: "dialog-actions" },
-        h("button", { type: "submit", value: "cancel", class: "button", i18n: "common.cancel", testid: "thread-delete-cancel" }),
-        h("button", { type: "submit", value: "delete", class: "button danger", i18n: "thread.delete", testid: "thread-delete-confirmed" }),
-      ),
-    ),
-  );
-  element.addEventListener("close", () => {
-    resolve?.(element.returnValue === "delete");
-    resolve = null;
+  return confirmDialog({
+    testid: "thread-delete-confirm",
+    titleKey: "thread.deleteTitle",
+    content: [h("p", { i18n: "thread.deleteText" })],
+    confirmKey: "thread.delete",
+    confirmTestid: "thread-delete-confirmed",
+    cancelTestid: "thread-delete-cancel",
   });
-  return {
-    element,
-    ask() {
-      element.returnValue = "";
-      element.showModal();
-      return new Promise((done) => {
-        resolve = done;
-      });
-    },
-    close() {
-      if (element.open) element.close();
-    },
-  };
 }
 
 // "Mark as spam?" with the "also block this sender" box; resolves {blockSender} or null (cancelled).
 function confirmSpam() {
-  let resolve = null;
   const block = h("input", { type: "checkbox", id: "thread-spam-block", testid: "thread-spam-block" });
   const blockLabel = h("label", { for: "thread-spam-block", i18n: "thread.blockSender", params: { email: "" } });
-  const element = h(
-    "dialog",
-    { class: "dialog", testid: "thread-spam-confirm", "aria-labelledby": "thread-spam-title" },
-    h(
-      "form",
-      { method: "dialog" },
-      h("h2", { id: "thread-spam-title", i18n: "thread.spamTitle" }),
-      h("p", { i18n: "thread.spamText" }),
-      h("p", { class: "check" }, block, " ", blockLabel),
-      h(
-        "div",
-        { class: "dialog-actions" },
-        h("button", { type: "submit", value: "cancel", class: "button", i18n: "common.cancel", testid: "thread-spam-cancel" }),
-        h("button", { type: "submit", value: "spam", class: "button danger", i18n: "thread.markSpam", testid: "thread-spam-confirmed" }),
-      ),
-    ),
-  );
-  element.addEventListener("close", () => {
-    resolve?.(element.returnValue === "spam" ? { blockSender: block.checked } : null);
-    resolve = null;
-  });
-  return {
-    element,
-    ask(email) {
-      element.returnValue = "";
+  return confirmDialog({
+    testid: "thread-spam-confirm",
+    titleKey: "thread.spamTitle",
+    content: [h("p", { i18n: "thread.spamText" }), h("p", { class: "check" }, block, " ", blockLabel)],
+    confirmKey: "thread.markSpam",
+    confirmTestid: "thread-spam-confirmed",
+    cancelTestid: "thread-spam-cancel",
+    prepare(email) {
       block.checked = false;
       blockLabel.dataset.i18nParams = JSON.stringify({ email });
       blockLabel.textContent = t("thread.blockSender", { email });
-      element.showModal();
-      return new Promise((done) => {
-        resolve = done;
-      });
     },
-    close() {
-      if (element.open) element.close();
-    },
-  };
+    answer: () => ({ blockSender: block.checked }),
+  });
 }
