@@ -58,3 +58,21 @@ def in_process_aws(monkeypatch: pytest.MonkeyPatch, imap_password: str = "imap-s
             yield variables
     finally:
         reset_clients()
+
+
+def count_dynamodb_requests(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The DynamoDB operations moto receives from now on, from every client and thread of the process."""
+    from moto.core.botocore_stubber import BotocoreStubber
+
+    seen: list[str] = []
+    original = BotocoreStubber.__call__
+
+    def counting(self: Any, event_name: str, request: Any, **kwargs: Any) -> Any:
+        target = request.headers.get("X-Amz-Target") or b""
+        target = target.decode() if isinstance(target, bytes) else target
+        if target.startswith("DynamoDB_"):
+            seen.append(target.rsplit(".", 1)[-1])
+        return original(self, event_name, request, **kwargs)
+
+    monkeypatch.setattr(BotocoreStubber, "__call__", counting)
+    return seen

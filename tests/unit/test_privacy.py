@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -23,6 +22,8 @@ from shopdesk.models import (
     Stats,
     Thread,
 )
+
+from tests.in_process_aws import count_dynamodb_requests
 
 ANN = "ann@example.com"
 BOB = "bob@example.com"
@@ -293,21 +294,8 @@ def test_a_path_that_is_not_an_address_is_refused(shop: dict[str, Any], method: 
 
 
 @pytest.fixture
-def requests_made(shop: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    from moto.core.botocore_stubber import BotocoreStubber
-
-    seen: list[str] = []
-    original = BotocoreStubber.__call__
-
-    def counting(self: Any, event_name: str, request: Any, **kwargs: Any) -> Any:
-        target = request.headers.get("X-Amz-Target") or b""
-        target = target.decode() if isinstance(target, bytes) else target
-        if target.startswith("DynamoDB_"):
-            seen.append(target.rsplit(".", 1)[-1])
-        return original(self, event_name, request, **kwargs)
-
-    monkeypatch.setattr(BotocoreStubber, "__call__", counting)
-    yield seen
+def requests_made(shop: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    return count_dynamodb_requests(monkeypatch)
 
 
 def test_an_export_is_a_query_per_thread_plus_three_requests_and_never_a_scan(requests_made: list[str]) -> None:

@@ -3,31 +3,19 @@ request"), counted on every request moto receives. Counts, never times."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from agents_api import call, customer_writes
 from shopdesk import contacts, threads
 
+from tests.in_process_aws import count_dynamodb_requests
+
 
 @pytest.fixture
-def requests_made(aws: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+def requests_made(aws: Any, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The DynamoDB operations sent from now on, from every client and thread of the process."""
-    from moto.core.botocore_stubber import BotocoreStubber
-
-    seen: list[str] = []
-    original = BotocoreStubber.__call__
-
-    def counting(self: Any, event_name: str, request: Any, **kwargs: Any) -> Any:
-        target = request.headers.get("X-Amz-Target") or b""
-        target = target.decode() if isinstance(target, bytes) else target
-        if target.startswith("DynamoDB_"):
-            seen.append(target.rsplit(".", 1)[-1])
-        return original(self, event_name, request, **kwargs)
-
-    monkeypatch.setattr(BotocoreStubber, "__call__", counting)
-    yield seen
+    return count_dynamodb_requests(monkeypatch)
 
 
 @pytest.fixture

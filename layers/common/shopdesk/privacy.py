@@ -37,6 +37,7 @@ from shopdesk.models import (
     ShopdeskItem,
     Thread,
 )
+from shopdesk.storefront import customer_and_orders
 from shopdesk.threads import ATTEMPTS, ThreadChanged, delete_thread, thread_partition
 from shopdesk.validation import is_valid_email
 
@@ -62,17 +63,6 @@ def _threads(email: str) -> list[Thread]:
         if isinstance(summary, Thread) and summary.email.lower() == email:
             found.setdefault(int(summary.number), summary)
     return list(found.values())
-
-
-def _customer_partition(email: str) -> tuple[Customer | None, list[Order]]:
-    profile: Customer | None = None
-    orders: list[Order] = []
-    for item in ShopdeskItem.query(f"CUSTOMER#{email}", consistent_read=True):
-        if isinstance(item, Customer):
-            profile = item
-        elif isinstance(item, Order):
-            orders.append(item)
-    return profile, orders
 
 
 # --- export ---------------------------------------------------------------------------------------
@@ -140,7 +130,7 @@ def export_customer(raw_email: Any) -> dict[str, Any]:
         except NotFound:
             continue
         threads.append(_thread_export(thread, messages))
-    profile, orders = _customer_partition(email)
+    profile, orders = customer_and_orders(email, consistent_read=True)
     try:
         blocked: BlockedSender | None = BlockedSender.get(*BlockedSender.key(email))
     except BlockedSender.DoesNotExist:
@@ -212,7 +202,7 @@ def erase_customer(raw_email: Any, millis_left: Callable[[], int] | None = None)
     """
     email = normalized_email(raw_email)
     summaries = _threads(email)
-    profile, orders = _customer_partition(email)
+    profile, orders = customer_and_orders(email, consistent_read=True)
     aliases = _aliases(email, profile, orders, summaries)
     claims = list(OpenThreadClaim.query(f"OPEN#{email}", consistent_read=True))
     windows = list(RateWindow.query(f"RATE#{email}"))

@@ -21,7 +21,7 @@ from shopdesk.aws import secret_value
 from shopdesk.config import config
 from shopdesk.errors import FieldError, ShopdeskError, Unauthorized, ValidationFailed
 from shopdesk.i18n import register
-from shopdesk.models import Customer, CustomerIdAlias, Order, OrderRef, OrderStatusChange, SignedRequest, transaction
+from shopdesk.models import Customer, CustomerIdAlias, Order, OrderRef, OrderStatusChange, ShopdeskItem, SignedRequest, transaction
 from shopdesk.validation import is_valid_email, json_object
 
 register(
@@ -265,3 +265,15 @@ def post_signed_message(headers: dict[str, str], body: bytes, request: Any) -> A
     request.content_type = "application/json"
     request.accept = "application/json"
     return intake.post_message(request, identity)
+
+
+def customer_and_orders(email: str, consistent_read: bool = False) -> tuple[Customer | None, list[Order]]:
+    """The storefront's profile and orders of an address: one Query on PK=CUSTOMER#<e-mail>."""
+    profile: Customer | None = None
+    orders: list[Order] = []
+    for item in ShopdeskItem.query(f"CUSTOMER#{email.lower()}", consistent_read=consistent_read):
+        if isinstance(item, Customer):
+            profile = item
+        elif isinstance(item, Order):
+            orders.append(item)
+    return profile, orders

@@ -18,7 +18,8 @@ from typing import Any
 from shopdesk.attachments import DOWNLOAD_URL_SECONDS, download_url
 from shopdesk.contacts import localized
 from shopdesk.errors import NotFound
-from shopdesk.models import Contact, Customer, Message, Order, ShopdeskItem, ShopSettings, Thread
+from shopdesk.models import Contact, Message, Order, ShopdeskItem, ShopSettings, Thread
+from shopdesk.storefront import customer_and_orders
 from shopdesk.thread_list import is_unread, thread_summary
 from shopdesk.threads import find_message, list_sort_key, mark_read, preview_of, thread_partition
 
@@ -68,13 +69,7 @@ def thread_detail(thread: Thread, unread: bool = False) -> dict[str, Any]:
 
 def customer_block(email: str) -> tuple[dict[str, Any] | None, list[Order]]:
     """Customer since, validated orders and their total, from the storefront's data (one Query)."""
-    profile: Customer | None = None
-    orders: list[Order] = []
-    for item in ShopdeskItem.query(f"CUSTOMER#{email.lower()}"):
-        if isinstance(item, Customer):
-            profile = item
-        elif isinstance(item, Order):
-            orders.append(item)
+    profile, orders = customer_and_orders(email)
     if profile is None and not orders:
         return None, []
     validated = [o for o in orders if o.validated]
