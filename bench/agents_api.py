@@ -95,9 +95,9 @@ class Recorder:
 
 def seed(count: int) -> dict[str, Any]:
     """Threads, messages, customers and the counters that match them, by BatchWriteItem only."""
-    from shopdesk import contacts
-    from shopdesk.models import Customer, Message, Order, OrderStatusChange, ShopdeskItem, Stats, Thread
-    from shopdesk.threads import apply_index_keys, new_token, now_iso
+    from shopdesk.admin import contacts
+    from shopdesk.store.models import Customer, Message, Order, OrderStatusChange, ShopdeskItem, Stats, Thread
+    from shopdesk.store.threads import apply_index_keys, new_token, now_iso
 
     contacts.all_contacts()
     rng = random.Random(7)

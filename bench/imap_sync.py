@@ -170,8 +170,8 @@ def fill(server: mail_servers.ImapServer, folder: str, raws: list[bytes]) -> Non
 
 
 def point_settings_at(server: mail_servers.ImapServer, folder: str) -> None:
-    from shopdesk.models import ImapSettings
-    from shopdesk.settings import load_settings
+    from shopdesk.store.models import ImapSettings
+    from shopdesk.store.settings import load_settings
 
     settings = load_settings()
     settings.imap = ImapSettings(host=server.host, port=server.port, user=server.user, security="none", folder=folder)
@@ -209,8 +209,8 @@ def floor(server: mail_servers.ImapServer, folder: str) -> float:
 
 def prepare_nothing_new(server: mail_servers.ImapServer, folder: str, size: int) -> None:
     """A folder of `size` messages, its cursor at the end (as if all were imported)."""
-    from shopdesk import imap_sync
-    from shopdesk.mailbox import MailboxSettings
+    from shopdesk.mail import imap_sync
+    from shopdesk.mail.mailbox import MailboxSettings
 
     fill(server, folder, [mail(100_000 + i, None) for i in range(size)])
     with server.client() as imap:
@@ -222,7 +222,7 @@ def prepare_nothing_new(server: mail_servers.ImapServer, folder: str, size: int)
 def nothing_new_costs(server: mail_servers.ImapServer, folders: list[str], counts: Counts, rounds: int = 9) -> dict[str, tuple[float, int, int]]:
     """Median seconds, IMAP commands and DynamoDB requests of runs with nothing new, the folders taken
     in turn (so a busy moment of the machine weighs on both alike)."""
-    from shopdesk import imap_sync
+    from shopdesk.mail import imap_sync
 
     times: dict[str, list[float]] = {folder: [] for folder in folders}
     commands: dict[str, tuple[int, int]] = {}
@@ -247,8 +247,9 @@ def main() -> None:
         moto, endpoint = start_moto()
         try:
             provision(endpoint, server.password)
-            from shopdesk import imap_sync, threads
-            from shopdesk.contacts import all_contacts
+            from shopdesk.admin.contacts import all_contacts
+            from shopdesk.mail import imap_sync
+            from shopdesk.store import threads
 
             progress("servers up; making the threads the replies answer")
             contact = all_contacts()[0]

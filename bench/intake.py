@@ -93,8 +93,10 @@ def run(endpoint: str) -> None:
     os.environ["RATE_LIMIT_PER_IP"] = os.environ["RATE_LIMIT_PER_EMAIL"] = "100000"
     os.environ["POWERTOOLS_LOG_LEVEL"] = "ERROR"
     from contact_form_app import handler
-    from shopdesk import antispam, contacts, threads
-    from shopdesk.models import ShopSettings
+    from shopdesk.admin import contacts
+    from shopdesk.intake import antispam
+    from shopdesk.store import threads
+    from shopdesk.store.models import ShopSettings
 
     recorder = Recorder()
     recorder.install()

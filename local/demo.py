@@ -104,7 +104,7 @@ AGENTS = ("agent@shop.example", "admin@shop.example")
 
 def _customers_and_orders(rng: random.Random, now: datetime) -> dict[str, list[str]]:
     """Storefront data as the signed routes would store it: a profile and one to three orders each."""
-    from shopdesk.models import Customer, Order, OrderStatusChange
+    from shopdesk.store.models import Customer, Order, OrderStatusChange
 
     order_reference = _order_reference_model()  # the intake's ORDERREF item (a signed form may name the order)
     references: dict[str, list[str]] = {}
@@ -160,7 +160,7 @@ def _unknown_sender_mail(state: dict[str, Any]) -> bytes:
 
 
 def _shop_name() -> str:
-    from shopdesk.config import config
+    from shopdesk.core.config import config
 
     return config().shop_name
 
@@ -179,9 +179,11 @@ def _append_to_mailbox(state: dict[str, Any], messages: list[bytes]) -> None:
 
 def fill(state: dict[str, Any], seed: int = 4) -> dict[str, int]:
     """Fills the running stack (`state` is its stack.json); returns what it made."""
-    from shopdesk import contacts, outbound, threads
-    from shopdesk.models import ShopSettings
-    from shopdesk.settings import load_settings
+    from shopdesk.admin import contacts
+    from shopdesk.store import threads
+    from shopdesk.store.models import ShopSettings
+    from shopdesk.store.settings import load_settings
+    from shopdesk.threads import outbound
 
     rng = random.Random(seed)
     now = datetime.now(UTC)
@@ -249,7 +251,7 @@ def fill(state: dict[str, Any], seed: int = 4) -> dict[str, int]:
 
 
 def _order_reference_model() -> Any:
-    from shopdesk import models
+    from shopdesk.store import models
 
     return getattr(models, "OrderRef", None)
 

@@ -156,8 +156,8 @@ class LocalStack:
         return state
 
     def _point_mailbox_settings_at_local_imap(self) -> None:
-        from shopdesk.models import ImapSettings
-        from shopdesk.settings import load_settings
+        from shopdesk.store.models import ImapSettings
+        from shopdesk.store.settings import load_settings
 
         settings = load_settings()
         settings.imap = ImapSettings(

@@ -11,9 +11,9 @@ from typing import Any
 import boto3
 import pytest
 from moto import mock_aws
-from shopdesk import aws as shopdesk_aws
-from shopdesk.config import config
-from shopdesk.models import _connection
+from shopdesk.core import aws as shopdesk_aws
+from shopdesk.core.config import config
+from shopdesk.store.models import _connection
 
 from local.template import table_definition
 

@@ -16,7 +16,7 @@ import pytest
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
-from shopdesk import models
+from shopdesk.store import models
 
 from local.template import load_template
 

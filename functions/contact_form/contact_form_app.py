@@ -7,9 +7,9 @@ import json
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
-from shopdesk import intake, storefront
-from shopdesk.contacts import public_contacts
-from shopdesk.http import json_body, json_response, make_resolver, request_language
+from shopdesk.admin.contacts import public_contacts
+from shopdesk.api.http import json_body, json_response, make_resolver, request_language
+from shopdesk.intake import intake, storefront
 
 app = make_resolver()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from shopdesk import imap_sync
+from shopdesk.mail import imap_sync
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

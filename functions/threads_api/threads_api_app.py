@@ -5,22 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
-from shopdesk import (
-    agents,
-    antispam,
-    attachments,
-    contacts,
-    dashboard,
-    imap_sync,
-    outbound,
-    shop_settings,
-    thread_list,
-    thread_view,
-    threads,
-)
-from shopdesk.auth import Agent, agent_from_event, require_admin
-from shopdesk.errors import NotFound
-from shopdesk.http import json_body, json_response, make_resolver, request_language
+from shopdesk.admin import agents, contacts, shop_settings
+from shopdesk.api.auth import Agent, agent_from_event, require_admin
+from shopdesk.api.http import json_body, json_response, make_resolver, request_language
+from shopdesk.core.errors import NotFound
+from shopdesk.intake import antispam
+from shopdesk.mail import imap_sync
+from shopdesk.store import attachments, threads
+from shopdesk.threads import dashboard, outbound, thread_list, thread_view
 
 app = make_resolver()
 
@@ -213,7 +205,7 @@ def remove_blocked_sender(value: str) -> Response:
 
 @app.get("/v1/customers/<email>/export")
 def export_customer(email: str) -> Response:
-    from shopdesk import privacy
+    from shopdesk.admin import privacy
 
     require_admin(app.current_event.raw_event)
     return json_response(privacy.export_customer(email))
@@ -221,7 +213,7 @@ def export_customer(email: str) -> Response:
 
 @app.delete("/v1/customers/<email>")
 def erase_customer(email: str) -> Response:
-    from shopdesk import privacy
+    from shopdesk.admin import privacy
 
     require_admin(app.current_event.raw_event)
     context = app.lambda_context

@@ -174,7 +174,7 @@ ROUTE_DOCS: dict[str, dict[str, Any]] = {
         "admin": True,
         "responses": {"200": {"type": "object", "properties": {"ok": {"type": "boolean"}, "code": {"type": "string"}, "message": {"type": "string"}}}},
     },
-    # A customer's data on request (SPEC §10), shopdesk/privacy.py.
+    # A customer's data on request (SPEC §10), shopdesk/admin/privacy.py.
     "GET /v1/customers/{email}/export": {
         "summary": "Everything held about an address as one JSON document (GDPR access request): profile, orders, threads with messages and internal notes, file links",
         "admin": True,

@@ -32,7 +32,7 @@ def signed_in(tab: Tab, stack: dict[str, Any], role: str, path: str = "") -> Pag
 
 
 def new_thread(stack: dict[str, Any], **message: Any) -> int:
-    """One thread started by a customer message (shopdesk.threads, as intake would store it)."""
+    """One thread started by a customer message (shopdesk.store.threads, as intake would store it)."""
     spec = {"email": f"customer-{tag()}@example.com", "text": "Where is my order?", "customer_name": "Ann Smith", "language": "en", **message}
     return seed(stack, [spec])[0]
 

@@ -1,6 +1,6 @@
 """Seeding the local stack's DynamoDB (moto) for the page's tests and bench/page.py.
 
-Threads are stored with `shopdesk.threads` (the one place that writes thread state), in a child
+Threads are stored with `shopdesk.store.threads` (the one place that writes thread state), in a child
 process that has the stack's environment: the caller's own `shopdesk` configuration, if any, stays
 untouched. `bulk` writes many threads with BatchWriteItem (no transactions) for the benchmark.
 
@@ -44,7 +44,7 @@ def seed(stack: dict[str, Any], threads: list[dict[str, Any]] | None = None, bul
 
 def _customers(specs: list[dict[str, Any]]) -> None:
     """What the storefront's signed customer and order routes store (models Customer and Order)."""
-    from shopdesk.models import Customer, Order, OrderStatusChange
+    from shopdesk.store.models import Customer, Order, OrderStatusChange
 
     for spec in specs:
         Customer(*Customer.key(spec["email"]), email=spec["email"], name=spec.get("name"), since=spec.get("since"), customer_id=spec.get("customer_id")).save()
@@ -62,7 +62,8 @@ def _customers(specs: list[dict[str, Any]]) -> None:
 
 
 def _store(specs: list[dict[str, Any]]) -> list[int]:
-    from shopdesk import contacts, threads
+    from shopdesk.admin import contacts
+    from shopdesk.store import threads
 
     contacts.all_contacts()  # the two default contacts exist from the first read on
     numbers = []
@@ -80,8 +81,9 @@ def _bulk(count: int) -> list[int]:
     """`count` open threads of one message each, written 25 at a time by BatchWriteItem."""
     from datetime import UTC, datetime, timedelta
 
-    from shopdesk import contacts, threads
-    from shopdesk.models import Counter, Message, Thread
+    from shopdesk.admin import contacts
+    from shopdesk.store import threads
+    from shopdesk.store.models import Counter, Message, Thread
 
     contacts.all_contacts()
     contact = contacts.get_contact("customer-service")

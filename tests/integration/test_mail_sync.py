@@ -18,12 +18,13 @@ from typing import Any
 import boto3
 import pytest
 from pynamodb.exceptions import TransactWriteError
-from shopdesk import imap_sync, inbound, threads
-from shopdesk.config import config
-from shopdesk.contacts import all_contacts
-from shopdesk.mailbox import Mailbox, MailboxSettings, check_connection
-from shopdesk.models import ImapSettings, InboundRecord, Message, SyncLease
-from shopdesk.settings import load_settings
+from shopdesk.admin.contacts import all_contacts
+from shopdesk.core.config import config
+from shopdesk.mail import imap_sync, inbound
+from shopdesk.mail.mailbox import Mailbox, MailboxSettings, check_connection
+from shopdesk.store import threads
+from shopdesk.store.models import ImapSettings, InboundRecord, Message, SyncLease
+from shopdesk.store.settings import load_settings
 
 from tests.in_process_aws import REGION, in_process_aws
 from tests.integration import mail_servers

@@ -6,7 +6,8 @@ import json
 from typing import Any
 
 import threads_api_app
-from shopdesk import contacts, threads
+from shopdesk.admin import contacts
+from shopdesk.store import threads
 
 from local.gateway import LambdaContext, build_event
 

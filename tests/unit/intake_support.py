@@ -14,9 +14,10 @@ from urllib.parse import urlencode
 
 import boto3
 import pytest
-from shopdesk import antispam, contacts
-from shopdesk.aws import forget_secrets
-from shopdesk.config import config
+from shopdesk.admin import contacts
+from shopdesk.core.aws import forget_secrets
+from shopdesk.core.config import config
+from shopdesk.intake import antispam
 
 REGION = "eu-west-1"
 SIGNING_KEY = "shop-signing-key-0123456789"

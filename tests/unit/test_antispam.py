@@ -13,10 +13,10 @@ from urllib.parse import parse_qs
 
 import boto3
 import pytest
-from shopdesk import antispam
-from shopdesk.aws import forget_secrets
-from shopdesk.config import config
-from shopdesk.models import RateWindow, Thread
+from shopdesk.core.aws import forget_secrets
+from shopdesk.core.config import config
+from shopdesk.intake import antispam
+from shopdesk.store.models import RateWindow, Thread
 
 from tests.unit import intake_support
 from tests.unit.intake_support import form_fields, post_json

@@ -8,8 +8,8 @@ from urllib.parse import parse_qs, urlsplit
 import boto3
 import pytest
 import requests
-from shopdesk import attachments
-from shopdesk.attachments import AttachmentRefused
+from shopdesk.store import attachments
+from shopdesk.store.attachments import AttachmentRefused
 
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n"
 EXECUTABLE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64

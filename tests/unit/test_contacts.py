@@ -10,9 +10,10 @@ import threading
 from typing import Any
 
 import pytest
-from shopdesk import contacts, threads
-from shopdesk.config import config
-from shopdesk.models import CONTACTS_PK, Contact, Message, ShopdeskItem, Thread
+from shopdesk.admin import contacts
+from shopdesk.core.config import config
+from shopdesk.store import threads
+from shopdesk.store.models import CONTACTS_PK, Contact, Message, ShopdeskItem, Thread
 
 from tests.unit.api_calls import ADMIN, AGENT, NO_GROUP, agents_api, public_api
 

@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 from agents_api import call, customer_writes
-from shopdesk import contacts, threads
-from shopdesk.models import Stats
+from shopdesk.admin import contacts
+from shopdesk.store import threads
+from shopdesk.store.models import Stats
 
 
 @pytest.fixture

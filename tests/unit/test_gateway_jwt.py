@@ -186,7 +186,7 @@ def test_the_verifier_fetches_the_jwks_once_and_reuses_the_keys(verifier: JwtVer
 
 
 def test_the_verifier_accepts_the_clients_access_token_like_api_gateway(verifier: JwtVerifier) -> None:
-    """API Gateway's authorizer checks client_id for access tokens; shopdesk.auth then wants the ID token."""
+    """API Gateway's authorizer checks client_id for access tokens; shopdesk.api.auth then wants the ID token."""
     assert verifier.claims(f"Bearer {token(claims('access'))}")["token_use"] == "access"
 
 

@@ -7,9 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from shopdesk import antispam, inbound, threads
-from shopdesk.contacts import all_contacts
-from shopdesk.models import InboundRecord, Message
+from shopdesk.admin.contacts import all_contacts
+from shopdesk.intake import antispam
+from shopdesk.mail import inbound
+from shopdesk.store import threads
+from shopdesk.store.models import InboundRecord, Message
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT.parent / "shared" / "mail-corpus"

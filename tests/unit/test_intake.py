@@ -10,9 +10,11 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
-from shopdesk import contacts, intake, threads
-from shopdesk.config import config
-from shopdesk.models import Message, OpenThreadClaim, ShopSettings, Stats, Thread
+from shopdesk.admin import contacts
+from shopdesk.core.config import config
+from shopdesk.intake import intake
+from shopdesk.store import threads
+from shopdesk.store.models import Message, OpenThreadClaim, ShopSettings, Stats, Thread
 
 from tests.unit import intake_support
 from tests.unit.intake_support import call, event, form_fields, multipart, post_json, sent_mail
@@ -245,7 +247,7 @@ def test_notifications_go_to_the_contact_and_a_confirmation_with_markers_to_the_
     assert "Otrzymaliśmy Twoją wiadomość" in confirmation["Subject"]
     assert "Dziękujemy za wiadomość" in confirmation.get_body(("plain",)).get_content()
     assert "<b>" not in confirmation.get_body(("html",)).get_content()
-    from shopdesk.models import MailId
+    from shopdesk.store.models import MailId
 
     assert MailId.get(*MailId.key(confirmation["Message-ID"])).thread_number == thread.number
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from shopdesk.models import BlockedSender, Stats
+from shopdesk.store.models import BlockedSender, Stats
 
 from tests.unit import intake_support
 from tests.unit.agents_api import ADMIN, AGENT, call

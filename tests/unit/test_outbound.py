@@ -13,9 +13,10 @@ from urllib.parse import parse_qs, urlsplit
 import boto3
 import pytest
 from agents_api import AGENT, call, customer_writes
-from shopdesk import contacts, threads
-from shopdesk.config import config
-from shopdesk.models import ImapSettings, MailId, ShopSettings
+from shopdesk.admin import contacts
+from shopdesk.core.config import config
+from shopdesk.store import threads
+from shopdesk.store.models import ImapSettings, MailId, ShopSettings
 
 REGION = "eu-west-1"
 PDF = b"%PDF-1.4\n% a small pdf\n"
@@ -181,7 +182,7 @@ def test_deleting_a_thread_removes_its_messages_and_files(shop: dict[str, Any]) 
     assert call("DELETE", f"/v1/threads/{number}")[0] == 204
     assert s3.list_objects_v2(Bucket="shopdesk-attachments").get("KeyCount") == 0
     assert call("GET", f"/v1/threads/{number}")[0] == 404
-    from shopdesk.models import ShopdeskItem
+    from shopdesk.store.models import ShopdeskItem
 
     assert list(ShopdeskItem.query(f"THREAD#{number}")) == []
     assert call("DELETE", f"/v1/threads/{number}")[0] == 404

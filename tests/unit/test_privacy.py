@@ -11,8 +11,10 @@ from urllib.parse import quote
 import boto3
 import pytest
 from agents_api import ADMIN, AGENT, call, customer_writes
-from shopdesk import antispam, attachments, contacts, privacy, storefront, threads
-from shopdesk.models import (
+from shopdesk.admin import contacts, privacy
+from shopdesk.intake import antispam, storefront
+from shopdesk.store import attachments, threads
+from shopdesk.store.models import (
     CustomerIdAlias,
     Message,
     OpenThreadClaim,

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 from agents_api import call, customer_writes
-from shopdesk import contacts, threads
+from shopdesk.admin import contacts
+from shopdesk.store import threads
 
 from tests.in_process_aws import count_dynamodb_requests
 

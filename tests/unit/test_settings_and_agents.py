@@ -8,8 +8,8 @@ from typing import Any
 import boto3
 import pytest
 from agents_api import ADMIN, AGENT, call
-from shopdesk.config import config
-from shopdesk.models import DEFAULT_REPLY_MESSAGES
+from shopdesk.core.config import config
+from shopdesk.store.models import DEFAULT_REPLY_MESSAGES
 
 REGION = "eu-west-1"
 
@@ -29,7 +29,7 @@ def test_the_imap_password_goes_to_secrets_manager_and_never_comes_back(aws: Any
         assert "password" not in answer["imap"]
         assert answer["imap"]["password_set"] is True
         assert answer["imap"]["host"] == "imap.shop.example" and answer["imap"]["user"] == "desk@shop.example"
-    from shopdesk.models import ShopdeskItem
+    from shopdesk.store.models import ShopdeskItem
 
     stored = [item.attribute_values for item in ShopdeskItem.query("SETTINGS")]
     assert "hunter2" not in str(stored)

@@ -8,8 +8,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from shopdesk import storefront, threads
-from shopdesk.models import Customer, CustomerIdAlias, Message, Order, OrderRef, Thread
+from shopdesk.intake import storefront
+from shopdesk.store import threads
+from shopdesk.store.models import Customer, CustomerIdAlias, Message, Order, OrderRef, Thread
 
 from tests.unit import intake_support
 from tests.unit.intake_support import SIGNING_KEY, call, event

@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 from agents_api import ADMIN, AGENT, call, customer_writes
-from shopdesk import contacts, threads
-from shopdesk.models import DEFAULT_REPLY_MESSAGES, Customer, Order, OrderStatusChange, ShopSettings
+from shopdesk.admin import contacts
+from shopdesk.store import threads
+from shopdesk.store.models import DEFAULT_REPLY_MESSAGES, Customer, Order, OrderStatusChange, ShopSettings
 
 START = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 

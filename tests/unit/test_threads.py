@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from shopdesk import contacts, threads
-from shopdesk.models import OpenThreadClaim, Stats, Thread
+from shopdesk.admin import contacts
+from shopdesk.store import threads
+from shopdesk.store.models import OpenThreadClaim, Stats, Thread
 
 
 def customer_says(text: str = "Where is my order?", email: str = "ann@example.com", **extra: Any) -> threads.CustomerMessage:

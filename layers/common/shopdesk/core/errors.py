@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from shopdesk.i18n import message
+from shopdesk.core.i18n import message
 
 
 @dataclass

@@ -15,16 +15,17 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from shopdesk import attachments, mail
-from shopdesk.agents import team_addresses
-from shopdesk.aws import client
-from shopdesk.config import LANGUAGES, config
-from shopdesk.errors import ShopdeskError
-from shopdesk.i18n import pick_language, register
-from shopdesk.models import Message, Thread
-from shopdesk.settings import load_settings
-from shopdesk.thread_view import message_view, thread_detail
-from shopdesk.threads import (
+from shopdesk.admin.agents import team_addresses
+from shopdesk.core.aws import client
+from shopdesk.core.config import LANGUAGES, config
+from shopdesk.core.errors import ShopdeskError
+from shopdesk.core.i18n import pick_language, register
+from shopdesk.core.validation import Checker, is_valid_email
+from shopdesk.mail import mail
+from shopdesk.store import attachments
+from shopdesk.store.models import Message, Thread
+from shopdesk.store.settings import load_settings
+from shopdesk.store.threads import (
     AgentMessage,
     find_message,
     get_thread,
@@ -35,7 +36,7 @@ from shopdesk.threads import (
     store_agent_message,
     thread_partition,
 )
-from shopdesk.validation import Checker, is_valid_email
+from shopdesk.threads.thread_view import message_view, thread_detail
 
 register(
     {

@@ -12,12 +12,12 @@ from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
 
-from shopdesk.config import LANGUAGES, config
-from shopdesk.errors import NotFound
-from shopdesk.i18n import pick_language
-from shopdesk.models import CONTACTS_PK, Contact, ShopSettings, Stats, transaction
-from shopdesk.threads import keep_contact_names
-from shopdesk.validation import Checker, is_valid_email
+from shopdesk.core.config import LANGUAGES, config
+from shopdesk.core.errors import NotFound
+from shopdesk.core.i18n import pick_language
+from shopdesk.core.validation import Checker, is_valid_email
+from shopdesk.store.models import CONTACTS_PK, Contact, ShopSettings, Stats, transaction
+from shopdesk.store.threads import keep_contact_names
 
 NAME_LIMIT = 255
 DESCRIPTION_LIMIT = 1000

@@ -20,10 +20,10 @@ from imapclient.exceptions import IMAPClientError, LoginError
 from imapclient.imapclient import SocketTimeout, seq_to_parenstr_upper
 from imapclient.response_parser import parse_fetch_response
 
-from shopdesk.aws import client
-from shopdesk.config import config
-from shopdesk.errors import ShopdeskError
-from shopdesk.i18n import message, register
+from shopdesk.core.aws import client
+from shopdesk.core.config import config
+from shopdesk.core.errors import ShopdeskError
+from shopdesk.core.i18n import message, register
 
 register(
     {

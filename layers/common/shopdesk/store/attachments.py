@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from shopdesk.aws import client
-from shopdesk.config import config
-from shopdesk.errors import ShopdeskError
-from shopdesk.i18n import register
+from shopdesk.core.aws import client
+from shopdesk.core.config import config
+from shopdesk.core.errors import ShopdeskError
+from shopdesk.core.i18n import register
 
 register(
     {

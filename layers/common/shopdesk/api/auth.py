@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from shopdesk.errors import Forbidden, Unauthorized
+from shopdesk.core.errors import Forbidden, Unauthorized
 
 ADMIN_GROUP = "admin"
 AGENT_GROUP = "agent"

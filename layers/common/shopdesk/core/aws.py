@@ -8,7 +8,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-from shopdesk.config import config
+from shopdesk.core.config import config
 
 # Presigned S3 URLs must be SigV4 (short expiry, every region); every client gives up quickly
 # rather than holding a Lambda until its timeout.

@@ -25,10 +25,12 @@ from typing import Any
 import nh3
 from pynamodb.exceptions import PutError, TransactWriteError
 
-from shopdesk import antispam, attachments, mail, threads
-from shopdesk.config import config
-from shopdesk.models import BlockedSender, Contact, Delivery, InboundRecord, MailId, OpenThreadClaim, Thread, transaction
-from shopdesk.models import Message as MessageItem
+from shopdesk.core.config import config
+from shopdesk.intake import antispam
+from shopdesk.mail import mail
+from shopdesk.store import attachments, threads
+from shopdesk.store.models import BlockedSender, Contact, Delivery, InboundRecord, MailId, OpenThreadClaim, Thread, transaction
+from shopdesk.store.models import Message as MessageItem
 
 TEXT_LIMIT = 100_000  # characters kept of one message's text (a DynamoDB item holds 400 KB)
 MAX_ATTACHMENTS = 20

@@ -15,10 +15,10 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
-from shopdesk.aws import client
-from shopdesk.config import config
-from shopdesk.errors import ShopdeskError
-from shopdesk.i18n import register
+from shopdesk.core.aws import client
+from shopdesk.core.config import config
+from shopdesk.core.errors import ShopdeskError
+from shopdesk.core.i18n import register
 
 register(
     {

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from shopdesk.auth import ADMIN_GROUP, AGENT_GROUP
-from shopdesk.aws import client
-from shopdesk.config import config
+from shopdesk.api.auth import ADMIN_GROUP, AGENT_GROUP
+from shopdesk.core.aws import client
+from shopdesk.core.config import config
 
 
 def _email(user: dict[str, Any]) -> str:

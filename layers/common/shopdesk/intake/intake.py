@@ -22,15 +22,17 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from pynamodb.transactions import TransactWrite
 
-from shopdesk import antispam, attachments, notifications, threads
-from shopdesk.aws import client
-from shopdesk.config import config
-from shopdesk.errors import FieldError, ShopdeskError, ValidationFailed
-from shopdesk.i18n import message as localized_message
-from shopdesk.i18n import pick_language, register
-from shopdesk.mail import OutgoingAttachment
-from shopdesk.models import Contact, OpenThreadClaim, RecentPost, ShopdeskItem, ShopSettings, Stats, Thread
-from shopdesk.validation import is_valid_email, json_object
+from shopdesk.core.aws import client
+from shopdesk.core.config import config
+from shopdesk.core.errors import FieldError, ShopdeskError, ValidationFailed
+from shopdesk.core.i18n import message as localized_message
+from shopdesk.core.i18n import pick_language, register
+from shopdesk.core.validation import is_valid_email, json_object
+from shopdesk.intake import antispam
+from shopdesk.mail import notifications
+from shopdesk.mail.mail import OutgoingAttachment
+from shopdesk.store import attachments, threads
+from shopdesk.store.models import Contact, OpenThreadClaim, RecentPost, ShopdeskItem, ShopSettings, Stats, Thread
 
 register(
     {
@@ -501,8 +503,8 @@ def post_message(request: IntakeRequest, identity: SignedIdentity | None = None)
 
 def form_configuration(language_hint: str | None) -> dict[str, Any]:
     """GET /v1/form: what the widget (or a shop's own form) needs to show and send the form."""
-    from shopdesk.contacts import public_contacts
-    from shopdesk.settings import load_settings
+    from shopdesk.admin.contacts import public_contacts
+    from shopdesk.store.settings import load_settings
 
     lang = pick_language(language_hint)
     settings = load_settings()
@@ -546,7 +548,7 @@ def form_labels(lang: str) -> dict[str, str]:
 
 def upload_url(data: Any) -> dict[str, Any]:
     """POST /v1/uploads: a presigned POST for one attachment, only when the shop allows uploads."""
-    from shopdesk.settings import load_settings
+    from shopdesk.store.settings import load_settings
 
     if not load_settings().allow_uploads:
         raise ValidationFailed([FieldError("attachment", "uploads_not_allowed")])

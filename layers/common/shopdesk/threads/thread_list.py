@@ -20,11 +20,11 @@ from typing import Any
 from pynamodb.attributes import MapAttribute
 from pynamodb.expressions.condition import Condition
 
-from shopdesk.errors import ShopdeskError
-from shopdesk.i18n import register
-from shopdesk.models import STATUSES, Thread
-from shopdesk.threads import normalized_name
-from shopdesk.validation import Checker, is_valid_email
+from shopdesk.core.errors import ShopdeskError
+from shopdesk.core.i18n import register
+from shopdesk.core.validation import Checker, is_valid_email
+from shopdesk.store.models import STATUSES, Thread
+from shopdesk.store.threads import normalized_name
 
 register(
     {

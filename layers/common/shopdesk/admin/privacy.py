@@ -23,9 +23,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from shopdesk.attachments import DOWNLOAD_URL_SECONDS, download_url
-from shopdesk.errors import FieldError, NotFound, ValidationFailed
-from shopdesk.models import (
+from shopdesk.core.errors import FieldError, NotFound, ValidationFailed
+from shopdesk.core.validation import is_valid_email
+from shopdesk.intake.storefront import customer_and_orders
+from shopdesk.store.attachments import DOWNLOAD_URL_SECONDS, download_url
+from shopdesk.store.models import (
     BlockedSender,
     Customer,
     CustomerIdAlias,
@@ -37,9 +39,7 @@ from shopdesk.models import (
     ShopdeskItem,
     Thread,
 )
-from shopdesk.storefront import customer_and_orders
-from shopdesk.threads import ATTEMPTS, ThreadChanged, delete_thread, thread_partition
-from shopdesk.validation import is_valid_email
+from shopdesk.store.threads import ATTEMPTS, ThreadChanged, delete_thread, thread_partition
 
 # An erasure stops starting thread deletions when less than this is left of the function's time,
 # and answers `complete: false`: the admin runs it again to finish (each run resumes from the table).

@@ -22,15 +22,16 @@ from aws_lambda_powertools import Logger
 from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.exceptions import DeleteError, PutError, PynamoDBException
 
-from shopdesk import inbound, mailbox, threads
-from shopdesk.aws import client
-from shopdesk.config import config
-from shopdesk.contacts import all_contacts
-from shopdesk.errors import ShopdeskError
-from shopdesk.i18n import message, register
-from shopdesk.mailbox import Mailbox, MailboxError, MailboxSettings, settings_from
-from shopdesk.models import InboundRecord, SyncCursor, SyncError, SyncFailure, SyncLease, SyncStatusItem
-from shopdesk.settings import load_settings
+from shopdesk.admin.contacts import all_contacts
+from shopdesk.core.aws import client
+from shopdesk.core.config import config
+from shopdesk.core.errors import ShopdeskError
+from shopdesk.core.i18n import message, register
+from shopdesk.mail import inbound, mailbox
+from shopdesk.mail.mailbox import Mailbox, MailboxError, MailboxSettings, settings_from
+from shopdesk.store import threads
+from shopdesk.store.models import InboundRecord, SyncCursor, SyncError, SyncFailure, SyncLease, SyncStatusItem
+from shopdesk.store.settings import load_settings
 
 logger = Logger(service="shopdesk-imap-sync")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shopdesk.config import LANGUAGES, config
+from shopdesk.core.config import LANGUAGES, config
 
 MESSAGES: dict[str, dict[str, str]] = {
     "not_found": {

@@ -15,11 +15,11 @@ import html
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from shopdesk.config import config
-from shopdesk.contacts import localized
-from shopdesk.http import logger
-from shopdesk.mail import MailNotSent, OutgoingAttachment, OutgoingMail, send, subject_markers
-from shopdesk.models import Contact, Delivery, MailId, Message, ShopSettings, Thread
+from shopdesk.admin.contacts import localized
+from shopdesk.api.http import logger
+from shopdesk.core.config import config
+from shopdesk.mail.mail import MailNotSent, OutgoingAttachment, OutgoingMail, send, subject_markers
+from shopdesk.store.models import Contact, Delivery, MailId, Message, ShopSettings, Thread
 
 TEXTS: dict[str, dict[str, str]] = {
     "notification_subject": {

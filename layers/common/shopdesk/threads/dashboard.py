@@ -15,8 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from shopdesk.contacts import all_contacts
-from shopdesk.models import Stats, Thread
+from shopdesk.admin.contacts import all_contacts
+from shopdesk.store.models import Stats, Thread
 
 WINDOW_DAYS = 30
 

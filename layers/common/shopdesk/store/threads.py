@@ -19,9 +19,9 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from shopdesk.errors import NotFound, ShopdeskError
-from shopdesk.i18n import register
-from shopdesk.models import (
+from shopdesk.core.errors import NotFound, ShopdeskError
+from shopdesk.core.i18n import register
+from shopdesk.store.models import (
     STATUSES,
     Attachment,
     Contact,
@@ -686,7 +686,7 @@ register(
 
 def thread_partition(number: int) -> tuple[Thread, list[Message]]:
     """The thread and its messages, oldest first: one Query on PK=THREAD#<n> (the thread view)."""
-    from shopdesk.models import ShopdeskItem
+    from shopdesk.store.models import ShopdeskItem
 
     thread: Thread | None = None
     messages: list[Message] = []
@@ -768,7 +768,7 @@ def delete_thread(number: int) -> None:
     transaction removes the thread item with its counters and claim, then the messages go by
     BatchWriteItem. The 30-day aggregates are history (what was answered and closed) and stay.
     """
-    from shopdesk.attachments import delete_files
+    from shopdesk.store.attachments import delete_files
 
     thread, messages = thread_partition(number)
     delete_files([a.key for m in messages for a in (m.attachments or [])])
@@ -828,7 +828,7 @@ BULK_LIMIT = 100
 def bulk_change(action: Any, status: Any, numbers: Any) -> dict[str, Any]:
     """Bulk delete or status change of the list's ticked threads: each thread is its own change
     (its own transaction), so one that fails is reported and the others still happen."""
-    from shopdesk.validation import Checker
+    from shopdesk.core.validation import Checker
 
     check = Checker()
     if action not in ("delete", "status"):

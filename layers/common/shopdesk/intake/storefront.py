@@ -17,12 +17,12 @@ from typing import Any
 
 from pynamodb.exceptions import PutError
 
-from shopdesk.aws import secret_value
-from shopdesk.config import config
-from shopdesk.errors import FieldError, ShopdeskError, Unauthorized, ValidationFailed
-from shopdesk.i18n import register
-from shopdesk.models import Customer, CustomerIdAlias, Order, OrderRef, OrderStatusChange, ShopdeskItem, SignedRequest, transaction
-from shopdesk.validation import is_valid_email, json_object
+from shopdesk.core.aws import secret_value
+from shopdesk.core.config import config
+from shopdesk.core.errors import FieldError, ShopdeskError, Unauthorized, ValidationFailed
+from shopdesk.core.i18n import register
+from shopdesk.core.validation import is_valid_email, json_object
+from shopdesk.store.models import Customer, CustomerIdAlias, Order, OrderRef, OrderStatusChange, ShopdeskItem, SignedRequest, transaction
 
 register(
     {
@@ -234,7 +234,7 @@ def signed_order(headers: dict[str, str], reference: str, body: bytes) -> dict[s
 
 def signed_identity(data: dict[str, Any]) -> Any:
     """The logged-in customer a signed form names, and a check that the order is theirs."""
-    from shopdesk.intake import SignedIdentity
+    from shopdesk.intake.intake import SignedIdentity
 
     customer_id = data.get("customer_id")
     if not isinstance(customer_id, str) or not ID_PATTERN.match(customer_id):
@@ -257,7 +257,7 @@ def signed_identity(data: dict[str, Any]) -> Any:
 
 def post_signed_message(headers: dict[str, str], body: bytes, request: Any) -> Any:
     """POST /v1/storefront/messages: the form on behalf of a logged-in customer (no anti-spam: it is the shop)."""
-    from shopdesk import intake
+    from shopdesk.intake import intake
 
     verify(headers, body)
     data = json_object(body)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shopdesk.models import ShopSettings
+from shopdesk.store.models import ShopSettings
 
 
 def load_settings() -> ShopSettings:

@@ -9,8 +9,8 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 
-from shopdesk.errors import ShopdeskError
-from shopdesk.i18n import message
+from shopdesk.core.errors import ShopdeskError
+from shopdesk.core.i18n import message
 
 logger = Logger(service="shopdesk")
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from shopdesk.aws import client
-from shopdesk.config import LANGUAGES, config
-from shopdesk.i18n import register
-from shopdesk.models import ImapSettings, ShopSettings
-from shopdesk.settings import load_settings
-from shopdesk.validation import Checker
+from shopdesk.core.aws import client
+from shopdesk.core.config import LANGUAGES, config
+from shopdesk.core.i18n import register
+from shopdesk.core.validation import Checker
+from shopdesk.store.models import ImapSettings, ShopSettings
+from shopdesk.store.settings import load_settings
 
 register(
     {

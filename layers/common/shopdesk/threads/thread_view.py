@@ -15,13 +15,13 @@ from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from shopdesk.attachments import DOWNLOAD_URL_SECONDS, download_url
-from shopdesk.contacts import localized
-from shopdesk.errors import NotFound
-from shopdesk.models import Contact, Message, Order, ShopdeskItem, ShopSettings, Thread
-from shopdesk.storefront import customer_and_orders
-from shopdesk.thread_list import is_unread, thread_summary
-from shopdesk.threads import find_message, list_sort_key, mark_read, preview_of, thread_partition
+from shopdesk.admin.contacts import localized
+from shopdesk.core.errors import NotFound
+from shopdesk.intake.storefront import customer_and_orders
+from shopdesk.store.attachments import DOWNLOAD_URL_SECONDS, download_url
+from shopdesk.store.models import Contact, Message, Order, ShopdeskItem, ShopSettings, Thread
+from shopdesk.store.threads import find_message, list_sort_key, mark_read, preview_of, thread_partition
+from shopdesk.threads.thread_list import is_unread, thread_summary
 
 
 def delivery_view(delivery: Any) -> dict[str, Any] | None:

@@ -17,12 +17,12 @@ import urllib.request
 from datetime import UTC, datetime
 from typing import Any
 
-from shopdesk.aws import secret_value
-from shopdesk.config import config
-from shopdesk.errors import FieldError, ShopdeskError, ValidationFailed
-from shopdesk.i18n import register
-from shopdesk.models import BlockedSender, RateWindow
-from shopdesk.validation import is_valid_email
+from shopdesk.core.aws import secret_value
+from shopdesk.core.config import config
+from shopdesk.core.errors import FieldError, ShopdeskError, ValidationFailed
+from shopdesk.core.i18n import register
+from shopdesk.core.validation import is_valid_email
+from shopdesk.store.models import BlockedSender, RateWindow
 
 register(
     {
@@ -214,8 +214,8 @@ def remove_blocked(value: str) -> None:
 def mark_thread_spam(number: int, data: Any, by: str | None) -> Any:
     """`{spam, block_sender}`: flags (and on marking closes) the thread; blocks its address if asked.
     Any agent may do both: blocking the sender is the point of the button."""
-    from shopdesk import threads
-    from shopdesk.validation import Checker
+    from shopdesk.core.validation import Checker
+    from shopdesk.store import threads
 
     body = data if isinstance(data, dict) else {}
     check = Checker()

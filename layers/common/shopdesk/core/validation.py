@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from shopdesk.errors import FieldError, ShopdeskError, ValidationFailed
+from shopdesk.core.errors import FieldError, ShopdeskError, ValidationFailed
 
 # Deliberately simple: one @, a dotted domain, no spaces or angle brackets, and no CR/LF that
 # could smuggle headers into a mail.
