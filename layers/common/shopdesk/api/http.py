@@ -5,14 +5,46 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 
-from shopdesk.core.errors import ShopdeskError
+from shopdesk.core.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    RateLimited,
+    ShopdeskError,
+    TooLarge,
+    Unauthorized,
+    Unavailable,
+    Unprocessable,
+    UnsupportedMedia,
+    UpstreamFailed,
+)
 from shopdesk.core.i18n import message
+from shopdesk.core.observability import logger
 
-logger = Logger(service="shopdesk")
+# The one place where a kind of error becomes an HTTP status (the most specific class wins).
+HTTP_STATUS: dict[type[ShopdeskError], int] = {
+    NotFound: 404,
+    Unauthorized: 401,
+    Forbidden: 403,
+    Conflict: 409,
+    Unprocessable: 422,
+    UnsupportedMedia: 415,
+    TooLarge: 413,
+    RateLimited: 429,
+    UpstreamFailed: 502,
+    Unavailable: 503,
+}
+
+
+def status_of(error: ShopdeskError) -> int:
+    """The HTTP status of a domain error: its nearest kind in HTTP_STATUS, else 400."""
+    for kind in type(error).__mro__:
+        if kind in HTTP_STATUS:
+            return HTTP_STATUS[kind]
+    return 400
 
 
 def error_response(status: int, body: dict[str, Any]) -> Response:
@@ -46,7 +78,7 @@ def make_resolver() -> APIGatewayHttpResolver:
 
     @app.exception_handler(ShopdeskError)
     def _shopdesk_error(error: ShopdeskError) -> Response:
-        return error_response(error.status, error.body(request_language(app)))
+        return error_response(status_of(error), error.body(error.lang or request_language(app)))
 
     @app.not_found
     def _not_found(_: NotFoundError) -> Response:

@@ -1,4 +1,5 @@
-"""The errors Shopdesk answers with: each has an HTTP status, a stable code and a human message."""
+"""The errors domain code raises: each kind says what went wrong, with a stable code and a human
+message. Which HTTP status a kind becomes is decided in one place, `shopdesk.api.http`."""
 
 from __future__ import annotations
 
@@ -19,42 +20,73 @@ class FieldError:
 
 
 class ShopdeskError(Exception):
-    """Raised by domain code; the HTTP layer maps it to a JSON answer in one place."""
+    """A request Shopdesk refuses: bad input that is not a field error (invalid JSON, say)."""
 
-    status = 400
     code = "bad_request"
 
-    def __init__(self, code: str | None = None, status: int | None = None, **params: Any) -> None:
+    def __init__(self, code: str | None = None, **params: Any) -> None:
         super().__init__(code or self.code)
         if code:
             self.code = code
-        if status:
-            self.status = status
         self.params = params
+        # The language the answer must speak when it differs from the request's (a form's own `lang`).
+        self.lang: str | None = None
 
     def body(self, lang: str | None) -> dict[str, Any]:
         return {"error": {"code": self.code, "message": message(self.code, lang, **self.params)}}
 
 
 class NotFound(ShopdeskError):
-    status = 404
     code = "not_found"
 
 
 class Unauthorized(ShopdeskError):
-    status = 401
     code = "unauthorized"
 
 
 class Forbidden(ShopdeskError):
-    status = 403
     code = "forbidden"
 
 
-class ValidationFailed(ShopdeskError):
+class Conflict(ShopdeskError):
+    """The thing changed or is in a state that forbids this (already sent, in progress…)."""
+
+    code = "conflict"
+
+
+class Unprocessable(ShopdeskError):
+    """Well-formed but refused as a whole (spam suspected, an idempotency key reused…)."""
+
+    code = "unprocessable"
+
+
+class UnsupportedMedia(ShopdeskError):
+    code = "unsupported_body"
+
+
+class TooLarge(ShopdeskError):
+    code = "too_large"
+
+
+class RateLimited(ShopdeskError):
+    code = "rate_limited"
+
+
+class UpstreamFailed(ShopdeskError):
+    """A service we depend on refused (SES would not send, the mailbox would not answer)."""
+
+    code = "upstream_failed"
+
+
+class Unavailable(ShopdeskError):
+    """Try again later: the work could not be started now."""
+
+    code = "unavailable"
+
+
+class ValidationFailed(Unprocessable):
     """Carries every field error at once, so a form can show them all together."""
 
-    status = 422
     code = "validation_failed"
 
     def __init__(self, errors: list[FieldError]) -> None:

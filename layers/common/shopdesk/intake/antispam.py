@@ -19,7 +19,7 @@ from typing import Any
 
 from shopdesk.core.aws import secret_value
 from shopdesk.core.config import config
-from shopdesk.core.errors import FieldError, ShopdeskError, ValidationFailed
+from shopdesk.core.errors import FieldError, NotFound, Unprocessable, ValidationFailed
 from shopdesk.core.i18n import register
 from shopdesk.core.validation import is_valid_email
 from shopdesk.store.models import BlockedSender, RateWindow
@@ -53,10 +53,9 @@ CAPTCHA_VERIFY_URLS = {
 CAPTCHA_VERIFY_URL_OVERRIDE_ENV = "CAPTCHA_VERIFY_URL"
 
 
-class SpamSuspected(ShopdeskError):
+class SpamSuspected(Unprocessable):
     """The one answer for every anti-spam refusal."""
 
-    status = 422
     code = "spam_suspected"
 
     def __init__(self, rule: str) -> None:
@@ -204,7 +203,7 @@ def remove_blocked(value: str) -> None:
         item.delete(condition=BlockedSender.pk.exists())
     except Exception as error:  # pynamodb's DeleteError on the failed condition
         if "ConditionalCheckFailed" in str(error):
-            raise ShopdeskError("blocked_sender_not_found", status=404) from None
+            raise NotFound("blocked_sender_not_found") from None
         raise
 
 

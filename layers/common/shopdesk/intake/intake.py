@@ -24,7 +24,7 @@ from pynamodb.transactions import TransactWrite
 
 from shopdesk.core.aws import client
 from shopdesk.core.config import config
-from shopdesk.core.errors import FieldError, ShopdeskError, ValidationFailed
+from shopdesk.core.errors import Conflict, FieldError, ShopdeskError, Unprocessable, UnsupportedMedia, ValidationFailed
 from shopdesk.core.i18n import message as localized_message
 from shopdesk.core.i18n import pick_language, register
 from shopdesk.core.validation import is_valid_email, json_object
@@ -153,14 +153,14 @@ def parse_body(content_type: str, body: bytes) -> Form:
         return Form(dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)))
     if media == "multipart/form-data":
         return _parse_multipart(content_type, body)
-    raise ShopdeskError("unsupported_body", status=415)
+    raise UnsupportedMedia("unsupported_body")
 
 
 def _parse_multipart(content_type: str, body: bytes) -> Form:
     parsed = BytesParser(policy=policy.HTTP).parsebytes(b"Content-Type: " + content_type.encode("latin-1", "replace") + b"\r\n\r\n" + body)
     form = Form()
     if not parsed.is_multipart():
-        raise ShopdeskError("unsupported_body", status=415)
+        raise UnsupportedMedia("unsupported_body")
     for part in parsed.iter_parts():
         name = part.get_param("name", header="content-disposition")
         if not name:
@@ -448,9 +448,9 @@ def accept_once(form: Form, request: IntakeRequest, identity: SignedIdentity | N
     try:
         return wrapped(request_key={"key": key, "body": hashlib.sha256(request.body).hexdigest()})
     except IdempotencyAlreadyInProgressError:
-        raise ShopdeskError("request_in_progress", status=409) from None
+        raise Conflict("request_in_progress") from None
     except IdempotencyValidationError:
-        raise ShopdeskError("idempotency_key_reused", status=422) from None
+        raise Unprocessable("idempotency_key_reused") from None
 
 
 def _wants_redirect(form: Form, request: IntakeRequest) -> bool:
@@ -489,7 +489,8 @@ def post_message(request: IntakeRequest, identity: SignedIdentity | None = None)
     except ShopdeskError as error:
         body = error.body(lang)  # in the form's language, which may differ from the request's
         if redirect is None:
-            return Answer(error.status, body)
+            error.lang = lang  # in the form's language, which may differ from the request's
+            raise  # the resolver answers it, like every other error
         fields = body["error"].get("fields") or [{"field": "form", "code": error.code}]
         params = {"shopdesk_status": "error", "shopdesk_errors": ",".join(f"{e['field']}:{e['code']}" for e in fields)}
         return Answer(303, body, _with_result(redirect, params))

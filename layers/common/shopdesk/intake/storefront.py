@@ -19,7 +19,7 @@ from pynamodb.exceptions import PutError
 
 from shopdesk.core.aws import secret_value
 from shopdesk.core.config import config
-from shopdesk.core.errors import FieldError, ShopdeskError, Unauthorized, ValidationFailed
+from shopdesk.core.errors import FieldError, NotFound, Unauthorized, ValidationFailed
 from shopdesk.core.i18n import register
 from shopdesk.core.validation import is_valid_email, json_object
 from shopdesk.store.models import Customer, CustomerIdAlias, Order, OrderRef, OrderStatusChange, ShopdeskItem, SignedRequest, transaction
@@ -108,7 +108,7 @@ def customer_email(customer_id: str) -> str:
     try:
         return CustomerIdAlias.get(*CustomerIdAlias.key(customer_id)).email
     except CustomerIdAlias.DoesNotExist:
-        raise ShopdeskError("customer_not_found", status=404) from None
+        raise NotFound("customer_not_found") from None
 
 
 def upsert_customer(customer_id: str, body: bytes) -> dict[str, Any]:

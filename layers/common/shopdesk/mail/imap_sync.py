@@ -18,22 +18,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from aws_lambda_powertools import Logger
 from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.exceptions import DeleteError, PutError, PynamoDBException
 
 from shopdesk.admin.contacts import all_contacts
 from shopdesk.core.aws import client
 from shopdesk.core.config import config
-from shopdesk.core.errors import ShopdeskError
+from shopdesk.core.errors import Unavailable
 from shopdesk.core.i18n import message, register
+from shopdesk.core.observability import logger
 from shopdesk.mail import inbound, mailbox
 from shopdesk.mail.mailbox import Mailbox, MailboxError, MailboxSettings, settings_from
 from shopdesk.store import threads
 from shopdesk.store.models import InboundRecord, SyncCursor, SyncError, SyncFailure, SyncLease, SyncStatusItem
 from shopdesk.store.settings import load_settings
-
-logger = Logger(service="shopdesk-imap-sync")
 
 register(
     {
@@ -323,10 +321,10 @@ def check_connection() -> dict[str, Any]:
 def start_async() -> dict[str, Any]:
     """"Run sync": invokes the sync function asynchronously; the page never waits on the mailbox."""
     if not config().imap_sync_function:
-        raise ShopdeskError("sync_not_started", status=503)
+        raise Unavailable("sync_not_started")
     try:
         client("lambda").invoke(FunctionName=config().imap_sync_function, InvocationType="Event", Payload=b'{"source": "agents-api"}')
     except (BotoCoreError, ClientError) as error:
         logger.warning("the sync could not be started", extra={"error_type": type(error).__name__})
-        raise ShopdeskError("sync_not_started", status=503) from error
+        raise Unavailable("sync_not_started") from error
     return {"started": True}

@@ -17,7 +17,7 @@ from email.utils import format_datetime, make_msgid
 
 from shopdesk.core.aws import client
 from shopdesk.core.config import config
-from shopdesk.core.errors import ShopdeskError
+from shopdesk.core.errors import UpstreamFailed
 from shopdesk.core.i18n import register
 
 register(
@@ -36,10 +36,9 @@ MARKERS = re.compile(r"#ct(?P<number>\d+)\s+#tc(?P<token>[A-Za-z0-9_-]{8,64})")
 PLUS_MARKER = re.compile(r"\+ct(?P<number>\d+)\.tc(?P<token>[A-Za-z0-9_-]{8,64})@", re.IGNORECASE)
 
 
-class MailNotSent(ShopdeskError):
+class MailNotSent(UpstreamFailed):
     """SES refused or failed; the caller decides what is kept (a reply is stored as "not sent")."""
 
-    status = 502
     code = "mail_not_sent"
 
     def __init__(self, reason: str) -> None:

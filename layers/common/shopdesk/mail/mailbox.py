@@ -22,7 +22,7 @@ from imapclient.response_parser import parse_fetch_response
 
 from shopdesk.core.aws import client
 from shopdesk.core.config import config
-from shopdesk.core.errors import ShopdeskError
+from shopdesk.core.errors import UpstreamFailed
 from shopdesk.core.i18n import message, register
 
 register(
@@ -75,8 +75,7 @@ READ_TIMEOUT = 60.0
 SECURITIES = ("tls", "starttls", "none")
 
 
-class MailboxError(ShopdeskError):
-    status = 502
+class MailboxError(UpstreamFailed):
     code = "imap_error"
 
 

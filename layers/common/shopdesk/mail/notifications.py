@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from shopdesk.admin.contacts import localized
-from shopdesk.api.http import logger
 from shopdesk.core.config import config
+from shopdesk.core.observability import logger
 from shopdesk.mail.mail import MailNotSent, OutgoingAttachment, OutgoingMail, send, subject_markers
 from shopdesk.store.models import Contact, Delivery, MailId, Message, ShopSettings, Thread
 

@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 from shopdesk.core.aws import client
 from shopdesk.core.config import config
-from shopdesk.core.errors import ShopdeskError
+from shopdesk.core.errors import Unprocessable
 from shopdesk.core.i18n import register
 
 register(
@@ -68,8 +68,8 @@ CONTENT_TYPES = {
 ALLOWED_EXTENSIONS = tuple(CONTENT_TYPES)
 
 
-class AttachmentRefused(ShopdeskError):
-    status = 422
+class AttachmentRefused(Unprocessable):
+    """A file refused for its type or size."""
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from shopdesk.core.errors import NotFound, ShopdeskError
+from shopdesk.core.errors import Conflict, NotFound, ShopdeskError
 from shopdesk.core.i18n import register
 from shopdesk.store.models import (
     STATUSES,
@@ -317,10 +317,9 @@ class Stored:
     created: bool  # a new thread was started
 
 
-class ThreadChanged(ShopdeskError):
+class ThreadChanged(Conflict):
     """A condition on the thread failed: another request changed it first (callers retry)."""
 
-    status = 409
     code = "thread_busy"
 
 
@@ -746,7 +745,7 @@ def reply_delivered(number: int, message: Message, delivery: dict[str, Any], out
             if not _is_condition_failure(error):
                 raise
             if find_message(number, message.message_id).delivery.state == "sent":
-                raise ShopdeskError("reply_already_sent", status=409) from None
+                raise Conflict("reply_already_sent") from None
             continue
         if old_status == "open" and thread.status != "open":
             settle_oldest_open(thread.contact_id, number, None)

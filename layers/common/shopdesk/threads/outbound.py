@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 from shopdesk.admin.agents import team_addresses
 from shopdesk.core.aws import client
 from shopdesk.core.config import LANGUAGES, config
-from shopdesk.core.errors import ShopdeskError
+from shopdesk.core.errors import Conflict, NotFound, UpstreamFailed
 from shopdesk.core.i18n import pick_language, register
 from shopdesk.core.validation import Checker, is_valid_email
 from shopdesk.mail import mail
@@ -97,10 +97,9 @@ FORWARD_WORDS: dict[str, dict[str, str]] = {
 }
 
 
-class ReplyNotSent(ShopdeskError):
+class ReplyNotSent(UpstreamFailed):
     """502 with the stored reply in the body, so the page shows it as "not sent" with a retry."""
 
-    status = 502
     code = "reply_not_sent"
 
     def __init__(self, payload: dict[str, Any]) -> None:
@@ -231,11 +230,11 @@ def retry_reply(number: int, message_id: str) -> dict[str, Any]:
     thread, messages = thread_partition(number)
     message = next((m for m in messages if m.message_id == message_id), None)
     if message is None:
-        raise ShopdeskError("message_not_found", status=404)
+        raise NotFound("message_not_found")
     if message.source != "agent" or message.private or message.delivery is None:
-        raise ShopdeskError("not_a_reply", status=409)
+        raise Conflict("not_a_reply")
     if message.delivery.state == "sent":
-        raise ShopdeskError("reply_already_sent", status=409)
+        raise Conflict("reply_already_sent")
     return _send_stored_reply(thread, message, _last_customer_mail_id(messages))
 
 
