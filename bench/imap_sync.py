@@ -209,8 +209,8 @@ def floor(server: mail_servers.ImapServer, folder: str) -> float:
 
 def prepare_nothing_new(server: mail_servers.ImapServer, folder: str, size: int) -> None:
     """A folder of `size` messages, its cursor at the end (as if all were imported)."""
-    from shopdesk.mail import imap_sync
-    from shopdesk.mail.mailbox import MailboxSettings
+    from shopdesk.mail import sync as imap_sync
+    from shopdesk.mail.imap import MailboxSettings
 
     fill(server, folder, [mail(100_000 + i, None) for i in range(size)])
     with server.client() as imap:
@@ -222,7 +222,7 @@ def prepare_nothing_new(server: mail_servers.ImapServer, folder: str, size: int)
 def nothing_new_costs(server: mail_servers.ImapServer, folders: list[str], counts: Counts, rounds: int = 9) -> dict[str, tuple[float, int, int]]:
     """Median seconds, IMAP commands and DynamoDB requests of runs with nothing new, the folders taken
     in turn (so a busy moment of the machine weighs on both alike)."""
-    from shopdesk.mail import imap_sync
+    from shopdesk.mail import sync as imap_sync
 
     times: dict[str, list[float]] = {folder: [] for folder in folders}
     commands: dict[str, tuple[int, int]] = {}
@@ -248,7 +248,7 @@ def main() -> None:
         try:
             provision(endpoint, server.password)
             from shopdesk.admin.contacts import all_contacts
-            from shopdesk.mail import imap_sync
+            from shopdesk.mail import sync as imap_sync
             from shopdesk.store import threads
 
             progress("servers up; making the threads the replies answer")
@@ -267,7 +267,7 @@ def main() -> None:
             # a warm function: clients made and modules loaded by a first small sync, as on a warm Lambda
             fill(server, "Warm", [mail(900_000 + i, None) for i in range(5)])
             point_settings_at(server, "Warm")
-            imap_sync.run(lambda: 10**9)
+            imap_sync.run(lambda: 10**9, contacts=all_contacts)
             raws = [mail(i, outbound[(i // REPLY_SHARE) % THREADS] if i % REPLY_SHARE == 0 else None) for i in range(MAILS)]
             fill(server, "Bench", raws)
             point_settings_at(server, "Bench")
@@ -281,10 +281,10 @@ def main() -> None:
                 import cProfile
 
                 profiler = cProfile.Profile()
-                result = profiler.runcall(imap_sync.run, lambda: 10**9)
+                result = profiler.runcall(imap_sync.run, lambda: 10**9, contacts=all_contacts)
                 profiler.dump_stats(os.environ["BENCH_PROFILE"])
             else:
-                result = imap_sync.run(lambda: 10**9)
+                result = imap_sync.run(lambda: 10**9, contacts=all_contacts)
             wall = time.perf_counter() - wall_started
             cpu = time.process_time() - cpu_started
             imap_commands = sum(counts.imap.values())

@@ -10,7 +10,7 @@ from shopdesk.api.auth import Agent, agent_from_event, require_admin
 from shopdesk.api.http import json_body, json_response, make_resolver, request_language
 from shopdesk.core.errors import NotFound
 from shopdesk.intake import antispam
-from shopdesk.mail import imap_sync
+from shopdesk.mail import sync as imap_sync
 from shopdesk.store import attachments, threads
 from shopdesk.threads import dashboard, outbound, thread_list, thread_view
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from shopdesk.mail.mailbox import MailboxSettings, check_connection
+from shopdesk.mail.imap import MailboxSettings, check_connection
 
 from tests.integration import mail_servers
 

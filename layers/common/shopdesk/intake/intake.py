@@ -30,7 +30,7 @@ from shopdesk.core.i18n import pick_language, register
 from shopdesk.core.validation import is_valid_email, json_object
 from shopdesk.intake import antispam
 from shopdesk.mail import notifications
-from shopdesk.mail.mail import OutgoingAttachment
+from shopdesk.mail.send import OutgoingAttachment
 from shopdesk.store import attachments, threads
 from shopdesk.store.models import Contact, OpenThreadClaim, RecentPost, ShopdeskItem, ShopSettings, Stats, Thread
 

@@ -15,10 +15,9 @@ import html
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from shopdesk.admin.contacts import localized
 from shopdesk.core.config import config
 from shopdesk.core.observability import logger
-from shopdesk.mail.mail import MailNotSent, OutgoingAttachment, OutgoingMail, send, subject_markers
+from shopdesk.mail.send import MailNotSent, OutgoingAttachment, OutgoingMail, send, subject_markers
 from shopdesk.store.models import Contact, Delivery, MailId, Message, ShopSettings, Thread
 
 TEXTS: dict[str, dict[str, str]] = {
@@ -52,6 +51,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "product": {"en": "Product", "es": "Producto", "pl": "Produkt"},
     "attachment": {"en": "Attachment", "es": "Archivo adjunto", "pl": "Załącznik"},
 }
+
+
+def localized(values: dict[str, str] | None, lang: str) -> str:
+    """The text in `lang`, else in the shop's default language, else any we have (as the admin room reads a contact's names)."""
+    values = values or {}
+    return values.get(lang) or values.get(config().default_language) or next(iter(values.values()), "")
 
 
 def text(key: str, lang: str, **params: object) -> str:

@@ -210,6 +210,8 @@ class Message(ShopdeskItem, discriminator="message"):
     notification = Delivery(null=True)  # the contact notification of a saved form message
     match_rule = UnicodeAttribute(null=True)  # how an inbound mail found its thread
     mail_message_id = UnicodeAttribute(null=True)  # inbound: the mail's own Message-ID
+    original = Attachment(null=True)  # inbound: the raw .eml in the private bucket ("download original")
+    full_text = Attachment(null=True)  # inbound: the whole text when `text` was cut to fit the item
 
     @staticmethod
     def sort_key(created_at: str, message_id: str) -> str:
@@ -407,6 +409,7 @@ class InboundRecord(ShopdeskItem, discriminator="inbound"):
 
     outcome = UnicodeAttribute()  # imported | skipped | bounced | failed
     reason = UnicodeAttribute(null=True)
+    digest = UnicodeAttribute(null=True)  # sha256 of the raw mail: a reused Message-ID is another mail
     thread_number = NumberAttribute(null=True)
     at = UnicodeAttribute()
 
@@ -469,6 +472,9 @@ class SyncFailure(ShopdeskItem, discriminator="sync_failure"):
     uidvalidity = NumberAttribute()
     record_id = UnicodeAttribute(null=True)
     raw_key = UnicodeAttribute(null=True)
+    sender = UnicodeAttribute(null=True)
+    subject = UnicodeAttribute(null=True)
+    size = NumberAttribute(null=True)
     error = UnicodeAttribute()
     at = UnicodeAttribute()
 

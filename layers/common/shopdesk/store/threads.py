@@ -305,6 +305,9 @@ class CustomerMessage:
     attachments: list[dict[str, Any]] = field(default_factory=list)
     match_rule: str | None = None
     mail_message_id: str | None = None
+    # An imported mail's raw .eml, and its whole text when the item keeps only the start of it.
+    original: dict[str, Any] | None = None
+    full_text: dict[str, Any] | None = None
     created_at: datetime | None = None
     # Set by store_customer_message before `extra_writes` runs, so they can name the thread.
     thread_number: int | None = None
@@ -341,6 +344,8 @@ def _message_item(number: int, incoming: CustomerMessage, created_at: str) -> Me
         attachments=[Attachment(**a) for a in incoming.attachments],
         match_rule=incoming.match_rule,
         mail_message_id=incoming.mail_message_id,
+        original=Attachment(**incoming.original) if incoming.original else None,
+        full_text=Attachment(**incoming.full_text) if incoming.full_text else None,
     )
 
 

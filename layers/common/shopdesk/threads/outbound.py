@@ -21,7 +21,7 @@ from shopdesk.core.config import LANGUAGES, config
 from shopdesk.core.errors import Conflict, NotFound, UpstreamFailed
 from shopdesk.core.i18n import pick_language, register
 from shopdesk.core.validation import Checker, is_valid_email
-from shopdesk.mail import mail
+from shopdesk.mail import send as mail
 from shopdesk.store import attachments
 from shopdesk.store.models import Message, Thread
 from shopdesk.store.settings import load_settings

@@ -8,6 +8,10 @@
 - A message is flagged \\Seen (or deleted) only after it is stored, and the cursor moves after
   each batch, so a crash, a timeout or a dropped connection only means re-reading one batch.
 - One run at a time: a lease item with an expiry, taken with a conditional put.
+- Nothing stops: a failure that belongs to one mail (unreadable, too large, no sender, refused by
+  DynamoDB for its size, any unexpected error) sets that mail aside (raw kept in the private
+  bucket, a failure record with its UID, sender, subject, size and error) and the run goes on.
+  Only the mailbox or AWS as a whole failing stops a run; the next one resumes from the cursor.
 """
 
 from __future__ import annotations
@@ -19,18 +23,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
-from pynamodb.exceptions import DeleteError, PutError, PynamoDBException
 
-from shopdesk.admin.contacts import all_contacts
 from shopdesk.core.aws import client
 from shopdesk.core.config import config
 from shopdesk.core.errors import Unavailable
 from shopdesk.core.i18n import message, register
-from shopdesk.core.observability import logger
-from shopdesk.mail import inbound, mailbox
-from shopdesk.mail.mailbox import Mailbox, MailboxError, MailboxSettings, settings_from
-from shopdesk.store import threads
-from shopdesk.store.models import InboundRecord, SyncCursor, SyncError, SyncFailure, SyncLease, SyncStatusItem
+from shopdesk.core.observability import count, duration_ms, logger
+from shopdesk.mail import imap, importer, parse
+from shopdesk.mail.imap import Envelope, Mailbox, MailboxError, MailboxSettings, settings_from
+from shopdesk.store import mail_sync, threads
+from shopdesk.store.models import Contact
 from shopdesk.store.settings import load_settings
 
 register(
@@ -50,6 +52,11 @@ register(
             "es": "Un mensaje no se pudo leer; se conserva tal como llegó.",
             "pl": "Nie udało się odczytać wiadomości; zachowano ją w oryginalnej postaci.",
         },
+        "message_set_aside": {
+            "en": "A message could not be imported; it is kept as it came and listed.",
+            "es": "Un mensaje no se pudo importar; se conserva tal como llegó y figura en la lista.",
+            "pl": "Nie udało się zaimportować wiadomości; zachowano ją w oryginalnej postaci i wymieniono na liście.",
+        },
         "aws_error": {
             "en": "The sync stopped because the database or storage failed; the next run resumes.",
             "es": "La sincronización se detuvo por un fallo de la base de datos o del almacenamiento; la próxima continuará.",
@@ -62,7 +69,6 @@ register(
 SAFETY_MARGIN_MS = 30_000
 LEASE_MARGIN_SECONDS = 60
 MAX_ERRORS = 10
-FAILED_PREFIX = "failed-mail/"
 
 
 @dataclass
@@ -78,7 +84,7 @@ class RunResult:
     batches: int = 0
     errors: list[dict[str, str]] = field(default_factory=list)
 
-    def add(self, outcome: inbound.Outcome) -> None:
+    def add(self, outcome: importer.Outcome) -> None:
         if outcome.outcome == "imported":
             self.imported += 1
             if outcome.new_thread:
@@ -98,52 +104,19 @@ class RunResult:
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
+    def counts(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in ("imported", "matched", "new_threads", "skipped", "bounced", "failed")}
+
 
 Remaining = Callable[[], int]
 
 
-# --- lease, cursor and status items --------------------------------------------------------------
-
-
-def acquire_lease(owner: str, seconds: int) -> bool:
-    """Takes the lease unless another run holds one that has not expired."""
-    now = int(time.time())
-    lease = SyncLease(*SyncLease.key(), owner=owner, expires_at=now + seconds)
-    try:
-        lease.save(condition=SyncLease.pk.does_not_exist() | (SyncLease.expires_at < now))
-        return True
-    except PutError as error:
-        if "ConditionalCheckFailed" in str(error):
-            return False
-        raise
-
-
-def release_lease(owner: str) -> None:
-    try:
-        SyncLease(*SyncLease.key()).delete(condition=SyncLease.owner == owner)
-    except DeleteError:
-        pass  # expired and taken over by another run: not ours to delete
-
-
-def read_cursor(settings: MailboxSettings) -> SyncCursor | None:
-    try:
-        return SyncCursor.get(*SyncCursor.key(settings.host, settings.user, settings.folder), consistent_read=True)
-    except SyncCursor.DoesNotExist:
-        return None
-
-
-def save_cursor(settings: MailboxSettings, uidvalidity: int, last_uid: int) -> None:
-    SyncCursor(
-        *SyncCursor.key(settings.host, settings.user, settings.folder), uidvalidity=uidvalidity, last_uid=last_uid, updated_at=threads.now_iso()
-    ).save()
+# --- status ------------------------------------------------------------------------------------------
 
 
 def sync_status() -> dict[str, Any]:
     """The SyncStatus shape of docs/api.md."""
-    try:
-        item = SyncStatusItem.get(*SyncStatusItem.key())
-    except SyncStatusItem.DoesNotExist:
-        item = SyncStatusItem(*SyncStatusItem.key())
+    item = mail_sync.read_status()
     return {
         "state": item.state,
         "last_run_at": item.last_run_at,
@@ -158,65 +131,66 @@ def sync_status() -> dict[str, Any]:
     }
 
 
-def _mark_running(started_at: str) -> None:
-    SyncStatusItem(*SyncStatusItem.key()).update(
-        actions=[SyncStatusItem.kind.set(SyncStatusItem), SyncStatusItem.state.set("running"), SyncStatusItem.last_run_at.set(started_at)]
-    )
-
-
 def _write_status(result: RunResult, started_at: str) -> None:
-    SyncStatusItem(
-        *SyncStatusItem.key(),
-        state="failed" if result.state == "failed" else "ok",
-        last_run_at=started_at,
-        finished_at=threads.now_iso(),
-        imported=result.imported,
-        matched=result.matched,
-        new_threads=result.new_threads,
-        skipped=result.skipped,
-        bounced=result.bounced,
-        failed=result.failed,
-        errors=[SyncError(**e) for e in result.errors[-MAX_ERRORS:]],
-    ).save()
+    mail_sync.write_status("failed" if result.state == "failed" else "ok", started_at, result.counts(), result.errors[-MAX_ERRORS:])
+
+
+def _cursor(settings: MailboxSettings) -> tuple[int, int] | None:
+    return mail_sync.read_cursor(settings.host, settings.user, settings.folder)
+
+
+def save_cursor(settings: MailboxSettings, uidvalidity: int, last_uid: int) -> None:
+    mail_sync.save_cursor(settings.host, settings.user, settings.folder, uidvalidity, last_uid)
 
 
 # --- the run ---------------------------------------------------------------------------------------
 
 
-def run(remaining_ms: Remaining | None = None, mailbox_factory: Callable[[MailboxSettings], Mailbox] = Mailbox) -> RunResult:
-    """One sync: takes the lease, imports what is new batch by batch, records the status."""
+Contacts = Callable[[], list[Contact]]
+
+
+def run(
+    remaining_ms: Remaining | None = None, mailbox_factory: Callable[[MailboxSettings], Mailbox] = Mailbox, contacts: Contacts = mail_sync.contacts
+) -> RunResult:
+    """One sync: takes the lease, imports what is new batch by batch, records the status.
+    `contacts` reads the shop's contacts (the handler passes the admin room's, which seeds the defaults)."""
     remaining = remaining_ms or (lambda: 900_000)
     owner = uuid.uuid4().hex
     result = RunResult()
-    if not acquire_lease(owner, remaining() // 1000 + LEASE_MARGIN_SECONDS):
+    if not mail_sync.acquire_lease(owner, remaining() // 1000 + LEASE_MARGIN_SECONDS):
         result.state = "busy"
         return result
     started_at = threads.now_iso()
+    started = time.monotonic()
     try:
-        _run_locked(result, started_at, remaining, mailbox_factory)
+        _run_locked(result, started_at, remaining, mailbox_factory, contacts)
     except Exception:
-        release_lease(owner)
+        mail_sync.release_lease(owner)
         raise
     # Not in a `finally`: a run killed mid-way (a timeout, SystemExit) keeps the lease until it expires.
-    release_lease(owner)
+    mail_sync.release_lease(owner)
+    count("MailsImported", result.imported)
+    count("MailsSkipped", result.skipped + result.bounced)
+    count("MailsFailed", result.failed)
+    duration_ms("MailSyncDurationMs", (time.monotonic() - started) * 1000)
     return result
 
 
-def _run_locked(result: RunResult, started_at: str, remaining: Remaining, mailbox_factory: Callable[[MailboxSettings], Mailbox]) -> None:
-    _mark_running(started_at)
+def _run_locked(result: RunResult, started_at: str, remaining: Remaining, mailbox_factory: Callable[[MailboxSettings], Mailbox], contacts: Contacts) -> None:
+    mail_sync.mark_running(started_at)
     try:
         settings = load_settings()
         mailbox_settings = settings_from(settings.imap)
         box = mailbox_factory(mailbox_settings)
         box.connect()
         try:
-            _sync(box, settings, result, remaining)
+            _sync(box, settings, result, remaining, contacts)
         finally:
             box.close()
     except MailboxError as error:
         result.state = "failed"
         result.error(error.code, message(error.code, None, **error.params))
-    except (PynamoDBException, BotoCoreError, ClientError) as error:
+    except mail_sync.AWS_ERRORS as error:
         result.state = "failed"
         result.error("aws_error", f"{type(error).__name__}: {error}")
         logger.exception("mail sync stopped by an AWS error")
@@ -228,12 +202,12 @@ def _run_locked(result: RunResult, started_at: str, remaining: Remaining, mailbo
     _write_status(result, started_at)
 
 
-def _sync(box: Mailbox, settings: Any, result: RunResult, remaining: Remaining) -> None:
+def _sync(box: Mailbox, settings: Any, result: RunResult, remaining: Remaining, contacts: Contacts) -> None:
     cfg = config()
     uidvalidity, uidnext = box.select()
-    cursor = read_cursor(box.settings)
-    if cursor is not None and int(cursor.uidvalidity) == uidvalidity:
-        last_uid = int(cursor.last_uid)
+    cursor = _cursor(box.settings)
+    if cursor is not None and cursor[0] == uidvalidity:
+        last_uid = cursor[1]
         if uidnext is not None and uidnext <= last_uid + 1:
             return  # nothing new: SELECT told us, no FETCH
         found = box.sizes(f"{last_uid + 1}:*")
@@ -247,7 +221,7 @@ def _sync(box: Mailbox, settings: Any, result: RunResult, remaining: Remaining) 
         if last_uid == 0:  # a first run with nothing in its window: start after what is there
             save_cursor(box.settings, uidvalidity, max(0, (uidnext or 1) - 1))
         return
-    contacts = all_contacts()
+    shop_contacts = contacts()
     uids = sorted(found)
     for start in range(0, len(uids), cfg.imap_batch_size):
         if remaining() < SAFETY_MARGIN_MS:
@@ -255,65 +229,81 @@ def _sync(box: Mailbox, settings: Any, result: RunResult, remaining: Remaining) 
             logger.info("stopping before the time runs out; the next run resumes", extra={"next_uid": uids[start]})
             return
         batch = uids[start : start + cfg.imap_batch_size]
-        _sync_batch(box, settings, batch, found, contacts, result)
+        _sync_batch(box, settings, batch, found, shop_contacts, result)
         save_cursor(box.settings, uidvalidity, batch[-1])
         result.batches += 1
 
 
-def _sync_batch(
-    box: Mailbox, settings: Any, batch: list[int], found: dict[int, tuple[int, str | None]], contacts: list[Any], result: RunResult
-) -> None:
+def _sync_batch(box: Mailbox, settings: Any, batch: list[int], found: dict[int, Envelope], contacts: list[Contact], result: RunResult) -> None:
     limit = config().imap_max_message_bytes
-    too_large = [uid for uid in batch if found[uid][0] > limit]
+    too_large = [uid for uid in batch if found[uid].size > limit]
     for uid in too_large:
-        record_id = found[uid][1] or f"uid:{box.uidvalidity}:{uid}"
-        if inbound.put_record(InboundRecord(*InboundRecord.key(record_id), outcome="skipped", reason="too_large", at=threads.now_iso())):
-            result.skipped += 1
-            result.error("message_too_large", f"UID {uid}: {found[uid][0]} bytes, more than {limit}; not downloaded")
+        _too_large(box.uidvalidity, uid, found[uid], limit, result)
     raws = box.fetch_raw([uid for uid in batch if uid not in too_large])
-    parsed: list[tuple[int, inbound.ParsedMail]] = []
+    parsed: list[tuple[int, parse.ParsedMail]] = []
     for uid in sorted(raws):
         try:
-            parsed.append((uid, inbound.parse(raws[uid])))
+            parsed.append((uid, parse.parse(raws[uid])))
         except Exception as error:  # any message, however broken, must not stop the sync
-            _record_failure(box.uidvalidity, uid, raws[uid], error, result)
-    context = inbound.prepare_batch([p for _, p in parsed], contacts, bool(settings.imap.create_new_threads))
-    wanted = inbound.new_threads_expected([p for _, p in parsed], context)
+            _set_aside(box.uidvalidity, uid, raws[uid], error, result, envelope=found.get(uid))
+    context = importer.prepare_batch([p for _, p in parsed], contacts, bool(settings.imap.create_new_threads))
+    wanted = importer.new_threads_expected([p for _, p in parsed], context)
     if wanted:
         context.reserved_numbers = threads.reserve_thread_numbers(wanted)
     for uid, mail in parsed:
         try:
-            result.add(inbound.store(mail, context))
-        except (PynamoDBException, BotoCoreError, ClientError):
-            raise  # AWS is failing: stop here, the cursor stays before this batch
-        except Exception as error:
-            _record_failure(box.uidvalidity, uid, raws[uid], error, result, record_id=mail.record_id)
+            result.add(importer.store(mail, context, raws[uid]))
+        except importer.SetAside as error:
+            _set_aside(box.uidvalidity, uid, raws[uid], error, result, mail=mail)
+        except mail_sync.AWS_ERRORS as error:
+            if not mail_sync.refused_for_the_item(error):
+                raise  # AWS is failing: stop here, the cursor stays before this batch
+            _set_aside(box.uidvalidity, uid, raws[uid], error, result, mail=mail)
+        except Exception as error:  # anything unexpected belongs to this mail alone
+            _set_aside(box.uidvalidity, uid, raws[uid], error, result, mail=mail)
     box.mark_done(batch, delete=bool(settings.imap.delete_after_sync))
 
 
-def _record_failure(uidvalidity: int, uid: int, raw: bytes, error: BaseException, result: RunResult, record_id: str | None = None) -> None:
+def _too_large(uidvalidity: int, uid: int, envelope: Envelope, limit: int, result: RunResult) -> None:
+    """Not downloaded: listed with what its header said, recorded so it is not looked at again."""
+    record_id = envelope.message_id or f"uid:{uidvalidity}:{uid}"
+    text = f"{envelope.size} bytes, more than {limit}; not downloaded"
+    if mail_sync.put_record(mail_sync.inbound_record(record_id, "failed", "too_large")):
+        mail_sync.set_aside(uidvalidity, uid, b"", {"record_id": record_id, "sender": envelope.sender, "subject": envelope.subject, "size": envelope.size, "error": text})
+        result.failed += 1
+        result.error("message_too_large", f"UID {uid}: {text}")
+
+
+def _set_aside(
+    uidvalidity: int, uid: int, raw: bytes, error: BaseException, result: RunResult, mail: parse.ParsedMail | None = None, envelope: Envelope | None = None
+) -> None:
     """A message that cannot be imported: kept raw in the bucket, listed, and never retried."""
-    key = f"{FAILED_PREFIX}{uidvalidity}/{uid}.eml"
-    client("s3").put_object(Bucket=config().attachments_bucket, Key=key, Body=raw, ContentType="message/rfc822")
-    text = f"{type(error).__name__}: {error}"[:500]
-    SyncFailure(*SyncFailure.key(uidvalidity, uid), uid=uid, uidvalidity=uidvalidity, record_id=record_id, raw_key=key, error=text, at=threads.now_iso()).save()
-    if record_id:
-        inbound.put_record(inbound.failed_record(record_id, text))
+    text = f"{type(error).__name__}: {error}"[:500] if not isinstance(error, importer.SetAside) else str(error)[:500]
+    record_id = mail.record_id if mail is not None else "sha256:" + parse.digest_of(raw)
+    facts = {
+        "record_id": record_id,
+        "sender": mail.from_email if mail is not None else (envelope.sender if envelope else ""),
+        "subject": mail.subject if mail is not None else (envelope.subject if envelope else ""),
+        "size": len(raw),
+        "error": text,
+    }
+    mail_sync.set_aside(uidvalidity, uid, raw, facts)
+    mail_sync.put_record(mail_sync.inbound_record(record_id, "failed", text, digest=mail.digest if mail is not None else None))
     result.failed += 1
-    result.error("message_unreadable", f"UID {uid}: {text}")
-    logger.warning("a message could not be imported", extra={"uid": uid, "error_type": type(error).__name__})
+    result.error("message_unreadable" if mail is None else "message_set_aside", f"UID {uid}: {text}")
+    logger.warning("a message was set aside", extra={"uid": uid, "error_type": type(error).__name__})
 
 
-def run_handler(context: Any) -> dict[str, Any]:
+def run_handler(context: Any, contacts: Contacts = mail_sync.contacts) -> dict[str, Any]:
     """What the Lambda handler calls: the run, bounded by the invocation's remaining time."""
     remaining = getattr(context, "get_remaining_time_in_millis", None)
-    return run(remaining).to_dict()
+    return run(remaining, contacts=contacts).to_dict()
 
 
 def check_connection() -> dict[str, Any]:
     """The settings page's check of the stored mailbox settings (the password from Secrets Manager)."""
     try:
-        return mailbox.check_connection(settings_from(load_settings().imap))
+        return imap.check_connection(settings_from(load_settings().imap))
     except MailboxError as error:
         return {"ok": False, "code": error.code, "message": message(error.code, None, **error.params)}
 

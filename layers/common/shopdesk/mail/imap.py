@@ -7,12 +7,15 @@ folder, connection lost), which the sync status and the "test connection" route 
 from __future__ import annotations
 
 import imaplib
+import re
 import socket
 import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from email import policy
+from email.parser import BytesHeaderParser
 from typing import Any
 
 from imapclient import IMAPClient
@@ -70,6 +73,7 @@ register(
     }
 )
 
+_MSGID = re.compile(r"<([^<>\s]+)>")
 CONNECT_TIMEOUT = 10.0
 READ_TIMEOUT = 60.0
 SECURITIES = ("tls", "starttls", "none")
@@ -94,6 +98,26 @@ class MailboxSettings:
     @property
     def label(self) -> str:
         return f"{self.host}#{self.user}#{self.folder}"
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """What the sync knows of a message before downloading it."""
+
+    size: int
+    message_id: str | None = None
+    sender: str = ""
+    subject: str = ""
+
+
+def _envelope(size: int, header_bytes: bytes) -> Envelope:
+    try:
+        headers = BytesHeaderParser(policy=policy.default).parsebytes(header_bytes)
+        ids = _MSGID.findall(str(headers.get("Message-ID") or ""))
+        message_id = ids[0].lower() if ids else (str(headers.get("Message-ID") or "").strip().strip("<>").lower() or None)
+        return Envelope(size, message_id, " ".join(str(headers.get("From") or "").split()), " ".join(str(headers.get("Subject") or "").split()))
+    except Exception:  # an unreadable header: the size alone still decides
+        return Envelope(size)
 
 
 def imap_password() -> str:
@@ -189,21 +213,16 @@ class Mailbox:
         since: date = (datetime.now(UTC) - timedelta(days=days)).date()
         return self._call(lambda c: sorted(int(u) for u in c.search(["SINCE", since])))
 
-    def sizes(self, uids: list[int] | str) -> dict[int, tuple[int, str | None]]:
-        """Size and Message-ID of each message, before anything is downloaded (one FETCH)."""
+    def sizes(self, uids: list[int] | str) -> dict[int, Envelope]:
+        """Size, Message-ID, sender and subject of each message, before anything is downloaded (one FETCH)."""
         if not uids:
             return {}
-        items = ["RFC822.SIZE", "BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"]
+        items = ["RFC822.SIZE", "BODY.PEEK[HEADER.FIELDS (MESSAGE-ID FROM SUBJECT)]"]
         answer = self._call(lambda c: _fetch_range(c, uids, items) if isinstance(uids, str) else c.fetch(uids, items))
-        result: dict[int, tuple[int, str | None]] = {}
+        result: dict[int, Envelope] = {}
         for uid, data in answer.items():
             header = next((v for k, v in data.items() if k.startswith(b"BODY[HEADER")), b"") or b""
-            message_id = None
-            text = header.decode("latin-1").strip()
-            if ":" in text:
-                value = text.split(":", 1)[1].strip()
-                message_id = value.strip().strip("<>").lower() or None
-            result[int(uid)] = (int(data.get(b"RFC822.SIZE", 0)), message_id)
+            result[int(uid)] = _envelope(int(data.get(b"RFC822.SIZE", 0)), header)
         return result
 
     def fetch_raw(self, uids: list[int]) -> dict[int, bytes]:

@@ -1,0 +1,109 @@
+"""Reading a mail's headers whatever the sender's software got wrong.
+
+Every header access goes through `header()`: policy.default parses a header on each access and
+raises on some defects, so a value is read once, decoded (RFC 2047, raw 8-bit bytes) and kept.
+Nothing here touches AWS; parsing and classifying share these helpers.
+"""
+
+from __future__ import annotations
+
+import re
+from email.header import decode_header, make_header
+from email.message import Message
+from email.utils import getaddresses, parseaddr
+
+_MSGID = re.compile(r"<([^<>\s]+)>")
+# A usable address: a local part, an @, a domain of at least one dot-separated label (a trailing
+# dot, as some MTAs write the root, is tolerated and removed).
+_ADDRESS = re.compile(r"^[^@\s<>()\[\],;:\"]+@(?:[A-Za-z0-9\u00a0-\uffff-]+\.)*[A-Za-z0-9\u00a0-\uffff-]+\.?$")
+
+
+def header(msg: Message, name: str) -> str:
+    """A header's decoded value, whatever the message got wrong ('' when absent or unreadable)."""
+    cache: dict[str, str] = msg.__dict__.setdefault("_shopdesk_headers", {})
+    key = name.lower()
+    if key not in cache:
+        cache[key] = _read_header(msg, name) if name in msg else ""
+    return cache[key]
+
+
+def _read_header(msg: Message, name: str) -> str:
+    try:
+        value = msg.get(name)
+    except Exception:  # a defective header policy.default cannot parse
+        value = None
+        for key, raw in getattr(msg, "_headers", []):
+            if key.lower() == name.lower():
+                value = raw
+                break
+    if value is None:
+        return ""
+    try:
+        text = str(value)
+    except Exception:
+        text = ""
+    return _decode(text)
+
+
+def _decode(text: str) -> str:
+    if "=?" in text:
+        try:
+            text = str(make_header(decode_header(text)))
+        except Exception:
+            pass
+    text = undo_surrogates(text)
+    return " ".join(text.split())
+
+
+def undo_surrogates(text: str) -> str:
+    """Raw 8-bit bytes arrive as surrogates: decode them as UTF-8, else Latin-1."""
+    if any("\udc80" <= ch <= "\udcff" for ch in text):
+        raw_bytes = text.encode("utf-8", "surrogateescape")
+        try:
+            return raw_bytes.decode("utf-8")
+        except UnicodeDecodeError:
+            return raw_bytes.decode("latin-1")
+    return text
+
+
+def normalize_id(value: str) -> str:
+    return value.strip().strip("<>").lower()
+
+
+def ids(value: str) -> list[str]:
+    """The Message-IDs a header names, normalised (a bare id without brackets is accepted)."""
+    found = _MSGID.findall(value or "")
+    if not found and value.strip() and " " not in value.strip() and "@" in value:
+        found = [value.strip()]
+    return [normalize_id(v) for v in found]
+
+
+def usable_address(address: str) -> str | None:
+    """The address without a root dot (its case kept: a plus-address token is case-sensitive), or None when it is not one."""
+    address = (address or "").strip().strip("<>").strip()
+    if not _ADDRESS.match(address):
+        return None
+    return address.rstrip(".")
+
+
+def _raw_values(msg: Message, name: str) -> list[str]:
+    """Every occurrence of a header as it came (unfolded; raw 8-bit bytes decoded): the policy's
+    parsed value drops an address it finds defective ("ann@example.com." becomes "Ann")."""
+    return [undo_surrogates(" ".join(str(raw).split())) for key, raw in getattr(msg, "_headers", []) if key.lower() == name.lower()]
+
+
+def addresses(msg: Message, *names: str) -> list[tuple[str, str]]:
+    """(name, address) pairs of the headers, every occurrence of each, in order; only real addresses.
+    Split before decoding, so an encoded display name holding a comma stays one name."""
+    result: list[tuple[str, str]] = []
+    for header_name in names:
+        for value in _raw_values(msg, header_name):
+            try:
+                pairs = getaddresses([value])
+            except Exception:
+                pairs = [parseaddr(value)]
+            for name, address in pairs:
+                usable = usable_address(address)
+                if usable:
+                    result.append((_decode(name).strip(), usable))
+    return result

@@ -1,0 +1,264 @@
+"""The mail sync's data: what was handled (INBOUND records), the cursor, the lease, the status, the
+mails set aside, and the raw mails and full texts kept in the private bucket.
+
+The mail room reaches DynamoDB and S3 only through these functions, so every key and condition
+of the import lives here. A whole batch's reads are BatchGets (docs/data-model.md: the sync's
+access patterns); nothing here scans.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+from pynamodb.exceptions import DeleteError, PutError, PynamoDBException, TransactWriteError
+
+from shopdesk.core.aws import client
+from shopdesk.core.config import config
+from shopdesk.store.conditions import condition_failed
+from shopdesk.store.models import (
+    CONTACTS_PK,
+    BlockedSender,
+    Contact,
+    Delivery,
+    InboundRecord,
+    MailId,
+    Message,
+    OpenThreadClaim,
+    SyncCursor,
+    SyncError,
+    SyncFailure,
+    SyncLease,
+    SyncStatusItem,
+    Thread,
+    transaction,
+)
+from shopdesk.store.threads import now_iso
+
+ORIGINAL_PREFIX = "mail-original/"
+FULL_TEXT_PREFIX = "mail-text/"
+FAILED_PREFIX = "failed-mail/"
+Key = tuple[str, str]
+# What AWS as a whole failing looks like (throttled, unreachable, refused credentials): the run stops
+# and resumes from its cursor; `refused_for_the_item` tells the one mail's failures apart.
+AWS_ERRORS: tuple[type[BaseException], ...] = (PynamoDBException, BotoCoreError, ClientError)
+
+
+def refused_for_the_item(error: BaseException) -> bool:
+    """True when DynamoDB refused *this* write for what it holds (an item over 400 KB, an invalid
+    value), not because the table or the service is failing: the mail is set aside, the run goes on."""
+    if not isinstance(error, PynamoDBException):
+        return False
+    if getattr(error, "cause_response_code", None) == "ValidationException":
+        return True
+    reasons = getattr(error, "cancellation_reasons", None) or []
+    if any(reason is not None and getattr(reason, "code", "") == "ValidationError" for reason in reasons):
+        return True
+    text = str(error)
+    return "ValidationException" in text or "Item size has exceeded" in text or "Item size to update has exceeded" in text
+
+
+# --- one batch's reads ------------------------------------------------------------------------------
+
+
+def _batch_get(model: Any, keys: Iterable[Key]) -> list[Any]:
+    unique = list(dict.fromkeys(keys))
+    items: list[Any] = []
+    for start in range(0, len(unique), 100):
+        items += list(model.batch_get(unique[start : start + 100], consistent_read=True))
+    return items
+
+
+def inbound_records(record_ids: Iterable[str]) -> dict[str, InboundRecord]:
+    """The INBOUND records among these ids, by id."""
+    return {item.pk.removeprefix("INBOUND#"): item for item in _batch_get(InboundRecord, (InboundRecord.key(i) for i in record_ids))}
+
+
+def blocked_keys(address: str) -> list[Key]:
+    """The two items that would block this address: itself and its domain."""
+    return [BlockedSender.key(address), BlockedSender.key("@" + address.rpartition("@")[2])]
+
+
+def blocked_among(addresses: Iterable[str]) -> set[str]:
+    """The blocked addresses and @domains among these senders' (one read for the batch)."""
+    keys = [key for address in addresses for key in blocked_keys(address)]
+    return {item.sk for item in _batch_get(BlockedSender, keys)} if keys else set()
+
+
+def sent_mail_ids(message_ids: Iterable[str]) -> dict[str, MailId]:
+    """Which of these Message-IDs are mail we sent, with the thread each belongs to."""
+    keys = [MailId.key(i) for i in message_ids]
+    return {item.pk.removeprefix("MAILID#"): item for item in _batch_get(MailId, keys)} if keys else {}
+
+
+def threads_by_number(numbers: Iterable[int]) -> dict[int, Thread]:
+    keys = [Thread.key(n) for n in numbers]
+    return {int(t.number): t for t in _batch_get(Thread, keys)} if keys else {}
+
+
+def claim_key(address: str, contact_id: str) -> Key:
+    return OpenThreadClaim.key(address, contact_id, None)
+
+
+def open_claims(keys: Iterable[Key]) -> dict[Key, OpenThreadClaim]:
+    return {(c.pk, c.sk): c for c in _batch_get(OpenThreadClaim, list(keys))}
+
+
+def new_claim(key: Key, number: int) -> OpenThreadClaim:
+    return OpenThreadClaim(*key, number=number, status="open")
+
+
+def contacts() -> list[Contact]:
+    """Every contact by position (one Query); the shop's defaults are seeded by the admin room."""
+    return sorted(Contact.query(CONTACTS_PK), key=lambda c: (c.position, c.created_at, c.contact_id))
+
+
+def contact_stub(contact_id: str) -> Contact:
+    return Contact(*Contact.key(contact_id), contact_id=contact_id)
+
+
+# --- INBOUND records: each mail handled once ----------------------------------------------------------
+
+
+def inbound_record(record_id: str, outcome: str, reason: str | None = None, thread_number: int | None = None, digest: str | None = None) -> InboundRecord:
+    return InboundRecord(*InboundRecord.key(record_id), outcome=outcome, reason=(reason or None) and reason[:500], thread_number=thread_number, digest=digest or None, at=now_iso())
+
+
+def put_record(record: InboundRecord) -> bool:
+    """A record on its own; False when it was already there."""
+    try:
+        record.save(condition=InboundRecord.pk.does_not_exist())
+        return True
+    except PutError as error:
+        if condition_failed(error):
+            return False
+        raise
+
+
+def record_in(record: InboundRecord) -> Callable[[Any], None]:
+    """The extra write that puts the record in the transaction storing its message."""
+
+    def extra(writes: Any) -> None:
+        writes.save(record, condition=InboundRecord.pk.does_not_exist())
+
+    return extra
+
+
+def already_recorded(record_id: str) -> bool:
+    try:
+        InboundRecord.get(*InboundRecord.key(record_id), consistent_read=True)
+        return True
+    except InboundRecord.DoesNotExist:
+        return False
+
+
+def mark_bounced(record: InboundRecord, thread_number: int, message_sk: str, error: str) -> bool:
+    """Marks our sent message bounced with the report's record; False when the message is gone."""
+    target = Message(f"THREAD#{int(thread_number)}", message_sk)
+    try:
+        with transaction() as writes:
+            writes.save(record, condition=InboundRecord.pk.does_not_exist())
+            writes.update(target, actions=[Message.delivery.set(Delivery(state="bounced", error=error[:500], at=now_iso()))], condition=Message.pk.exists())
+        return True
+    except TransactWriteError as failure:
+        if not condition_failed(failure):
+            raise
+        return False
+
+
+# --- files in the private bucket ------------------------------------------------------------------------
+
+
+def _put(key: str, body: bytes, content_type: str) -> dict[str, Any]:
+    client("s3").put_object(Bucket=config().attachments_bucket, Key=key, Body=body, ContentType=content_type)
+    return {"key": key, "content_type": content_type, "size": len(body)}
+
+
+def keep_original(digest: str, raw: bytes) -> dict[str, Any]:
+    """The raw mail, named by its content: storing it again on a retry writes the same object."""
+    return {**_put(f"{ORIGINAL_PREFIX}{digest}.eml", raw, "message/rfc822"), "filename": "original.eml"}
+
+
+def keep_full_text(digest: str, text: str) -> dict[str, Any]:
+    return {**_put(f"{FULL_TEXT_PREFIX}{digest}.txt", text.encode("utf-8"), "text/plain; charset=utf-8"), "filename": "message.txt"}
+
+
+# --- the run: lease, cursor, status, set-aside mail ------------------------------------------------------
+
+
+def acquire_lease(owner: str, seconds: int) -> bool:
+    """Takes the lease unless another run holds one that has not expired."""
+    now = int(time.time())
+    lease = SyncLease(*SyncLease.key(), owner=owner, expires_at=now + seconds)
+    try:
+        lease.save(condition=SyncLease.pk.does_not_exist() | (SyncLease.expires_at < now))
+        return True
+    except PutError as error:
+        if condition_failed(error):
+            return False
+        raise
+
+
+def release_lease(owner: str) -> None:
+    try:
+        SyncLease(*SyncLease.key()).delete(condition=SyncLease.owner == owner)
+    except DeleteError:
+        pass  # expired and taken over by another run: not ours to delete
+
+
+def read_cursor(host: str, user: str, folder: str) -> tuple[int, int] | None:
+    """(UIDVALIDITY, last UID handled) of the folder, or None before the first run."""
+    try:
+        cursor = SyncCursor.get(*SyncCursor.key(host, user, folder), consistent_read=True)
+    except SyncCursor.DoesNotExist:
+        return None
+    return int(cursor.uidvalidity), int(cursor.last_uid)
+
+
+def save_cursor(host: str, user: str, folder: str, uidvalidity: int, last_uid: int) -> None:
+    SyncCursor(*SyncCursor.key(host, user, folder), uidvalidity=uidvalidity, last_uid=last_uid, updated_at=now_iso()).save()
+
+
+def read_status() -> SyncStatusItem:
+    try:
+        return SyncStatusItem.get(*SyncStatusItem.key())
+    except SyncStatusItem.DoesNotExist:
+        return SyncStatusItem(*SyncStatusItem.key())
+
+
+def mark_running(started_at: str) -> None:
+    SyncStatusItem(*SyncStatusItem.key()).update(
+        actions=[SyncStatusItem.kind.set(SyncStatusItem), SyncStatusItem.state.set("running"), SyncStatusItem.last_run_at.set(started_at)]
+    )
+
+
+def write_status(state: str, started_at: str, counts: dict[str, int], errors: list[dict[str, str]]) -> None:
+    SyncStatusItem(*SyncStatusItem.key(), state=state, last_run_at=started_at, finished_at=now_iso(), errors=[SyncError(**e) for e in errors], **counts).save()
+
+
+def set_aside(uidvalidity: int, uid: int, raw: bytes, facts: dict[str, Any]) -> str:
+    """A mail that cannot be imported: raw in the bucket, a failure record the settings page lists.
+    `facts`: record_id, sender, subject, error. Returns the raw's key."""
+    key = f"{FAILED_PREFIX}{uidvalidity}/{uid}.eml"
+    if raw:
+        _put(key, raw, "message/rfc822")
+    SyncFailure(
+        *SyncFailure.key(uidvalidity, uid),
+        uid=uid,
+        uidvalidity=uidvalidity,
+        record_id=facts.get("record_id"),
+        raw_key=key if raw else None,
+        sender=(facts.get("sender") or None) and str(facts["sender"])[:320],
+        subject=(facts.get("subject") or None) and str(facts["subject"])[:500],
+        size=facts.get("size"),
+        error=str(facts.get("error") or "")[:500] or "unknown",
+        at=now_iso(),
+    ).save()
+    return key
+
+
+def failures() -> list[SyncFailure]:
+    """Every mail set aside, oldest UID first (one Query)."""
+    return list(SyncFailure.query(SyncFailure.key(0, 0)[0], SyncFailure.sk.startswith("FAILED#")))
