@@ -16,6 +16,7 @@ import pytest
 from shopdesk.core.aws import forget_secrets
 from shopdesk.core.config import config
 from shopdesk.intake import antispam
+from shopdesk.intake.requests import BlockedSenderRequest
 from shopdesk.store.models import RateWindow, Thread
 
 from tests.unit import intake_support
@@ -82,8 +83,8 @@ def test_an_address_is_limited_per_window_whatever_the_ip_it_writes_from(shop: A
 
 
 def test_blocked_addresses_and_domains_are_refused(shop: Any) -> None:
-    antispam.add_blocked({"value": "Spammer@Example.com"}, "admin@shop.example")
-    antispam.add_blocked({"value": "@junk.example"}, "admin@shop.example")
+    antispam.add_blocked(BlockedSenderRequest(value="Spammer@Example.com"), "admin@shop.example")
+    antispam.add_blocked(BlockedSenderRequest(value="@junk.example"), "admin@shop.example")
     assert_refused_generically(post_json(form_fields(email="spammer@example.com")))
     assert_refused_generically(post_json(form_fields(email="anyone@JUNK.example")))
     assert nothing_stored()

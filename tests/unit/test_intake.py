@@ -12,8 +12,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 from shopdesk.admin import contacts
 from shopdesk.core.config import config
-from shopdesk.intake import intake
-from shopdesk.store import threads
+from shopdesk.intake import accept
+from shopdesk.store import intake_data, threads
 from shopdesk.store.models import Message, OpenThreadClaim, ShopSettings, Stats, Thread
 
 from tests.unit import intake_support
@@ -308,12 +308,12 @@ def test_two_first_posts_of_one_address_at_the_same_instant_give_one_thread(shop
     """The second post's batched read saw no open thread (the first had not committed yet): its
     conditional claim loses and it continues the winner's thread."""
     first = post_json(form_fields(message="hello 1"))[1]["thread"]["number"]
-    real = intake._batch_read
+    real = intake_data.read_items
 
     def stale(keys: list[tuple[str, str]]) -> list[Any]:
         return [item for item in real(keys) if not isinstance(item, OpenThreadClaim)]
 
-    monkeypatch.setattr(intake, "_batch_read", stale)
+    monkeypatch.setattr(intake_data, "read_items", stale)
     status, body = post_json(form_fields(message="hello 2"))
     assert status == 201 and body["thread"]["number"] == first
     assert len(all_threads()) == 1 and threads.get_thread(first).customer_messages == 2
@@ -335,12 +335,12 @@ def test_the_same_message_sent_twice_within_minutes_is_stored_once_with_the_same
 
 def test_two_identical_posts_racing_store_one_message_and_answer_alike(shop: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     first = post_json(form_fields(message="Twice?"))
-    real = intake._batch_read
+    real = intake_data.read_items
 
     def stale(keys: list[tuple[str, str]]) -> list[Any]:
         return [item for item in real(keys) if type(item).__name__ != "RecentPost"]
 
-    monkeypatch.setattr(intake, "_batch_read", stale)
+    monkeypatch.setattr(intake_data, "read_items", stale)
     again = post_json(form_fields(message="Twice?"))
     assert again == first
     assert len(messages_of(first[1]["thread"]["number"])) == 1
@@ -369,7 +369,7 @@ def test_an_idempotency_key_reused_for_another_message_is_refused(shop: Any) -> 
 def test_a_retry_arriving_while_the_first_post_is_still_running_is_told_to_wait(shop: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     headers = {"idempotency-key": "double-click"}
     fields = form_fields(message="Only once")
-    real = intake.accept
+    real = accept.accept
     during: list[tuple[int, dict[str, Any]]] = []
 
     def slow_first(*args: Any, **kwargs: Any) -> Any:
@@ -377,7 +377,7 @@ def test_a_retry_arriving_while_the_first_post_is_still_running_is_told_to_wait(
             during.append(post_json(fields, headers))  # the second click, while the first is in progress
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(intake, "accept", slow_first)
+    monkeypatch.setattr(accept, "accept", slow_first)
     first = post_json(fields, headers)
     assert first[0] == 201
     assert during[0][0] == 409 and during[0][1]["error"]["code"] == "request_in_progress"

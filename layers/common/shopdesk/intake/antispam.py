@@ -14,7 +14,6 @@ import os
 import time
 import urllib.parse
 import urllib.request
-from datetime import UTC, datetime
 from typing import Any
 
 from shopdesk.core.aws import secret_value
@@ -22,7 +21,9 @@ from shopdesk.core.config import config
 from shopdesk.core.errors import FieldError, NotFound, Unprocessable, ValidationFailed
 from shopdesk.core.i18n import register
 from shopdesk.core.validation import is_valid_email
-from shopdesk.store.models import BlockedSender, RateWindow
+from shopdesk.intake.requests import BlockedSenderRequest, SpamMarkRequest
+from shopdesk.store import blocked_senders, intake_data, threads
+from shopdesk.store.models import BlockedSender, Thread
 
 register(
     {
@@ -136,15 +137,10 @@ def check_captcha(response: Any, ip: str | None) -> None:
 
 def count_post(subject: str, limit: int, now: float | None = None) -> int:
     """Adds one post to the subject's current window; refuses past the limit. One UpdateItem."""
-    window = config().rate_window_seconds
-    start = int((now if now is not None else time.time()) // window * window)
-    item = RateWindow(*RateWindow.key(subject, start))
-    item.update(
-        actions=[RateWindow.count.add(1), RateWindow.kind.set(RateWindow), RateWindow.expires_at.set(start + 2 * window)]
-    )
-    if int(item.count) > limit:
+    count = intake_data.count_in_window(subject, config().rate_window_seconds, now)
+    if count > limit:
         raise SpamSuspected("rate_limit")
-    return int(item.count)
+    return count
 
 
 def check_rate_limits(ip: str | None, email: str) -> None:
@@ -155,21 +151,12 @@ def check_rate_limits(ip: str | None, email: str) -> None:
 
 # --- blocked senders ---------------------------------------------------------------------------
 
-
-def blocked_keys(email: str) -> list[tuple[str, str]]:
-    """The two items that would block this address: itself and its domain."""
-    domain = email.rpartition("@")[2].lower()
-    return [BlockedSender.key(email), BlockedSender.key(f"@{domain}")]
+blocked_keys = blocked_senders.blocked_keys  # mail sync batches the same two keys per sender
 
 
 def is_blocked_sender(email: str) -> bool:
     """For callers that have not batched the read (mail sync): one BatchGetItem of address and domain."""
-    return any(isinstance(item, BlockedSender) for item in BlockedSender.batch_get(blocked_keys(email)))
-
-
-def check_not_blocked(found: list[Any]) -> None:
-    if any(isinstance(item, BlockedSender) for item in found):
-        raise SpamSuspected("blocked_sender")
+    return blocked_senders.is_blocked(email)
 
 
 def _blocked_view(item: BlockedSender) -> dict[str, Any]:
@@ -178,11 +165,11 @@ def _blocked_view(item: BlockedSender) -> dict[str, Any]:
 
 def list_blocked() -> dict[str, Any]:
     """One Query on PK=BLOCKED."""
-    return {"blocked_senders": [_blocked_view(item) for item in BlockedSender.query("BLOCKED")]}
+    return {"blocked_senders": [_blocked_view(item) for item in blocked_senders.list_blocked()]}
 
 
-def normalized_blocked_value(value: Any) -> str:
-    text = value.strip().lower() if isinstance(value, str) else ""
+def normalized_blocked_value(value: str) -> str:
+    text = value.strip().lower()
     if text.startswith("@") and is_valid_email("x" + text):
         return text
     if is_valid_email(text):
@@ -190,40 +177,23 @@ def normalized_blocked_value(value: Any) -> str:
     raise ValidationFailed([FieldError("value", "invalid_blocked_sender")])
 
 
-def add_blocked(data: Any, by: str | None) -> dict[str, Any]:
-    value = normalized_blocked_value(data.get("value") if isinstance(data, dict) else None)
-    item = BlockedSender(*BlockedSender.key(value), value=value, created_at=datetime.now(UTC).isoformat(), created_by=by)
-    item.save()
-    return _blocked_view(item)
+def add_blocked(request: BlockedSenderRequest, by: str | None) -> dict[str, Any]:
+    """Blocks an address or a whole domain (`@spam.example`), for the form and for mail sync."""
+    return _blocked_view(blocked_senders.add_blocked(normalized_blocked_value(request.value), by))
 
 
 def remove_blocked(value: str) -> None:
-    item = BlockedSender(*BlockedSender.key(urllib.parse.unquote(value)))
-    try:
-        item.delete(condition=BlockedSender.pk.exists())
-    except Exception as error:  # pynamodb's DeleteError on the failed condition
-        if "ConditionalCheckFailed" in str(error):
-            raise NotFound("blocked_sender_not_found") from None
-        raise
+    if not blocked_senders.remove_blocked(urllib.parse.unquote(value)):
+        raise NotFound("blocked_sender_not_found")
 
 
 # --- an agent marks a thread as spam, and may block its sender ----------------------------------
 
 
-def mark_thread_spam(number: int, data: Any, by: str | None) -> Any:
-    """`{spam, block_sender}`: flags (and on marking closes) the thread; blocks its address if asked.
+def mark_thread_spam(number: int, request: SpamMarkRequest, by: str | None) -> Thread:
+    """Flags (and on marking closes) the thread; blocks its address if asked.
     Any agent may do both: blocking the sender is the point of the button."""
-    from shopdesk.core.validation import Checker
-    from shopdesk.store import threads
-
-    body = data if isinstance(data, dict) else {}
-    check = Checker()
-    if not isinstance(body.get("spam"), bool):
-        check.fail("spam", "validation_failed")
-    if not isinstance(body.get("block_sender", False), bool):
-        check.fail("block_sender", "validation_failed")
-    check.done()
-    thread = threads.set_spam(number, body["spam"])
-    if body["spam"] and body.get("block_sender") and is_valid_email(thread.email.strip().lower()):
-        add_blocked({"value": thread.email}, by)
+    thread = threads.set_spam(number, request.spam)
+    if request.spam and request.block_sender and is_valid_email(thread.email.strip().lower()):
+        add_blocked(BlockedSenderRequest(value=thread.email), by)
     return thread
