@@ -252,6 +252,34 @@ def test_notifications_go_to_the_contact_and_a_confirmation_with_markers_to_the_
     assert MailId.get(*MailId.key(confirmation["Message-ID"])).thread_number == thread.number
 
 
+def test_the_confirmations_continue_link_names_the_parameters_the_widget_reads_and_continues_the_thread(
+    shop: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CONTACT_PAGE_URL", "https://shop.example/contact?lang=es")
+    config.cache_clear()
+    settings(confirm_visitor=True)
+    first = post_json(form_fields(lang="es"))[1]["thread"]["number"]
+    threads.change_status(first, "closed")
+    [confirmation] = (parsed(m) for m in sent_mail())
+    link = next(word for word in confirmation.get_body(("plain",)).get_content().split() if word.startswith("https://shop.example/"))
+    query = parse_qs(urlsplit(link).query)
+    assert query == {"lang": ["es"], "shopdesk_thread": [str(first)], "shopdesk_token": [threads.get_thread(first).token]}
+    assert f'href="{link.replace("&", "&amp;")}"' in confirmation.get_body(("html",)).get_content()
+    # What the widget does with the link: the two parameters become the post's thread and token.
+    status, body = post_json(form_fields(thread=query["shopdesk_thread"][0], token=query["shopdesk_token"][0], message="One more thing"))
+    assert status == 201 and body["thread"]["number"] == first and threads.get_thread(first).status == "open"
+
+
+def test_the_continue_link_has_one_shape_and_needs_a_contact_page() -> None:
+    from shopdesk.mail.links import continue_link
+
+    assert continue_link(7, "tok", page="https://shop.example/help?shopdesk_thread=1&x=y#form") == (
+        "https://shop.example/help?x=y&shopdesk_thread=7&shopdesk_token=tok#form"
+    )
+    assert continue_link(7, "tok", page="https://shop.example/contact") == "https://shop.example/contact?shopdesk_thread=7&shopdesk_token=tok#shopdesk-contact"
+    assert continue_link(7, "tok", page="") is None
+
+
 def test_each_mail_is_switched_off_by_its_setting(shop: Any) -> None:
     settings(notify_contact=False, confirm_visitor=False)
     assert post_json(form_fields())[0] == 201
