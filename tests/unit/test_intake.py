@@ -474,3 +474,61 @@ def test_a_message_costs_one_batched_read_and_one_transaction_beyond_the_number_
     # The open thread moves to the newest end of its box: the box, read in the same batch, says it
     # was not the box's link (the warm-up thread is), so nothing more is read or written.
     assert sorted(calls) == ["BatchGetItem", "BatchWriteItem", "TransactWriteItems", "UpdateItem RATE", "UpdateItem RATE"]
+
+
+# --- hostile input: always a 4xx in the stable error shape, never a 5xx -------------------------------
+
+
+def assert_error(answer: tuple[int, dict[str, Any], dict[str, str]] | tuple[int, dict[str, Any]], status: int, code: str) -> dict[str, Any]:
+    assert answer[0] == status, answer
+    error = answer[1]["error"]
+    assert error["code"] == code and error["message"]
+    return error
+
+
+def raw_post(body: bytes, content_type: str, path: str = "/v1/messages") -> tuple[int, dict[str, Any], dict[str, str]]:
+    return call(event("POST", path, body, {"content-type": content_type, "accept": "application/json"}))
+
+
+def test_json_nested_a_hundred_thousand_deep_is_refused_before_parsing_on_every_json_route(shop: Any) -> None:
+    deep = b"[" * 100_000 + b"]" * 100_000
+    deep_object = b'{"message": ' + b'{"a": ' * 30_000 + b"1" + b"}" * 30_000 + b"}"  # past any parser's recursion, under the size limit
+    assert_error(raw_post(deep, "application/json"), 400, "invalid_json")
+    assert_error(raw_post(deep_object, "application/json"), 400, "invalid_json")
+    assert_error(raw_post(deep, ""), 400, "invalid_json")
+    assert_error(raw_post(deep_object, "application/json", "/v1/uploads"), 400, "invalid_json")
+    assert_error(raw_post(deep_object, "application/json", "/v1/storefront/messages"), 401, "bad_signature")
+    nested_in_a_string = json.dumps(form_fields(message="[" * 5000 + " is fine as text")).encode()
+    assert raw_post(nested_in_a_string, "application/json")[0] == 201
+
+
+def test_a_lone_utf16_surrogate_in_a_field_is_a_field_error(shop: Any) -> None:
+    body = json.dumps(form_fields()).replace('"Where is my order?"', '"Where \\ud800 is it?"').replace('"ann@example.com"', '"ann\\udfff@example.com"')
+    error = assert_error(raw_post(body.encode(), "application/json"), 422, "validation_failed")
+    assert {(f["field"], f["code"]) for f in error["fields"]} == {("message", "invalid_text"), ("email", "invalid_text")}
+    assert all_threads() == []
+
+
+def test_a_json_body_with_an_empty_content_type_is_read_as_json(shop: Any) -> None:
+    status, body, _ = raw_post(json.dumps(form_fields()).encode(), "")
+    assert status == 201 and body["status"] == "stored"
+
+
+def test_a_text_body_larger_than_any_form_is_refused_as_too_large(shop: Any) -> None:
+    huge = json.dumps(form_fields(message="x" * 300_000)).encode()
+    error = assert_error(raw_post(huge, "application/json"), 413, "body_too_large")
+    assert "256 KB" in error["message"]
+    assert_error(raw_post(urlencode(form_fields(message="x" * 300_000)).encode(), "application/x-www-form-urlencoded"), 413, "body_too_large")
+
+
+def test_multipart_in_an_unknown_charset_is_refused_with_its_own_code(shop: Any) -> None:
+    body, content_type = multipart(form_fields())
+    body = body.replace(b'name="message"\r\n', b'name="message"\r\nContent-Type: text/plain; charset=x-no-such-charset\r\n', 1)
+    assert_error(raw_post(body, content_type), 415, "unsupported_charset")
+
+
+def test_an_address_hiding_a_line_break_in_an_encoded_word_is_invalid(shop: Any) -> None:
+    for address in ("=?utf-8?q?x=0D=0ABcc=3A_victim=40evil.example?=@example.com", "=?utf-8?b?YW5uQGV4YW1wbGUuY29t?=@example.com"):
+        status, body = post_json(form_fields(email=address))
+        assert status == 422 and [(f["field"], f["code"]) for f in body["error"]["fields"]] == [("email", "invalid_email")]
+    assert all_threads() == [] and sent_mail() == []

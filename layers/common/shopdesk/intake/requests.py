@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, StrictBool, StrictStr, field_validat
 from pydantic import ValidationError as PydanticError
 
 from shopdesk.core.errors import FieldError, ShopdeskError, ValidationFailed
+from shopdesk.core.validation import is_text
 
 
 @dataclass
@@ -60,7 +61,7 @@ class UploadRequest(_Request):
     @classmethod
     def _text_only(cls, value: object) -> str:
         """A name that is not text is no name: refused with the file-type error, as a blank one is."""
-        return value if isinstance(value, str) else ""
+        return value if isinstance(value, str) and is_text(value) else ""
 
 
 class BlockedSenderRequest(_Request):

@@ -19,7 +19,7 @@ from shopdesk.core.aws import secret_value
 from shopdesk.core.config import config
 from shopdesk.core.errors import FieldError, NotFound, Unauthorized, ValidationFailed
 from shopdesk.core.i18n import register
-from shopdesk.core.validation import is_valid_email, json_object
+from shopdesk.core.validation import is_text, is_valid_email, json_object
 from shopdesk.intake.requests import Answer, IntakeRequest, SignedIdentity
 from shopdesk.store import intake_data, storefront_writes
 
@@ -81,7 +81,7 @@ def _text(data: dict[str, Any], name: str, errors: list[FieldError], limit: int 
         if required:
             errors.append(FieldError(name, "invalid_value"))
         return None
-    if not isinstance(value, str) or len(value) > limit or any(ch in value for ch in "\r\n\x00"):
+    if not isinstance(value, str) or len(value) > limit or any(ch in value for ch in "\r\n\x00") or not is_text(value):
         errors.append(FieldError(name, "invalid_value"))
         return None
     return value.strip()
