@@ -532,3 +532,92 @@ def test_an_address_hiding_a_line_break_in_an_encoded_word_is_invalid(shop: Any)
         status, body = post_json(form_fields(email=address))
         assert status == 422 and [(f["field"], f["code"]) for f in body["error"]["fields"]] == [("email", "invalid_email")]
     assert all_threads() == [] and sent_mail() == []
+
+
+# --- concurrency: simultaneous posts are all stored, or answered alike, never a 500 --------------------
+
+
+@pytest.fixture
+def atomic_requests(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process moto is not thread-safe within one request (its transaction copies the table
+    while another thread writes it); DynamoDB is. One lock per AWS request gives moto the
+    service's atomicity and leaves the races between requests, which are what is tested."""
+    import threading
+
+    from moto.core.botocore_stubber import BotocoreStubber
+
+    lock = threading.Lock()
+    real = BotocoreStubber.__call__
+
+    def atomic(self: Any, event_name: str, request: Any, **kwargs: Any) -> Any:
+        with lock:
+            return real(self, event_name, request, **kwargs)
+
+    monkeypatch.setattr(BotocoreStubber, "__call__", atomic)
+
+
+def at_once(posts: list[dict[str, Any]], headers: dict[str, str] | None = None) -> list[tuple[int, dict[str, Any]]]:
+    """Every post sent from its own thread, released together."""
+    import threading
+
+    gate = threading.Barrier(len(posts))
+    answers: list[tuple[int, dict[str, Any]] | None] = [None] * len(posts)
+
+    def send(index: int) -> None:
+        gate.wait()
+        answers[index] = post_json(posts[index], headers)
+
+    workers = [threading.Thread(target=send, args=(index,)) for index in range(len(posts))]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return [answer for answer in answers if answer is not None]
+
+
+def test_five_different_messages_of_one_visitor_at_the_same_instant_are_all_stored_in_one_thread(shop: Any, atomic_requests: None) -> None:
+    first = post_json(form_fields(email="earlier@example.com", message="The first one"))[1]["thread"]["number"]
+    token = threads.get_thread(first).token
+    answers = at_once([form_fields(thread=str(first), token=token, message=f"Message {n}") for n in range(5)])
+    assert [status for status, _ in answers] == [201] * 5, answers
+    assert {body["thread"]["number"] for _, body in answers} == {first}
+    assert sorted(m.text for m in messages_of(first)) == [f"Message {n}" for n in range(5)] + ["The first one"]
+    assert threads.get_thread(first).customer_messages == 6
+
+
+@pytest.mark.parametrize("headers", [{"idempotency-key": "five-at-once"}, {}], ids=["with an idempotency key", "without"])
+def test_the_same_post_sent_five_times_at_once_is_stored_once_and_never_fails(shop: Any, atomic_requests: None, headers: dict[str, str]) -> None:
+    answers = at_once([form_fields(message="Only one of me")] * 5, headers)
+    assert all(status in (201, 409) for status, _ in answers), answers
+    stored = [body for status, body in answers if status == 201]
+    assert stored and all(body == stored[0] for body in stored)
+    assert all(body["error"]["code"] == "request_in_progress" for status, body in answers if status == 409)
+    assert len(all_threads()) == 1 and len(messages_of(stored[0]["thread"]["number"])) == 1
+
+
+def test_a_transaction_that_collides_with_another_is_tried_again_a_bounded_number_of_times(shop: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pynamodb.exceptions import CancellationReason, TransactWriteError, VerboseClientError
+
+    def conflict() -> TransactWriteError:
+        reasons = [CancellationReason(code="TransactionConflict", message="Transaction is ongoing for the item")]
+        cause = VerboseClientError({"Error": {"Code": "TransactionCanceledException", "Message": "cancelled"}}, "TransactWriteItems", cancellation_reasons=reasons)
+        return TransactWriteError("Failed to write transaction items", cause=cause)
+
+    real = threads.store_customer_message
+    calls: list[int] = []
+
+    def colliding(*args: Any, collisions: int = 2, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) <= collisions:
+            raise conflict()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(intake_data.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr(threads, "store_customer_message", colliding)
+    status, body = post_json(form_fields(message="Despite two collisions"))
+    assert status == 201 and len(calls) == 3 and len(messages_of(body["thread"]["number"])) == 1
+
+    calls.clear()
+    monkeypatch.setattr(threads, "store_customer_message", lambda *a, **k: colliding(*a, collisions=99, **k))
+    status, body = post_json(form_fields(message="Collides every time"))
+    assert status == 409 and body["error"]["code"] == "busy_try_again" and len(calls) == intake_data.CONFLICT_ATTEMPTS

@@ -18,6 +18,8 @@ from pynamodb.transactions import TransactWrite
 
 from shopdesk.core.aws import client
 from shopdesk.core.config import config
+from shopdesk.core.errors import Conflict
+from shopdesk.core.i18n import register
 from shopdesk.store.conditions import condition_failed
 from shopdesk.store.models import RateWindow, RecentPost, ShopdeskItem, SignedRequest
 from shopdesk.store.threads import now_iso
@@ -144,14 +146,33 @@ def is_transaction_conflict(error: Exception) -> bool:
     )
 
 
+class StillBusy(Conflict):
+    """The item stayed busy with other writers through every attempt: the caller may try again."""
+
+    code = "busy_try_again"
+
+
+register(
+    {
+        "busy_try_again": {
+            "en": "Many messages are arriving at once. Please send yours again in a moment.",
+            "es": "Están llegando muchos mensajes a la vez. Vuelva a enviar el suyo en un momento.",
+            "pl": "Dociera wiele wiadomości naraz. Wyślij swoją ponownie za chwilę.",
+        },
+    }
+)
+
+
 def retry_conflicts[T](work: Callable[[], T], attempts: int = CONFLICT_ATTEMPTS, base_delay: float = 0.02) -> T:
     """Runs `work`, again after a short jittered pause while its transaction collides with another
-    (at most `attempts` times: a conflict that persists is raised, never looped on)."""
+    (at most `attempts` times, the pauses growing: a conflict that persists is StillBusy, a 409)."""
     for attempt in range(attempts):
         try:
             return work()
         except TransactWriteError as error:
-            if not is_transaction_conflict(error) or attempt == attempts - 1:
+            if not is_transaction_conflict(error):
                 raise
+            if attempt == attempts - 1:
+                raise StillBusy() from None
             time.sleep(random.uniform(0, base_delay * 2**attempt))  # noqa: S311 - jitter, not a secret
     raise AssertionError("unreachable")
