@@ -233,6 +233,18 @@ def test_when_ses_fails_a_forward_only_contact_answers_a_5xx_error_never_success
     assert sent_mail() == [] and all_threads() == []
 
 
+def test_a_form_token_whose_post_could_not_be_sent_is_given_back_for_the_retry(shop: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    contact_id = forward_only_contact()
+    fields = form_fields(contact_id=contact_id, message="Please forward me")
+    monkeypatch.setenv("SENDER_EMAIL", "unverified@elsewhere.example")
+    config.cache_clear()
+    assert post_json(fields)[0] == 502
+    monkeypatch.setenv("SENDER_EMAIL", "support@shop.example")
+    config.cache_clear()
+    status, body = post_json(fields)  # the very same form, token and all, once mail works again
+    assert status == 201 and body["status"] == "mailed" and len(sent_mail()) == 1
+
+
 def test_notifications_go_to_the_contact_and_a_confirmation_with_markers_to_the_visitor(shop: Any) -> None:
     settings(notify_contact=True, confirm_visitor=True)
     status, body = post_json(form_fields(lang="pl", message="<b>Hi</b>\r\nsecond line"))
@@ -448,7 +460,7 @@ def test_the_form_configuration_has_contacts_labels_limits_and_a_token_in_the_la
     assert status == 200 and body["language"] == "es"
     assert [c["name"] for c in body["contacts"]] == ["Webmaster", "Servicio al cliente"]
     assert body["allow_uploads"] is True and "pdf" in body["allowed_extensions"] and body["max_size"] == 10 * 1024 * 1024
-    assert body["labels"]["send"] == "Enviar" and body["form_token"].count(".") == 1 and body["captcha"] is None
+    assert body["labels"]["send"] == "Enviar" and body["form_token"].count(".") == 2 and body["captcha"] is None
     assert "email" not in json.dumps(body["contacts"])
 
 
@@ -468,12 +480,13 @@ def test_a_message_costs_one_batched_read_and_one_transaction_beyond_the_number_
     post_json(form_fields(message="warm-up", email="warm@example.com"))
     monkeypatch.setattr(BaseClient, "_make_api_call", counted)
     post_json(form_fields(message="first"))
-    assert sorted(calls) == ["BatchGetItem", "BatchWriteItem", "TransactWriteItems", "UpdateItem COUNTER", "UpdateItem RATE", "UpdateItem RATE"]
+    # The single-use form token is spent with one conditional PutItem before the message is written.
+    assert sorted(calls) == ["BatchGetItem", "BatchWriteItem", "PutItem", "TransactWriteItems", "UpdateItem COUNTER", "UpdateItem RATE", "UpdateItem RATE"]
     calls.clear()
     post_json(form_fields(message="second"))  # continues by the address's claim: no read of the thread
     # The open thread moves to the newest end of its box: the box, read in the same batch, says it
     # was not the box's link (the warm-up thread is), so nothing more is read or written.
-    assert sorted(calls) == ["BatchGetItem", "BatchWriteItem", "TransactWriteItems", "UpdateItem RATE", "UpdateItem RATE"]
+    assert sorted(calls) == ["BatchGetItem", "BatchWriteItem", "PutItem", "TransactWriteItems", "UpdateItem RATE", "UpdateItem RATE"]
 
 
 # --- hostile input: always a 4xx in the stable error shape, never a 5xx -------------------------------
@@ -621,3 +634,43 @@ def test_a_transaction_that_collides_with_another_is_tried_again_a_bounded_numbe
     monkeypatch.setattr(threads, "store_customer_message", lambda *a, **k: colliding(*a, collisions=99, **k))
     status, body = post_json(form_fields(message="Collides every time"))
     assert status == 409 and body["error"]["code"] == "busy_try_again" and len(calls) == intake_data.CONFLICT_ATTEMPTS
+
+
+# --- abuse limits: redirects and idempotency keys ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "return_to",
+    [
+        "https://shop.example/contact\r\nSet-Cookie: session=stolen",
+        "https://shop.example/contact%0d%0aSet-Cookie:%20session=stolen",
+        "https://shop.example/con tact?x=<script>#frag",
+        "https://user:pass@shop.example/contact",
+        "javascript:alert(1)//shop.example",
+        "//shop.example/contact",
+    ],
+)
+def test_return_to_is_parsed_and_rebuilt_never_echoed_into_the_location(shop: Any, return_to: str) -> None:
+    body = urlencode(form_fields(return_to=return_to))
+    headers = {"content-type": "application/x-www-form-urlencoded", "referer": "https://shop.example/contact?lang=en"}
+    status, _, answer_headers = call(event("POST", "/v1/messages", body, headers))
+    location = answer_headers["Location"]
+    assert status == 303 and not any(ord(ch) < 0x21 or ch in "<>\"'" for ch in location), location
+    parts = urlsplit(location)
+    assert (parts.scheme, parts.netloc) == ("https", "shop.example") and parts.fragment == "shopdesk-contact"
+    assert "Set-Cookie" not in parse_qs(parts.query) and "session" not in parse_qs(parts.query)
+
+
+def test_a_referer_with_a_line_break_is_no_address_and_the_answer_is_json(shop: Any) -> None:
+    body = urlencode(form_fields())
+    headers = {"content-type": "application/x-www-form-urlencoded", "referer": "https://shop.example/\r\nX-Evil: 1"}
+    status, answer, answer_headers = call(event("POST", "/v1/messages", body, headers))
+    assert status == 201 and "Location" not in answer_headers and answer["status"] == "stored"
+
+
+def test_long_idempotency_keys_that_share_a_beginning_are_different_keys(shop: Any) -> None:
+    common = "k" * 300
+    first = post_json(form_fields(message="First long-keyed message"), {"idempotency-key": common + "-one"})
+    second = post_json(form_fields(message="Second long-keyed message"), {"idempotency-key": common + "-two"})
+    assert first[0] == second[0] == 201, second
+    assert len(messages_of(first[1]["thread"]["number"])) == 2

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from shopdesk.core.errors import FieldError, ValidationFailed
+from shopdesk.core.errors import Conflict, FieldError, ValidationFailed
 from shopdesk.core.i18n import message as localized_message
 from shopdesk.core.i18n import pick_language, register
 from shopdesk.intake import antispam
@@ -68,12 +68,27 @@ def _attachment_for_mail(form: Form) -> OutgoingAttachment | None:
     return None
 
 
-def _anti_spam(form: Form, request: IntakeRequest, checked: Checked) -> None:
+def _anti_spam(form: Form, request: IntakeRequest, checked: Checked) -> antispam.FormToken:
     antispam.check_honeypot(form.get("website"))
-    antispam.check_form_token(form.get("form_token"))
+    token = antispam.check_form_token(form.get("form_token"))
     if checked.blocked:
         raise antispam.SpamSuspected("blocked_sender")
     antispam.check_captcha(next((form.fields[n] for n in CAPTCHA_FIELDS if form.fields.get(n)), None), request.ip)
+    return token
+
+
+def _spend(token: antispam.FormToken, checked: Checked) -> int | None:
+    """Spends the single-use token on this post. Another post with it is a replay (the bot's
+    422); this same post sent again gets the first one's thread, or is told to wait."""
+    spent_by = intake_data.spend_form_token(token.signature, checked.digest, token.expires_at)
+    if spent_by is None:
+        return None
+    if spent_by != checked.digest:
+        raise antispam.SpamSuspected("form_token_reused")
+    earlier = intake_data.recent_thread_of(checked.digest, DUPLICATE_WINDOW)
+    if earlier is None:
+        raise Conflict("request_in_progress")
+    return earlier
 
 
 def _visit(form: Form, checked: Checked) -> notifications.Visit:
@@ -113,14 +128,26 @@ def accept(form: Form, request: IntakeRequest, identity: SignedIdentity | None =
     """Checks, anti-spam, then save or forward. Raises ShopdeskError subclasses for every refusal."""
     lang = pick_language(form.get("lang") or request.language_hint)
     checked = check(form, lang, identity)
-    if identity is None:
-        _anti_spam(form, request, checked)
+    token = _anti_spam(form, request, checked) if identity is None else None
     earlier = intake_data.recent_thread(checked.recent, DUPLICATE_WINDOW)
     if earlier is not None:
         return success(lang, "stored", earlier)  # the same text, by the same address, just sent
-    if identity is None:
-        antispam.check_rate_limits(request.ip, checked.email)
+    if token is None:
+        return _save_or_forward(form, request, checked, identity)
+    antispam.check_rate_limits(request.ip, checked.email)
+    earlier = _spend(token, checked)
+    if earlier is not None:
+        return success(lang, "stored", earlier)
+    try:
+        return _save_or_forward(form, request, checked, identity)
+    except Exception:
+        intake_data.release_form_token(token.signature, checked.digest)
+        raise
 
+
+def _save_or_forward(form: Form, request: IntakeRequest, checked: Checked, identity: SignedIdentity | None) -> dict[str, Any]:
+    """The checked post stored in its thread, or mailed to a forward-only contact."""
+    lang = checked.language
     visit = _visit(form, checked)
     contact = checked.contact
     if not contact.save_messages:

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import os
+import re
+import secrets
 import time
 import urllib.parse
 import urllib.request
+from dataclasses import dataclass
 from typing import Any
 
 from shopdesk.core.aws import secret_value
@@ -76,27 +80,44 @@ def _form_key() -> bytes:
     return secret_value(config().form_token_secret_id).encode()
 
 
-def _token_signature(issued: int) -> str:
-    return hmac.new(_form_key(), f"form:{issued}".encode(), hashlib.sha256).hexdigest()[:32]
+def _token_signature(issued: int, nonce: str) -> str:
+    return hmac.new(_form_key(), f"form:{issued}:{nonce}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class FormToken:
+    """A checked form token: what it is remembered by once spent, and until when it would be good."""
+
+    signature: str
+    expires_at: int
 
 
 def issue_form_token(now: float | None = None) -> str:
-    """`<issued at>.<signature>`, handed out with the form configuration."""
+    """`<issued at>.<nonce>.<signature>`, handed out with the form configuration. The nonce makes
+    every form's token its own, so spending one never spends another visitor's."""
     issued = int(now if now is not None else time.time())
-    return f"{issued}.{_token_signature(issued)}"
+    nonce = secrets.token_hex(8)
+    return f"{issued}.{nonce}.{_token_signature(issued, nonce)}"
 
 
-def check_form_token(token: Any, now: float | None = None) -> None:
-    """Refuses a missing, forged or expired token, and one used sooner than a person could type."""
+def check_form_token(token: object, now: float | None = None) -> FormToken:
+    """Refuses a missing, forged or expired token, and one used sooner than a person could type.
+    (Whether it was used before is known only when the post is stored: see `accept`.)"""
     moment = now if now is not None else time.time()
-    issued_text, _, signature = str(token or "").partition(".")
-    if not issued_text.isdigit() or not hmac.compare_digest(signature.encode(), _token_signature(int(issued_text)).encode()):
+    issued_text, nonce, signature = (str(token or "").split(".") + ["", "", ""])[:3]
+    if (
+        not issued_text.isdigit()
+        or len(issued_text) > 12
+        or not re.fullmatch(r"[0-9a-f]{16}", nonce)
+        or not hmac.compare_digest(signature.encode(), _token_signature(int(issued_text), nonce).encode())
+    ):
         raise SpamSuspected("form_token")
     age = moment - int(issued_text)
     if age < config().min_fill_seconds:
         raise SpamSuspected("too_fast")
     if age > FORM_TOKEN_MAX_AGE:
         raise SpamSuspected("form_token_expired")
+    return FormToken(signature, int(issued_text) + FORM_TOKEN_MAX_AGE + 60)
 
 
 def check_honeypot(value: Any) -> None:
@@ -143,10 +164,40 @@ def count_post(subject: str, limit: int, now: float | None = None) -> int:
     return count
 
 
+# Providers that deliver `a.n.n@` and `ann@` to the same mailbox.
+DOTLESS_DOMAINS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
+
+
+def mailbox_of(email: str) -> str:
+    """The mailbox an address reaches: lower case, without a `+tag`, and without dots where the
+    provider ignores them, so `A.n.n+1@GoogleMail.com` and `ann@gmail.com` count as one sender."""
+    local, _, domain = email.strip().lower().rpartition("@")
+    local = local.split("+", 1)[0] or local
+    if domain in DOTLESS_DOMAINS:
+        domain = DOTLESS_DOMAINS[domain]
+        local = local.replace(".", "")
+    return f"{local}@{domain}"
+
+
+def network_of(ip: str) -> str:
+    """Who an IP counts as: an IPv4 address itself; for IPv6 its /64, the block one subscriber
+    gets (every address in it is theirs to rotate through)."""
+    try:
+        address = ipaddress.ip_address(ip.strip().split("%", 1)[0])
+    except ValueError:
+        return f"ip:{ip.strip()[:64]}"
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return f"ip:{address.ipv4_mapped}"
+        return f"ip6:{ipaddress.ip_network(f'{address}/64', strict=False)}"
+    return f"ip:{address}"
+
+
 def check_rate_limits(ip: str | None, email: str) -> None:
+    """One window per network (IPv4 address or IPv6 /64) and one per mailbox."""
     if ip:
-        count_post(f"ip:{ip}", config().rate_limit_per_ip)
-    count_post(f"email:{email.lower()}", config().rate_limit_per_email)
+        count_post(network_of(ip), config().rate_limit_per_ip)
+    count_post(f"email:{mailbox_of(email)}", config().rate_limit_per_email)
 
 
 # --- blocked senders ---------------------------------------------------------------------------

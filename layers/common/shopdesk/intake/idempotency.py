@@ -30,8 +30,9 @@ EXPIRES_AFTER_SECONDS = 24 * 3600
 
 
 def record_key(idempotency_key: str) -> str:
-    """What the record is found by: the key as sent, up to 200 characters."""
-    return idempotency_key.strip()[:200]
+    """What the record is found by: a hash of the whole key as sent, so two long keys that share
+    a beginning never meet in one record (and any key, however long or strange, fits the item)."""
+    return hashlib.sha256(idempotency_key.strip().encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def once(request: IntakeRequest, work: Callable[[], dict[str, Any]]) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from pynamodb.attributes import UnicodeAttribute
-from pynamodb.exceptions import PutError, TransactWriteError
+from pynamodb.exceptions import DeleteError, PutError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from shopdesk.core.aws import client
@@ -32,6 +32,7 @@ class UsedFormToken(ShopdeskItem, discriminator="used_form_token"):
     token's own expiry, so a replay is refused for as long as the token would otherwise be good."""
 
     at = UnicodeAttribute()
+    digest = UnicodeAttribute(null=True)  # the post that spent it: the same post sent again is no replay
 
     @staticmethod
     def key(signature: str) -> tuple[str, str]:
@@ -100,9 +101,26 @@ def _first_use(item: ShopdeskItem) -> bool:
     return True
 
 
-def spend_form_token(signature: str, expires_at: int) -> bool:
-    """Records a form token as used; False when it already was (a replay). One conditional PutItem."""
-    return _first_use(UsedFormToken(*UsedFormToken.key(signature), at=datetime.now(UTC).isoformat(), expires_at=expires_at))
+def spend_form_token(signature: str, digest: str, expires_at: int) -> str | None:
+    """Records a form token as spent by the post `digest`: None when it was not spent before, else
+    the digest of the post that spent it. One conditional PutItem (and a read when it was spent)."""
+    item = UsedFormToken(*UsedFormToken.key(signature), at=datetime.now(UTC).isoformat(), digest=digest, expires_at=expires_at)
+    if _first_use(item):
+        return None
+    try:
+        return str(UsedFormToken.get(*UsedFormToken.key(signature), consistent_read=True).digest or "")
+    except UsedFormToken.DoesNotExist:
+        return ""  # released in between: still not this post's to take
+
+
+def release_form_token(signature: str, digest: str) -> None:
+    """Gives a token back when the post it was spent on could not be stored or sent, so the
+    visitor's retry is not taken for a replay (only the post that spent it can release it)."""
+    try:
+        UsedFormToken(*UsedFormToken.key(signature)).delete(condition=UsedFormToken.digest == digest)
+    except DeleteError as error:
+        if not condition_failed(error):
+            raise
 
 
 def first_signed_call(signature: str, expires_at: int) -> bool:
