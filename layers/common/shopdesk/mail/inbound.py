@@ -26,9 +26,9 @@ import nh3
 from pynamodb.exceptions import PutError, TransactWriteError
 
 from shopdesk.core.config import config
-from shopdesk.intake import antispam
 from shopdesk.mail import mail
 from shopdesk.store import attachments, threads
+from shopdesk.store.blocked_senders import blocked_keys
 from shopdesk.store.models import BlockedSender, Contact, Delivery, InboundRecord, MailId, OpenThreadClaim, Thread, transaction
 from shopdesk.store.models import Message as MessageItem
 
@@ -558,7 +558,7 @@ def prepare_batch(mails: list[ParsedMail], contacts: list[Contact], create_new_t
         context.done.add(record.pk.removeprefix("INBOUND#"))
     senders = [m.from_email for m in mails if m.kind == "customer" and m.from_email]
     if senders:  # the blocked-sender list stops mail as it stops the form (SPEC §3)
-        for item in _batch_get(BlockedSender, [key for sender in senders for key in antispam.blocked_keys(sender)]):
+        for item in _batch_get(BlockedSender, [key for sender in senders for key in blocked_keys(sender)]):
             context.blocked.add(item.sk)
     refs = [ref for m in mails for ref in (m.in_reply_to + m.references + m.bounced_ids)]
     if refs:
@@ -646,7 +646,7 @@ def store(parsed: ParsedMail, context: BatchContext) -> Outcome:
         return _store_bounce(parsed, context)
     if parsed.kind != "customer":
         return _skip(parsed, parsed.reason or parsed.kind)
-    if {key[1] for key in antispam.blocked_keys(parsed.from_email or "")} & context.blocked:
+    if {key[1] for key in blocked_keys(parsed.from_email or "")} & context.blocked:
         return _skip(parsed, "blocked_sender")
     thread, rule = match(parsed, context)
     contact: Contact | None = None
