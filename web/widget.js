@@ -7,7 +7,8 @@
  * reads `publicApi` from the config.json next to this script, which needs the same origin, as on
  * the demo page), and, optional, data-lang (default: the page's <html lang>, then the
  * browser's), data-target (the id of an element to render into; default: right after the tag).
- * A continue link (?shopdesk_thread=N&shopdesk_token=T on the page) joins the form to that thread.
+ * A continue link (?shopdesk_thread=N&shopdesk_token=T on the page, built by mail/links.py for every
+ * mail that carries it) joins the form to that thread.
  *
  * Everything shown is built with DOM APIs and textContent: no innerHTML, no inline script or
  * style, so it runs under a strict Content-Security-Policy and nothing a server or a customer

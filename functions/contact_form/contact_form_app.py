@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler import Response
 from shopdesk.admin.contacts import public_contacts
 from shopdesk.api.http import json_body, json_response, make_resolver, request_language
 from shopdesk.intake import intake, storefront
+from shopdesk.intake.requests import parse
 
 app = make_resolver()
 
@@ -61,7 +62,7 @@ def get_form() -> Response:
 
 @app.post("/v1/uploads")
 def post_upload() -> Response:
-    return json_response(intake.upload_url(json_body(app)))
+    return json_response(intake.upload_url(parse(intake.UploadRequest, json_body(app))))
 
 
 @app.post("/v1/messages")

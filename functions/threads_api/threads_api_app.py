@@ -10,6 +10,7 @@ from shopdesk.api.auth import Agent, agent_from_event, require_admin
 from shopdesk.api.http import json_body, json_response, make_resolver, request_language
 from shopdesk.core.errors import NotFound
 from shopdesk.intake import antispam
+from shopdesk.intake.requests import BlockedSenderRequest, SpamMarkRequest, parse
 from shopdesk.mail import sync as imap_sync
 from shopdesk.store import attachments, threads
 from shopdesk.threads import dashboard, outbound, thread_list, thread_view
@@ -117,7 +118,7 @@ def change_status(number: str) -> Response:
 @app.put("/v1/threads/<number>/spam")
 def mark_spam(number: str) -> Response:
     agent = _caller()
-    thread = antispam.mark_thread_spam(_number(number), json_body(app), agent.username)
+    thread = antispam.mark_thread_spam(_number(number), parse(SpamMarkRequest, json_body(app)), agent.username)
     return json_response({"thread": thread_view.thread_detail(thread)})
 
 
@@ -190,7 +191,7 @@ def list_blocked_senders() -> Response:
 @app.post("/v1/blocked-senders")
 def add_blocked_sender() -> Response:
     admin = require_admin(app.current_event.raw_event)
-    return json_response(antispam.add_blocked(json_body(app), admin.username), status=201)
+    return json_response(antispam.add_blocked(parse(BlockedSenderRequest, json_body(app)), admin.username), status=201)
 
 
 @app.delete("/v1/blocked-senders/<value>")

@@ -16,6 +16,7 @@ import pytest
 from shopdesk.core.aws import forget_secrets
 from shopdesk.core.config import config
 from shopdesk.intake import antispam
+from shopdesk.intake.requests import BlockedSenderRequest
 from shopdesk.store.models import RateWindow, Thread
 
 from tests.unit import intake_support
@@ -81,9 +82,53 @@ def test_an_address_is_limited_per_window_whatever_the_ip_it_writes_from(shop: A
     assert_refused_generically(post_json(form_fields(message="question 3"), ip="192.0.2.50"))
 
 
+def test_an_address_is_counted_by_its_mailbox_whatever_its_tags_case_or_ignored_dots(shop: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RATE_LIMIT_PER_EMAIL", "3")
+    config.cache_clear()
+    for n, address in enumerate(["ann.smith@gmail.com", "Ann.Smith+shop@gmail.com", "annsmith+2@googlemail.com"]):
+        assert post_json(form_fields(email=address, message=f"question {n}"), ip=f"192.0.2.{n}")[0] == 201
+    assert_refused_generically(post_json(form_fields(email="a.n.n.s.m.i.t.h+4@GMAIL.com", message="question 4"), ip="192.0.2.60"))
+    # Elsewhere dots are part of the address: another mailbox, its own count (the tag still goes).
+    assert post_json(form_fields(email="ann.smith+x@example.com", message="question 5"), ip="192.0.2.61")[0] == 201
+    assert post_json(form_fields(email="annsmith@example.com", message="question 6"), ip="192.0.2.62")[0] == 201
+    assert antispam.mailbox_of("A.n.n+1@GoogleMail.com") == "ann@gmail.com" and antispam.mailbox_of("a.nn+x@example.com") == "a.nn@example.com"
+
+
+def test_ipv6_visitors_are_limited_per_64_block_ipv4_per_address(shop: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RATE_LIMIT_PER_IP", "2")
+    config.cache_clear()
+    for n in range(2):
+        assert post_json(form_fields(email=f"v{n}@example.com"), ip=f"2001:db8:7:7:{n}::1")[0] == 201
+    assert_refused_generically(post_json(form_fields(email="v3@example.com"), ip="2001:db8:7:7:ffff:1:2:3"))
+    assert post_json(form_fields(email="v4@example.com"), ip="2001:db8:7:8::1")[0] == 201  # the next /64
+    assert antispam.network_of("::ffff:192.0.2.9") == antispam.network_of("192.0.2.9") == "ip:192.0.2.9"
+
+
+def test_a_form_token_is_spent_by_its_post_and_a_replay_is_refused_like_a_bot(shop: Any) -> None:
+    token = intake_support.old_token()
+    assert post_json(form_fields(form_token=token, message="First, with the token"))[0] == 201
+    assert_refused_generically(post_json(form_fields(form_token=token, message="Another message, the same token")))
+    assert_refused_generically(post_json(form_fields(form_token=token, email="other@example.com", message="A bot replaying it")))
+    from shopdesk.store.intake_data import UsedFormToken
+
+    record = UsedFormToken.get(*UsedFormToken.key(token.rsplit(".", 1)[1]))
+    assert record.expires_at >= int(token.split(".")[0]) + antispam.FORM_TOKEN_MAX_AGE  # kept until the token's own expiry
+
+
+def test_the_same_post_sent_again_with_its_token_gets_the_first_answer_not_a_refusal(shop: Any) -> None:
+    fields = form_fields(message="Did it go through?")
+    first = post_json(fields)
+    assert first[0] == 201 and post_json(fields) == first
+
+
+def test_two_forms_shown_in_the_same_second_have_tokens_of_their_own(shop: Any) -> None:
+    moment = time.time() - 30
+    assert antispam.issue_form_token(moment) != antispam.issue_form_token(moment)
+
+
 def test_blocked_addresses_and_domains_are_refused(shop: Any) -> None:
-    antispam.add_blocked({"value": "Spammer@Example.com"}, "admin@shop.example")
-    antispam.add_blocked({"value": "@junk.example"}, "admin@shop.example")
+    antispam.add_blocked(BlockedSenderRequest(value="Spammer@Example.com"), "admin@shop.example")
+    antispam.add_blocked(BlockedSenderRequest(value="@junk.example"), "admin@shop.example")
     assert_refused_generically(post_json(form_fields(email="spammer@example.com")))
     assert_refused_generically(post_json(form_fields(email="anyone@JUNK.example")))
     assert nothing_stored()

@@ -7,6 +7,7 @@ from typing import Any
 
 from shopdesk.admin.contacts import all_contacts
 from shopdesk.intake import antispam
+from shopdesk.intake.requests import BlockedSenderRequest
 from shopdesk.mail import importer, parse
 from shopdesk.store import threads
 from shopdesk.store.models import InboundRecord, Message
@@ -88,8 +89,8 @@ def test_an_unmatched_mail_continues_the_senders_open_thread_and_says_so(aws: An
 
 def test_mail_from_a_blocked_address_or_domain_is_skipped_even_when_it_answers_a_thread(aws: Any) -> None:
     thread = answered_thread("<out-5@shop.example>")
-    antispam.add_blocked({"value": "ann@example.com"}, "admin@shop.example")
-    antispam.add_blocked({"value": "@spam.example"}, "admin@shop.example")
+    antispam.add_blocked(BlockedSenderRequest(value="ann@example.com"), "admin@shop.example")
+    antispam.add_blocked(BlockedSenderRequest(value="@spam.example"), "admin@shop.example")
     reply = mail("Re: answer", in_reply_to="<out-5@shop.example>")
     stranger = mail("Cheap pills", sender="Bulk <offers@spam.example>", message_id="<m2@example.com>")
     friend = mail("Hello", sender="Bea <bea@example.com>", message_id="<m3@example.com>")

@@ -12,8 +12,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 from shopdesk.admin import contacts
 from shopdesk.core.config import config
-from shopdesk.intake import intake
-from shopdesk.store import threads
+from shopdesk.intake import accept
+from shopdesk.store import intake_data, threads
 from shopdesk.store.models import Message, OpenThreadClaim, ShopSettings, Stats, Thread
 
 from tests.unit import intake_support
@@ -233,6 +233,18 @@ def test_when_ses_fails_a_forward_only_contact_answers_a_5xx_error_never_success
     assert sent_mail() == [] and all_threads() == []
 
 
+def test_a_form_token_whose_post_could_not_be_sent_is_given_back_for_the_retry(shop: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    contact_id = forward_only_contact()
+    fields = form_fields(contact_id=contact_id, message="Please forward me")
+    monkeypatch.setenv("SENDER_EMAIL", "unverified@elsewhere.example")
+    config.cache_clear()
+    assert post_json(fields)[0] == 502
+    monkeypatch.setenv("SENDER_EMAIL", "support@shop.example")
+    config.cache_clear()
+    status, body = post_json(fields)  # the very same form, token and all, once mail works again
+    assert status == 201 and body["status"] == "mailed" and len(sent_mail()) == 1
+
+
 def test_notifications_go_to_the_contact_and_a_confirmation_with_markers_to_the_visitor(shop: Any) -> None:
     settings(notify_contact=True, confirm_visitor=True)
     status, body = post_json(form_fields(lang="pl", message="<b>Hi</b>\r\nsecond line"))
@@ -250,6 +262,34 @@ def test_notifications_go_to_the_contact_and_a_confirmation_with_markers_to_the_
     from shopdesk.store.models import MailId
 
     assert MailId.get(*MailId.key(confirmation["Message-ID"])).thread_number == thread.number
+
+
+def test_the_confirmations_continue_link_names_the_parameters_the_widget_reads_and_continues_the_thread(
+    shop: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CONTACT_PAGE_URL", "https://shop.example/contact?lang=es")
+    config.cache_clear()
+    settings(confirm_visitor=True)
+    first = post_json(form_fields(lang="es"))[1]["thread"]["number"]
+    threads.change_status(first, "closed")
+    [confirmation] = (parsed(m) for m in sent_mail())
+    link = next(word for word in confirmation.get_body(("plain",)).get_content().split() if word.startswith("https://shop.example/"))
+    query = parse_qs(urlsplit(link).query)
+    assert query == {"lang": ["es"], "shopdesk_thread": [str(first)], "shopdesk_token": [threads.get_thread(first).token]}
+    assert f'href="{link.replace("&", "&amp;")}"' in confirmation.get_body(("html",)).get_content()
+    # What the widget does with the link: the two parameters become the post's thread and token.
+    status, body = post_json(form_fields(thread=query["shopdesk_thread"][0], token=query["shopdesk_token"][0], message="One more thing"))
+    assert status == 201 and body["thread"]["number"] == first and threads.get_thread(first).status == "open"
+
+
+def test_the_continue_link_has_one_shape_and_needs_a_contact_page() -> None:
+    from shopdesk.mail.links import continue_link
+
+    assert continue_link(7, "tok", page="https://shop.example/help?shopdesk_thread=1&x=y#form") == (
+        "https://shop.example/help?x=y&shopdesk_thread=7&shopdesk_token=tok#form"
+    )
+    assert continue_link(7, "tok", page="https://shop.example/contact") == "https://shop.example/contact?shopdesk_thread=7&shopdesk_token=tok#shopdesk-contact"
+    assert continue_link(7, "tok", page="") is None
 
 
 def test_each_mail_is_switched_off_by_its_setting(shop: Any) -> None:
@@ -308,12 +348,12 @@ def test_two_first_posts_of_one_address_at_the_same_instant_give_one_thread(shop
     """The second post's batched read saw no open thread (the first had not committed yet): its
     conditional claim loses and it continues the winner's thread."""
     first = post_json(form_fields(message="hello 1"))[1]["thread"]["number"]
-    real = intake._batch_read
+    real = intake_data.read_items
 
     def stale(keys: list[tuple[str, str]]) -> list[Any]:
         return [item for item in real(keys) if not isinstance(item, OpenThreadClaim)]
 
-    monkeypatch.setattr(intake, "_batch_read", stale)
+    monkeypatch.setattr(intake_data, "read_items", stale)
     status, body = post_json(form_fields(message="hello 2"))
     assert status == 201 and body["thread"]["number"] == first
     assert len(all_threads()) == 1 and threads.get_thread(first).customer_messages == 2
@@ -335,12 +375,12 @@ def test_the_same_message_sent_twice_within_minutes_is_stored_once_with_the_same
 
 def test_two_identical_posts_racing_store_one_message_and_answer_alike(shop: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     first = post_json(form_fields(message="Twice?"))
-    real = intake._batch_read
+    real = intake_data.read_items
 
     def stale(keys: list[tuple[str, str]]) -> list[Any]:
         return [item for item in real(keys) if type(item).__name__ != "RecentPost"]
 
-    monkeypatch.setattr(intake, "_batch_read", stale)
+    monkeypatch.setattr(intake_data, "read_items", stale)
     again = post_json(form_fields(message="Twice?"))
     assert again == first
     assert len(messages_of(first[1]["thread"]["number"])) == 1
@@ -369,7 +409,7 @@ def test_an_idempotency_key_reused_for_another_message_is_refused(shop: Any) -> 
 def test_a_retry_arriving_while_the_first_post_is_still_running_is_told_to_wait(shop: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     headers = {"idempotency-key": "double-click"}
     fields = form_fields(message="Only once")
-    real = intake.accept
+    real = accept.accept
     during: list[tuple[int, dict[str, Any]]] = []
 
     def slow_first(*args: Any, **kwargs: Any) -> Any:
@@ -377,7 +417,7 @@ def test_a_retry_arriving_while_the_first_post_is_still_running_is_told_to_wait(
             during.append(post_json(fields, headers))  # the second click, while the first is in progress
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(intake, "accept", slow_first)
+    monkeypatch.setattr(accept, "accept", slow_first)
     first = post_json(fields, headers)
     assert first[0] == 201
     assert during[0][0] == 409 and during[0][1]["error"]["code"] == "request_in_progress"
@@ -420,7 +460,7 @@ def test_the_form_configuration_has_contacts_labels_limits_and_a_token_in_the_la
     assert status == 200 and body["language"] == "es"
     assert [c["name"] for c in body["contacts"]] == ["Webmaster", "Servicio al cliente"]
     assert body["allow_uploads"] is True and "pdf" in body["allowed_extensions"] and body["max_size"] == 10 * 1024 * 1024
-    assert body["labels"]["send"] == "Enviar" and body["form_token"].count(".") == 1 and body["captcha"] is None
+    assert body["labels"]["send"] == "Enviar" and body["form_token"].count(".") == 2 and body["captcha"] is None
     assert "email" not in json.dumps(body["contacts"])
 
 
@@ -440,9 +480,197 @@ def test_a_message_costs_one_batched_read_and_one_transaction_beyond_the_number_
     post_json(form_fields(message="warm-up", email="warm@example.com"))
     monkeypatch.setattr(BaseClient, "_make_api_call", counted)
     post_json(form_fields(message="first"))
-    assert sorted(calls) == ["BatchGetItem", "BatchWriteItem", "TransactWriteItems", "UpdateItem COUNTER", "UpdateItem RATE", "UpdateItem RATE"]
+    # The single-use form token is spent with one conditional PutItem before the message is written.
+    assert sorted(calls) == ["BatchGetItem", "BatchWriteItem", "PutItem", "TransactWriteItems", "UpdateItem COUNTER", "UpdateItem RATE", "UpdateItem RATE"]
     calls.clear()
     post_json(form_fields(message="second"))  # continues by the address's claim: no read of the thread
     # The open thread moves to the newest end of its box: the box, read in the same batch, says it
     # was not the box's link (the warm-up thread is), so nothing more is read or written.
-    assert sorted(calls) == ["BatchGetItem", "BatchWriteItem", "TransactWriteItems", "UpdateItem RATE", "UpdateItem RATE"]
+    assert sorted(calls) == ["BatchGetItem", "BatchWriteItem", "PutItem", "TransactWriteItems", "UpdateItem RATE", "UpdateItem RATE"]
+
+
+# --- hostile input: always a 4xx in the stable error shape, never a 5xx -------------------------------
+
+
+def assert_error(answer: tuple[int, dict[str, Any], dict[str, str]] | tuple[int, dict[str, Any]], status: int, code: str) -> dict[str, Any]:
+    assert answer[0] == status, answer
+    error = answer[1]["error"]
+    assert error["code"] == code and error["message"]
+    return error
+
+
+def raw_post(body: bytes, content_type: str, path: str = "/v1/messages") -> tuple[int, dict[str, Any], dict[str, str]]:
+    return call(event("POST", path, body, {"content-type": content_type, "accept": "application/json"}))
+
+
+def test_json_nested_a_hundred_thousand_deep_is_refused_before_parsing_on_every_json_route(shop: Any) -> None:
+    deep = b"[" * 100_000 + b"]" * 100_000
+    deep_object = b'{"message": ' + b'{"a": ' * 30_000 + b"1" + b"}" * 30_000 + b"}"  # past any parser's recursion, under the size limit
+    assert_error(raw_post(deep, "application/json"), 400, "invalid_json")
+    assert_error(raw_post(deep_object, "application/json"), 400, "invalid_json")
+    assert_error(raw_post(deep, ""), 400, "invalid_json")
+    assert_error(raw_post(deep_object, "application/json", "/v1/uploads"), 400, "invalid_json")
+    assert_error(raw_post(deep_object, "application/json", "/v1/storefront/messages"), 401, "bad_signature")
+    nested_in_a_string = json.dumps(form_fields(message="[" * 5000 + " is fine as text")).encode()
+    assert raw_post(nested_in_a_string, "application/json")[0] == 201
+
+
+def test_a_lone_utf16_surrogate_in_a_field_is_a_field_error(shop: Any) -> None:
+    body = json.dumps(form_fields()).replace('"Where is my order?"', '"Where \\ud800 is it?"').replace('"ann@example.com"', '"ann\\udfff@example.com"')
+    error = assert_error(raw_post(body.encode(), "application/json"), 422, "validation_failed")
+    assert {(f["field"], f["code"]) for f in error["fields"]} == {("message", "invalid_text"), ("email", "invalid_text")}
+    assert all_threads() == []
+
+
+def test_a_json_body_with_an_empty_content_type_is_read_as_json(shop: Any) -> None:
+    status, body, _ = raw_post(json.dumps(form_fields()).encode(), "")
+    assert status == 201 and body["status"] == "stored"
+
+
+def test_a_text_body_larger_than_any_form_is_refused_as_too_large(shop: Any) -> None:
+    huge = json.dumps(form_fields(message="x" * 300_000)).encode()
+    error = assert_error(raw_post(huge, "application/json"), 413, "body_too_large")
+    assert "256 KB" in error["message"]
+    assert_error(raw_post(urlencode(form_fields(message="x" * 300_000)).encode(), "application/x-www-form-urlencoded"), 413, "body_too_large")
+
+
+def test_multipart_in_an_unknown_charset_is_refused_with_its_own_code(shop: Any) -> None:
+    body, content_type = multipart(form_fields())
+    body = body.replace(b'name="message"\r\n', b'name="message"\r\nContent-Type: text/plain; charset=x-no-such-charset\r\n', 1)
+    assert_error(raw_post(body, content_type), 415, "unsupported_charset")
+
+
+def test_an_address_hiding_a_line_break_in_an_encoded_word_is_invalid(shop: Any) -> None:
+    for address in ("=?utf-8?q?x=0D=0ABcc=3A_victim=40evil.example?=@example.com", "=?utf-8?b?YW5uQGV4YW1wbGUuY29t?=@example.com"):
+        status, body = post_json(form_fields(email=address))
+        assert status == 422 and [(f["field"], f["code"]) for f in body["error"]["fields"]] == [("email", "invalid_email")]
+    assert all_threads() == [] and sent_mail() == []
+
+
+# --- concurrency: simultaneous posts are all stored, or answered alike, never a 500 --------------------
+
+
+@pytest.fixture
+def atomic_requests(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process moto is not thread-safe within one request (its transaction copies the table
+    while another thread writes it); DynamoDB is. One lock per AWS request gives moto the
+    service's atomicity and leaves the races between requests, which are what is tested."""
+    import threading
+
+    from moto.core.botocore_stubber import BotocoreStubber
+
+    lock = threading.Lock()
+    real = BotocoreStubber.__call__
+
+    def atomic(self: Any, event_name: str, request: Any, **kwargs: Any) -> Any:
+        with lock:
+            return real(self, event_name, request, **kwargs)
+
+    monkeypatch.setattr(BotocoreStubber, "__call__", atomic)
+
+
+def at_once(posts: list[dict[str, Any]], headers: dict[str, str] | None = None) -> list[tuple[int, dict[str, Any]]]:
+    """Every post sent from its own thread, released together."""
+    import threading
+
+    gate = threading.Barrier(len(posts))
+    answers: list[tuple[int, dict[str, Any]] | None] = [None] * len(posts)
+
+    def send(index: int) -> None:
+        gate.wait()
+        answers[index] = post_json(posts[index], headers)
+
+    workers = [threading.Thread(target=send, args=(index,)) for index in range(len(posts))]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return [answer for answer in answers if answer is not None]
+
+
+def test_five_different_messages_of_one_visitor_at_the_same_instant_are_all_stored_in_one_thread(shop: Any, atomic_requests: None) -> None:
+    first = post_json(form_fields(email="earlier@example.com", message="The first one"))[1]["thread"]["number"]
+    token = threads.get_thread(first).token
+    answers = at_once([form_fields(thread=str(first), token=token, message=f"Message {n}") for n in range(5)])
+    assert [status for status, _ in answers] == [201] * 5, answers
+    assert {body["thread"]["number"] for _, body in answers} == {first}
+    assert sorted(m.text for m in messages_of(first)) == [f"Message {n}" for n in range(5)] + ["The first one"]
+    assert threads.get_thread(first).customer_messages == 6
+
+
+@pytest.mark.parametrize("headers", [{"idempotency-key": "five-at-once"}, {}], ids=["with an idempotency key", "without"])
+def test_the_same_post_sent_five_times_at_once_is_stored_once_and_never_fails(shop: Any, atomic_requests: None, headers: dict[str, str]) -> None:
+    answers = at_once([form_fields(message="Only one of me")] * 5, headers)
+    assert all(status in (201, 409) for status, _ in answers), answers
+    stored = [body for status, body in answers if status == 201]
+    assert stored and all(body == stored[0] for body in stored)
+    assert all(body["error"]["code"] == "request_in_progress" for status, body in answers if status == 409)
+    assert len(all_threads()) == 1 and len(messages_of(stored[0]["thread"]["number"])) == 1
+
+
+def test_a_transaction_that_collides_with_another_is_tried_again_a_bounded_number_of_times(shop: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pynamodb.exceptions import CancellationReason, TransactWriteError, VerboseClientError
+
+    def conflict() -> TransactWriteError:
+        reasons = [CancellationReason(code="TransactionConflict", message="Transaction is ongoing for the item")]
+        cause = VerboseClientError({"Error": {"Code": "TransactionCanceledException", "Message": "cancelled"}}, "TransactWriteItems", cancellation_reasons=reasons)
+        return TransactWriteError("Failed to write transaction items", cause=cause)
+
+    real = threads.store_customer_message
+    calls: list[int] = []
+
+    def colliding(*args: Any, collisions: int = 2, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) <= collisions:
+            raise conflict()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(intake_data.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr(threads, "store_customer_message", colliding)
+    status, body = post_json(form_fields(message="Despite two collisions"))
+    assert status == 201 and len(calls) == 3 and len(messages_of(body["thread"]["number"])) == 1
+
+    calls.clear()
+    monkeypatch.setattr(threads, "store_customer_message", lambda *a, **k: colliding(*a, collisions=99, **k))
+    status, body = post_json(form_fields(message="Collides every time"))
+    assert status == 409 and body["error"]["code"] == "busy_try_again" and len(calls) == intake_data.CONFLICT_ATTEMPTS
+
+
+# --- abuse limits: redirects and idempotency keys ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "return_to",
+    [
+        "https://shop.example/contact\r\nSet-Cookie: session=stolen",
+        "https://shop.example/contact%0d%0aSet-Cookie:%20session=stolen",
+        "https://shop.example/con tact?x=<script>#frag",
+        "https://user:pass@shop.example/contact",
+        "javascript:alert(1)//shop.example",
+        "//shop.example/contact",
+    ],
+)
+def test_return_to_is_parsed_and_rebuilt_never_echoed_into_the_location(shop: Any, return_to: str) -> None:
+    body = urlencode(form_fields(return_to=return_to))
+    headers = {"content-type": "application/x-www-form-urlencoded", "referer": "https://shop.example/contact?lang=en"}
+    status, _, answer_headers = call(event("POST", "/v1/messages", body, headers))
+    location = answer_headers["Location"]
+    assert status == 303 and not any(ord(ch) < 0x21 or ch in "<>\"'" for ch in location), location
+    parts = urlsplit(location)
+    assert (parts.scheme, parts.netloc) == ("https", "shop.example") and parts.fragment == "shopdesk-contact"
+    assert "Set-Cookie" not in parse_qs(parts.query) and "session" not in parse_qs(parts.query)
+
+
+def test_a_referer_with_a_line_break_is_no_address_and_the_answer_is_json(shop: Any) -> None:
+    body = urlencode(form_fields())
+    headers = {"content-type": "application/x-www-form-urlencoded", "referer": "https://shop.example/\r\nX-Evil: 1"}
+    status, answer, answer_headers = call(event("POST", "/v1/messages", body, headers))
+    assert status == 201 and "Location" not in answer_headers and answer["status"] == "stored"
+
+
+def test_long_idempotency_keys_that_share_a_beginning_are_different_keys(shop: Any) -> None:
+    common = "k" * 300
+    first = post_json(form_fields(message="First long-keyed message"), {"idempotency-key": common + "-one"})
+    second = post_json(form_fields(message="Second long-keyed message"), {"idempotency-key": common + "-two"})
+    assert first[0] == second[0] == 201, second
+    assert len(messages_of(first[1]["thread"]["number"])) == 2

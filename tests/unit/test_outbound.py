@@ -65,7 +65,7 @@ def test_a_reply_mails_the_customer_in_her_language_with_the_markers_and_closes_
     text = body_text(mail)
     assert "Sale hoy.\nGracias." in text and "formulario de contacto" in text
     link = next(word for word in text.split() if word.startswith("https://shop.example/contact"))
-    assert parse_qs(urlsplit(link).query) == {"thread": [str(number)], "token": [token]}
+    assert parse_qs(urlsplit(link).query) == {"shopdesk_thread": [str(number)], "shopdesk_token": [token]}
     html_part = mail.get_body(preferencelist=("html",))
     assert html_part is not None and "Sale hoy." in html_part.get_content()
     [attachment] = list(mail.iter_attachments())

@@ -13,6 +13,7 @@ import pytest
 from agents_api import ADMIN, AGENT, call, customer_writes
 from shopdesk.admin import contacts, privacy
 from shopdesk.intake import antispam, storefront
+from shopdesk.intake.requests import BlockedSenderRequest
 from shopdesk.store import attachments, threads
 from shopdesk.store.models import (
     CustomerIdAlias,
@@ -171,7 +172,7 @@ def test_an_unknown_address_exports_an_empty_document(shop: dict[str, Any]) -> N
 
 
 def test_the_export_says_when_the_address_is_blocked(shop: dict[str, Any]) -> None:
-    antispam.add_blocked({"value": ANN}, "admin@shop.example")
+    antispam.add_blocked(BlockedSenderRequest(value=ANN), "admin@shop.example")
     assert export(ANN)["blocked_sender"]["value"] == ANN
 
 
@@ -256,7 +257,7 @@ def test_erasing_an_unknown_address_removes_nothing(shop: dict[str, Any]) -> Non
 
 def test_erasing_removes_a_stale_claim_and_keeps_the_block(shop: dict[str, Any]) -> None:
     OpenThreadClaim(*OpenThreadClaim.key(ANN, "webmaster", "GONE"), number=999, status="open").save()
-    antispam.add_blocked({"value": ANN}, "admin@shop.example")
+    antispam.add_blocked(BlockedSenderRequest(value=ANN), "admin@shop.example")
     assert erase(ANN)["open_claims"] == 2
     assert partition(f"OPEN#{ANN}") == []
     assert antispam.is_blocked_sender(ANN)  # kept on purpose: an erased spammer stays out

@@ -120,3 +120,13 @@ def test_a_browser_post_cannot_claim_a_customer_id(shop: Any) -> None:
     status, body = intake_support.post_json(intake_support.form_fields(customer_id="42"))
     assert status == 201
     assert threads.get_thread(body["thread"]["number"]).customer_id is None
+
+
+def test_a_signed_call_with_a_lone_surrogate_or_a_deep_body_is_refused_not_failed(shop: Any) -> None:
+    status, body, _ = call(signed("PUT", "/v1/storefront/customers/42", {"email": "ann@example.com", "name": "Ann \ud800"}))
+    assert status == 422 and [f["field"] for f in body["error"]["fields"]] == ["name"]
+    timestamp = str(int(time.time()))
+    deep = b'{"email": ' + b"[" * 50_000 + b"]" * 50_000 + b"}"
+    headers = {"content-type": "application/json", "x-shopdesk-timestamp": timestamp, "x-shopdesk-signature": storefront.signature(SIGNING_KEY, timestamp, deep)}
+    status, body, _ = call(event("PUT", "/v1/storefront/customers/42", deep, headers))
+    assert status == 400 and body["error"]["code"] == "invalid_json"

@@ -23,6 +23,7 @@ from shopdesk.core.errors import (
 )
 from shopdesk.core.i18n import message
 from shopdesk.core.observability import logger
+from shopdesk.core.validation import json_too_deep
 
 # The one place where a kind of error becomes an HTTP status (the most specific class wins).
 HTTP_STATUS: dict[type[ShopdeskError], int] = {
@@ -66,9 +67,11 @@ def json_body(app: APIGatewayHttpResolver) -> Any:
     raw = app.current_event.decoded_body
     if not raw:
         return {}
+    if json_too_deep(raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw):
+        raise ShopdeskError("invalid_json")  # before the parser, whose recursion it would exhaust
     try:
         return json.loads(raw)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError):
         raise ShopdeskError("invalid_json") from None
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+from email.errors import HeaderParseError
+from email.header import decode_header, make_header
 from typing import Any
 
 from shopdesk.core.errors import FieldError, ShopdeskError, ValidationFailed
@@ -13,19 +15,60 @@ from shopdesk.core.errors import FieldError, ShopdeskError, ValidationFailed
 EMAIL_PATTERN = re.compile(r"^[^@\s<>()\[\],;:\"\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
 
 
+# No request body of ours nests deeper than a few levels; a deeper one is refused before the
+# parser (whose recursion a hostile body could exhaust) ever sees it.
+JSON_MAX_DEPTH = 32
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_JSON_BRACKETS = re.compile(rb"[\[\]{}]")
+
+
+def json_too_deep(body: bytes, limit: int = JSON_MAX_DEPTH) -> bool:
+    """Whether the JSON text nests objects and arrays deeper than `limit` (strings skipped)."""
+    depth = 0
+    for bracket in _JSON_BRACKETS.findall(_JSON_STRING.sub(b"", body)):
+        depth += 1 if bracket in b"[{" else -1
+        if depth > limit:
+            return True
+    return False
+
+
 def json_object(body: bytes | str | None) -> dict[str, Any]:
     """A request body that must be one JSON object (an empty body is an empty object)."""
+    raw = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else (body or b"")
+    if json_too_deep(raw):
+        raise ShopdeskError("invalid_json")
     try:
-        data = json.loads(body or b"{}")
-    except ValueError:
+        data = json.loads(raw or b"{}")
+    except (ValueError, RecursionError):
         raise ShopdeskError("invalid_json") from None
     if not isinstance(data, dict):
         raise ShopdeskError("invalid_json")
     return data
 
 
+def is_text(value: str) -> bool:
+    """Whether the string can be stored and mailed: JSON's \\ud800 escapes can smuggle in lone
+    UTF-16 surrogates, which no UTF-8 encoder accepts."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def is_valid_email(value: Any) -> bool:
-    return isinstance(value, str) and len(value) <= 254 and bool(EMAIL_PATTERN.match(value))
+    """One plain address. RFC 2047 encoded words (`=?utf-8?q?…?=`) are decoded first, the way a
+    mail program would show the address, so one cannot hide a line break or a second address."""
+    if not isinstance(value, str) or len(value) > 254 or not is_text(value) or not EMAIL_PATTERN.match(value):
+        return False
+    if "=?" in value:
+        try:
+            decoded = str(make_header(decode_header(value)))
+        except (ValueError, LookupError, UnicodeError, HeaderParseError):
+            return False
+        if decoded != value:
+            return False  # an encoded word has no place in an address
+    return True
 
 
 class Checker:

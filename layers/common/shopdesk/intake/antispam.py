@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import os
+import re
+import secrets
 import time
 import urllib.parse
 import urllib.request
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from typing import Any
 
 from shopdesk.core.aws import secret_value
@@ -22,7 +25,9 @@ from shopdesk.core.config import config
 from shopdesk.core.errors import FieldError, NotFound, Unprocessable, ValidationFailed
 from shopdesk.core.i18n import register
 from shopdesk.core.validation import is_valid_email
-from shopdesk.store.models import BlockedSender, RateWindow
+from shopdesk.intake.requests import BlockedSenderRequest, SpamMarkRequest
+from shopdesk.store import blocked_senders, intake_data, threads
+from shopdesk.store.models import BlockedSender, Thread
 
 register(
     {
@@ -75,27 +80,44 @@ def _form_key() -> bytes:
     return secret_value(config().form_token_secret_id).encode()
 
 
-def _token_signature(issued: int) -> str:
-    return hmac.new(_form_key(), f"form:{issued}".encode(), hashlib.sha256).hexdigest()[:32]
+def _token_signature(issued: int, nonce: str) -> str:
+    return hmac.new(_form_key(), f"form:{issued}:{nonce}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class FormToken:
+    """A checked form token: what it is remembered by once spent, and until when it would be good."""
+
+    signature: str
+    expires_at: int
 
 
 def issue_form_token(now: float | None = None) -> str:
-    """`<issued at>.<signature>`, handed out with the form configuration."""
+    """`<issued at>.<nonce>.<signature>`, handed out with the form configuration. The nonce makes
+    every form's token its own, so spending one never spends another visitor's."""
     issued = int(now if now is not None else time.time())
-    return f"{issued}.{_token_signature(issued)}"
+    nonce = secrets.token_hex(8)
+    return f"{issued}.{nonce}.{_token_signature(issued, nonce)}"
 
 
-def check_form_token(token: Any, now: float | None = None) -> None:
-    """Refuses a missing, forged or expired token, and one used sooner than a person could type."""
+def check_form_token(token: object, now: float | None = None) -> FormToken:
+    """Refuses a missing, forged or expired token, and one used sooner than a person could type.
+    (Whether it was used before is known only when the post is stored: see `accept`.)"""
     moment = now if now is not None else time.time()
-    issued_text, _, signature = str(token or "").partition(".")
-    if not issued_text.isdigit() or not hmac.compare_digest(signature.encode(), _token_signature(int(issued_text)).encode()):
+    issued_text, nonce, signature = (str(token or "").split(".") + ["", "", ""])[:3]
+    if (
+        not issued_text.isdigit()
+        or len(issued_text) > 12
+        or not re.fullmatch(r"[0-9a-f]{16}", nonce)
+        or not hmac.compare_digest(signature.encode(), _token_signature(int(issued_text), nonce).encode())
+    ):
         raise SpamSuspected("form_token")
     age = moment - int(issued_text)
     if age < config().min_fill_seconds:
         raise SpamSuspected("too_fast")
     if age > FORM_TOKEN_MAX_AGE:
         raise SpamSuspected("form_token_expired")
+    return FormToken(signature, int(issued_text) + FORM_TOKEN_MAX_AGE + 60)
 
 
 def check_honeypot(value: Any) -> None:
@@ -136,40 +158,56 @@ def check_captcha(response: Any, ip: str | None) -> None:
 
 def count_post(subject: str, limit: int, now: float | None = None) -> int:
     """Adds one post to the subject's current window; refuses past the limit. One UpdateItem."""
-    window = config().rate_window_seconds
-    start = int((now if now is not None else time.time()) // window * window)
-    item = RateWindow(*RateWindow.key(subject, start))
-    item.update(
-        actions=[RateWindow.count.add(1), RateWindow.kind.set(RateWindow), RateWindow.expires_at.set(start + 2 * window)]
-    )
-    if int(item.count) > limit:
+    count = intake_data.count_in_window(subject, config().rate_window_seconds, now)
+    if count > limit:
         raise SpamSuspected("rate_limit")
-    return int(item.count)
+    return count
+
+
+# Providers that deliver `a.n.n@` and `ann@` to the same mailbox.
+DOTLESS_DOMAINS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
+
+
+def mailbox_of(email: str) -> str:
+    """The mailbox an address reaches: lower case, without a `+tag`, and without dots where the
+    provider ignores them, so `A.n.n+1@GoogleMail.com` and `ann@gmail.com` count as one sender."""
+    local, _, domain = email.strip().lower().rpartition("@")
+    local = local.split("+", 1)[0] or local
+    if domain in DOTLESS_DOMAINS:
+        domain = DOTLESS_DOMAINS[domain]
+        local = local.replace(".", "")
+    return f"{local}@{domain}"
+
+
+def network_of(ip: str) -> str:
+    """Who an IP counts as: an IPv4 address itself; for IPv6 its /64, the block one subscriber
+    gets (every address in it is theirs to rotate through)."""
+    try:
+        address = ipaddress.ip_address(ip.strip().split("%", 1)[0])
+    except ValueError:
+        return f"ip:{ip.strip()[:64]}"
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return f"ip:{address.ipv4_mapped}"
+        return f"ip6:{ipaddress.ip_network(f'{address}/64', strict=False)}"
+    return f"ip:{address}"
 
 
 def check_rate_limits(ip: str | None, email: str) -> None:
+    """One window per network (IPv4 address or IPv6 /64) and one per mailbox."""
     if ip:
-        count_post(f"ip:{ip}", config().rate_limit_per_ip)
-    count_post(f"email:{email.lower()}", config().rate_limit_per_email)
+        count_post(network_of(ip), config().rate_limit_per_ip)
+    count_post(f"email:{mailbox_of(email)}", config().rate_limit_per_email)
 
 
 # --- blocked senders ---------------------------------------------------------------------------
 
-
-def blocked_keys(email: str) -> list[tuple[str, str]]:
-    """The two items that would block this address: itself and its domain."""
-    domain = email.rpartition("@")[2].lower()
-    return [BlockedSender.key(email), BlockedSender.key(f"@{domain}")]
+blocked_keys = blocked_senders.blocked_keys  # mail sync batches the same two keys per sender
 
 
 def is_blocked_sender(email: str) -> bool:
     """For callers that have not batched the read (mail sync): one BatchGetItem of address and domain."""
-    return any(isinstance(item, BlockedSender) for item in BlockedSender.batch_get(blocked_keys(email)))
-
-
-def check_not_blocked(found: list[Any]) -> None:
-    if any(isinstance(item, BlockedSender) for item in found):
-        raise SpamSuspected("blocked_sender")
+    return blocked_senders.is_blocked(email)
 
 
 def _blocked_view(item: BlockedSender) -> dict[str, Any]:
@@ -178,11 +216,11 @@ def _blocked_view(item: BlockedSender) -> dict[str, Any]:
 
 def list_blocked() -> dict[str, Any]:
     """One Query on PK=BLOCKED."""
-    return {"blocked_senders": [_blocked_view(item) for item in BlockedSender.query("BLOCKED")]}
+    return {"blocked_senders": [_blocked_view(item) for item in blocked_senders.list_blocked()]}
 
 
-def normalized_blocked_value(value: Any) -> str:
-    text = value.strip().lower() if isinstance(value, str) else ""
+def normalized_blocked_value(value: str) -> str:
+    text = value.strip().lower()
     if text.startswith("@") and is_valid_email("x" + text):
         return text
     if is_valid_email(text):
@@ -190,40 +228,23 @@ def normalized_blocked_value(value: Any) -> str:
     raise ValidationFailed([FieldError("value", "invalid_blocked_sender")])
 
 
-def add_blocked(data: Any, by: str | None) -> dict[str, Any]:
-    value = normalized_blocked_value(data.get("value") if isinstance(data, dict) else None)
-    item = BlockedSender(*BlockedSender.key(value), value=value, created_at=datetime.now(UTC).isoformat(), created_by=by)
-    item.save()
-    return _blocked_view(item)
+def add_blocked(request: BlockedSenderRequest, by: str | None) -> dict[str, Any]:
+    """Blocks an address or a whole domain (`@spam.example`), for the form and for mail sync."""
+    return _blocked_view(blocked_senders.add_blocked(normalized_blocked_value(request.value), by))
 
 
 def remove_blocked(value: str) -> None:
-    item = BlockedSender(*BlockedSender.key(urllib.parse.unquote(value)))
-    try:
-        item.delete(condition=BlockedSender.pk.exists())
-    except Exception as error:  # pynamodb's DeleteError on the failed condition
-        if "ConditionalCheckFailed" in str(error):
-            raise NotFound("blocked_sender_not_found") from None
-        raise
+    if not blocked_senders.remove_blocked(urllib.parse.unquote(value)):
+        raise NotFound("blocked_sender_not_found")
 
 
 # --- an agent marks a thread as spam, and may block its sender ----------------------------------
 
 
-def mark_thread_spam(number: int, data: Any, by: str | None) -> Any:
-    """`{spam, block_sender}`: flags (and on marking closes) the thread; blocks its address if asked.
+def mark_thread_spam(number: int, request: SpamMarkRequest, by: str | None) -> Thread:
+    """Flags (and on marking closes) the thread; blocks its address if asked.
     Any agent may do both: blocking the sender is the point of the button."""
-    from shopdesk.core.validation import Checker
-    from shopdesk.store import threads
-
-    body = data if isinstance(data, dict) else {}
-    check = Checker()
-    if not isinstance(body.get("spam"), bool):
-        check.fail("spam", "validation_failed")
-    if not isinstance(body.get("block_sender", False), bool):
-        check.fail("block_sender", "validation_failed")
-    check.done()
-    thread = threads.set_spam(number, body["spam"])
-    if body["spam"] and body.get("block_sender") and is_valid_email(thread.email.strip().lower()):
-        add_blocked({"value": thread.email}, by)
+    thread = threads.set_spam(number, request.spam)
+    if request.spam and request.block_sender and is_valid_email(thread.email.strip().lower()):
+        add_blocked(BlockedSenderRequest(value=thread.email), by)
     return thread

@@ -15,14 +15,13 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from pynamodb.exceptions import PutError
-
 from shopdesk.core.aws import secret_value
 from shopdesk.core.config import config
 from shopdesk.core.errors import FieldError, NotFound, Unauthorized, ValidationFailed
 from shopdesk.core.i18n import register
-from shopdesk.core.validation import is_valid_email, json_object
-from shopdesk.store.models import Customer, CustomerIdAlias, Order, OrderRef, OrderStatusChange, ShopdeskItem, SignedRequest, transaction
+from shopdesk.core.validation import is_text, is_valid_email, json_object
+from shopdesk.intake.requests import Answer, IntakeRequest, SignedIdentity
+from shopdesk.store import intake_data, storefront_writes
 
 register(
     {
@@ -72,13 +71,8 @@ def verify(headers: dict[str, str], body: bytes, now: float | None = None) -> No
     expected = signature(secret_value(config().storefront_secret_id), timestamp, body)
     if not hmac.compare_digest(given.encode(), expected.encode()):
         raise Unauthorized("bad_signature")
-    seen = SignedRequest(*SignedRequest.key(expected), at=datetime.now(UTC).isoformat(), expires_at=int(timestamp) + 2 * WINDOW_SECONDS)
-    try:
-        seen.save(condition=SignedRequest.pk.does_not_exist())
-    except PutError as error:
-        if "ConditionalCheckFailed" in str(error):
-            raise Unauthorized("bad_signature") from None  # a replay
-        raise
+    if not intake_data.first_signed_call(expected, expires_at=int(timestamp) + 2 * WINDOW_SECONDS):
+        raise Unauthorized("bad_signature")  # a replay
 
 
 def _text(data: dict[str, Any], name: str, errors: list[FieldError], limit: int = 255, required: bool = False) -> str | None:
@@ -87,7 +81,7 @@ def _text(data: dict[str, Any], name: str, errors: list[FieldError], limit: int 
         if required:
             errors.append(FieldError(name, "invalid_value"))
         return None
-    if not isinstance(value, str) or len(value) > limit or any(ch in value for ch in "\r\n\x00"):
+    if not isinstance(value, str) or len(value) > limit or any(ch in value for ch in "\r\n\x00") or not is_text(value):
         errors.append(FieldError(name, "invalid_value"))
         return None
     return value.strip()
@@ -105,10 +99,10 @@ def _when(data: dict[str, Any], name: str, errors: list[FieldError]) -> str | No
 
 
 def customer_email(customer_id: str) -> str:
-    try:
-        return CustomerIdAlias.get(*CustomerIdAlias.key(customer_id)).email
-    except CustomerIdAlias.DoesNotExist:
-        raise NotFound("customer_not_found") from None
+    email = storefront_writes.email_of_customer(customer_id)
+    if email is None:
+        raise NotFound("customer_not_found")
+    return email
 
 
 def upsert_customer(customer_id: str, body: bytes) -> dict[str, Any]:
@@ -126,10 +120,7 @@ def upsert_customer(customer_id: str, body: bytes) -> dict[str, Any]:
         raise ValidationFailed(errors)
     assert email is not None
     email = email.lower()
-    customer = Customer(*Customer.key(email), email=email, customer_id=customer_id, name=name, since=since)
-    with transaction() as writes:
-        writes.save(customer)
-        writes.save(CustomerIdAlias(*CustomerIdAlias.key(customer_id), email=email))
+    storefront_writes.save_customer(customer_id, email, name, since)
     return {"customer": {"customer_id": customer_id, "email": email, "name": name, "since": since}}
 
 
@@ -160,7 +151,7 @@ def upsert_order(reference: str, body: bytes) -> dict[str, Any]:
     if not isinstance(validated, bool):
         errors.append(FieldError("validated", "invalid_boolean"))
     placed_at = _when(data, "placed_at", errors)
-    history: list[OrderStatusChange] | None = None
+    history: list[tuple[str, str]] | None = None
     if "history" in data:
         if not isinstance(data["history"], list):
             errors.append(FieldError("history", "invalid_value"))
@@ -171,8 +162,8 @@ def upsert_order(reference: str, body: bytes) -> dict[str, Any]:
                 status = _text(entry, "status", errors, 64, required=True)
                 at = _when(entry, "at", errors)
                 if status and at:
-                    history.append(OrderStatusChange(status=status, at=at))
-                elif not status or not at:
+                    history.append((status, at))
+                else:
                     errors.append(FieldError(f"history.{index}", "invalid_value"))
     status = _text(data, "status", errors, 64)
     status_at = _when(data, "status_at", errors) or datetime.now(UTC).isoformat()
@@ -183,29 +174,19 @@ def upsert_order(reference: str, body: bytes) -> dict[str, Any]:
             raise ValidationFailed([FieldError("customer_id", "invalid_value")])
         email = customer_email(customer_id)
     email = email.lower()
-    order = Order(*Order.key(email, reference))
-    actions = [
-        Order.kind.set(Order),
-        Order.reference.set(reference),
-        Order.email.set(email),
-        Order.total.set(f"{total:.2f}"),
-        Order.currency.set(str(currency).upper()),
-        Order.validated.set(bool(validated)),
-    ]
-    if customer_id:
-        actions.append(Order.customer_id.set(customer_id))
-    if placed_at:
-        actions.append(Order.placed_at.set(placed_at))
-    if history is not None:
-        if status:
-            history.append(OrderStatusChange(status=status, at=status_at))
-        actions.append(Order.history.set(history))
-    elif status:
-        actions.append(Order.history.set((Order.history | []).append([OrderStatusChange(status=status, at=status_at)])))
-    with transaction() as writes:
-        writes.update(order, actions=actions)
-        writes.save(OrderRef(*OrderRef.key(reference), email=email, customer_id=customer_id))
-    saved = Order.get(*Order.key(email, reference))
+    saved = storefront_writes.save_order(
+        storefront_writes.OrderUpdate(
+            reference=reference,
+            email=email,
+            total=f"{total:.2f}",
+            currency=str(currency).upper(),
+            validated=bool(validated),
+            customer_id=customer_id,
+            placed_at=placed_at,
+            history=history,
+            append=(status, status_at) if status else None,
+        )
+    )
     return {
         "order": {
             "reference": reference,
@@ -232,32 +213,22 @@ def signed_order(headers: dict[str, str], reference: str, body: bytes) -> dict[s
     return upsert_order(reference, body)
 
 
-def signed_identity(data: dict[str, Any]) -> Any:
+def signed_identity(data: dict[str, Any]) -> SignedIdentity:
     """The logged-in customer a signed form names, and a check that the order is theirs."""
-    from shopdesk.intake.intake import SignedIdentity
-
     customer_id = data.get("customer_id")
     if not isinstance(customer_id, str) or not ID_PATTERN.match(customer_id):
         raise ValidationFailed([FieldError("customer_id", "invalid_value")])
     email = customer_email(customer_id)
     order_ref = data.get("order_ref")
     if isinstance(order_ref, str) and order_ref.strip():
-        try:
-            owner = OrderRef.get(*OrderRef.key(order_ref.strip()))
-        except OrderRef.DoesNotExist:
-            owner = None
-        if owner is None or owner.email != email:
+        if storefront_writes.owner_of_order(order_ref.strip()) != email:
             raise ValidationFailed([FieldError("order_ref", "order_not_of_customer")])
-    try:
-        name = Customer.get(*Customer.key(email)).name
-    except Customer.DoesNotExist:
-        name = None
-    return SignedIdentity(email=email, customer_id=customer_id, name=name)
+    return SignedIdentity(email=email, customer_id=customer_id, name=storefront_writes.customer_name(email))
 
 
-def post_signed_message(headers: dict[str, str], body: bytes, request: Any) -> Any:
+def post_signed_message(headers: dict[str, str], body: bytes, request: IntakeRequest) -> Answer:
     """POST /v1/storefront/messages: the form on behalf of a logged-in customer (no anti-spam: it is the shop)."""
-    from shopdesk.intake import intake
+    from shopdesk.intake import intake  # the signed post is the form's own path, entered after the signature
 
     verify(headers, body)
     data = json_object(body)
@@ -267,13 +238,4 @@ def post_signed_message(headers: dict[str, str], body: bytes, request: Any) -> A
     return intake.post_message(request, identity)
 
 
-def customer_and_orders(email: str, consistent_read: bool = False) -> tuple[Customer | None, list[Order]]:
-    """The storefront's profile and orders of an address: one Query on PK=CUSTOMER#<e-mail>."""
-    profile: Customer | None = None
-    orders: list[Order] = []
-    for item in ShopdeskItem.query(f"CUSTOMER#{email.lower()}", consistent_read=consistent_read):
-        if isinstance(item, Customer):
-            profile = item
-        elif isinstance(item, Order):
-            orders.append(item)
-    return profile, orders
+customer_and_orders = storefront_writes.customer_and_orders  # the thread view's card reads it from store

@@ -17,6 +17,7 @@ from shopdesk.core.config import config
 from shopdesk.mail.parse import ParsedMail
 from shopdesk.mail.send import find_plus_address, find_subject_markers
 from shopdesk.store import attachments, mail_sync, threads
+from shopdesk.store.blocked_senders import blocked_keys
 from shopdesk.store.conditions import TransactWriteError, condition_failed
 from shopdesk.store.models import Contact, InboundRecord, MailId, OpenThreadClaim, Thread
 
@@ -164,7 +165,7 @@ def store(parsed: ParsedMail, context: BatchContext, raw: bytes | None = None) -
         return _store_bounce(parsed, context)
     if parsed.kind != "customer":
         return _skip(parsed, parsed.reason or parsed.kind)
-    if {key[1] for key in mail_sync.blocked_keys(parsed.from_email)} & context.blocked:
+    if {key[1] for key in blocked_keys(parsed.from_email)} & context.blocked:
         return _skip(parsed, "blocked_sender")
     thread, rule = match(parsed, context)
     if thread is None:

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 
 from shopdesk.core.config import config
 from shopdesk.core.observability import logger
+from shopdesk.mail.links import continue_link
 from shopdesk.mail.send import MailNotSent, OutgoingAttachment, OutgoingMail, send, subject_markers
 from shopdesk.store.models import Contact, Delivery, MailId, Message, ShopSettings, Thread
 
@@ -47,6 +48,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "pl": "Dziękujemy za wiadomość. Odpowiemy najszybciej, jak to możliwe. Aby coś dodać, po prostu odpowiedz na tego e-maila.",
     },
     "your_message": {"en": "Your message:", "es": "Su mensaje:", "pl": "Twoja wiadomość:"},
+    "continue": {
+        "en": "To add anything, you can also continue the conversation on our contact form:",
+        "es": "Para añadir algo, también puede continuar la conversación en nuestro formulario de contacto:",
+        "pl": "Aby coś dodać, możesz też kontynuować rozmowę w naszym formularzu kontaktowym:",
+    },
     "order": {"en": "Order", "es": "Pedido", "pl": "Zamówienie"},
     "product": {"en": "Product", "es": "Producto", "pl": "Produkt"},
     "attachment": {"en": "Attachment", "es": "Archivo adjunto", "pl": "Załącznik"},
@@ -164,6 +170,10 @@ def _send_after_stored(settings: ShopSettings, contact: Contact, thread: Thread,
         lang = visit.language
         subject = f"[{config().shop_name}] {subject_markers(int(thread.number), thread.token)} {text('confirmation_subject', lang)}"
         plain, markup = _bodies(text("confirmation_intro", lang), visit, lang, quote_label=text("your_message", lang))
+        link = continue_link(int(thread.number), thread.token)
+        if link:
+            plain += f"\n\n{text('continue', lang)}\n{link}"
+            markup = markup.replace("</body>", f"<p>{html.escape(text('continue', lang))}<br><a href=\"{html.escape(link)}\">{html.escape(link)}</a></p></body>")
         try:
             sent = send(OutgoingMail(to=[visit.email], subject=subject, text=plain, html=markup, kind="confirmation"))
         except MailNotSent as error:

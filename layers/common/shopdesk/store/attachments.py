@@ -204,3 +204,8 @@ def delete_files(keys: Iterable[str]) -> int:
         batch = keys[start : start + 1000]
         s3.delete_objects(Bucket=config().attachments_bucket, Delete={"Objects": [{"Key": key} for key in batch], "Quiet": True})
     return len(keys)
+
+
+def read_file(key: str) -> bytes:
+    """A stored file's bytes (a forward-only contact's mail carries the upload itself)."""
+    return client("s3").get_object(Bucket=config().attachments_bucket, Key=key)["Body"].read()

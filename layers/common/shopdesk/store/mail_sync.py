@@ -17,6 +17,7 @@ from pynamodb.exceptions import DeleteError, PutError, PynamoDBException, Transa
 
 from shopdesk.core.aws import client
 from shopdesk.core.config import config
+from shopdesk.store.blocked_senders import blocked_keys
 from shopdesk.store.conditions import condition_failed
 from shopdesk.store.models import (
     CONTACTS_PK,
@@ -74,11 +75,6 @@ def _batch_get(model: Any, keys: Iterable[Key]) -> list[Any]:
 def inbound_records(record_ids: Iterable[str]) -> dict[str, InboundRecord]:
     """The INBOUND records among these ids, by id."""
     return {item.pk.removeprefix("INBOUND#"): item for item in _batch_get(InboundRecord, (InboundRecord.key(i) for i in record_ids))}
-
-
-def blocked_keys(address: str) -> list[Key]:
-    """The two items that would block this address: itself and its domain."""
-    return [BlockedSender.key(address), BlockedSender.key("@" + address.rpartition("@")[2])]
 
 
 def blocked_among(addresses: Iterable[str]) -> set[str]:

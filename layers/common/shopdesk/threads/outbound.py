@@ -13,7 +13,6 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 from shopdesk.admin.agents import team_addresses
 from shopdesk.core.aws import client
@@ -21,6 +20,7 @@ from shopdesk.core.config import LANGUAGES, config
 from shopdesk.core.errors import Conflict, NotFound, UpstreamFailed
 from shopdesk.core.i18n import pick_language, register
 from shopdesk.core.validation import Checker, is_valid_email
+from shopdesk.mail import links
 from shopdesk.mail import send as mail
 from shopdesk.store import attachments
 from shopdesk.store.models import Message, Thread
@@ -116,11 +116,7 @@ def _language(thread: Thread) -> str:
 
 def continue_link(thread: Thread) -> str | None:
     """The shop's contact page with the thread's id and token: the form continues this thread."""
-    base = config().contact_page_url
-    if not base:
-        return None
-    separator = "&" if "?" in base else "?"
-    return f"{base}{separator}{urlencode({'thread': int(thread.number), 'token': thread.token})}"
+    return links.continue_link(int(thread.number), thread.token)
 
 
 def reply_mailbox() -> str:
