@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from aws_lambda_powertools.logging import correlation_paths
-from shopdesk.core.observability import logger, metrics
+from shopdesk.api.lambda_handler import observed
 from shopdesk.mail import imap_sync
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.EVENT_BRIDGE)
-@metrics.log_metrics
+@observed(correlation_paths.EVENT_BRIDGE)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return imap_sync.run_handler(context)

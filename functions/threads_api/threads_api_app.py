@@ -8,14 +8,13 @@ from typing import Any
 from agents_routes import blocked_senders, contacts, me, privacy, replies, sync, team, threads
 from aws_lambda_powertools.logging import correlation_paths
 from shopdesk.api.http import make_resolver
-from shopdesk.core.observability import logger, metrics
+from shopdesk.api.lambda_handler import observed
 
 app = make_resolver(guarded=True)
 for feature in (me, contacts, threads, replies, team, blocked_senders, privacy, sync):
     app.include_router(feature.router)
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@metrics.log_metrics
+@observed(correlation_paths.API_GATEWAY_HTTP)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return app.resolve(event, context)

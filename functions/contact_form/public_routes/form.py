@@ -52,12 +52,12 @@ FORM_BODY_TYPES = {
 
 
 @router.get("/v1/contacts", summary="The contacts a visitor may write to", responses=answers({200: "PublicContacts"}))
-def get_contacts(lang: Lang = None) -> Response:
+def get_contacts(lang: Lang = None) -> Response[str]:
     return json_response(public_contacts(request_language(router)))
 
 
 @router.get("/v1/form", summary="The contact form's configuration", responses=answers({200: {"type": "object"}}))
-def get_form(lang: Lang = None) -> Response:
+def get_form(lang: Lang = None) -> Response[str]:
     return json_response(intake.form_configuration(request_language(router)))
 
 
@@ -66,7 +66,7 @@ def get_form(lang: Lang = None) -> Response:
     summary="A presigned POST for one attachment (when uploads are allowed)",
     responses=answers({200: "UploadForm", 422: "Error"}),
 )
-def post_upload(body: UploadInput | None = None) -> Response:
+def post_upload(body: UploadInput | None = None) -> Response[str]:
     return json_response(intake.upload_url(body.model_dump(exclude_unset=True) if body else {}))
 
 
@@ -76,7 +76,7 @@ def post_upload(body: UploadInput | None = None) -> Response:
     responses=answers({201: {"type": "object"}, 303: None, 413: "Error", 415: "Error", 422: "Error", 429: "Error"}),
     openapi_extensions={"x-shopdesk-request-body": FORM_BODY_TYPES},
 )
-def post_message() -> Response:
+def post_message() -> Response[str]:
     result = intake.post_message(intake_request(router))
     if "error" not in result.body:  # a plain form's refusal is a 303 too
         count("MessagesReceived")

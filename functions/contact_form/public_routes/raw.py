@@ -36,7 +36,7 @@ def intake_request(router: Any) -> intake.IntakeRequest:
     )
 
 
-def answer(result: intake.Answer) -> Response:
+def answer(result: intake.Answer) -> Response[str]:
     if result.location:
         return Response(
             status_code=303,

@@ -21,7 +21,7 @@ SIGNED = "HMAC-SHA256 signed: X-Shopdesk-Timestamp and X-Shopdesk-Signature head
     summary="Upsert a customer. " + SIGNED,
     responses=answers({200: {"type": "object"}, 401: "Error", 422: "Error"}),
 )
-def put_customer(customer_id: str) -> Response:
+def put_customer(customer_id: str) -> Response[str]:
     return json_response(storefront.signed_customer(router.current_event.headers, customer_id, raw_body(router)))
 
 
@@ -30,7 +30,7 @@ def put_customer(customer_id: str) -> Response:
     summary="Upsert an order and its status history. " + SIGNED,
     responses=answers({200: {"type": "object"}, 401: "Error", 422: "Error"}),
 )
-def put_order(reference: str) -> Response:
+def put_order(reference: str) -> Response[str]:
     return json_response(storefront.signed_order(router.current_event.headers, reference, raw_body(router)))
 
 
@@ -39,7 +39,7 @@ def put_order(reference: str) -> Response:
     summary="A form post on behalf of a logged-in customer. " + SIGNED,
     responses=answers({201: {"type": "object"}, 401: "Error", 422: "Error"}),
 )
-def post_signed_message() -> Response:
+def post_signed_message() -> Response[str]:
     request = intake_request(router)
     result = storefront.post_signed_message(router.current_event.headers, request.body, request)
     if "error" not in result.body:  # a plain form's refusal is a 303 too

@@ -15,18 +15,18 @@ router = Router()
 
 @router.get("/v1/blocked-senders", summary="The blocked-sender list", responses=answers({200: {"type": "object"}}))
 @admin_only
-def list_blocked_senders() -> Response:
+def list_blocked_senders() -> Response[str]:
     return json_response(antispam.list_blocked())
 
 
 @router.post("/v1/blocked-senders", summary="Block an address or a domain", responses=answers({201: {"type": "object"}, 422: "Error"}))
 @admin_only
-def add_blocked_sender(body: BlockedSenderInput | None = None) -> Response:
+def add_blocked_sender(body: BlockedSenderInput | None = None) -> Response[str]:
     return json_response(antispam.add_blocked(as_dict(body), caller().username), status=201)
 
 
 @router.delete("/v1/blocked-senders/<value>", summary="Unblock", responses=answers({204: None}))
 @admin_only
-def remove_blocked_sender(value: str) -> Response:
+def remove_blocked_sender(value: str) -> Response[None]:
     antispam.remove_blocked(value)
     return Response(status_code=204)

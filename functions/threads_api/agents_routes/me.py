@@ -13,5 +13,5 @@ router = Router()
 
 @router.get("/v1/me", summary="Who is signed in", responses=answers({200: "Me"}))
 @agent_only
-def get_me() -> Response:
+def get_me() -> Response[str]:
     return json_response(caller().to_dict())

@@ -18,7 +18,7 @@ router = Router()
     responses=answers({200: "CustomerExport", 422: "Error"}),
 )
 @admin_only
-def export_customer(email: str) -> Response:
+def export_customer(email: str) -> Response[str]:
     from shopdesk.admin import privacy  # only admins' rare requests pay for its imports
 
     return json_response(privacy.export_customer(email))
@@ -31,7 +31,7 @@ def export_customer(email: str) -> Response:
     responses=answers({200: "CustomerErased", 409: "Error", 422: "Error"}),
 )
 @admin_only
-def erase_customer(email: str) -> Response:
+def erase_customer(email: str) -> Response[str]:
     from shopdesk.admin import privacy
 
     context = router.lambda_context

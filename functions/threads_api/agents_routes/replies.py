@@ -22,7 +22,7 @@ router = Router()
     responses=answers({201: "ThreadAndMessage", 422: "Error", 502: "ReplyNotSent"}),
 )
 @agent_only
-def reply(number: str, body: ReplyInput | None = None) -> Response:
+def reply(number: str, body: ReplyInput | None = None) -> Response[str]:
     agent = caller()
     answer = outbound.reply(agent.username, thread_number(number), as_dict(body), agent.sub)
     count("RepliesSent")
@@ -35,7 +35,7 @@ def reply(number: str, body: ReplyInput | None = None) -> Response:
     responses=answers({200: "ThreadAndMessage", 404: "Error", 409: "Error", 502: "ReplyNotSent"}),
 )
 @agent_only
-def retry_reply(number: str, message_id: str) -> Response:
+def retry_reply(number: str, message_id: str) -> Response[str]:
     answer = outbound.retry_reply(thread_number(number), message_id)
     count("RepliesSent")
     return json_response(answer)
@@ -43,7 +43,7 @@ def retry_reply(number: str, message_id: str) -> Response:
 
 @router.post("/v1/threads/<number>/notes", summary="Add a private note (never sent)", responses=answers({201: "ThreadAndMessage", 422: "Error"}))
 @agent_only
-def add_note(number: str, body: NoteInput | None = None) -> Response:
+def add_note(number: str, body: NoteInput | None = None) -> Response[str]:
     agent = caller()
     return json_response(outbound.add_note(agent.username, thread_number(number), as_dict(body), agent.sub), status=201)
 
@@ -54,13 +54,13 @@ def add_note(number: str, body: NoteInput | None = None) -> Response:
     responses=answers({201: "ThreadAndMessage", 422: "Error", 502: "Error"}),
 )
 @agent_only
-def forward(number: str, body: ForwardInput | None = None) -> Response:
+def forward(number: str, body: ForwardInput | None = None) -> Response[str]:
     answer = outbound.forward(caller().username, thread_number(number), as_dict(body), request_language(router))
     return json_response(answer, status=201)
 
 
 @router.post("/v1/reply-uploads", summary="A presigned POST for a reply attachment", responses=answers({201: "UploadForm", 422: "Error"}))
 @agent_only
-def reply_upload(body: UploadInput | None = None) -> Response:
+def reply_upload(body: UploadInput | None = None) -> Response[str]:
     filename = as_dict(body).get("filename")
     return json_response(attachments.upload_form(filename if isinstance(filename, str) else ""), status=201)

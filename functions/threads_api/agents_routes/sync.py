@@ -14,7 +14,7 @@ router = Router()
 
 @router.get("/v1/sync", summary="The last mail sync's result", responses=answers({200: "SyncStatus"}))
 @agent_only
-def get_sync_status() -> Response:
+def get_sync_status() -> Response[str]:
     return json_response(imap_sync.sync_status())
 
 
@@ -24,7 +24,7 @@ def get_sync_status() -> Response:
     responses=answers({202: {"type": "object", "properties": {"started": {"type": "boolean"}}}}),
 )
 @agent_only
-def start_sync() -> Response:
+def start_sync() -> Response[str]:
     return json_response(imap_sync.start_async(), status=202)
 
 
@@ -34,5 +34,5 @@ def start_sync() -> Response:
     responses=answers({200: {"type": "object", "properties": {"ok": {"type": "boolean"}, "code": {"type": "string"}, "message": {"type": "string"}}}}),
 )
 @admin_only
-def test_sync_connection() -> Response:
+def test_sync_connection() -> Response[str]:
     return json_response(imap_sync.check_connection())

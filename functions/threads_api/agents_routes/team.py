@@ -15,13 +15,13 @@ router = Router()
 
 @router.get("/v1/agents", summary="The team: forward targets", responses=answers({200: "AgentList"}))
 @agent_only
-def list_agents() -> Response:
+def list_agents() -> Response[str]:
     return json_response(agents.list_agents())
 
 
 @router.get("/v1/settings", summary="The shop's settings (never the IMAP password)", responses=answers({200: "Settings"}))
 @admin_only
-def get_settings() -> Response:
+def get_settings() -> Response[str]:
     return json_response(shop_settings.settings_view())
 
 
@@ -31,5 +31,5 @@ def get_settings() -> Response:
     responses=answers({200: "Settings", 409: "Error", 422: "Error"}),
 )
 @admin_only
-def update_settings(body: SettingsInput | None = None) -> Response:
+def update_settings(body: SettingsInput | None = None) -> Response[str]:
     return json_response(shop_settings.update_settings(body or SettingsInput()))

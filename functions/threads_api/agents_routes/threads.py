@@ -28,7 +28,7 @@ def thread_number(raw: str) -> int:
 
 @router.get("/v1/dashboard", summary="Boxes, statistics and indicators of the list screen", responses=answers({200: "Dashboard"}))
 @agent_only
-def get_dashboard() -> Response:
+def get_dashboard() -> Response[str]:
     return json_response(dashboard.dashboard())
 
 
@@ -56,13 +56,13 @@ def list_threads(
     limit: Annotated[Text, Query(description="1 to 100, 25 by default")] = None,
     cursor: Annotated[Text, Query(description="next_cursor of the previous page")] = None,
     order: Annotated[Text, Query(description="newest (default) or oldest, by last message date; a name search goes in name order")] = None,
-) -> Response:
+) -> Response[str]:
     return json_response(thread_list.list_threads(caller().sub, router.current_event.query_string_parameters))
 
 
 @router.post("/v1/threads/bulk", summary="Delete threads or change their status, each on its own", responses=answers({200: "BulkResult", 422: "Error"}))
 @agent_only
-def bulk_threads(body: BulkInput | None = None) -> Response:
+def bulk_threads(body: BulkInput | None = None) -> Response[str]:
     data = as_dict(body)
     return json_response(threads.bulk_change(data.get("action"), data.get("status"), data.get("numbers")))
 
@@ -73,13 +73,13 @@ def bulk_threads(body: BulkInput | None = None) -> Response:
     responses=answers({200: "ThreadView", 404: "Error"}),
 )
 @agent_only
-def get_thread(number: str) -> Response:
+def get_thread(number: str) -> Response[str]:
     return json_response(thread_view.view_thread(caller().sub, thread_number(number)))
 
 
 @router.delete("/v1/threads/<number>", summary="Delete a thread, its messages and their files", responses=answers({204: None, 404: "Error"}))
 @agent_only
-def delete_thread(number: str) -> Response:
+def delete_thread(number: str) -> Response[None]:
     threads.delete_thread(thread_number(number))
     return Response(status_code=204)
 
@@ -90,7 +90,7 @@ def delete_thread(number: str) -> Response:
     responses=answers({200: "ThreadOnly", 400: "Error", 404: "Error"}),
 )
 @agent_only
-def change_status(number: str, body: StatusInput | None = None) -> Response:
+def change_status(number: str, body: StatusInput | None = None) -> Response[str]:
     thread = threads.change_status(thread_number(number), as_dict(body).get("status"))
     return json_response({"thread": thread_view.thread_detail(thread)})
 
@@ -101,7 +101,7 @@ def change_status(number: str, body: StatusInput | None = None) -> Response:
     responses=answers({200: "ThreadOnly", 404: "Error", 422: "Error"}),
 )
 @agent_only
-def mark_spam(number: str, body: SpamInput | None = None) -> Response:
+def mark_spam(number: str, body: SpamInput | None = None) -> Response[str]:
     thread = antispam.mark_thread_spam(thread_number(number), as_dict(body), caller().username)
     return json_response({"thread": thread_view.thread_detail(thread)})
 
@@ -112,5 +112,5 @@ def mark_spam(number: str, body: SpamInput | None = None) -> Response:
     responses=answers({200: "DownloadLink", 404: "Error"}),
 )
 @agent_only
-def download_attachment(number: str, message_id: str, index: str) -> Response:
+def download_attachment(number: str, message_id: str, index: str) -> Response[str]:
     return json_response(thread_view.attachment_link(thread_number(number), message_id, index))

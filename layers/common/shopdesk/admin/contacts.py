@@ -168,7 +168,7 @@ def _no_markup(text: str) -> bool:
 
 
 Language = Annotated[str, rule(_known_language, "unknown_language")]
-Name = Annotated[str, rule(_no_markup, "name_invalid_characters")]
+Name = Annotated[str | None, rule(_no_markup, "name_invalid_characters")]
 Email = Annotated[str, rule(lambda value: not value.strip() or is_valid_email(value.strip()), "invalid_email")]
 Position = Annotated[int, Field(ge=0), coded("invalid_position")]
 
@@ -177,7 +177,7 @@ class ContactInput(RequestModel):
     """A contact as an admin writes it; on an update, only the fields sent change."""
 
     names: dict[Language, Name] | None = Field(default=None, description="per language (en, es, pl); the shop's default language is required")
-    descriptions: dict[Language, str] | None = Field(default=None, description="per language (en, es, pl)")
+    descriptions: dict[Language, str | None] | None = Field(default=None, description="per language (en, es, pl)")
     email: Email | None = None
     save_messages: bool = True
     position: Position | None = None
@@ -189,7 +189,12 @@ class ContactOrder(RequestModel):
     order: Annotated[list[str], coded("invalid_order")] = Field(default_factory=list)
 
 
-def _per_language(check: Checker, field: str, value: dict[str, str] | None, limit: int) -> dict[str, str]:
+def _typed(data: ContactInput | dict[str, Any]) -> ContactInput:
+    """A contact as a model; a dict (seeds, scripts) is checked by the same model on the way in."""
+    return data if isinstance(data, ContactInput) else ContactInput.model_validate(data)
+
+
+def _per_language(check: Checker, field: str, value: dict[str, str | None] | None, limit: int) -> dict[str, str]:
     cleaned: dict[str, str] = {}
     for lang, text in (value or {}).items():
         text = check.text(f"{field}.{lang}", text, limit)
@@ -222,8 +227,8 @@ def _validated(data: ContactInput, current: Contact | None) -> dict[str, Any]:
     return {"names": names, "descriptions": descriptions, "email": email, "save_messages": save_messages, "position": position}
 
 
-def create_contact(data: ContactInput) -> dict[str, Any]:
-    fields = _validated(data, None)
+def create_contact(data: ContactInput | dict[str, Any]) -> dict[str, Any]:
+    fields = _validated(_typed(data), None)
     existing = all_contacts()  # a shop's first contact comes after the two defaults, never instead of them
     if fields["position"] is None:
         fields["position"] = max((int(c.position) + 1 for c in existing), default=0)
@@ -236,9 +241,9 @@ def create_contact(data: ContactInput) -> dict[str, Any]:
     return contact_view(contact)
 
 
-def update_contact(contact_id: str, data: ContactInput) -> dict[str, Any]:
+def update_contact(contact_id: str, data: ContactInput | dict[str, Any]) -> dict[str, Any]:
     contact = get_contact(contact_id)
-    fields = _validated(data, contact)
+    fields = _validated(_typed(data), contact)
     for name, value in fields.items():
         setattr(contact, name, value)
     contact.updated_at = _now()

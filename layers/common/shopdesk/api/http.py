@@ -98,11 +98,11 @@ def status_of(error: ShopdeskError) -> int:
     return 400
 
 
-def error_response(status: int, body: dict[str, Any]) -> Response:
+def error_response(status: int, body: dict[str, Any]) -> Response[str]:
     return Response(status_code=status, content_type="application/json", body=json.dumps(body, ensure_ascii=False))
 
 
-def json_response(body: Any, status: int = 200) -> Response:
+def json_response(body: Any, status: int = 200) -> Response[str]:
     return Response(status_code=status, content_type="application/json", body=json.dumps(body, ensure_ascii=False))
 
 
@@ -162,7 +162,8 @@ def field_errors(errors: Any) -> list[FieldError]:
     path without its location (`names.en`, not `body.names.en`), a Shopdesk code and its params."""
     found: list[FieldError] = []
     for error in errors:
-        location = [str(part) for part in error.get("loc", ())]
+        # A dict key's own error is located at `names.fr.[key]`: the field is `names.fr`.
+        location = [str(part) for part in error.get("loc", ()) if part != "[key]"]
         where, path = (location[0], location[1:]) if location else ("body", [])
         field = ".".join(path) or where
         kind = str(error.get("type", ""))
