@@ -8,12 +8,13 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel, ConfigDict, WithJsonSchema
-from public_routes.raw import answer, intake_request
 from shopdesk.admin.contacts import public_contacts
-from shopdesk.api.docs import answers
+from shopdesk.api.docs import answers, reads_raw_body
 from shopdesk.api.http import json_response, request_language
 from shopdesk.core.observability import count
 from shopdesk.intake import intake
+
+from public_routes.raw import answer, intake_request
 
 router = Router()
 
@@ -74,8 +75,8 @@ def post_upload(body: UploadInput | None = None) -> Response[str]:
     "/v1/messages",
     summary="Post a message (JSON, urlencoded or multipart)",
     responses=answers({201: {"type": "object"}, 303: None, 413: "Error", 415: "Error", 422: "Error", 429: "Error"}),
-    openapi_extensions={"x-shopdesk-request-body": FORM_BODY_TYPES},
 )
+@reads_raw_body(FORM_BODY_TYPES)
 def post_message() -> Response[str]:
     result = intake.post_message(intake_request(router))
     if "error" not in result.body:  # a plain form's refusal is a 303 too

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from public_routes.raw import answer, intake_request, raw_body
 from shopdesk.api.docs import answers
 from shopdesk.api.http import json_response
 from shopdesk.core.observability import count
 from shopdesk.intake import storefront
+
+from public_routes.raw import answer, intake_request, raw_body
 
 router = Router()
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from agents_routes.bodies import BlockedSenderInput, as_dict
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from shopdesk.api.auth import admin_only, caller
 from shopdesk.api.docs import answers
 from shopdesk.api.http import json_response
 from shopdesk.intake import antispam
+
+from agents_routes.bodies import BlockedSenderInput, as_dict
 
 router = Router()
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from agents_routes.bodies import ForwardInput, NoteInput, ReplyInput, UploadInput, as_dict
-from agents_routes.threads import thread_number
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from shopdesk.api.auth import agent_only, caller
@@ -12,6 +10,9 @@ from shopdesk.api.http import json_response, request_language
 from shopdesk.core.observability import count
 from shopdesk.store import attachments
 from shopdesk.threads import outbound
+
+from agents_routes.bodies import ForwardInput, NoteInput, ReplyInput, UploadInput, as_dict
+from agents_routes.threads import thread_number
 
 router = Router()
 

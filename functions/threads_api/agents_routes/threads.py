@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from agents_routes.bodies import BulkInput, SpamInput, StatusInput, as_dict
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
@@ -15,6 +14,8 @@ from shopdesk.core.errors import NotFound
 from shopdesk.intake import antispam
 from shopdesk.store import threads
 from shopdesk.threads import dashboard, thread_list, thread_view
+
+from agents_routes.bodies import BulkInput, SpamInput, StatusInput, as_dict
 
 router = Router()
 

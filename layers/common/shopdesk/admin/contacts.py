@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from pydantic import Field
-
 from pynamodb.exceptions import TransactWriteError
 
 from shopdesk.core.config import LANGUAGES, config

@@ -13,8 +13,8 @@ from pydantic import Field
 
 from shopdesk.core.aws import client
 from shopdesk.core.config import LANGUAGES, config
-from shopdesk.core.i18n import register
 from shopdesk.core.errors import Conflict
+from shopdesk.core.i18n import register
 from shopdesk.core.requests import RequestModel, coded, rule
 from shopdesk.core.validation import Checker
 from shopdesk.store.models import ImapSettings, ShopSettings

@@ -32,3 +32,17 @@ _DESCRIPTIONS = {
     422: "Invalid fields (every error at once)",
     502: "An AWS service (SES) failed: retry",
 }
+
+
+BODY_ATTRIBUTE = "__shopdesk_request_body__"
+
+
+def reads_raw_body(content: dict[str, Any]) -> Any:
+    """For a route that reads its body itself (several formats, or a signature over the raw bytes):
+    documents what it reads, media type → {"schema": ...}, since no model parameter says it."""
+
+    def mark(func: Any) -> Any:
+        setattr(func, BODY_ATTRIBUTE, content)
+        return func
+
+    return mark
