@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from shopdesk.api.auth import agent_only, caller
 from shopdesk.api.docs import answers
 from shopdesk.api.http import json_response, request_language
+from shopdesk.core.errors import UpstreamFailed
 from shopdesk.core.observability import count
 from shopdesk.store import attachments
 from shopdesk.threads import outbound
@@ -17,6 +21,17 @@ from agents_routes.threads import thread_number
 router = Router()
 
 
+@contextmanager
+def counted_sending() -> Iterator[None]:
+    """RepliesSent, or RepliesNotSent when SES refused (the reply is kept; an alarm watches it)."""
+    try:
+        yield
+    except UpstreamFailed:
+        count("RepliesNotSent")
+        raise
+    count("RepliesSent")
+
+
 @router.post(
     "/v1/threads/<number>/replies",
     summary="Reply to the customer by e-mail; the thread closes",
@@ -25,8 +40,8 @@ router = Router()
 @agent_only
 def reply(number: str, body: ReplyInput | None = None) -> Response[str]:
     agent = caller()
-    answer = outbound.reply(agent.username, thread_number(number), as_dict(body), agent.sub)
-    count("RepliesSent")
+    with counted_sending():
+        answer = outbound.reply(agent.username, thread_number(number), as_dict(body), agent.sub)
     return json_response(answer, status=201)
 
 
@@ -37,8 +52,8 @@ def reply(number: str, body: ReplyInput | None = None) -> Response[str]:
 )
 @agent_only
 def retry_reply(number: str, message_id: str) -> Response[str]:
-    answer = outbound.retry_reply(thread_number(number), message_id)
-    count("RepliesSent")
+    with counted_sending():
+        answer = outbound.retry_reply(thread_number(number), message_id)
     return json_response(answer)
 
 
