@@ -16,7 +16,7 @@ import pytest
 import threads_api_app
 from api_calls import ADMIN, agents_api
 from shopdesk.admin import shop_settings
-from shopdesk.admin.shop_settings import SettingsInput
+from shopdesk.admin.requests import SettingsInput
 from shopdesk.api.http import MAX_JSON_CHARACTERS
 from shopdesk.store.settings import load_settings
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from shopdesk.admin import contacts
-from shopdesk.admin.contacts import ContactInput, ContactOrder
+from shopdesk.admin.requests import ContactInput, ContactOrder
 from shopdesk.api.auth import admin_only, agent_only
 from shopdesk.api.docs import answers
 from shopdesk.api.http import json_response

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from shopdesk.admin import agents, shop_settings
-from shopdesk.admin.shop_settings import SettingsInput
+from shopdesk.admin.requests import SettingsInput
 from shopdesk.api.auth import admin_only, agent_only
 from shopdesk.api.docs import answers
 from shopdesk.api.http import json_response

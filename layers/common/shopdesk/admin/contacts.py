@@ -8,22 +8,22 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import Field
 from pynamodb.exceptions import TransactWriteError
 
-from shopdesk.core.config import LANGUAGES, config
+from shopdesk.core.config import config
 from shopdesk.core.errors import NotFound
 from shopdesk.core.i18n import pick_language
-from shopdesk.core.requests import RequestModel, coded, rule
-from shopdesk.core.validation import Checker, is_valid_email
+from shopdesk.core.validation import Checker
 from shopdesk.store.models import CONTACTS_PK, Contact, ShopSettings, Stats, transaction
 from shopdesk.store.threads import keep_contact_names
 
+if TYPE_CHECKING:
+    from shopdesk.admin.requests import ContactInput, ContactOrder
+
 NAME_LIMIT = 255
 DESCRIPTION_LIMIT = 1000
-FORBIDDEN_NAME_CHARACTERS = set("<>={}")
 
 DEFAULT_CONTACTS: tuple[dict[str, Any], ...] = (
     {
@@ -158,38 +158,10 @@ def get_contact(contact_id: str) -> Contact:
         raise NotFound("contact_not_found") from None
 
 
-def _known_language(lang: str) -> bool:
-    return lang in LANGUAGES
-
-
-def _no_markup(text: str) -> bool:
-    return not FORBIDDEN_NAME_CHARACTERS & set(text)
-
-
-Language = Annotated[str, rule(_known_language, "unknown_language")]
-Name = Annotated[str | None, rule(_no_markup, "name_invalid_characters")]
-Email = Annotated[str, rule(lambda value: not value.strip() or is_valid_email(value.strip()), "invalid_email")]
-Position = Annotated[int, Field(ge=0), coded("invalid_position")]
-
-
-class ContactInput(RequestModel):
-    """A contact as an admin writes it; on an update, only the fields sent change."""
-
-    names: dict[Language, Name] | None = Field(default=None, description="per language (en, es, pl); the shop's default language is required")
-    descriptions: dict[Language, str | None] | None = Field(default=None, description="per language (en, es, pl)")
-    email: Email | None = None
-    save_messages: bool = True
-    position: Position | None = None
-
-
-class ContactOrder(RequestModel):
-    """Every contact id, once each, in the new order."""
-
-    order: Annotated[list[str], coded("invalid_order")] = Field(default_factory=list)
-
-
 def _typed(data: ContactInput | dict[str, Any]) -> ContactInput:
     """A contact as a model; a dict (seeds, scripts) is checked by the same model on the way in."""
+    from shopdesk.admin.requests import ContactInput  # pydantic stays out of the mail sync's cold start
+
     return data if isinstance(data, ContactInput) else ContactInput.model_validate(data)
 
 

@@ -7,18 +7,18 @@ whether one was set.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
-
-from pydantic import Field
+from typing import TYPE_CHECKING, Any
 
 from shopdesk.core.aws import client
 from shopdesk.core.config import LANGUAGES, config
 from shopdesk.core.errors import Conflict
 from shopdesk.core.i18n import register
-from shopdesk.core.requests import RequestModel, coded, rule
 from shopdesk.core.validation import Checker
 from shopdesk.store.models import ImapSettings, ShopSettings
 from shopdesk.store.settings import SettingsChanged, load_settings, save_settings
+
+if TYPE_CHECKING:
+    from shopdesk.admin.requests import ImapInput, SettingsInput
 
 register(
     {
@@ -41,7 +41,6 @@ register(
 )
 
 DEFAULT_MESSAGE_LIMIT = 5000
-SECURITY_MODES = ("tls", "starttls", "none")
 SAVE_ATTEMPTS = 3
 SWITCHES = ("allow_uploads", "notify_contact", "confirm_visitor")
 IMAP_TEXT_FIELDS = {"host": 255, "user": 255, "folder": 255}
@@ -70,36 +69,6 @@ def settings_view(settings: ShopSettings | None = None) -> dict[str, Any]:
             "password_set": bool(imap.password_set),
         },
     }
-
-
-Language = Annotated[str, rule(lambda lang: lang in LANGUAGES, "unknown_language")]
-Switch = bool
-
-
-class ImapInput(RequestModel):
-    """The mailbox the sync reads; `password` is write-only (it goes to Secrets Manager)."""
-
-    host: str | None = Field(default=None, max_length=IMAP_TEXT_FIELDS["host"])
-    port: Annotated[int, Field(ge=1, le=65535), coded("invalid_port")] = 993
-    user: str | None = Field(default=None, max_length=IMAP_TEXT_FIELDS["user"])
-    security: Annotated[Literal["tls", "starttls", "none"], coded("invalid_security")] = "tls"
-    verify_certificate: Switch = True
-    folder: str | None = Field(default=None, max_length=IMAP_TEXT_FIELDS["folder"])
-    delete_after_sync: Switch = False
-    create_new_threads: Switch = True
-    password: Annotated[str, Field(max_length=1024), coded("validation_failed")] | None = Field(default=None, json_schema_extra={"writeOnly": True})
-
-
-class SettingsInput(RequestModel):
-    """PATCH /v1/settings: the fields sent change, the others keep their value."""
-
-    allow_uploads: Switch = True
-    default_messages: dict[Language, Annotated[str, Field(max_length=DEFAULT_MESSAGE_LIMIT)]] | None = Field(
-        default=None, description="the reply's starting text per language (en, es, pl)"
-    )
-    notify_contact: Switch = False
-    confirm_visitor: Switch = True
-    imap: ImapInput | None = None
 
 
 def _apply(data: SettingsInput, settings: ShopSettings) -> str | None:
