@@ -24,7 +24,7 @@ Lang = Annotated[str | None, Query(description="en, es or pl (else Accept-Langua
 class UploadInput(BaseModel):
     """The file to upload; intake checks its name and type with its own codes."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", defer_build=True)
     filename: Annotated[Any, WithJsonSchema({"type": "string"})] = None
 
 

@@ -19,7 +19,7 @@ def documented(schema: dict[str, Any]) -> Any:
 class DomainChecked(BaseModel):
     """A JSON object handed to the domain as a dict (`as_dict()`), fields checked there."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", defer_build=True)
 
     def as_dict(self) -> dict[str, Any]:
         return self.model_dump(exclude_unset=True)

@@ -14,7 +14,8 @@ from pydantic_core import PydanticCustomError
 class RequestModel(BaseModel):
     """A request body: strict types (no "2" for 2, no 1 for true), no field it does not name."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    # defer_build: the schema is built on the first request that uses it, not on the cold start.
+    model_config = ConfigDict(extra="forbid", strict=True, defer_build=True)
 
     def given(self) -> set[str]:
         """The fields the caller sent (a PATCH changes these only)."""
