@@ -233,9 +233,11 @@ def delete_contact(contact_id: str) -> None:
         _mirror_box(writes, contact, exists=False)
 
 
-def reorder_contacts(data: ContactOrder) -> dict[str, Any]:
+def reorder_contacts(data: ContactOrder | dict[str, Any]) -> dict[str, Any]:
     """Positions follow the given list of ids, written together so no half-reordered list shows."""
-    order = data.order
+    from shopdesk.admin.requests import ContactOrder
+
+    order = (data if isinstance(data, ContactOrder) else ContactOrder.model_validate(data)).order
     contacts = {c.contact_id: c for c in _query_contacts()}
     if sorted(order) != sorted(contacts) or len(set(order)) != len(order):
         check = Checker()

@@ -90,12 +90,16 @@ def _apply(data: SettingsInput, settings: ShopSettings) -> str | None:
     return password
 
 
-def update_settings(data: SettingsInput) -> dict[str, Any]:
+def update_settings(data: SettingsInput | dict[str, Any]) -> dict[str, Any]:
     """PATCH /v1/settings: the sent fields only; `imap.password` goes to Secrets Manager.
 
     Two admins saving at once must not undo each other: the write is conditional on the settings
     as read, and when another save came in between, the sent fields are applied again to the new
     settings (a field-wise merge). Only a shop under a stream of saves answers 409."""
+    from shopdesk.admin.requests import SettingsInput
+
+    if not isinstance(data, SettingsInput):  # a script's dict is checked by the same model
+        data = SettingsInput.model_validate(data)
     for _ in range(SAVE_ATTEMPTS):
         settings = load_settings()
         read_at = settings.updated_at
