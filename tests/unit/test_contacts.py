@@ -264,7 +264,7 @@ def test_only_the_shops_languages_are_accepted(aws: Any) -> None:
 
 
 def test_names_and_descriptions_must_be_per_language_text(aws: Any) -> None:
-    assert refused({"names": "Sales"}) == {"names": "validation_failed"}
+    assert refused({"names": "Sales"}) == {"names": "validation_failed", "names.en": "name_required"}
     assert refused({"names": {"en": "Sales"}, "descriptions": ["x"]}) == {"descriptions": "validation_failed"}
     assert refused({"names": {"en": 42}}) == {"names.en": "validation_failed"}
 
@@ -324,6 +324,14 @@ def test_every_error_is_reported_at_once_in_the_callers_language(aws: Any) -> No
     english = agents_api("POST", "/v1/contacts", {"email": "nope", "names": {"en": "S"}}, ADMIN).body["error"]["fields"][0]["message"]
     spanish = agents_api("POST", "/v1/contacts", {"email": "nope", "names": {"en": "S"}}, ADMIN, headers={"accept-language": "es"})
     assert spanish.body["error"]["fields"][0]["message"] != english
+
+
+def test_a_new_contacts_rules_over_several_fields_are_reported_with_the_others(aws: Any) -> None:
+    assert refused({"names": {"en": "Sales <b>"}, "save_messages": False}) == {
+        "names.en": "name_invalid_characters",
+        "email": "email_required_without_saving",
+    }
+    assert refused({"names": {"es": "Ventas"}, "position": -1}) == {"names.en": "name_required", "position": "invalid_position"}
 
 
 def test_a_body_that_is_not_json_or_not_an_object_is_a_clear_400_or_422(aws: Any) -> None:

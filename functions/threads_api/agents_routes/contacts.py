@@ -5,7 +5,7 @@ from __future__ import annotations
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from shopdesk.admin import contacts
-from shopdesk.admin.requests import ContactInput, ContactOrder
+from shopdesk.admin.requests import ContactInput, ContactOrder, ContactPatch
 from shopdesk.api.auth import admin_only, agent_only
 from shopdesk.api.docs import answers
 from shopdesk.api.http import json_response
@@ -39,8 +39,8 @@ def get_contact(contact_id: str) -> Response[str]:
 
 @router.patch("/v1/contacts/<contact_id>", summary="Edit a contact", responses=answers({200: "Contact", 404: "Error", 422: "Error"}))
 @admin_only
-def update_contact(contact_id: str, body: ContactInput | None = None) -> Response[str]:
-    return json_response(contacts.update_contact(contact_id, body or ContactInput()))
+def update_contact(contact_id: str, body: ContactPatch | None = None) -> Response[str]:
+    return json_response(contacts.update_contact(contact_id, body or ContactPatch()))
 
 
 @router.delete("/v1/contacts/<contact_id>", summary="Delete a contact (its threads keep its last name)", responses=answers({204: None, 404: "Error"}))

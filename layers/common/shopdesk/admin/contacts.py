@@ -20,7 +20,7 @@ from shopdesk.store.models import CONTACTS_PK, Contact, ShopSettings, Stats, tra
 from shopdesk.store.threads import keep_contact_names
 
 if TYPE_CHECKING:
-    from shopdesk.admin.requests import ContactInput, ContactOrder
+    from shopdesk.admin.requests import ContactInput, ContactOrder, ContactPatch
 
 NAME_LIMIT = 255
 DESCRIPTION_LIMIT = 1000
@@ -158,11 +158,13 @@ def get_contact(contact_id: str) -> Contact:
         raise NotFound("contact_not_found") from None
 
 
-def _typed(data: ContactInput | dict[str, Any]) -> ContactInput:
+def _typed(data: ContactPatch | dict[str, Any], new: bool) -> ContactPatch:
     """A contact as a model; a dict (seeds, scripts) is checked by the same model on the way in."""
-    from shopdesk.admin.requests import ContactInput  # pydantic stays out of the mail sync's cold start
+    from shopdesk.admin.requests import ContactInput, ContactPatch  # pydantic stays out of the mail sync's cold start
 
-    return data if isinstance(data, ContactInput) else ContactInput.model_validate(data)
+    if isinstance(data, ContactPatch):
+        return data
+    return (ContactInput if new else ContactPatch).model_validate(data)
 
 
 def _per_language(check: Checker, field: str, value: dict[str, str | None] | None, limit: int) -> dict[str, str]:
@@ -174,7 +176,7 @@ def _per_language(check: Checker, field: str, value: dict[str, str | None] | Non
     return cleaned
 
 
-def _validated(data: ContactInput, current: Contact | None) -> dict[str, Any]:
+def _validated(data: ContactPatch, current: Contact | None) -> dict[str, Any]:
     """The full, checked state of a contact after applying `data` to `current` (the types and
     each field's own rules were checked with the request; what is left spans fields)."""
     check = Checker()
@@ -199,7 +201,7 @@ def _validated(data: ContactInput, current: Contact | None) -> dict[str, Any]:
 
 
 def create_contact(data: ContactInput | dict[str, Any]) -> dict[str, Any]:
-    fields = _validated(_typed(data), None)
+    fields = _validated(_typed(data, new=True), None)
     existing = all_contacts()  # a shop's first contact comes after the two defaults, never instead of them
     if fields["position"] is None:
         fields["position"] = max((int(c.position) + 1 for c in existing), default=0)
@@ -212,9 +214,9 @@ def create_contact(data: ContactInput | dict[str, Any]) -> dict[str, Any]:
     return contact_view(contact)
 
 
-def update_contact(contact_id: str, data: ContactInput | dict[str, Any]) -> dict[str, Any]:
+def update_contact(contact_id: str, data: ContactPatch | dict[str, Any]) -> dict[str, Any]:
     contact = get_contact(contact_id)
-    fields = _validated(_typed(data), contact)
+    fields = _validated(_typed(data, new=False), contact)
     for name, value in fields.items():
         setattr(contact, name, value)
     contact.updated_at = _now()

@@ -5,11 +5,12 @@ only the APIs import pydantic: the mail sync reads contacts and settings without
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationError, ValidatorFunctionWrapHandler, model_validator
+from pydantic_core import PydanticCustomError
 
-from shopdesk.core.config import LANGUAGES
+from shopdesk.core.config import LANGUAGES, config
 from shopdesk.core.requests import RequestModel, coded, rule
 from shopdesk.core.validation import is_valid_email
 
@@ -34,14 +35,51 @@ Email = Annotated[str, rule(lambda value: not value.strip() or is_valid_email(va
 Position = Annotated[int, Field(ge=0), coded("invalid_position")]
 
 
-class ContactInput(RequestModel):
-    """A contact as an admin writes it; on an update, only the fields sent change."""
+class ContactPatch(RequestModel):
+    """A contact's changes: only the fields sent change (the rules spanning fields are checked on
+    the contact they produce, by admin/contacts.py)."""
 
     names: dict[Language, Name] | None = Field(default=None, description="per language (en, es, pl); the shop's default language is required")
     descriptions: dict[Language, str | None] | None = Field(default=None, description="per language (en, es, pl)")
     email: Email | None = None
     save_messages: bool = True
     position: Position | None = None
+
+
+class ContactInput(ContactPatch):
+    """A new contact. Its rules that span fields need nothing stored, so they are checked with the
+    fields' own rules and a form shows every error at once."""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _every_error_at_once(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        try:
+            return handler(data)
+        except ValidationError as error:
+            located = {".".join(str(part) for part in e["loc"] if part != "[key]") for e in error.errors()}
+            spanning = _spanning_errors(data, located) if isinstance(data, dict) else []
+            if not spanning:
+                raise
+            details: list[Any] = [
+                {"type": PydanticCustomError(e["type"], e["type"], e.get("ctx") or {}), "loc": e["loc"], "input": e.get("input")}
+                for e in error.errors()
+            ]
+            raise ValidationError.from_exception_data(cls.__name__, details + spanning) from None
+
+
+def _spanning_errors(data: dict[str, Any], located: set[str]) -> list[Any]:
+    """A new contact's rules over several fields, read from the request as sent: a name in the
+    shop's default language, and an address when messages are not saved."""
+    found: list[Any] = []
+    default = config().default_language
+    names = data.get("names")
+    name = names.get(default) if isinstance(names, dict) else None
+    if f"names.{default}" not in located and not (isinstance(name, str) and name.strip()):
+        found.append({"type": PydanticCustomError("name_required", "name_required"), "loc": ("names", default), "input": name})
+    email = data.get("email")
+    if data.get("save_messages") is False and "email" not in located and not (isinstance(email, str) and email.strip()):
+        found.append({"type": PydanticCustomError("email_required_without_saving", "email_required_without_saving"), "loc": ("email",), "input": email})
+    return found
 
 
 class ContactOrder(RequestModel):
