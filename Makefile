@@ -102,7 +102,7 @@ destroy: sam
 # --- Agents' API (issue 4) ------------------------------------------------------------------------
 .PHONY: openapi demo
 
-# docs/openapi/{agents,public}.json from the apps' routes (tests/test_openapi.py checks they are current).
+# docs/openapi/{agents,public}.json generated from the apps' routes and request models (tests/test_openapi.py checks they are current).
 openapi: venv
 	$(PY) -m local.openapi
 

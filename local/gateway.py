@@ -134,6 +134,17 @@ class GatewayRequestHandler(BaseHTTPRequestHandler):
 
     do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = do_GET
 
+    def __getattr__(self, name: str) -> Any:
+        """Any other method (TRACE, CONNECT, PROPFIND, a made-up one): API Gateway refuses it with a
+        4xx before any function runs; http.server would answer 501."""
+        if name.startswith("do_"):
+            return self._method_not_allowed
+        raise AttributeError(name)
+
+    def _method_not_allowed(self) -> None:
+        self.close_connection = True
+        self._json(405, {"message": "Method Not Allowed"})
+
     def _dispatch(self) -> None:
         url = urlsplit(self.path)
         path = url.path
@@ -157,7 +168,15 @@ class GatewayRequestHandler(BaseHTTPRequestHandler):
             self._static(path)
 
     def _invoke(self, handler: Handler, path: str, query: str, needs_token: bool) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if not 0 <= length <= MAX_PAYLOAD:
+            # API Gateway's own answers: a length it cannot read, or over its 10 MB payload quota.
+            self.close_connection = True
+            self._json(400 if length < 0 else 413, {"message": "Bad Request" if length < 0 else "Request Entity Too Large"})
+            return
         body = self.rfile.read(length) if length else b""
         headers = {name.lower(): value for name, value in self.headers.items()}
         claims = None
@@ -169,7 +188,12 @@ class GatewayRequestHandler(BaseHTTPRequestHandler):
                 self._json(401, {"message": "Unauthorized"})
                 return
         event = build_event(self.command, path, query, headers, body, self.client_address[0], claims)
-        result = handler(event, LambdaContext())
+        try:
+            result = handler(event, LambdaContext())
+        except Exception as error:  # a function that crashes: API Gateway answers 500 with its own body
+            print(f"function failed: {type(error).__name__}: {error}", file=sys.stderr)
+            self._json(500, {"message": "Internal Server Error"})
+            return
         response_headers = {k: str(v) for k, v in (result.get("headers") or {}).items()}
         for name, values in (result.get("multiValueHeaders") or {}).items():
             response_headers[name] = ", ".join(map(str, values))
@@ -224,6 +248,7 @@ class GatewayRequestHandler(BaseHTTPRequestHandler):
 
 
 LAMBDA_INVOKE_PREFIX = "/2015-03-31/functions/"
+MAX_PAYLOAD = 10 * 1024 * 1024  # API Gateway's payload quota
 
 
 def _run_quietly(handler: Handler, event: dict[str, Any]) -> None:

@@ -1,9 +1,13 @@
-"""`make openapi`: the OpenAPI documents of both APIs, generated from the code.
+"""`make openapi`: the OpenAPI documents of both APIs, generated from the routes.
 
-Each API's paths come from its resolver's route table (every route the app really has, whoever
-added it), described by the `ROUTE_DOCS` kept next to the routes (functions/*/*_openapi.py); the
-shared shapes below follow docs/api.md. tests/test_openapi.py fails when the committed documents
-(docs/openapi/agents.json, docs/openapi/public.json) differ from what this generates.
+Powertools builds each document from its resolver (`app.get_openapi_schema()`): paths, summaries,
+query and path parameters, and the request bodies from the routes' pydantic models. What the
+routes answer are views' shapes, named by `shopdesk.api.docs.answers` and defined below (they
+follow docs/api.md). This module then puts the document in Shopdesk's terms: every error answer is
+the `Error` shape (Powertools' 422 schema is not what Shopdesk answers), each agents' route is
+tagged `admin` or `team` from its `@admin_only` / `@agent_only`, and a route that reads its body
+itself documents it with `@reads_raw_body`. tests/test_openapi.py fails when
+the committed documents (docs/openapi/agents.json, docs/openapi/public.json) differ from this.
 """
 
 from __future__ import annotations
@@ -66,6 +70,29 @@ _IMAP_FIELDS = {
     "create_new_threads": _B,
 }
 
+_FILE = {"type": "object", "properties": {"filename": _S, "content_type": _S, "size": _I, "url": _S}}
+_EXPORTED_MESSAGE = {
+    "type": "object",
+    "description": "author, source, created_at, text, attachments; a customer's message adds new_text, product, ip, user_agent; a reply its delivery state",
+    "properties": {"author": _S, "source": _S, "created_at": _S, "text": _S, "attachments": {"type": "array", "items": _FILE}},
+}
+_ERASED_COUNTS = ["threads", "messages", "attachments", "customer", "orders", "aliases", "open_claims", "rate_windows"]
+_ORDER_EXPORT = {
+    "type": "object",
+    "properties": {
+        "reference": _S, "total": _S, "currency": _S, "validated": _B, "placed_at": _SN,
+        "history": {"type": "array", "items": {"type": "object", "properties": {"status": _S, "at": _S}}},
+    },
+}
+_THREAD_EXPORT = {
+    "type": "object",
+    "properties": {
+        "number": _I, "status": _S, "order_ref": _SN, "created_at": _S,
+        "messages": {"type": "array", "items": _EXPORTED_MESSAGE},
+        "internal_notes": {"type": "array", "items": _EXPORTED_MESSAGE},
+    },
+}
+
 SCHEMAS: dict[str, Any] = {
     "Error": _obj(
         {
@@ -84,7 +111,6 @@ SCHEMAS: dict[str, Any] = {
     "Contact": _obj(
         {"id": _S, "names": _NAMES, "descriptions": _NAMES, "email": _SN, "save_messages": _B, "position": _I, "created_at": _S, "updated_at": _S}
     ),
-    "ContactInput": _obj({"names": _NAMES, "descriptions": _NAMES, "email": _SN, "save_messages": _B, "position": _I}, required=False),
     "ContactList": _obj({"contacts": {"type": "array", "items": _ref("Contact")}}),
     "PublicContacts": _obj({"language": _S, "contacts": {"type": "array", "items": _obj({"id": _S, "name": _S, "description": _S})}}),
     "Dashboard": _obj(
@@ -169,9 +195,6 @@ SCHEMAS: dict[str, Any] = {
     "ThreadOnly": _obj({"thread": _ref("ThreadDetail")}),
     "ThreadAndMessage": _obj({"thread": _ref("ThreadDetail"), "message": _ref("Message")}),
     "ReplyNotSent": {"allOf": [_ref("Error"), _ref("ThreadAndMessage")], "description": "the reply is stored as not sent; retry it"},
-    "ReplyInput": _obj(
-        {"text": _S, "attachments": {"type": "array", "maxItems": 5, "items": _obj({"upload_key": _S, "filename": _S})}}, required=False
-    ),
     "BulkResult": _obj({"done": {"type": "array", "items": _I}, "failed": {"type": "array", "items": _obj({"number": _I, "code": _S})}}),
     "DownloadLink": _obj({"url": _S, "filename": _S, "expires_in": _I}),
     "UploadForm": _obj({"url": _S, "fields": {"type": "object"}, "upload_key": _S, "filename": _S, "max_size": _I}),
@@ -185,16 +208,28 @@ SCHEMAS: dict[str, Any] = {
             "imap": _obj({**_IMAP_FIELDS, "password_set": _B}),
         }
     ),
-    "SettingsInput": _obj(
-        {
-            "allow_uploads": _B,
-            "default_messages": _NAMES,
-            "notify_contact": _B,
-            "confirm_visitor": _B,
-            "imap": _obj({**_IMAP_FIELDS, "password": {"type": "string", "writeOnly": True}}, required=False),
+    "CustomerExport": {
+        "type": "object",
+        "required": ["email", "exported_at", "links_expire_in", "customer", "orders", "threads", "blocked_sender"],
+        "properties": {
+            "email": _S,
+            "exported_at": _S,
+            "links_expire_in": _I,
+            "customer": {"type": ["object", "null"], "properties": {"customer_id": _SN, "name": _SN, "since": _SN}},
+            "orders": {"type": "array", "items": _ORDER_EXPORT},
+            "threads": {"type": "array", "items": _THREAD_EXPORT},
+            "blocked_sender": {"type": ["object", "null"], "properties": {"value": _S, "created_at": _S}},
         },
-        required=False,
-    ),
+    },
+    "CustomerErased": {
+        "type": "object",
+        "required": ["email", "complete", "removed"],
+        "properties": {
+            "email": _S,
+            "complete": {"type": "boolean", "description": "false: time ran out, call again to finish"},
+            "removed": {"type": "object", "required": _ERASED_COUNTS, "properties": {name: _I for name in _ERASED_COUNTS}},
+        },
+    },
     "SyncStatus": _obj(
         {
             "state": {"type": "string", "enum": ["never", "ok", "failed", "running"]},
@@ -215,21 +250,25 @@ APIS = {
     "agents": {
         "folder": "functions/threads_api",
         "module": "threads_api_app",
-        "docs": "threads_api_openapi",
         "title": "Shopdesk agents' API",
         "description": "The agents' page's API (functions/threads_api). Every route needs a Cognito ID token (API Gateway's JWT "
-        "authorizer); routes marked admin need the admin group (403 `forbidden` otherwise). docs/api.md is the overview.",
+        "authorizer); routes tagged admin need the admin group (403 `forbidden` otherwise). docs/api.md is the overview.",
         "secured": True,
     },
     "public": {
         "folder": "functions/contact_form",
         "module": "contact_form_app",
-        "docs": "contact_form_openapi",
         "title": "Shopdesk public (storefront) API",
         "description": "What a shop's contact form and back end call (functions/contact_form). docs/api.md is the overview.",
         "secured": False,
     },
 }
+
+_POWERTOOLS_ERRORS = ("HTTPValidationError", "ValidationError", "ResponseValidationError")
+_ERROR = {"description": "", "content": {"application/json": {"schema": _ref("Error")}}}
+_STANDARD_ERRORS = {"401": "No valid token or signature", "403": "Not allowed (admins only, or not a team member)"}
+_LANG = {"name": "lang", "in": "query", "required": False, "schema": {"type": "string", "enum": ["en", "es", "pl"]},
+         "description": "the language of the answer's messages (else Accept-Language)"}
 
 
 def _import(folder: str, name: str) -> Any:
@@ -248,86 +287,74 @@ def app_routes(module: Any) -> list[tuple[str, str, Any]]:
     return sorted({(r.method.upper(), re.sub(r"<(\w+)>", r"{\1}", r.path), r.func) for r in table}, key=lambda r: (r[1], r[0]))
 
 
-def _schema(value: Any) -> dict[str, Any]:
-    return _ref(value) if isinstance(value, str) else value
-
-
-def _used_refs(node: Any, found: set[str]) -> None:
+def used_refs(node: Any) -> set[str]:
+    """The component names a part of a document refers to."""
+    found: set[str] = set()
     if isinstance(node, dict):
         ref = node.get("$ref")
         if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
-            name = ref.rsplit("/", 1)[-1]
-            if name not in found:
-                found.add(name)
-                _used_refs(SCHEMAS[name], found)
+            found.add(ref.rsplit("/", 1)[-1])
         for value in node.values():
-            _used_refs(value, found)
+            found |= used_refs(value)
     elif isinstance(node, list):
         for value in node:
-            _used_refs(value, found)
+            found |= used_refs(value)
+    return found
 
 
-def _operation(method: str, path: str, func: Any, doc: dict[str, Any] | None, secured: bool) -> dict[str, Any]:
-    doc = doc or {}
-    summary = doc.get("summary") or ((func.__doc__ or "").strip().splitlines() or [func.__name__.replace("_", " ")])[0]
-    operation: dict[str, Any] = {"operationId": func.__name__, "summary": summary}
+def _operation(operation: dict[str, Any], func: Any, secured: bool) -> dict[str, Any]:
+    """One Powertools operation in Shopdesk's terms (see the module's docstring)."""
+    from shopdesk.api.auth import access_of
+    from shopdesk.api.docs import BODY_ATTRIBUTE
+
+    operation["operationId"] = func.__name__
     if secured:
-        operation["tags"] = ["admin" if doc.get("admin") else "team"]
-    parameters = [{"name": name, "in": "path", "required": True, "schema": _I if name == "number" else _S} for name in re.findall(r"{(\w+)}", path)]
-    parameters += [{"name": name, "in": "query", "required": False, "schema": schema} for name, schema in (doc.get("query") or {}).items()]
-    if not any(p["name"] == "lang" for p in parameters):  # every answer's messages follow ?lang= (or Accept-Language)
-        parameters.append({"name": "lang", "in": "query", "required": False, "schema": {"type": "string", "enum": ["en", "es", "pl"]}})
-    operation["parameters"] = parameters
-    if "body" in doc:
-        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": _schema(doc["body"])}}}
-    responses: dict[str, Any] = {}
-    for status, schema in (doc.get("responses") or {"200": {"type": "object"}}).items():
-        answer: dict[str, Any] = {"description": _STATUS_TEXT.get(status, "answer")}
-        if schema is not None:
-            answer["content"] = {"application/json": {"schema": _schema(schema)}}
-        responses[status] = answer
+        operation["tags"] = ["admin" if access_of(func) == "admin" else "team"]
+    if not any(p.get("name") == "lang" for p in operation.get("parameters", [])):
+        operation.setdefault("parameters", []).append(_LANG)
+    body = getattr(func, BODY_ATTRIBUTE, None)
+    if body is not None:
+        operation["requestBody"] = {"required": True, "content": body}
+    responses = operation.setdefault("responses", {})
+    for status in ("204", "303"):  # no body, whatever the return annotation says
+        if status in responses:
+            responses[status].pop("content", None)
+    for status, answer in list(responses.items()):
+        if used_refs(answer) & set(_POWERTOOLS_ERRORS):  # what Powertools would answer; Shopdesk answers Error
+            responses[status] = {**_ERROR, "description": "Invalid fields (every error at once)"}
+    if operation.get("requestBody") or any(p.get("in") == "query" and p.get("name") != "lang" for p in operation.get("parameters", [])):
+        responses.setdefault("422", {**_ERROR, "description": "Invalid fields (every error at once)"})
     if secured:
-        responses.setdefault("401", {"description": _STATUS_TEXT["401"], "content": {"application/json": {"schema": _ref("Error")}}})
-        responses.setdefault("403", {"description": _STATUS_TEXT["403"], "content": {"application/json": {"schema": _ref("Error")}}})
-    responses.setdefault("500", {"description": _STATUS_TEXT["500"], "content": {"application/json": {"schema": _ref("Error")}}})
+        for status, text in _STANDARD_ERRORS.items():
+            responses.setdefault(status, {**_ERROR, "description": text})
+    responses.setdefault("500", {**_ERROR, "description": "Something failed on our side"})
     operation["responses"] = dict(sorted(responses.items()))
     return operation
 
 
-_STATUS_TEXT = {
-    "200": "OK",
-    "201": "Created",
-    "202": "Accepted",
-    "204": "No content",
-    "303": "Redirect back to the form's page (plain HTML forms)",
-    "400": "Bad request",
-    "401": "No valid token or signature",
-    "403": "Not allowed (admins only, or not a team member)",
-    "404": "Not found",
-    "409": "Conflict",
-    "422": "Invalid fields (every error at once)",
-    "500": "Something failed on our side",
-    "502": "An AWS service (SES) failed: retry",
-}
-
-
 def document(api: str) -> dict[str, Any]:
-    """The OpenAPI 3.1 document of one API ("agents" or "public") from its resolver's routes."""
+    """The OpenAPI 3.1 document of one API ("agents" or "public"), from its resolver's routes."""
     spec = APIS[api]
     module = _import(spec["folder"], spec["module"])
-    docs_module = _import(spec["folder"], spec["docs"])
-    route_docs: dict[str, Any] = getattr(docs_module, "ROUTE_DOCS", {}) if docs_module else {}
+    generated = json.loads(module.app.get_openapi_json_schema(title=spec["title"], version="1", description=spec["description"]))
+    functions = {(method.lower(), path): func for method, path, func in app_routes(module)}
     paths: dict[str, Any] = {}
-    for method, path, func in app_routes(module):
-        paths.setdefault(path, {})[method.lower()] = _operation(method, path, func, route_docs.get(f"{method} {path}"), spec["secured"])
+    for path, operations in sorted(generated["paths"].items()):
+        for method, operation in sorted(operations.items()):
+            paths.setdefault(path, {})[method] = _operation(operation, functions[(method, path)], spec["secured"])
+    models = {name: schema for name, schema in generated.get("components", {}).get("schemas", {}).items() if name not in _POWERTOOLS_ERRORS}
+    shapes: dict[str, Any] = {"Error": SCHEMAS["Error"]}
+    pending = used_refs(paths) - set(models)
+    while pending:
+        name = pending.pop()
+        shapes[name] = SCHEMAS[name]
+        pending |= used_refs(SCHEMAS[name]) - set(shapes) - set(models)
     result: dict[str, Any] = {
         "openapi": "3.1.0",
         "info": {"title": spec["title"], "version": "1", "description": spec["description"]},
         "paths": paths,
+        "components": {"schemas": dict(sorted({**models, **shapes}.items()))},
     }
-    used: set[str] = {"Error"}
-    _used_refs(paths, used)
-    result["components"] = {"schemas": {name: SCHEMAS[name] for name in sorted(used)}}
     if spec["secured"]:
         result["components"]["securitySchemes"] = {"cognito": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT (Cognito ID token)"}}
         result["security"] = [{"cognito": []}]

@@ -1,6 +1,6 @@
-"""The committed OpenAPI documents (docs/openapi/*.json) are what the code generates: a route added
-to an app, or a changed description, fails here until `make openapi` is run and committed. Each
-route of each app is also an event of its function in template.yaml."""
+"""The committed OpenAPI documents (docs/openapi/*.json) are what the routes generate: a route added
+to an app, a changed request model or description, fails here until `make openapi` is run and
+committed. Each route of each app is also an event of its function in template.yaml."""
 
 from __future__ import annotations
 
@@ -49,6 +49,37 @@ def test_every_route_of_the_app_is_an_event_of_its_function_in_the_template(api:
 def test_every_schema_a_document_names_is_defined() -> None:
     for api in openapi.APIS:
         document = openapi.document(api)
-        found: set[str] = set()
-        openapi._used_refs(document["paths"], found)
-        assert found <= set(document["components"]["schemas"])
+        assert openapi.used_refs(document) <= set(document["components"]["schemas"])
+
+
+def test_request_bodies_come_from_the_routes_models() -> None:
+    paths = openapi.document("agents")["paths"]
+    body = paths["/v1/contacts"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert {"$ref": "#/components/schemas/ContactInput"} in body["anyOf"]
+    schemas = openapi.document("agents")["components"]["schemas"]
+    assert schemas["ContactInput"]["additionalProperties"] is False
+    assert "password" in schemas["ImapInput"]["properties"]
+
+
+def test_errors_are_documented_in_shopdesks_shape_not_powertools() -> None:
+    for api in openapi.APIS:
+        document = openapi.document(api)
+        assert not {"HTTPValidationError", "ValidationError"} & set(document["components"]["schemas"])
+        for operations in document["paths"].values():
+            for operation in operations.values():
+                for status, answer in operation["responses"].items():
+                    if status.startswith(("4", "5")) and status != "502":
+                        assert answer["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+
+
+def test_admin_routes_are_tagged_from_their_declaration() -> None:
+    paths = openapi.document("agents")["paths"]
+    assert paths["/v1/settings"]["patch"]["tags"] == ["admin"]
+    assert paths["/v1/threads"]["get"]["tags"] == ["team"]
+
+
+def test_the_public_form_documents_its_three_body_formats_and_its_303_and_415() -> None:
+    operation = openapi.document("public")["paths"]["/v1/messages"]["post"]
+    assert set(operation["requestBody"]["content"]) == {"application/json", "application/x-www-form-urlencoded", "multipart/form-data"}
+    assert {"201", "303", "415", "422"} <= set(operation["responses"])
+    assert "content" not in operation["responses"]["303"]

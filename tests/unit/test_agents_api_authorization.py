@@ -1,5 +1,6 @@
 """Every route of the agents' API needs a signed-in team member; admin routes need the admin
-group. Driven through the handler with API Gateway v2 events, for every route the app has."""
+group. Each route declares it once (`@agent_only` / `@admin_only`); driven through the handler with
+API Gateway v2 events, for every route the app has."""
 
 from __future__ import annotations
 
@@ -9,15 +10,39 @@ from typing import Any
 import pytest
 import threads_api_app
 from agents_api import ADMIN, AGENT, call
-from threads_api_openapi import ROUTE_DOCS
+from shopdesk.api.auth import access_of
 
-# The admin flags of the routes' OpenAPI descriptions: the document and the code must agree.
-ADMIN_ONLY = {tuple(key.split(" ", 1)) for key, doc in ROUTE_DOCS.items() if doc.get("admin")}
+TABLE = threads_api_app.app._static_routes + threads_api_app.app._dynamic_routes
+# What each route declared: the guard checks it, the OpenAPI document tags it.
+ACCESS = {(r.method, re.sub(r"<(\w+)>", r"{\1}", r.path)): access_of(r.func) for r in TABLE}
+ADMIN_ONLY = {route for route, access in ACCESS.items() if access == "admin"}
 
 
 def routes() -> list[tuple[str, str]]:
-    table = threads_api_app.app._static_routes + threads_api_app.app._dynamic_routes
-    return sorted({(r.method, re.sub(r"<(\w+)>", r"{\1}", r.path)) for r in table})
+    return sorted(ACCESS)
+
+
+def test_every_route_declares_who_may_call_it() -> None:
+    assert {route for route, access in ACCESS.items() if access not in ("agent", "admin")} == set()
+    assert ("PATCH", "/v1/settings") in ADMIN_ONLY and ("GET", "/v1/threads") not in ADMIN_ONLY
+
+
+def test_a_route_that_declares_nothing_lets_no_one_in() -> None:
+    from aws_lambda_powertools.event_handler.api_gateway import Router
+    from shopdesk.api.http import make_resolver
+
+    from local.gateway import LambdaContext, build_event
+
+    app = make_resolver(guarded=True)
+    router = Router()
+
+    @router.get("/v1/forgotten")
+    def forgotten() -> dict[str, bool]:
+        return {"reached": True}
+
+    app.include_router(router)
+    event = build_event("GET", "/v1/forgotten", "", {"host": "api.local"}, b"", "203.0.113.9", ADMIN)
+    assert app.resolve(event, LambdaContext())["statusCode"] == 403
 
 
 def concrete(path: str) -> str:

@@ -326,6 +326,14 @@ def test_every_error_is_reported_at_once_in_the_callers_language(aws: Any) -> No
     assert spanish.body["error"]["fields"][0]["message"] != english
 
 
+def test_a_new_contacts_rules_over_several_fields_are_reported_with_the_others(aws: Any) -> None:
+    assert refused({"names": {"en": "Sales <b>"}, "save_messages": False}) == {
+        "names.en": "name_invalid_characters",
+        "email": "email_required_without_saving",
+    }
+    assert refused({"names": {"es": "Ventas"}, "position": -1}) == {"names.en": "name_required", "position": "invalid_position"}
+
+
 def test_a_body_that_is_not_json_or_not_an_object_is_a_clear_400_or_422(aws: Any) -> None:
     broken = agents_api("POST", "/v1/contacts", "{not json", ADMIN)
     assert broken.status == 400 and broken.error_code == "invalid_json" and broken.body["error"]["message"]

@@ -7,14 +7,18 @@ whether one was set.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shopdesk.core.aws import client
 from shopdesk.core.config import LANGUAGES, config
+from shopdesk.core.errors import Conflict
 from shopdesk.core.i18n import register
 from shopdesk.core.validation import Checker
 from shopdesk.store.models import ImapSettings, ShopSettings
-from shopdesk.store.settings import load_settings
+from shopdesk.store.settings import SettingsChanged, load_settings, save_settings
+
+if TYPE_CHECKING:
+    from shopdesk.admin.requests import ImapInput, SettingsInput
 
 register(
     {
@@ -22,6 +26,11 @@ register(
             "en": "The port must be a whole number from 1 to 65535.",
             "es": "El puerto debe ser un número entero de 1 a 65535.",
             "pl": "Port musi być liczbą całkowitą od 1 do 65535.",
+        },
+        "settings_changed": {
+            "en": "The settings were being changed by someone else at the same time. Please save again.",
+            "es": "Otra persona estaba cambiando los ajustes al mismo tiempo. Guarde de nuevo.",
+            "pl": "Ktoś inny zmieniał ustawienia w tym samym czasie. Zapisz ponownie.",
         },
         "invalid_security": {
             "en": "Security must be tls, starttls or none.",
@@ -32,7 +41,7 @@ register(
 )
 
 DEFAULT_MESSAGE_LIMIT = 5000
-SECURITY_MODES = ("tls", "starttls", "none")
+SAVE_ATTEMPTS = 3
 SWITCHES = ("allow_uploads", "notify_contact", "confirm_visitor")
 IMAP_TEXT_FIELDS = {"host": 255, "user": 255, "folder": 255}
 IMAP_SWITCHES = ("verify_certificate", "delete_after_sync", "create_new_threads")
@@ -62,69 +71,59 @@ def settings_view(settings: ShopSettings | None = None) -> dict[str, Any]:
     }
 
 
-def update_settings(data: Any) -> dict[str, Any]:
-    """PATCH /v1/settings: the given fields only; `imap.password` goes to Secrets Manager."""
+def _apply(data: SettingsInput, settings: ShopSettings) -> str | None:
+    """Sets the sent fields on `settings`; returns the new IMAP password, if one was sent."""
     check = Checker()
-    if not isinstance(data, dict):
-        check.fail("body", "validation_failed")
-        check.done()
-    check.unknown_fields(data, {*SWITCHES, "default_messages", "imap"})
-    settings = load_settings()
+    sent = data.given()
     for name in SWITCHES:
-        if name in data:
-            setattr(settings, name, check.boolean(name, data[name]))
-    if "default_messages" in data:
-        given = data["default_messages"]
-        if not isinstance(given, dict):
-            check.fail("default_messages", "validation_failed")
-        else:
-            current = settings.default_messages.as_dict() if settings.default_messages else {}
-            for lang, text in given.items():
-                if lang not in LANGUAGES:
-                    check.fail(f"default_messages.{lang}", "unknown_language")
-                    continue
-                current[lang] = check.text(f"default_messages.{lang}", text, DEFAULT_MESSAGE_LIMIT)
-            settings.default_messages = current
+        if name in sent:
+            setattr(settings, name, getattr(data, name))
+    if "default_messages" in sent and data.default_messages is not None:
+        current = settings.default_messages.as_dict() if settings.default_messages else {}
+        for lang, text in data.default_messages.items():
+            current[lang] = check.text(f"default_messages.{lang}", text, DEFAULT_MESSAGE_LIMIT)
+        settings.default_messages = current
     password: str | None = None
-    if "imap" in data:
-        password = _apply_imap(check, settings, data["imap"])
+    if "imap" in sent and data.imap is not None:
+        password = _apply_imap(check, settings, data.imap)
     check.done()
-    if password is not None:
-        client("secretsmanager").put_secret_value(SecretId=config().imap_secret_id, SecretString=password)
-        settings.imap.password_set = True
-    settings.updated_at = datetime.now(UTC)
-    settings.save()
-    return settings_view(settings)
-
-
-def _apply_imap(check: Checker, settings: ShopSettings, given: Any) -> str | None:
-    if not isinstance(given, dict):
-        check.fail("imap", "validation_failed")
-        return None
-    check.unknown_fields({f"imap.{k}": v for k, v in given.items()}, {f"imap.{k}" for k in (*IMAP_TEXT_FIELDS, *IMAP_SWITCHES, "port", "security", "password")})
-    imap = settings.imap or ImapSettings()
-    for name, limit in IMAP_TEXT_FIELDS.items():
-        if name in given:
-            setattr(imap, name, check.text(f"imap.{name}", given[name], limit))
-    for name in IMAP_SWITCHES:
-        if name in given:
-            setattr(imap, name, check.boolean(f"imap.{name}", given[name]))
-    if "port" in given:
-        port = given["port"]
-        if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
-            check.fail("imap.port", "invalid_port")
-        else:
-            imap.port = port
-    if "security" in given:
-        if given["security"] not in SECURITY_MODES:
-            check.fail("imap.security", "invalid_security")
-        else:
-            imap.security = given["security"]
-    settings.imap = imap
-    password = given.get("password")
-    if password is None or password == "":
-        return None
-    if not isinstance(password, str) or len(password) > 1024:
-        check.fail("imap.password", "validation_failed")
-        return None
     return password
+
+
+def update_settings(data: SettingsInput | dict[str, Any]) -> dict[str, Any]:
+    """PATCH /v1/settings: the sent fields only; `imap.password` goes to Secrets Manager.
+
+    Two admins saving at once must not undo each other: the write is conditional on the settings
+    as read, and when another save came in between, the sent fields are applied again to the new
+    settings (a field-wise merge). Only a shop under a stream of saves answers 409."""
+    from shopdesk.admin.requests import SettingsInput
+
+    if not isinstance(data, SettingsInput):  # a script's dict is checked by the same model
+        data = SettingsInput.model_validate(data)
+    for _ in range(SAVE_ATTEMPTS):
+        settings = load_settings()
+        read_at = settings.updated_at
+        password = _apply(data, settings)
+        if password is not None:
+            client("secretsmanager").put_secret_value(SecretId=config().imap_secret_id, SecretString=password)
+            settings.imap.password_set = True
+        settings.updated_at = datetime.now(UTC)
+        try:
+            save_settings(settings, read_at)
+        except SettingsChanged:
+            continue
+        return settings_view(settings)
+    raise Conflict("settings_changed")
+
+
+def _apply_imap(check: Checker, settings: ShopSettings, given: ImapInput) -> str | None:
+    imap = settings.imap or ImapSettings()
+    sent = given.given()
+    for name, limit in IMAP_TEXT_FIELDS.items():
+        if name in sent:
+            setattr(imap, name, check.text(f"imap.{name}", getattr(given, name), limit))
+    for name in (*IMAP_SWITCHES, "port", "security"):
+        if name in sent:
+            setattr(imap, name, getattr(given, name))
+    settings.imap = imap
+    return given.password or None

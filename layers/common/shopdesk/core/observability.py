@@ -8,6 +8,8 @@ Handlers decorate themselves with `logger.inject_lambda_context(correlation_id_p
 
 from __future__ import annotations
 
+import warnings
+
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
@@ -16,6 +18,8 @@ NAMESPACE = "Shopdesk"
 
 logger = Logger(service=SERVICE)
 metrics = Metrics(namespace=NAMESPACE, service=SERVICE)
+# Most requests count nothing: that is normal, not worth a warning on every invocation.
+warnings.filterwarnings("ignore", message="No application metrics to publish", category=UserWarning)
 
 
 def count(name: str, value: int = 1) -> None:

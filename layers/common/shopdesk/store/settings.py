@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from shopdesk.store.conditions import UpdateError, condition_failed
 from shopdesk.store.models import ShopSettings
 
 
@@ -11,3 +14,21 @@ def load_settings() -> ShopSettings:
         return ShopSettings.get(*ShopSettings.key())
     except ShopSettings.DoesNotExist:
         return ShopSettings(*ShopSettings.key())
+
+
+class SettingsChanged(Exception):
+    """Someone saved the settings between our read and our write."""
+
+
+def save_settings(settings: ShopSettings, read_at: datetime | None) -> None:
+    """Writes the admins' fields with one UpdateItem, only if the item is still as it was read
+    (`updated_at` is the version); fields others write (`contacts_seeded`) are left alone."""
+    fields = (ShopSettings.allow_uploads, ShopSettings.default_messages, ShopSettings.notify_contact, ShopSettings.confirm_visitor, ShopSettings.imap, ShopSettings.updated_at)
+    actions = [ShopSettings.kind.set(ShopSettings)] + [field.set(getattr(settings, field.attr_name)) for field in fields]
+    condition = ShopSettings.updated_at.does_not_exist() if read_at is None else ShopSettings.updated_at == read_at
+    try:
+        settings.update(actions=actions, condition=condition)
+    except UpdateError as error:
+        if condition_failed(error):
+            raise SettingsChanged() from None
+        raise

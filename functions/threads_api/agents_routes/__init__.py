@@ -1,0 +1,1 @@
+"""The agents' API, one Router per feature; threads_api_app assembles them."""

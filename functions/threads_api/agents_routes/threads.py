@@ -1,0 +1,118 @@
+"""Threads: the list and its dashboard, one thread, its status, spam, deletion, files."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from shopdesk.api.auth import agent_only, caller
+from shopdesk.api.docs import answers
+from shopdesk.api.http import json_response
+from shopdesk.core.errors import NotFound
+from shopdesk.intake import antispam
+from shopdesk.intake.requests import SpamMarkRequest, parse
+from shopdesk.store import threads
+from shopdesk.threads import dashboard, thread_list, thread_view
+
+from agents_routes.bodies import BulkInput, SpamInput, StatusInput, as_dict
+
+router = Router()
+
+
+def thread_number(raw: str) -> int:
+    """A thread number from the path; anything else is a thread that does not exist."""
+    if not raw.isdigit() or len(raw) > 10:
+        raise NotFound("thread_not_found")
+    return int(raw)
+
+
+@router.get("/v1/dashboard", summary="Boxes, statistics and indicators of the list screen", responses=answers({200: "Dashboard"}))
+@agent_only
+def get_dashboard() -> Response[str]:
+    return json_response(dashboard.dashboard())
+
+
+# The list's filters are read by thread_list.parse_filters, which answers with its own codes; they
+# are declared here as text so the document lists them and the domain keeps the checking.
+Text = str | None
+
+
+@router.get(
+    "/v1/threads",
+    summary="List and search threads, newest (or oldest) first, one page at a time",
+    responses=answers({200: "ThreadPage", 400: "Error", 422: "Error"}),
+)
+@agent_only
+def list_threads(
+    status: Annotated[Text, Query(description="open, closed, pending1 or pending2")] = None,
+    contact: Annotated[Text, Query(description="a contact id")] = None,
+    language: Annotated[Text, Query(description="en, es or pl")] = None,
+    agent: Annotated[Text, Query(description="the last agent's e-mail")] = None,
+    private: Annotated[Text, Query(description="true: only threads with a private note")] = None,
+    unread: Annotated[Text, Query(description="true: only threads the caller has not opened since their last message")] = None,
+    from_: Annotated[Text, Query(alias="from", description="last message on or after (YYYY-MM-DD or ISO-8601)")] = None,
+    to: Annotated[Text, Query(description="last message on or before (YYYY-MM-DD or ISO-8601)")] = None,
+    q: Annotated[Text, Query(description="an e-mail address, the start of a customer's name, or a thread number (1042 or #1042)")] = None,
+    limit: Annotated[Text, Query(description="1 to 100, 25 by default")] = None,
+    cursor: Annotated[Text, Query(description="next_cursor of the previous page")] = None,
+    order: Annotated[Text, Query(description="newest (default) or oldest, by last message date; a name search goes in name order")] = None,
+) -> Response[str]:
+    return json_response(thread_list.list_threads(caller().sub, router.current_event.query_string_parameters))
+
+
+@router.post("/v1/threads/bulk", summary="Delete threads or change their status, each on its own", responses=answers({200: "BulkResult", 422: "Error"}))
+@agent_only
+def bulk_threads(body: BulkInput | None = None) -> Response[str]:
+    data = as_dict(body)
+    return json_response(threads.bulk_change(data.get("action"), data.get("status"), data.get("numbers")))
+
+
+@router.get(
+    "/v1/threads/<number>",
+    summary="A thread with its messages, customer, history and neighbours; marks it read",
+    responses=answers({200: "ThreadView", 404: "Error"}),
+)
+@agent_only
+def get_thread(number: str) -> Response[str]:
+    return json_response(thread_view.view_thread(caller().sub, thread_number(number)))
+
+
+@router.delete("/v1/threads/<number>", summary="Delete a thread, its messages and their files", responses=answers({204: None, 404: "Error"}))
+@agent_only
+def delete_thread(number: str) -> Response[None]:
+    threads.delete_thread(thread_number(number))
+    return Response(status_code=204)
+
+
+@router.put(
+    "/v1/threads/<number>/status",
+    summary="Mark as handled, re-open, mark as pending 1/2, disable pending",
+    responses=answers({200: "ThreadOnly", 400: "Error", 404: "Error"}),
+)
+@agent_only
+def change_status(number: str, body: StatusInput | None = None) -> Response[str]:
+    thread = threads.change_status(thread_number(number), as_dict(body).get("status"))
+    return json_response({"thread": thread_view.thread_detail(thread)})
+
+
+@router.put(
+    "/v1/threads/<number>/spam",
+    summary="Mark as spam (closes the thread; block_sender adds its address to the blocked senders) or unmark",
+    responses=answers({200: "ThreadOnly", 404: "Error", 422: "Error"}),
+)
+@agent_only
+def mark_spam(number: str, body: SpamInput | None = None) -> Response[str]:
+    thread = antispam.mark_thread_spam(thread_number(number), parse(SpamMarkRequest, as_dict(body)), caller().username)
+    return json_response({"thread": thread_view.thread_detail(thread)})
+
+
+@router.get(
+    "/v1/threads/<number>/attachments/<message_id>/<index>",
+    summary="A short-lived link that downloads a message's file",
+    responses=answers({200: "DownloadLink", 404: "Error"}),
+)
+@agent_only
+def download_attachment(number: str, message_id: str, index: str) -> Response[str]:
+    return json_response(thread_view.attachment_link(thread_number(number), message_id, index))
