@@ -506,10 +506,10 @@ def raw_post(body: bytes, content_type: str, path: str = "/v1/messages") -> tupl
 def test_json_nested_a_hundred_thousand_deep_is_refused_before_parsing_on_every_json_route(shop: Any) -> None:
     deep = b"[" * 100_000 + b"]" * 100_000
     deep_object = b'{"message": ' + b'{"a": ' * 30_000 + b"1" + b"}" * 30_000 + b"}"  # past any parser's recursion, under the size limit
-    assert_error(raw_post(deep, "application/json"), 400, "invalid_json")
-    assert_error(raw_post(deep_object, "application/json"), 400, "invalid_json")
-    assert_error(raw_post(deep, ""), 400, "invalid_json")
-    assert_error(raw_post(deep_object, "application/json", "/v1/uploads"), 400, "invalid_json")
+    assert_error(raw_post(deep, "application/json"), 400, "json_too_deep")
+    assert_error(raw_post(deep_object, "application/json"), 400, "json_too_deep")
+    assert_error(raw_post(deep, ""), 400, "json_too_deep")
+    assert_error(raw_post(deep_object, "application/json", "/v1/uploads"), 400, "json_too_deep")
     assert_error(raw_post(deep_object, "application/json", "/v1/storefront/messages"), 401, "bad_signature")
     nested_in_a_string = json.dumps(form_fields(message="[" * 5000 + " is fine as text")).encode()
     assert raw_post(nested_in_a_string, "application/json")[0] == 201

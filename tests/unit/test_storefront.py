@@ -129,4 +129,4 @@ def test_a_signed_call_with_a_lone_surrogate_or_a_deep_body_is_refused_not_faile
     deep = b'{"email": ' + b"[" * 50_000 + b"]" * 50_000 + b"}"
     headers = {"content-type": "application/json", "x-shopdesk-timestamp": timestamp, "x-shopdesk-signature": storefront.signature(SIGNING_KEY, timestamp, deep)}
     status, body, _ = call(event("PUT", "/v1/storefront/customers/42", deep, headers))
-    assert status == 400 and body["error"]["code"] == "invalid_json"
+    assert status == 400 and body["error"]["code"] == "json_too_deep"

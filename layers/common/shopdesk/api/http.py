@@ -41,21 +41,6 @@ register(
             "es": "Este campo es obligatorio.",
             "pl": "To pole jest wymagane.",
         },
-        "body_too_large": {
-            "en": "The request body is too large (at most {limit} characters).",
-            "es": "El cuerpo de la petición es demasiado grande (como máximo {limit} caracteres).",
-            "pl": "Treść żądania jest za duża (najwyżej {limit} znaków).",
-        },
-        "json_too_deep": {
-            "en": "The request body is nested too deeply (at most {limit} levels).",
-            "es": "El cuerpo de la petición está anidado demasiado (como máximo {limit} niveles).",
-            "pl": "Treść żądania jest zagnieżdżona zbyt głęboko (najwyżej {limit} poziomów).",
-        },
-        "invalid_text": {
-            "en": "This text contains characters that are not valid Unicode.",
-            "es": "Este texto contiene caracteres que no son Unicode válido.",
-            "pl": "Ten tekst zawiera znaki, które nie są poprawnym Unicode.",
-        },
     }
 )
 
@@ -131,7 +116,7 @@ def parse_json_body(text: str) -> Any:
     """A JSON body, refused before parsing when too large or too deep, and after when its text is
     not Unicode; each refusal is a 4xx with its own code, never the parser's crash."""
     if len(text) > MAX_JSON_CHARACTERS:
-        raise TooLarge("body_too_large", limit=MAX_JSON_CHARACTERS)
+        raise TooLarge("body_too_large", limit_kb=MAX_JSON_CHARACTERS // 1000)
     if text.count("[") + text.count("{") > MAX_JSON_DEPTH and json_too_deep(text.encode("utf-8", "surrogatepass"), MAX_JSON_DEPTH):
         raise ShopdeskError("json_too_deep", limit=MAX_JSON_DEPTH)
     try:

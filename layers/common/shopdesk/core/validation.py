@@ -9,6 +9,7 @@ from email.header import decode_header, make_header
 from typing import Any
 
 from shopdesk.core.errors import FieldError, ShopdeskError, ValidationFailed
+from shopdesk.core.i18n import register
 
 # Deliberately simple: one @, a dotted domain, no spaces or angle brackets, and no CR/LF that
 # could smuggle headers into a mail.
@@ -17,6 +18,26 @@ EMAIL_PATTERN = re.compile(r"^[^@\s<>()\[\],;:\"\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*
 
 # No request body of ours nests deeper than a few levels; a deeper one is refused before the
 # parser (whose recursion a hostile body could exhaust) ever sees it.
+register(
+    {
+        "body_too_large": {
+            "en": "The request is too large (at most {limit_kb} KB of text).",
+            "es": "La petición es demasiado grande (como máximo {limit_kb} KB de texto).",
+            "pl": "Żądanie jest za duże (najwyżej {limit_kb} KB tekstu).",
+        },
+        "json_too_deep": {
+            "en": "The request body is nested too deeply (at most {limit} levels).",
+            "es": "El cuerpo de la petición está anidado demasiado (como máximo {limit} niveles).",
+            "pl": "Treść żądania jest zagnieżdżona zbyt głęboko (najwyżej {limit} poziomów).",
+        },
+        "invalid_text": {
+            "en": "This text contains characters that are not valid Unicode and cannot be stored.",
+            "es": "Este texto contiene caracteres que no son Unicode válido y no se pueden guardar.",
+            "pl": "Ten tekst zawiera znaki, które nie są poprawnym Unicode i nie można ich zapisać.",
+        },
+    }
+)
+
 JSON_MAX_DEPTH = 32
 _JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _JSON_BRACKETS = re.compile(rb"[\[\]{}]")
@@ -36,7 +57,7 @@ def json_object(body: bytes | str | None) -> dict[str, Any]:
     """A request body that must be one JSON object (an empty body is an empty object)."""
     raw = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else (body or b"")
     if json_too_deep(raw):
-        raise ShopdeskError("invalid_json")
+        raise ShopdeskError("json_too_deep", limit=JSON_MAX_DEPTH)
     try:
         data = json.loads(raw or b"{}")
     except (ValueError, RecursionError):

@@ -25,16 +25,6 @@ register(
             "es": "Envíe el texto del formulario en UTF-8.",
             "pl": "Wyślij tekst formularza w UTF-8.",
         },
-        "body_too_large": {
-            "en": "The form is too large (at most {limit_kb} KB without a file).",
-            "es": "El formulario es demasiado grande (como máximo {limit_kb} KB sin archivo).",
-            "pl": "Formularz jest za duży (najwyżej {limit_kb} KB bez pliku).",
-        },
-        "invalid_text": {
-            "en": "This text contains characters that cannot be stored.",
-            "es": "Este texto contiene caracteres que no se pueden guardar.",
-            "pl": "Ten tekst zawiera znaki, których nie można zapisać.",
-        },
     }
 )
 
