@@ -12,7 +12,10 @@ from shopdesk.core.errors import NotFound
 from shopdesk.intake import antispam
 from shopdesk.mail import imap_sync
 from shopdesk.store import attachments, threads
-from shopdesk.threads import dashboard, outbound, thread_list, thread_view
+from shopdesk.threads import bulk, dashboard, outbound, thread_list, thread_view
+from shopdesk.threads.requests import BulkRequest, ForwardRequest, NoteRequest, ReplyRequest, StatusRequest, parsed
+from shopdesk.views import dashboard as dashboard_views
+from shopdesk.views import threads as views
 
 app = make_resolver()
 
@@ -76,27 +79,25 @@ def _number(raw: str) -> int:
 @app.get("/v1/dashboard")
 def get_dashboard() -> Response:
     _caller()
-    return json_response(dashboard.dashboard())
+    return json_response(dashboard_views.dashboard_view(dashboard.dashboard()))
 
 
 @app.get("/v1/threads")
 def list_threads() -> Response:
     agent = _caller()
-    return json_response(thread_list.list_threads(agent.sub, app.current_event.query_string_parameters))
+    return json_response(views.page_view(thread_list.list_threads(agent.sub, app.current_event.query_string_parameters)))
 
 
 @app.post("/v1/threads/bulk")
 def bulk_threads() -> Response:
     _caller()
-    body = json_body(app)
-    body = body if isinstance(body, dict) else {}
-    return json_response(threads.bulk_change(body.get("action"), body.get("status"), body.get("numbers")))
+    return json_response(views.bulk_view(bulk.bulk_change(parsed(BulkRequest, json_body(app)))))
 
 
 @app.get("/v1/threads/<number>")
 def get_thread(number: str) -> Response:
     agent = _caller()
-    return json_response(thread_view.view_thread(agent.sub, _number(number)))
+    return json_response(views.screen_view(thread_view.view_thread(agent.sub, _number(number))))
 
 
 @app.delete("/v1/threads/<number>")
@@ -109,47 +110,45 @@ def delete_thread(number: str) -> Response:
 @app.put("/v1/threads/<number>/status")
 def change_status(number: str) -> Response:
     _caller()
-    body = json_body(app)
-    status = body.get("status") if isinstance(body, dict) else None
-    return json_response({"thread": thread_view.thread_detail(threads.change_status(_number(number), status))})
+    return json_response(views.thread_answer(threads.change_status(_number(number), parsed(StatusRequest, json_body(app)).status)))
 
 
 @app.put("/v1/threads/<number>/spam")
 def mark_spam(number: str) -> Response:
     agent = _caller()
     thread = antispam.mark_thread_spam(_number(number), json_body(app), agent.username)
-    return json_response({"thread": thread_view.thread_detail(thread)})
+    return json_response(views.thread_answer(thread))
 
 
 @app.post("/v1/threads/<number>/replies")
 def reply(number: str) -> Response:
     agent = _caller()
-    return json_response(outbound.reply(agent.username, _number(number), json_body(app), agent.sub), status=201)
+    return json_response(views.answered(lambda: outbound.reply(agent.username, _number(number), parsed(ReplyRequest, json_body(app)), agent.sub)), status=201)
 
 
 @app.post("/v1/threads/<number>/replies/<message_id>/retry")
 def retry_reply(number: str, message_id: str) -> Response:
     _caller()
-    return json_response(outbound.retry_reply(_number(number), message_id))
+    return json_response(views.answered(lambda: outbound.retry_reply(_number(number), message_id)))
 
 
 @app.post("/v1/threads/<number>/notes")
 def add_note(number: str) -> Response:
     agent = _caller()
-    return json_response(outbound.add_note(agent.username, _number(number), json_body(app), agent.sub), status=201)
+    return json_response(views.posted_view(outbound.add_note(agent.username, _number(number), parsed(NoteRequest, json_body(app)), agent.sub)), status=201)
 
 
 @app.post("/v1/threads/<number>/forward")
 def forward(number: str) -> Response:
     agent = _caller()
-    answer = outbound.forward(agent.username, _number(number), json_body(app), request_language(app))
+    answer = views.posted_view(outbound.forward(agent.username, _number(number), parsed(ForwardRequest, json_body(app)), request_language(app)))
     return json_response(answer, status=201)
 
 
 @app.get("/v1/threads/<number>/attachments/<message_id>/<index>")
 def download_attachment(number: str, message_id: str, index: str) -> Response:
     _caller()
-    return json_response(thread_view.attachment_link(_number(number), message_id, index))
+    return json_response(views.file_link_view(thread_view.attachment_link(_number(number), message_id, index)))
 
 
 @app.post("/v1/reply-uploads")

@@ -4,11 +4,15 @@ and the Message-IDs we sent (docs/data-model.md, "Threads and messages")."""
 from __future__ import annotations
 
 from pynamodb.attributes import BooleanAttribute, ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.expressions.update import Action
 
+from shopdesk.core.thread_rules import STATUSES
+from shopdesk.store import keys
+from shopdesk.store.keys import THREAD_SK
 from shopdesk.store.table import ShopdeskItem
 
-STATUSES = ("open", "closed", "pending1", "pending2")
-THREAD_SK = "#THREAD"
+__all__ = ["STATUSES", "THREAD_SK"]
+
 
 
 class Thread(ShopdeskItem, discriminator="thread"):
@@ -38,10 +42,17 @@ class Thread(ShopdeskItem, discriminator="thread"):
     # When each agent last opened the thread: {<agent sub>: <read at>}. On the thread, so a list
     # page's Query carries every agent's unread flag (indexes project all attributes).
     read_by = MapAttribute(default=dict)
+    # The customer's card (profile and orders) as JSON, copied from PK=CUSTOMER#<e-mail> by the writes
+    # that change it (store/customers.py), so the thread view reads the thread's partition only; and
+    # when that source was read, so an older copy never replaces a newer one.
+    customer_card = UnicodeAttribute(null=True)
+    customer_card_at = UnicodeAttribute(null=True)
+    # The contact's e-mail when the thread started (its names are in contact_names).
+    contact_email = UnicodeAttribute(null=True)
 
     @staticmethod
     def key(number: int) -> tuple[str, str]:
-        return f"THREAD#{number}", THREAD_SK
+        return keys.thread_key(number)
 
 
 class Attachment(MapAttribute):
@@ -83,7 +94,7 @@ class Message(ShopdeskItem, discriminator="message"):
 
     @staticmethod
     def sort_key(created_at: str, message_id: str) -> str:
-        return f"MSG#{created_at}#{message_id}"
+        return keys.message_sk(created_at, message_id)
 
 
 class OpenThreadClaim(ShopdeskItem, discriminator="open_claim"):
@@ -100,7 +111,7 @@ class OpenThreadClaim(ShopdeskItem, discriminator="open_claim"):
 
     @staticmethod
     def key(email: str, contact_id: str, order_ref: str | None) -> tuple[str, str]:
-        return f"OPEN#{email.lower()}", f"{contact_id}#{order_ref or '-'}"
+        return keys.open_claim_key(email, contact_id, order_ref)
 
 
 class Counter(ShopdeskItem, discriminator="counter"):
@@ -142,15 +153,15 @@ class Stats(ShopdeskItem, discriminator="stats"):
 
     @staticmethod
     def global_key() -> tuple[str, str]:
-        return "STATS", "GLOBAL"
+        return keys.stats_global_key()
 
     @staticmethod
     def contact_key(contact_id: str) -> tuple[str, str]:
-        return "STATS", f"CONTACT#{contact_id}"
+        return keys.stats_contact_key(contact_id)
 
     @staticmethod
     def day_key(day: str) -> tuple[str, str]:
-        return "STATS", f"DAY#{day}"
+        return keys.stats_day_key(day)
 
 
 class MailId(ShopdeskItem, discriminator="mail_id"):
@@ -162,3 +173,19 @@ class MailId(ShopdeskItem, discriminator="mail_id"):
     @staticmethod
     def key(message_id: str) -> tuple[str, str]:
         return f"MAILID#{message_id.strip().strip('<>').lower()}", "MAILID"
+
+
+def apply_index_keys(thread: Thread) -> Thread:
+    """Sets the list-index keys a thread writes from its own fields (before a put)."""
+    for name, value in keys.index_keys(thread).items():
+        setattr(thread, name, value)
+    return thread
+
+
+def index_actions(thread: Thread) -> list[Action]:
+    """SET/REMOVE actions that bring a stored thread's index keys in line with `thread`."""
+    actions: list[Action] = []
+    for name, value in keys.index_keys(thread).items():
+        attribute = getattr(Thread, name)
+        actions.append(attribute.set(value) if value is not None else attribute.remove())
+    return actions
