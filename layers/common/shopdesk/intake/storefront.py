@@ -22,6 +22,7 @@ from shopdesk.core.config import config
 from shopdesk.core.errors import FieldError, NotFound, Unauthorized, ValidationFailed
 from shopdesk.core.i18n import register
 from shopdesk.core.validation import is_valid_email, json_object
+from shopdesk.store.customers import project_card
 from shopdesk.store.models import Customer, CustomerIdAlias, Order, OrderRef, OrderStatusChange, ShopdeskItem, SignedRequest, transaction
 
 register(
@@ -130,6 +131,7 @@ def upsert_customer(customer_id: str, body: bytes) -> dict[str, Any]:
     with transaction() as writes:
         writes.save(customer)
         writes.save(CustomerIdAlias(*CustomerIdAlias.key(customer_id), email=email))
+    project_card(email)  # the address's threads keep the card the thread view shows
     return {"customer": {"customer_id": customer_id, "email": email, "name": name, "since": since}}
 
 
@@ -205,6 +207,7 @@ def upsert_order(reference: str, body: bytes) -> dict[str, Any]:
     with transaction() as writes:
         writes.update(order, actions=actions)
         writes.save(OrderRef(*OrderRef.key(reference), email=email, customer_id=customer_id))
+    project_card(email)
     saved = Order.get(*Order.key(email, reference))
     return {
         "order": {
