@@ -4,7 +4,7 @@ read for the agent.
 
 Requests: one Query on PK=THREAD#n (the thread, which keeps a copy of its customer's card, and its
 messages), then, side by side, one BatchGetItem (the contact and the shop's settings: the default
-reply) and two `Limit 1` Queries on GSI2 `TL#S#open` (the neighbours); one UpdateItem of
+reply) and two `Limit 1` Queries on the open threads' list (GSI2: the neighbours); one UpdateItem of
 `read_by.<sub>` only when the thread is unread for this agent. A thread without a copy of the card
 yet (started before the storefront told us of its customer) reads the customer's partition once
 and keeps the copy in that same UpdateItem. Why not fewer: docs/data-model.md, "Thread view".
