@@ -184,6 +184,7 @@ def fill(state: dict[str, Any], seed: int = 4) -> dict[str, int]:
     from shopdesk.store.models import ShopSettings
     from shopdesk.store.settings import load_settings
     from shopdesk.threads import outbound
+    from shopdesk.threads.requests import NoteRequest, ReplyRequest
 
     rng = random.Random(seed)
     now = datetime.now(UTC)
@@ -231,10 +232,10 @@ def fill(state: dict[str, Any], seed: int = 4) -> dict[str, int]:
         lang = customer[2]
         roll = position % 8
         if roll in (0, 1, 2):  # answered (and so closed)
-            answer = outbound.reply(AGENTS[position % 2], number, {"text": DEFAULT_REPLIES[lang] + rng.choice(ANSWERS[lang])})
+            answer = outbound.reply(AGENTS[position % 2], number, ReplyRequest(text=DEFAULT_REPLIES[lang] + rng.choice(ANSWERS[lang])))
             made["replies"] += 1
             if roll == 0 and len(mail_answers) < 4:
-                mail_answers.append(_mail_answer(state, threads.get_thread(number), answer["message"]["delivery"]["message_id"], customer, region))
+                mail_answers.append(_mail_answer(state, threads.get_thread(number), answer.message.delivery.message_id, customer, region))
         elif roll == 3:
             threads.change_status(number, "pending1")
         elif roll == 4:
@@ -242,7 +243,7 @@ def fill(state: dict[str, Any], seed: int = 4) -> dict[str, int]:
         elif roll == 5:
             threads.change_status(number, "closed")
         if position % 5 == 1:
-            outbound.add_note(AGENTS[1], number, {"text": rng.choice(NOTES)})
+            outbound.add_note(AGENTS[1], number, NoteRequest(text=rng.choice(NOTES)))
             made["notes"] += 1
     mail_answers.append(_unknown_sender_mail(state))
     _append_to_mailbox(state, mail_answers)

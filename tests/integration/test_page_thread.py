@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,36 @@ def test_a_reply_mails_the_customer_and_closes_the_thread(stack: dict[str, Any],
 
     page.get_by_test_id("back-to-list").click()
     expect(row(page, number).get_by_test_id("thread-status")).to_have_text("Handled")
+    assert tab.problems() == []
+
+
+def test_after_send_the_page_shows_the_replys_answer_without_reading_the_thread_again(
+    stack: dict[str, Any], open_page: Callable[..., Tab]
+) -> None:
+    number = new_thread(stack, email=f"once-{tag()}@example.com", text="Is it in stock?")
+    tab = open_page()
+    tab.page.clock.install()  # so the screen's 20-second refresh cannot pass for a read after Send
+    page = open_thread(tab, stack, number)
+    expect(page.get_by_test_id("message")).to_have_count(1)
+    page.clock.pause_at(datetime.now() + timedelta(seconds=1))
+    calls: list[str] = []
+    page.on("request", lambda request: calls.append(f"{request.method} {request.url}") if "/v1/" in request.url else None)
+
+    page.get_by_test_id("reply-text").fill("Yes, it ships today.")
+    page.get_by_test_id("reply-send").click()
+    expect(page.get_by_test_id("thread-status")).to_have_text("Handled")
+    expect(page.get_by_test_id("message")).to_have_count(2)
+    expect(page.get_by_test_id("message").nth(1).get_by_test_id("delivery-state")).to_have_text("Sent")
+    expect(page.get_by_test_id("history-entry").first).to_contain_text("Yes, it ships today.")
+    page.get_by_test_id("note-text").fill("Told them.")
+    page.get_by_test_id("note-add").click()
+    expect(page.get_by_test_id("message")).to_have_count(3)
+    page.get_by_test_id("status-reopen").click()
+    expect(page.get_by_test_id("thread-status")).to_have_text("Open")
+
+    thread_reads = [c for c in calls if re.fullmatch(rf"GET \S+/v1/threads/{number}", c)]
+    assert thread_reads == [], calls
+    assert [c.split(" ")[0] for c in calls] == ["POST", "POST", "PUT"], calls
     assert tab.problems() == []
 
 

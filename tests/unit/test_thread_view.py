@@ -3,14 +3,18 @@ newest first, the neighbours, the default reply in the thread's language, read p
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from agents_api import ADMIN, AGENT, call, customer_writes
 from shopdesk.admin import contacts
+from shopdesk.intake import storefront
 from shopdesk.store import threads
 from shopdesk.store.models import DEFAULT_REPLY_MESSAGES, Customer, Order, OrderStatusChange, ShopSettings
+
+from tests.in_process_aws import count_dynamodb_requests
 
 START = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 
@@ -139,3 +143,23 @@ def test_a_shop_that_never_wrote_a_default_message_gets_the_built_in_one_in_the_
         threads.CustomerMessage(email="pawel@example.com", text="Gdzie jest paczka?", source="form", language="pl"),
     )
     assert view(int(stored.thread.number))["default_reply"] == DEFAULT_REPLY_MESSAGES["pl"]
+
+
+def test_an_order_the_storefront_sends_after_the_thread_was_opened_shows_on_the_next_view(shop: dict[str, int]) -> None:
+    assert view(shop["thread"])["customer"]["validated_orders"] == 2  # the first view keeps the card on the thread
+    order = {"email": "ann@example.com", "total": "10.10", "currency": "EUR", "validated": True, "placed_at": "2026-11-05T10:00:00Z"}
+    storefront.upsert_order("NEWORDER1", json.dumps(order).encode())
+    storefront.upsert_customer("42", json.dumps({"email": "ann@example.com", "name": "Ann Smith-Jones"}).encode())
+    body = view(shop["thread"])
+    assert body["customer"]["validated_orders"] == 3 and body["customer"]["validated_total"] == "90.00"
+    assert body["customer"]["name"] == "Ann Smith-Jones"
+    assert ("order", "NEWORDER1") in [(e["type"], e.get("reference")) for e in body["history"]]
+
+
+def test_a_thread_keeps_its_customers_card_so_a_second_view_reads_only_its_partition_the_contact_and_the_neighbours(
+    shop: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = view(shop["thread"])
+    requests_made = count_dynamodb_requests(monkeypatch)
+    assert view(shop["thread"]) == first
+    assert sorted(requests_made) == ["BatchGetItem", "Query", "Query", "Query"]

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 from shopdesk.admin import contacts
-from shopdesk.store import threads
+from shopdesk.core.errors import ShopdeskError
+from shopdesk.store import customer_messages, threads
 from shopdesk.store.models import OpenThreadClaim, Stats, Thread
 
 
@@ -82,14 +83,14 @@ def test_two_first_messages_at_the_same_instant_give_one_thread(service: Any, mo
     """The second post read "no open thread" before the first one committed: its conditional
     claim write loses, and it continues the winner's thread instead of starting a second one."""
     first = threads.store_customer_message(service, customer_says("hello 1"))
-    real_get_claim = threads._get_claim
+    real_get_claim = customer_messages.get_claim
     reads: list[str] = []
 
     def stale_then_real(*args: Any) -> Any:
         reads.append("read")
         return None if len(reads) == 1 else real_get_claim(*args)
 
-    monkeypatch.setattr(threads, "_get_claim", stale_then_real)
+    monkeypatch.setattr(customer_messages, "get_claim", stale_then_real)
     second = threads.store_customer_message(service, customer_says("hello 2"))
     assert len(reads) == 2
     assert second.thread.number == first.thread.number and not second.created
@@ -133,7 +134,7 @@ def test_status_changes_keep_every_counter_consistent(service: Any) -> None:
 
 def test_an_unknown_status_is_refused(service: Any) -> None:
     first = threads.store_customer_message(service, customer_says())
-    with pytest.raises(threads.ShopdeskError) as refused:
+    with pytest.raises(ShopdeskError) as refused:
         threads.change_status(first.thread.number, "archived")
     assert refused.value.code == "invalid_status"
 

@@ -52,6 +52,25 @@ export function threadScreen(container, params, ctx) {
     first = false;
   }
 
+  // A reply, note, forward or status change answers with the thread as it is now (and the message
+  // written): the screen shows that answer, without reading the thread again.
+  function show(answer) {
+    if (!alive) return;
+    if (!answer || !answer.thread || !detail) return load();
+    const messages = [...detail.messages];
+    let history = detail.history || [];
+    if (answer.message) {
+      const at = messages.findIndex((m) => m.id === answer.message.id);
+      if (at >= 0) messages[at] = answer.message;
+      else {
+        messages.push(answer.message);
+        history = [historyEntry(answer.message), ...history];
+      }
+    }
+    detail = { ...detail, thread: { ...detail.thread, ...answer.thread }, messages, history };
+    render();
+  }
+
   function render() {
     const { thread, messages, customer, contact, neighbours, history } = detail;
     if (forms.reply.dataset.filled !== String(number)) {
@@ -135,9 +154,9 @@ export function threadScreen(container, params, ctx) {
   async function setSpam(spam, blockSender) {
     for (const b of root.querySelectorAll(".status-buttons button")) b.disabled = true;
     try {
-      await api.put(`/v1/threads/${number}/spam`, { spam, block_sender: blockSender });
+      const answer = await api.put(`/v1/threads/${number}/spam`, { spam, block_sender: blockSender });
       showFlash(t(!spam ? "thread.unmarkedSpam" : blockSender ? "thread.markedSpamBlocked" : "thread.markedSpam"));
-      await load();
+      await show(answer);
     } catch (error) {
       if (error.code === "session_ended") return;
       showFlash(messageFor(error), true);
@@ -148,9 +167,9 @@ export function threadScreen(container, params, ctx) {
   async function setStatus(target) {
     for (const b of root.querySelectorAll(".status-buttons button")) b.disabled = true;
     try {
-      await api.put(`/v1/threads/${number}/status`, { status: target });
+      const answer = await api.put(`/v1/threads/${number}/status`, { status: target });
       showFlash(t("thread.statusChanged", { status: t(`status.${target}`) }));
-      await load();
+      await show(answer);
       root.querySelector(".status-buttons button")?.focus();
     } catch (error) {
       if (error.code === "session_ended") return;
@@ -252,14 +271,15 @@ export function threadScreen(container, params, ctx) {
 
   async function retry(button, message) {
     button.disabled = true;
+    let answer = null;
     try {
-      await api.post(`/v1/threads/${number}/replies/${encodeURIComponent(message.id)}/retry`, {});
+      answer = await api.post(`/v1/threads/${number}/replies/${encodeURIComponent(message.id)}/retry`, {});
       showFlash(t("reply.sent"));
     } catch (error) {
       if (error.code === "session_ended") return;
       showFlash(error.code === "reply_not_sent" ? t("reply.notSent") : messageFor(error), true);
     }
-    await load();
+    await show(answer);
   }
 
   function customerBlock(thread, customer, contact) {
@@ -376,9 +396,10 @@ export function threadScreen(container, params, ctx) {
       replyStatus.classList.remove("status-error");
       replyStatus.textContent = t("reply.sending");
       let attachments = [];
+      let answer = null;
       try {
         attachments = await uploadAll([...files.files]);
-        await api.post(`/v1/threads/${number}/replies`, { text, attachments });
+        answer = await api.post(`/v1/threads/${number}/replies`, { text, attachments });
         replyStatus.textContent = "";
         showFlash(t("reply.sent"));
         files.value = "";
@@ -401,7 +422,7 @@ export function threadScreen(container, params, ctx) {
         }
       }
       replySubmit.disabled = false;
-      await load();
+      await show(answer); // not sent: the stored reply is read with the thread, to show its Retry
       flash.scrollIntoView?.({ block: "nearest" });
     });
 
@@ -456,10 +477,10 @@ export function threadScreen(container, params, ctx) {
       }
       noteSubmit.disabled = true;
       try {
-        await api.post(`/v1/threads/${number}/notes`, { text });
+        const answer = await api.post(`/v1/threads/${number}/notes`, { text });
         noteText.value = "";
         noteStatus.textContent = t("note.added");
-        await load();
+        await show(answer);
       } catch (error) {
         if (error.code === "session_ended") return;
         noteStatus.classList.add("status-error");
@@ -499,12 +520,12 @@ export function threadScreen(container, params, ctx) {
       }
       forwardSubmit.disabled = true;
       try {
-        await api.post(`/v1/threads/${number}/forward`, payload);
+        const answer = await api.post(`/v1/threads/${number}/forward`, payload);
         comment.value = "";
         address.value = "";
         agentSelect.value = "";
         forwardStatus.textContent = t("forward.done");
-        await load();
+        await show(answer);
       } catch (error) {
         if (error.code === "session_ended") return;
         forwardStatus.classList.add("status-error");
@@ -581,6 +602,13 @@ export function threadScreen(container, params, ctx) {
       spamDialog.close();
     },
   };
+}
+
+// The history's line for a message just written, as the thread view gives it (one line, 160 characters).
+function historyEntry(message) {
+  const flat = (message.new_text || message.text || "").split(/\s+/).filter(Boolean).join(" ");
+  const preview = flat.length <= 160 ? flat : `${flat.slice(0, 159)}…`;
+  return { type: "message", at: message.created_at, message_id: message.id, author: message.author, source: message.source, private: message.private, preview };
 }
 
 /** "Delete this thread?" */

@@ -14,6 +14,8 @@ from shopdesk.core.errors import UpstreamFailed
 from shopdesk.core.observability import count
 from shopdesk.store import attachments
 from shopdesk.threads import outbound
+from shopdesk.threads.requests import ForwardRequest, NoteRequest, ReplyRequest, parsed
+from shopdesk.views import threads as views
 
 from agents_routes.bodies import ForwardInput, NoteInput, ReplyInput, UploadInput, as_dict
 from agents_routes.threads import thread_number
@@ -41,7 +43,7 @@ def counted_sending() -> Iterator[None]:
 def reply(number: str, body: ReplyInput | None = None) -> Response[str]:
     agent = caller()
     with counted_sending():
-        answer = outbound.reply(agent.username, thread_number(number), as_dict(body), agent.sub)
+        answer = views.answered(lambda: outbound.reply(agent.username, thread_number(number), parsed(ReplyRequest, as_dict(body)), agent.sub))
     return json_response(answer, status=201)
 
 
@@ -53,7 +55,7 @@ def reply(number: str, body: ReplyInput | None = None) -> Response[str]:
 @agent_only
 def retry_reply(number: str, message_id: str) -> Response[str]:
     with counted_sending():
-        answer = outbound.retry_reply(thread_number(number), message_id)
+        answer = views.answered(lambda: outbound.retry_reply(thread_number(number), message_id))
     return json_response(answer)
 
 
@@ -61,7 +63,7 @@ def retry_reply(number: str, message_id: str) -> Response[str]:
 @agent_only
 def add_note(number: str, body: NoteInput | None = None) -> Response[str]:
     agent = caller()
-    return json_response(outbound.add_note(agent.username, thread_number(number), as_dict(body), agent.sub), status=201)
+    return json_response(views.posted_view(outbound.add_note(agent.username, thread_number(number), parsed(NoteRequest, as_dict(body)), agent.sub)), status=201)
 
 
 @router.post(
@@ -71,7 +73,7 @@ def add_note(number: str, body: NoteInput | None = None) -> Response[str]:
 )
 @agent_only
 def forward(number: str, body: ForwardInput | None = None) -> Response[str]:
-    answer = outbound.forward(caller().username, thread_number(number), as_dict(body), request_language(router))
+    answer = views.posted_view(outbound.forward(caller().username, thread_number(number), parsed(ForwardRequest, as_dict(body)), request_language(router)))
     return json_response(answer, status=201)
 
 

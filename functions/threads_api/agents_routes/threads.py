@@ -14,7 +14,10 @@ from shopdesk.core.errors import NotFound
 from shopdesk.intake import antispam
 from shopdesk.intake.requests import SpamMarkRequest, parse
 from shopdesk.store import threads
-from shopdesk.threads import dashboard, thread_list, thread_view
+from shopdesk.threads import bulk, dashboard, thread_list, thread_view
+from shopdesk.threads.requests import BulkRequest, StatusRequest, parsed
+from shopdesk.views import dashboard as dashboard_views
+from shopdesk.views import threads as views
 
 from agents_routes.bodies import BulkInput, SpamInput, StatusInput, as_dict
 
@@ -31,7 +34,7 @@ def thread_number(raw: str) -> int:
 @router.get("/v1/dashboard", summary="Boxes, statistics and indicators of the list screen", responses=answers({200: "Dashboard"}))
 @agent_only
 def get_dashboard() -> Response[str]:
-    return json_response(dashboard.dashboard())
+    return json_response(dashboard_views.dashboard_view(dashboard.dashboard()))
 
 
 # The list's filters are read by thread_list.parse_filters, which answers with its own codes; they
@@ -59,14 +62,13 @@ def list_threads(
     cursor: Annotated[Text, Query(description="next_cursor of the previous page")] = None,
     order: Annotated[Text, Query(description="newest (default) or oldest, by last message date; a name search goes in name order")] = None,
 ) -> Response[str]:
-    return json_response(thread_list.list_threads(caller().sub, router.current_event.query_string_parameters))
+    return json_response(views.page_view(thread_list.list_threads(caller().sub, router.current_event.query_string_parameters)))
 
 
 @router.post("/v1/threads/bulk", summary="Delete threads or change their status, each on its own", responses=answers({200: "BulkResult", 422: "Error"}))
 @agent_only
 def bulk_threads(body: BulkInput | None = None) -> Response[str]:
-    data = as_dict(body)
-    return json_response(threads.bulk_change(data.get("action"), data.get("status"), data.get("numbers")))
+    return json_response(views.bulk_view(bulk.bulk_change(parsed(BulkRequest, as_dict(body)))))
 
 
 @router.get(
@@ -76,7 +78,7 @@ def bulk_threads(body: BulkInput | None = None) -> Response[str]:
 )
 @agent_only
 def get_thread(number: str) -> Response[str]:
-    return json_response(thread_view.view_thread(caller().sub, thread_number(number)))
+    return json_response(views.screen_view(thread_view.view_thread(caller().sub, thread_number(number))))
 
 
 @router.delete("/v1/threads/<number>", summary="Delete a thread, its messages and their files", responses=answers({204: None, 404: "Error"}))
@@ -93,8 +95,8 @@ def delete_thread(number: str) -> Response[None]:
 )
 @agent_only
 def change_status(number: str, body: StatusInput | None = None) -> Response[str]:
-    thread = threads.change_status(thread_number(number), as_dict(body).get("status"))
-    return json_response({"thread": thread_view.thread_detail(thread)})
+    thread = threads.change_status(thread_number(number), parsed(StatusRequest, as_dict(body)).status)
+    return json_response(views.thread_answer(thread))
 
 
 @router.put(
@@ -105,7 +107,7 @@ def change_status(number: str, body: StatusInput | None = None) -> Response[str]
 @agent_only
 def mark_spam(number: str, body: SpamInput | None = None) -> Response[str]:
     thread = antispam.mark_thread_spam(thread_number(number), parse(SpamMarkRequest, as_dict(body)), caller().username)
-    return json_response({"thread": thread_view.thread_detail(thread)})
+    return json_response(views.thread_answer(thread))
 
 
 @router.get(
@@ -115,4 +117,4 @@ def mark_spam(number: str, body: SpamInput | None = None) -> Response[str]:
 )
 @agent_only
 def download_attachment(number: str, message_id: str, index: str) -> Response[str]:
-    return json_response(thread_view.attachment_link(thread_number(number), message_id, index))
+    return json_response(views.file_link_view(thread_view.attachment_link(thread_number(number), message_id, index)))

@@ -25,8 +25,8 @@ from typing import Any
 
 from shopdesk.core.errors import FieldError, NotFound, ValidationFailed
 from shopdesk.core.validation import is_valid_email
-from shopdesk.intake.storefront import customer_and_orders
 from shopdesk.store.attachments import DOWNLOAD_URL_SECONDS, download_url
+from shopdesk.store.customers import customer_and_orders
 from shopdesk.store.models import (
     BlockedSender,
     Customer,

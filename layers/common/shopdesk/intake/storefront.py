@@ -22,6 +22,7 @@ from shopdesk.core.i18n import register
 from shopdesk.core.validation import is_text, is_valid_email, json_object
 from shopdesk.intake.requests import Answer, IntakeRequest, SignedIdentity
 from shopdesk.store import intake_data, storefront_writes
+from shopdesk.store.customers import project_card
 
 register(
     {
@@ -121,6 +122,7 @@ def upsert_customer(customer_id: str, body: bytes) -> dict[str, Any]:
     assert email is not None
     email = email.lower()
     storefront_writes.save_customer(customer_id, email, name, since)
+    project_card(email)  # the address's threads keep the card the thread view shows
     return {"customer": {"customer_id": customer_id, "email": email, "name": name, "since": since}}
 
 
@@ -187,6 +189,7 @@ def upsert_order(reference: str, body: bytes) -> dict[str, Any]:
             append=(status, status_at) if status else None,
         )
     )
+    project_card(email)
     return {
         "order": {
             "reference": reference,
@@ -237,5 +240,3 @@ def post_signed_message(headers: dict[str, str], body: bytes, request: IntakeReq
     request.accept = "application/json"
     return intake.post_message(request, identity)
 
-
-customer_and_orders = storefront_writes.customer_and_orders  # the thread view's card reads it from store

@@ -20,4 +20,7 @@ def condition_failed(error: PynamoDBException) -> bool:
     return CONDITION_FAILED in str(error)
 
 
-__all__ = ["CONDITION_FAILED", "PutError", "TransactWriteError", "UpdateError", "condition_failed"]
+__all__ = ["ATTEMPTS", "CONDITION_FAILED", "PutError", "TransactWriteError", "UpdateError", "condition_failed"]
+
+# A write whose condition lost a race is retried this many times before the caller hears of it.
+ATTEMPTS = 4

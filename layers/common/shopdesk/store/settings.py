@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from shopdesk.store.conditions import UpdateError, condition_failed
-from shopdesk.store.models import ShopSettings
+from shopdesk.store.models import Contact, ShopdeskItem, ShopSettings
 
 
 def load_settings() -> ShopSettings:
@@ -32,3 +32,15 @@ def save_settings(settings: ShopSettings, read_at: datetime | None) -> None:
         if condition_failed(error):
             raise SettingsChanged() from None
         raise
+
+
+def contact_and_settings(contact_id: str) -> tuple[Contact | None, ShopSettings]:
+    """A contact and the shop's options in one BatchGetItem (the thread view shows both)."""
+    contact: Contact | None = None
+    settings: ShopSettings | None = None
+    for item in ShopdeskItem.batch_get([Contact.key(contact_id), ShopSettings.key()]):
+        if isinstance(item, Contact):
+            contact = item
+        elif isinstance(item, ShopSettings):
+            settings = item
+    return contact, settings or ShopSettings(*ShopSettings.key())

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shopdesk.store.models import Customer, CustomerIdAlias, Order, OrderRef, OrderStatusChange, ShopdeskItem, transaction
+from shopdesk.store.models import Customer, CustomerIdAlias, Order, OrderRef, OrderStatusChange, transaction
 
 
 @dataclass
@@ -80,15 +80,3 @@ def save_order(update: OrderUpdate) -> Order:
         writes.update(order, actions=actions)
         writes.save(OrderRef(*OrderRef.key(update.reference), email=update.email, customer_id=update.customer_id))
     return Order.get(*Order.key(update.email, update.reference))
-
-
-def customer_and_orders(email: str, consistent_read: bool = False) -> tuple[Customer | None, list[Order]]:
-    """The storefront's profile and orders of an address: one Query on PK=CUSTOMER#<e-mail>."""
-    profile: Customer | None = None
-    orders: list[Order] = []
-    for item in ShopdeskItem.query(Customer.key(email)[0], consistent_read=consistent_read):
-        if isinstance(item, Customer):
-            profile = item
-        elif isinstance(item, Order):
-            orders.append(item)
-    return profile, orders

@@ -5,34 +5,58 @@ Requests: one Query on PK=STATS returns it all: the global counters, one item pe
 open threads and its box (names, "saves messages", position: mirrored there by contacts.py in
 the contact's own transactions), and the daily aggregates (they expire after 40 days, so the
 partition stays small). Each box's link, its oldest open thread, is on the same item
-(`oldest_open`, kept by threads.py when threads open, close, move or go). So the dashboard is one
-request whatever the number of threads (docs/data-model.md, access patterns 9 and 10).
+(`oldest_open`, kept by the thread transactions when threads open, close, move or go). So the
+dashboard is one request whatever the number of threads (docs/data-model.md, patterns 9 and 10).
 """
 
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from shopdesk.admin.contacts import all_contacts
-from shopdesk.store.models import Stats, Thread
+from shopdesk.store import keys
+from shopdesk.store.counters import dashboard_items, oldest_open_thread
+from shopdesk.store.models import Stats
 
 WINDOW_DAYS = 30
 
 
+@dataclass(frozen=True)
+class Box:
+    contact_id: str
+    names: dict[str, str]
+    open: int
+    oldest_open_thread: int | None
+
+
+@dataclass(frozen=True)
+class Statistics:
+    threads_total: int
+    threads_pending: int
+    customer_messages: int
+    agent_messages: int
+    unread: int
+    closed: int
+
+
+@dataclass(frozen=True)
+class Indicators:
+    pending_discussions: int
+    average_response_seconds: int | None
+    messages_per_closed_thread: float | None
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    boxes: list[Box] = field(default_factory=list)
+    statistics: Statistics | None = None
+    indicators: Indicators | None = None
+
+
 def _figure(item: Stats | None, name: str) -> int:
     return int(getattr(item, name, 0) or 0) if item is not None else 0
-
-
-def oldest_open_thread(contact_id: str) -> int | None:
-    """GSI4 `TL#CS#<contact>#open` read forwards, one item: the thread waiting longest.
-
-    Only for a box whose STATS item has open threads but no link yet (written before the link was
-    kept there); threads.py keeps `oldest_open` on the item otherwise."""
-    for thread in Thread.gsi4.query(f"TL#CS#{contact_id}#open", scan_index_forward=True, limit=1):
-        return int(thread.number)
-    return None
 
 
 def _boxed_contacts(per_contact: dict[str, Stats]) -> dict[str, tuple[dict[str, str], int]]:
@@ -57,19 +81,20 @@ def _link(item: Stats | None) -> int | None:
     return int(item.oldest_open) if item is not None and item.oldest_open is not None else None
 
 
-def dashboard(today: datetime | None = None) -> dict[str, Any]:
-    """Boxes, statistics and indicators, in the shape docs/api.md gives GET /v1/dashboard."""
+def dashboard(today: datetime | None = None) -> Dashboard:
+    """Boxes, statistics and indicators of GET /v1/dashboard."""
     today = (today or datetime.now(UTC)).astimezone(UTC)
     first_day = (today.date() - timedelta(days=WINDOW_DAYS - 1)).isoformat()
     global_item: Stats | None = None
     per_contact: dict[str, Stats] = {}
     days: list[Stats] = []
-    for item in Stats.query("STATS"):
-        if item.sk == "GLOBAL":
+    for item in dashboard_items():
+        contact_id, day = keys.contact_of_stats(item.sk), keys.day_of_stats(item.sk)
+        if (item.pk, item.sk) == keys.stats_global_key():
             global_item = item
-        elif item.sk.startswith("CONTACT#"):
-            per_contact[item.sk.removeprefix("CONTACT#")] = item
-        elif item.sk.startswith("DAY#") and item.sk.removeprefix("DAY#") >= first_day:
+        elif contact_id is not None:
+            per_contact[contact_id] = item
+        elif day is not None and day >= first_day:
             days.append(item)
 
     boxed = _boxed_contacts(per_contact)
@@ -78,29 +103,26 @@ def dashboard(today: datetime | None = None) -> dict[str, Any]:
     if missing:  # items written before the link was kept on them: read it, side by side
         with ThreadPoolExecutor(max_workers=4) as pool:
             links.update(zip(missing, pool.map(oldest_open_thread, missing), strict=True))
-    boxes = [
-        {"contact_id": contact_id, "names": names, "open": count, "oldest_open_thread": links.get(contact_id)}
-        for contact_id, (names, count) in boxed.items()
-    ]
+    boxes = [Box(contact_id, names, count, links.get(contact_id)) for contact_id, (names, count) in boxed.items()]
 
     pending = _figure(global_item, "threads_pending1") + _figure(global_item, "threads_pending2")
     responses = sum(_figure(d, "first_response_count") for d in days)
     response_seconds = sum(_figure(d, "first_response_seconds") for d in days)
     closed = sum(_figure(d, "closed_threads") for d in days)
     closed_messages = sum(_figure(d, "closed_thread_messages") for d in days)
-    return {
-        "boxes": boxes,
-        "statistics": {
-            "threads_total": _figure(global_item, "threads_total"),
-            "threads_pending": pending,
-            "customer_messages": _figure(global_item, "customer_messages"),
-            "agent_messages": _figure(global_item, "agent_messages"),
-            "unread": _figure(global_item, "threads_open"),
-            "closed": _figure(global_item, "threads_closed"),
-        },
-        "indicators": {
-            "pending_discussions": pending,
-            "average_response_seconds": round(response_seconds / responses) if responses else None,
-            "messages_per_closed_thread": round(closed_messages / closed, 2) if closed else None,
-        },
-    }
+    return Dashboard(
+        boxes=boxes,
+        statistics=Statistics(
+            threads_total=_figure(global_item, "threads_total"),
+            threads_pending=pending,
+            customer_messages=_figure(global_item, "customer_messages"),
+            agent_messages=_figure(global_item, "agent_messages"),
+            unread=_figure(global_item, "threads_open"),
+            closed=_figure(global_item, "threads_closed"),
+        ),
+        indicators=Indicators(
+            pending_discussions=pending,
+            average_response_seconds=round(response_seconds / responses) if responses else None,
+            messages_per_closed_thread=round(closed_messages / closed, 2) if closed else None,
+        ),
+    )

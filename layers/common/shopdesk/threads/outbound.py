@@ -19,24 +19,24 @@ from shopdesk.core.aws import client
 from shopdesk.core.config import LANGUAGES, config
 from shopdesk.core.errors import Conflict, NotFound, UpstreamFailed
 from shopdesk.core.i18n import pick_language, register
+from shopdesk.core.thread_rules import now_iso
 from shopdesk.core.validation import Checker, is_valid_email
 from shopdesk.mail import links
 from shopdesk.mail import send as mail
 from shopdesk.store import attachments
-from shopdesk.store.models import Message, Thread
-from shopdesk.store.settings import load_settings
+from shopdesk.store.models import Message, ShopSettings, Thread
 from shopdesk.store.threads import (
     AgentMessage,
-    find_message,
+    ChangeContext,
     get_thread,
-    mark_read,
-    now_iso,
+    read_change_context,
     reply_delivered,
     reply_not_delivered,
+    settle_moved,
     store_agent_message,
     thread_partition,
 )
-from shopdesk.threads.thread_view import message_view, thread_detail
+from shopdesk.threads.requests import ForwardRequest, NoteRequest, ReplyRequest
 
 register(
     {
@@ -97,14 +97,24 @@ FORWARD_WORDS: dict[str, dict[str, str]] = {
 }
 
 
+@dataclass
+class Posted:
+    """What an agent's reply, note or forward left: the thread as it is now and the message written."""
+
+    thread: Thread
+    message: Message
+
+
 class ReplyNotSent(UpstreamFailed):
-    """502 with the stored reply in the body, so the page shows it as "not sent" with a retry."""
+    """502 with the stored reply in the body, so the page shows it as "not sent" with a retry.
+    The domain gives the reply; the views shape it into `payload` (views.threads.answered)."""
 
     code = "reply_not_sent"
 
-    def __init__(self, payload: dict[str, Any]) -> None:
+    def __init__(self, posted: Posted) -> None:
         super().__init__()
-        self.payload = payload
+        self.posted = posted
+        self.payload: dict[str, Any] = {}
 
     def body(self, lang: str | None) -> dict[str, Any]:
         return {**super().body(lang), **self.payload}
@@ -119,14 +129,15 @@ def continue_link(thread: Thread) -> str | None:
     return links.continue_link(int(thread.number), thread.token)
 
 
-def reply_mailbox() -> str:
+def reply_mailbox(settings: ShopSettings) -> str:
     """The mailbox mail sync reads: answers must land there."""
-    settings = load_settings()
     user = settings.imap.user if settings.imap else ""
     return user if is_valid_email(user) else config().sender_email
 
 
-def reply_mail(thread: Thread, text: str, files: list[mail.OutgoingAttachment], in_reply_to: str | None = None) -> mail.OutgoingMail:
+def reply_mail(
+    thread: Thread, text: str, files: list[mail.OutgoingAttachment], settings: ShopSettings, in_reply_to: str | None = None
+) -> mail.OutgoingMail:
     """The reply as the customer receives it: text and HTML, the thread's language, the markers."""
     words = REPLY_WORDS[_language(thread)]
     number = int(thread.number)
@@ -138,7 +149,7 @@ def reply_mail(thread: Thread, text: str, files: list[mail.OutgoingAttachment], 
     if link:
         text_body += "\n" + words["continue"] + "\n" + link
         html_body += f"<p>{html.escape(words['continue'])}<br><a href=\"{html.escape(link)}\">{html.escape(link)}</a></p>"
-    mailbox = reply_mailbox()
+    mailbox = reply_mailbox(settings)
     reply_to = mail.plus_address(mailbox, number, thread.token) if config().plus_addressing else mailbox
     headers: dict[str, str] = {"X-Shopdesk-Thread": str(number)}
     if in_reply_to:
@@ -164,12 +175,9 @@ def _file_bytes(files: list[Any]) -> list[mail.OutgoingAttachment]:
     ]
 
 
-def _checked_text(data: Any, field: str, limit: int, required: bool = True) -> tuple[Checker, str]:
+def _checked_text(value: Any, field: str, limit: int, required: bool = True) -> tuple[Checker, str]:
     check = Checker()
-    if not isinstance(data, dict):
-        check.fail("body", "validation_failed")
-        check.done()
-    text = check.text(field, data.get(field), limit)
+    text = check.text(field, value, limit)
     if required and not text and not any(e.field == field for e in check.errors):
         check.fail(field, "text_required")
     return check, text
@@ -182,31 +190,49 @@ def _last_customer_mail_id(messages: list[Message]) -> str | None:
     return None
 
 
-def _send_stored_reply(thread: Thread, message: Message, in_reply_to: str | None) -> dict[str, Any]:
+def _send_stored_reply(
+    thread: Thread, message: Message, in_reply_to: str | None, context: ChangeContext, moved_from: str | None = None
+) -> Posted:
+    """Mails a stored reply, then marks it sent and closes the thread (one transaction); if SES
+    refuses, the reply stays stored as not sent with the reason."""
     try:
-        sent = mail.send(reply_mail(thread, message.text, _file_bytes(list(message.attachments or [])), in_reply_to))
+        files = _file_bytes(list(message.attachments or []))
+        sent = mail.send(reply_mail(thread, message.text, files, context.settings, in_reply_to))
     except mail.MailNotSent as error:
         reply_not_delivered(message, error.reason)
-        stored = find_message(int(thread.number), message.message_id)
-        raise ReplyNotSent({"thread": thread_detail(get_thread(int(thread.number))), "message": message_view(stored)}) from None
+        if moved_from == "open":
+            settle_moved(thread, context)
+        raise ReplyNotSent(Posted(thread, message)) from None
     delivery = {"state": "sent", "message_id": sent.ses_message_id, "error": None, "at": now_iso()}
-    closed = reply_delivered(int(thread.number), message, delivery, sent.message_ids)
-    return {"thread": thread_detail(closed), "message": message_view(message)}
+    closed = reply_delivered(int(thread.number), message, delivery, sent.message_ids, known=thread, context=context, moved_from=moved_from)
+    return Posted(closed, message)
 
 
-def reply(agent_email: str, number: int, data: Any, agent_sub: str | None = None) -> dict[str, Any]:
-    """POST /v1/threads/{n}/replies: stores the reply, mails it, and closes the thread. The agent's
-    own reply does not make the thread unread for them."""
-    check, text = _checked_text(data, "text", TEXT_LIMIT)
-    uploads = data.get("attachments") or []
-    if not isinstance(uploads, list) or len(uploads) > MAX_REPLY_ATTACHMENTS or not all(
-        isinstance(u, dict) and isinstance(u.get("upload_key"), str) and isinstance(u.get("filename"), str) for u in uploads
-    ):
+def _uploads(check: Checker, uploads: Any) -> list[tuple[str, str]]:
+    valid = isinstance(uploads, list) and len(uploads) <= MAX_REPLY_ATTACHMENTS
+    valid = valid and all(isinstance(u, dict) and isinstance(u.get("upload_key"), str) and isinstance(u.get("filename"), str) for u in uploads)
+    if not valid:
         check.fail("attachments", "validation_failed")
+        return []
+    return [(u["upload_key"], u["filename"]) for u in uploads]
+
+
+def reply(agent_email: str, number: int, request: ReplyRequest, agent_sub: str | None = None) -> Posted:
+    """POST /v1/threads/{n}/replies: stores the reply, mails it, and closes the thread. The agent's
+    own reply does not make the thread unread for them (their read mark rides on the store).
+
+    Requests: the thread's partition (Query: the thread and the Message-ID the reply answers), its
+    claim, box and the settings (one BatchGetItem), the reply stored (TransactWriteItems), then,
+    once SES took it, marked sent with the thread closed (TransactWriteItems); two more only when
+    the thread was its box's link (the next oldest open thread is found and written)."""
+    check, text = _checked_text(request.text, "text", TEXT_LIMIT)
+    uploads = _uploads(check, request.attachments)
     check.done()
     thread, messages = thread_partition(number)
-    files = [attachments.accept_upload(u["upload_key"], u["filename"]) for u in uploads]
-    _, message = store_agent_message(
+    context = read_change_context(thread)
+    files = [attachments.accept_upload(key, filename) for key, filename in uploads]
+    status_before = thread.status
+    thread, message = store_agent_message(
         number,
         AgentMessage(
             agent=agent_email.lower(),  # the last-agent filter (GSI6) compares lower case
@@ -215,13 +241,15 @@ def reply(agent_email: str, number: int, data: Any, agent_sub: str | None = None
             attachments=[f.to_dict() for f in files],
             delivery={"state": "not_sent", "error": "sending", "at": now_iso()},
         ),
+        known=thread,
+        context=context,
+        reader=agent_sub,
+        settle=False,
     )
-    if agent_sub:
-        mark_read(agent_sub, number)
-    return _send_stored_reply(get_thread(number), message, _last_customer_mail_id(messages))
+    return _send_stored_reply(thread, message, _last_customer_mail_id(messages), context, moved_from=status_before)
 
 
-def retry_reply(number: int, message_id: str) -> dict[str, Any]:
+def retry_reply(number: int, message_id: str) -> Posted:
     """POST /v1/threads/{n}/replies/{id}/retry: sends a reply that was kept as not sent."""
     thread, messages = thread_partition(number)
     message = next((m for m in messages if m.message_id == message_id), None)
@@ -231,17 +259,17 @@ def retry_reply(number: int, message_id: str) -> dict[str, Any]:
         raise Conflict("not_a_reply")
     if message.delivery.state == "sent":
         raise Conflict("reply_already_sent")
-    return _send_stored_reply(thread, message, _last_customer_mail_id(messages))
+    return _send_stored_reply(thread, message, _last_customer_mail_id(messages), read_change_context(thread))
 
 
-def add_note(agent_email: str, number: int, data: Any, agent_sub: str | None = None) -> dict[str, Any]:
-    """POST /v1/threads/{n}/notes: a private note, never sent to anyone."""
-    check, text = _checked_text(data, "text", TEXT_LIMIT)
+def add_note(agent_email: str, number: int, request: NoteRequest, agent_sub: str | None = None) -> Posted:
+    """POST /v1/threads/{n}/notes: a private note, never sent to anyone. Two requests: the thread
+    (GetItem) and the note with the agent's read mark (TransactWriteItems)."""
+    check, text = _checked_text(request.text, "text", TEXT_LIMIT)
     check.done()
-    thread, message = store_agent_message(number, AgentMessage(agent=agent_email.lower(), text=text, source="note", private=True))
-    if agent_sub:
-        mark_read(agent_sub, number)
-    return {"thread": thread_detail(thread), "message": message_view(message)}
+    note = AgentMessage(agent=agent_email.lower(), text=text, source="note", private=True)
+    thread, message = store_agent_message(number, note, known=get_thread(number), reader=agent_sub)
+    return Posted(thread, message)
 
 
 @dataclass
@@ -250,9 +278,9 @@ class ForwardTarget:
     is_agent: bool
 
 
-def _forward_target(check: Checker, data: dict[str, Any]) -> ForwardTarget | None:
-    to_agent = (data.get("to_agent") or "").strip().lower() if isinstance(data.get("to_agent"), str) else data.get("to_agent")
-    to_email = (data.get("to_email") or "").strip() if isinstance(data.get("to_email"), str) else data.get("to_email")
+def _forward_target(check: Checker, request: ForwardRequest) -> ForwardTarget | None:
+    to_agent = request.to_agent.strip().lower() if isinstance(request.to_agent, str) else request.to_agent
+    to_email = request.to_email.strip() if isinstance(request.to_email, str) else request.to_email
     if bool(to_agent) == bool(to_email):
         check.fail("to_agent", "forward_target_required")
         return None
@@ -295,25 +323,23 @@ def forward_mail(thread: Thread, messages: list[Message], agent_email: str, comm
     )
 
 
-def forward(agent_email: str, number: int, data: Any, lang: str | None) -> dict[str, Any]:
+def forward(agent_email: str, number: int, request: ForwardRequest, lang: str | None) -> Posted:
     """POST /v1/threads/{n}/forward: mails the discussion to an agent or any address with a
     comment, then records a private note saying so (nothing is recorded if SES refused)."""
-    check, comment = _checked_text(data, "comment", COMMENT_LIMIT, required=False)
-    target = _forward_target(check, data)
+    check, comment = _checked_text(request.comment, "comment", COMMENT_LIMIT, required=False)
+    target = _forward_target(check, request)
     check.done()
     assert target is not None
     language = pick_language(lang)
     thread, messages = thread_partition(number)
     sent = mail.send(forward_mail(thread, messages, agent_email, comment, target.address, language))
     note = FORWARD_WORDS[language]["note"].format(to=target.address) + (f": {comment}" if comment else "")
-    stored_thread, message = store_agent_message(
-        number,
-        AgentMessage(
-            agent=agent_email.lower(),
-            text=note,
-            source="forward",
-            private=True,
-            delivery={"state": "sent", "message_id": sent.ses_message_id, "error": None, "at": now_iso()},
-        ),
+    record = AgentMessage(
+        agent=agent_email.lower(),
+        text=note,
+        source="forward",
+        private=True,
+        delivery={"state": "sent", "message_id": sent.ses_message_id, "error": None, "at": now_iso()},
     )
-    return {"thread": thread_detail(stored_thread), "message": message_view(message)}
+    stored_thread, message = store_agent_message(number, record, known=thread)
+    return Posted(stored_thread, message)

@@ -12,19 +12,17 @@ import base64
 import binascii
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
-from itertools import islice
 from typing import Any
-
-from pynamodb.attributes import MapAttribute
-from pynamodb.expressions.condition import Condition
 
 from shopdesk.core.errors import ShopdeskError
 from shopdesk.core.i18n import register
+from shopdesk.core.thread_rules import is_status
 from shopdesk.core.validation import Checker, is_valid_email
-from shopdesk.store.models import STATUSES, Thread
-from shopdesk.store.threads import normalized_name
+from shopdesk.store import keys
+from shopdesk.store.models import Thread
+from shopdesk.store.thread_lists import ListQuery, cursor_keys, list_page, thread_by_number
 
 register(
     {
@@ -53,8 +51,6 @@ register(
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
-# A filtered Query reads this many items per request (a few pages' worth) while it fills a page.
-FILTERED_PAGE_SIZE = 100
 NUMBER_QUERY = re.compile(r"^#?\s*(\d{1,10})$")
 
 
@@ -124,7 +120,7 @@ def parse_filters(params: dict[str, str] | None) -> Filters:
     params = params or {}
     check = Checker()
     status = params.get("status") or None
-    if status is not None and status not in STATUSES:
+    if status is not None and not is_status(status):
         check.fail("status", "invalid_status")
     language = params.get("language") or None
     limit_raw = params.get("limit") or str(DEFAULT_LIMIT)
@@ -153,33 +149,12 @@ def parse_filters(params: dict[str, str] | None) -> Filters:
     )
 
 
-# --- the shape of a thread in the list --------------------------------------------------------------
-
-
-def thread_summary(thread: Thread, unread: bool) -> dict[str, Any]:
-    """ThreadSummary of docs/api.md; never the token."""
-    return {
-        "number": int(thread.number),
-        "customer_name": thread.customer_name,
-        "email": thread.email,
-        "contact_id": thread.contact_id,
-        "contact_names": thread.contact_names.as_dict() if thread.contact_names else {},
-        "language": thread.language,
-        "status": thread.status,
-        "last_agent": thread.last_agent,
-        "preview": thread.preview or "",
-        "private": bool(thread.has_private_note),
-        "spam": bool(thread.spam),
-        "last_message_at": thread.last_message_at,
-        "customer_messages": int(thread.customer_messages or 0),
-        "agent_messages": int(thread.agent_messages or 0),
-        "unread": unread,
-    }
+# --- unread, per agent ---------------------------------------------------------------------------
 
 
 def read_at(thread: Thread, agent_sub: str) -> str | None:
     """When this agent last opened the thread (on the thread item: `read_by`)."""
-    read_by = thread.read_by.as_dict() if isinstance(thread.read_by, MapAttribute) else dict(thread.read_by or {})
+    read_by = thread.read_by.as_dict() if hasattr(thread.read_by, "as_dict") else dict(thread.read_by or {})
     value = read_by.get(agent_sub)
     return value if isinstance(value, str) else None
 
@@ -188,12 +163,6 @@ def is_unread(thread: Thread, agent_sub: str) -> bool:
     """Unread for this agent: never opened, or the customer wrote since they last opened it."""
     seen = read_at(thread, agent_sub)
     return seen is None or seen < (thread.last_customer_message_at or "")
-
-
-def unread_condition(agent_sub: str) -> Condition:
-    """is_unread as a FilterExpression: DynamoDB compares the two attributes of each item."""
-    seen = Thread.read_by[agent_sub]
-    return seen.does_not_exist() | (seen < Thread.last_customer_message_at)
 
 
 # --- choosing the index --------------------------------------------------------------------------
@@ -216,23 +185,22 @@ def plan(filters: Filters) -> Plan:
     if q and NUMBER_QUERY.match(q):
         return Plan(None, "", by_date=False, filtered=_others(filters, ()))
     if q and is_valid_email(q):
-        return Plan(7, f"TL#E#{q.lower()}", True, filtered=_others(filters, ()))
+        return Plan(7, keys.email_list(q), True, filtered=_others(filters, ()))
     if q:
-        name = normalized_name(q)
-        return Plan(8, f"TL#N#{name[:1]}", False, begins_with=name, filtered=_others(filters, ()))
+        return Plan(8, keys.name_list(q), False, begins_with=keys.normalized_name(q), filtered=_others(filters, ()))
     if filters.contact and filters.status:
-        return Plan(4, f"TL#CS#{filters.contact}#{filters.status}", True, filtered=_others(filters, ("contact", "status")))
+        return Plan(4, keys.contact_status_list(filters.contact, filters.status), True, filtered=_others(filters, ("contact", "status")))
     if filters.agent:
-        return Plan(6, f"TL#A#{filters.agent}", True, filtered=_others(filters, ("agent",)))
+        return Plan(6, keys.agent_list(filters.agent), True, filtered=_others(filters, ("agent",)))
     if filters.private:
-        return Plan(9, "TL#P", True, filtered=_others(filters, ("private",)))
+        return Plan(9, keys.private_list(), True, filtered=_others(filters, ("private",)))
     if filters.contact:
-        return Plan(3, f"TL#C#{filters.contact}", True, filtered=_others(filters, ("contact",)))
+        return Plan(3, keys.contact_list(filters.contact), True, filtered=_others(filters, ("contact",)))
     if filters.status:
-        return Plan(2, f"TL#S#{filters.status}", True, filtered=_others(filters, ("status",)))
+        return Plan(2, keys.status_list(filters.status), True, filtered=_others(filters, ("status",)))
     if filters.language:
-        return Plan(5, f"TL#L#{filters.language}", True, filtered=_others(filters, ("language",)))
-    return Plan(1, "TL#ALL", True, filtered=_others(filters, ()))
+        return Plan(5, keys.language_list(filters.language), True, filtered=_others(filters, ("language",)))
+    return Plan(1, keys.all_list(), True, filtered=_others(filters, ()))
 
 
 def _others(filters: Filters, served: tuple[str, ...]) -> tuple[str, ...]:
@@ -251,30 +219,6 @@ def _others(filters: Filters, served: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(name for name in wanted if name not in served)
 
 
-def _filter_condition(filters: Filters, plan_: Plan) -> Condition | None:
-    conditions: list[Condition] = []
-    for name in plan_.filtered:
-        if name == "status":
-            conditions.append(Thread.status == filters.status)
-        elif name == "contact":
-            conditions.append(Thread.contact_id == filters.contact)
-        elif name == "language":
-            conditions.append(Thread.language == filters.language)
-        elif name == "agent":
-            conditions.append(Thread.last_agent == filters.agent)
-        elif name == "private":
-            conditions.append(Thread.has_private_note == True)  # noqa: E712
-        elif name == "dates" and not plan_.by_date:
-            if filters.date_from:
-                conditions.append(Thread.last_message_at >= filters.date_from)
-            if filters.date_to:
-                conditions.append(Thread.last_message_at <= filters.date_to)
-    combined: Condition | None = None
-    for condition in conditions:
-        combined = condition if combined is None else combined & condition
-    return combined
-
-
 def _matches(thread: Thread, filters: Filters) -> bool:
     """The same filters in Python, for the search by number (a GetItem has no FilterExpression)."""
     return (
@@ -288,80 +232,59 @@ def _matches(thread: Thread, filters: Filters) -> bool:
     )
 
 
-def _expected_cursor_keys(index: int) -> set[str]:
-    return {"PK", "SK", f"GSI{index}PK", f"GSI{index}SK"}
+@dataclass
+class ThreadPage:
+    """A page of the list: each thread with whether it is unread for the caller, and the cursor."""
+
+    rows: list[tuple[Thread, bool]] = field(default_factory=list)
+    next_cursor: str | None = None
 
 
-def list_threads(agent_sub: str, params: dict[str, str] | None) -> dict[str, Any]:
-    """GET /v1/threads: a page of ThreadSummary, newest (or oldest) first, and the next page's cursor."""
+def list_threads(agent_sub: str, params: dict[str, str] | None) -> ThreadPage:
+    """GET /v1/threads: a page of threads, newest (or oldest) first, and the next page's cursor."""
     filters = parse_filters(params)
     chosen = plan(filters)
     if chosen.index is None:
         return _by_number(agent_sub, filters)
-    if filters.cursor is not None and set(filters.cursor) != _expected_cursor_keys(chosen.index):
+    if filters.cursor is not None and set(filters.cursor) != cursor_keys(chosen.index):
         raise ShopdeskError("invalid_cursor")
-
-    index = getattr(Thread, f"gsi{chosen.index}")
-    sort_attr = getattr(Thread, f"gsi{chosen.index}sk")
-    range_condition: Condition | None = None
-    if chosen.begins_with is not None:
-        range_condition = sort_attr.startswith(chosen.begins_with)
-    elif chosen.by_date and (filters.date_from or filters.date_to):
-        high = (filters.date_to or "") + "~"  # "~" sorts after "#<number>": the whole last second counts
-        if filters.date_from and filters.date_to:
-            range_condition = sort_attr.between(filters.date_from, high)
-        elif filters.date_from:
-            range_condition = sort_attr >= filters.date_from
-        else:
-            range_condition = sort_attr <= high
-    condition = _filter_condition(filters, chosen)
-    if filters.unread:
-        unread = unread_condition(agent_sub)
-        condition = unread if condition is None else condition & unread
-    results = index.query(
-        chosen.partition,
-        range_condition,
-        filter_condition=condition,
+    on = set(chosen.filtered)
+    sort_from = sort_to = None
+    if chosen.by_date and chosen.begins_with is None and (filters.date_from or filters.date_to):
+        sort_from = filters.date_from
+        sort_to = (filters.date_to + "~") if filters.date_to else None  # "~" sorts after "#<number>": the whole last second counts
+    dates_filtered = "dates" in on and not chosen.by_date
+    query = ListQuery(
+        index=chosen.index,
+        partition=chosen.partition,
+        limit=filters.limit,
+        begins_with=chosen.begins_with,
+        sort_from=sort_from,
+        sort_to=sort_to,
+        status=filters.status if "status" in on else None,
+        contact=filters.contact if "contact" in on else None,
+        language=filters.language if "language" in on else None,
+        agent=filters.agent if "agent" in on else None,
+        private="private" in on,
+        date_from=filters.date_from if dates_filtered else None,
+        date_to=filters.date_to if dates_filtered else None,
+        unread_for=agent_sub if filters.unread else None,
         # Newest first unless asked for the oldest first; a name search always goes in name order.
-        scan_index_forward=not chosen.by_date or filters.order == "oldest",
-        last_evaluated_key=filters.cursor,
-        # Unfiltered: the page and one more thread (so the last page says there is no next one);
-        # filtered: 100 items a request.
-        page_size=FILTERED_PAGE_SIZE if condition is not None else filters.limit + 1,
+        forward=not chosen.by_date or filters.order == "oldest",
+        cursor=filters.cursor,
     )
-
-    rows = iter(results)
-    page = list(islice(rows, filters.limit))
-    if condition is None:
-        # The unfiltered Query read one thread past the page: it says whether a next page exists.
-        more = len(page) == filters.limit and next(rows, None) is not None
-    else:
-        more = len(page) == filters.limit  # a full filtered page: the next one may be empty
-    next_key = _key_of(page[-1], chosen.index) if more else None
-    return {"threads": [thread_summary(t, is_unread(t, agent_sub)) for t in page], "next_cursor": encode_cursor(next_key)}
+    page, next_key = list_page(query)
+    return ThreadPage([(t, is_unread(t, agent_sub)) for t in page], encode_cursor(next_key))
 
 
-def _key_of(thread: Thread, index: int) -> dict[str, Any]:
-    """The LastEvaluatedKey that resumes the Query right after `thread` on this index."""
-    return {
-        "PK": {"S": thread.pk},
-        "SK": {"S": thread.sk},
-        f"GSI{index}PK": {"S": getattr(thread, f"gsi{index}pk")},
-        f"GSI{index}SK": {"S": getattr(thread, f"gsi{index}sk")},
-    }
-
-
-def _by_number(agent_sub: str, filters: Filters) -> dict[str, Any]:
+def _by_number(agent_sub: str, filters: Filters) -> ThreadPage:
     number = int(NUMBER_QUERY.match(filters.q or "")[1])  # type: ignore[index]
     if filters.cursor is not None:
-        return {"threads": [], "next_cursor": None}
-    try:
-        thread = Thread.get(*Thread.key(number))
-    except Thread.DoesNotExist:
-        return {"threads": [], "next_cursor": None}
-    if not _matches(thread, filters):
-        return {"threads": [], "next_cursor": None}
+        return ThreadPage()
+    thread = thread_by_number(number)
+    if thread is None or not _matches(thread, filters):
+        return ThreadPage()
     unread = is_unread(thread, agent_sub)
     if filters.unread and not unread:
-        return {"threads": [], "next_cursor": None}
-    return {"threads": [thread_summary(thread, unread)], "next_cursor": None}
+        return ThreadPage()
+    return ThreadPage([(thread, unread)])

@@ -1,0 +1,143 @@
+"""The key scheme: every partition, sort and index key string of the thread side of the table
+(docs/data-model.md, "Keys" and "Indexes"). The one place that spells `THREAD#`, `MSG#`, `OPEN#`,
+`STATS` and the thread list's `TL#…` partitions, so a key changes in one line and the rooms above
+`store` speak of threads, contacts and statuses, never of keys."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Protocol
+
+THREAD_PREFIX = "THREAD#"
+THREAD_SK = "#THREAD"
+MESSAGE_PREFIX = "MSG#"
+STATS_PK = "STATS"
+INDEXED_BY_DATE = (1, 2, 3, 4, 5, 6, 7, 9)  # every list index but GSI8 (names) sorts by last message
+
+
+def thread_pk(number: int) -> str:
+    return f"{THREAD_PREFIX}{int(number)}"
+
+
+def thread_key(number: int) -> tuple[str, str]:
+    return thread_pk(number), THREAD_SK
+
+
+def message_sk(created_at: str, message_id: str) -> str:
+    """Messages sort by creation inside the thread's partition: one Query reads them in order."""
+    return f"{MESSAGE_PREFIX}{created_at}#{message_id}"
+
+
+def open_claim_key(email: str, contact_id: str, order_ref: str | None) -> tuple[str, str]:
+    return f"OPEN#{email.lower()}", f"{contact_id}#{order_ref or '-'}"
+
+
+def stats_global_key() -> tuple[str, str]:
+    return STATS_PK, "GLOBAL"
+
+
+def stats_contact_key(contact_id: str) -> tuple[str, str]:
+    return STATS_PK, f"CONTACT#{contact_id}"
+
+
+def stats_day_key(day: str) -> tuple[str, str]:
+    return STATS_PK, f"DAY#{day}"
+
+
+def contact_of_stats(sk: str) -> str | None:
+    """The contact id of a STATS/CONTACT#id item, None for the global and daily items."""
+    return sk.removeprefix("CONTACT#") if sk.startswith("CONTACT#") else None
+
+
+def day_of_stats(sk: str) -> str | None:
+    return sk.removeprefix("DAY#") if sk.startswith("DAY#") else None
+
+
+def normalized_name(name: str | None) -> str:
+    """Lower case, accents removed: what name search compares."""
+    decomposed = unicodedata.normalize("NFKD", (name or "").strip().lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+# --- the thread list's partitions (one per filter an index serves) -------------------------------
+
+
+def all_list() -> str:
+    return "TL#ALL"
+
+
+def status_list(status: str) -> str:
+    return f"TL#S#{status}"
+
+
+def contact_list(contact_id: str) -> str:
+    return f"TL#C#{contact_id}"
+
+
+def contact_status_list(contact_id: str, status: str) -> str:
+    return f"TL#CS#{contact_id}#{status}"
+
+
+def language_list(language: str) -> str:
+    return f"TL#L#{language}"
+
+
+def agent_list(agent: str) -> str:
+    return f"TL#A#{agent}"
+
+
+def email_list(email: str) -> str:
+    return f"TL#E#{email.lower()}"
+
+
+def name_list(name: str) -> str:
+    """Names are spread over one partition per first letter of the normalized name."""
+    return f"TL#N#{normalized_name(name)[:1]}"
+
+
+def private_list() -> str:
+    return "TL#P"
+
+
+def list_sort_key(last_message_at: str, number: int) -> str:
+    """Newest first when read backwards; the number breaks ties of one instant."""
+    return f"{last_message_at}#{int(number):010d}"
+
+
+def name_sort_key(name: str, number: int) -> str:
+    return f"{normalized_name(name)}#{int(number):010d}"
+
+
+class ListedThread(Protocol):
+    number: object
+    status: str
+    contact_id: str
+    language: str
+    last_agent: str | None
+    email: str
+    customer_name: str | None
+    has_private_note: object
+    last_message_at: str
+
+
+def index_keys(thread: ListedThread) -> dict[str, str | None]:
+    """The GSI keys a thread summary writes, from its own fields (None: the key is removed, so the
+    thread is not in that sparse list)."""
+    number = int(thread.number)  # type: ignore[call-overload]
+    sort = list_sort_key(thread.last_message_at, number)
+    name = normalized_name(thread.customer_name)
+    keys: dict[str, str | None] = {
+        "gsi1pk": all_list(),
+        "gsi2pk": status_list(thread.status),
+        "gsi3pk": contact_list(thread.contact_id),
+        "gsi4pk": contact_status_list(thread.contact_id, thread.status),
+        "gsi5pk": language_list(thread.language),
+        "gsi6pk": agent_list(thread.last_agent) if thread.last_agent else None,
+        "gsi7pk": email_list(thread.email),
+        "gsi8pk": name_list(name) if name else None,
+        "gsi9pk": private_list() if thread.has_private_note else None,
+        "gsi8sk": name_sort_key(name, number) if name else None,
+    }
+    for index in INDEXED_BY_DATE:
+        keys[f"gsi{index}sk"] = sort
+    return keys

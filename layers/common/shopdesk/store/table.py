@@ -1,0 +1,77 @@
+"""The single DynamoDB table: the base item every entity extends, the nine generic, overloaded
+GSIs and the transaction helper (docs/data-model.md explains every key and index).
+
+Kept apart from the items so each domain's items live with their own reasons, and so nothing
+outside `store/` needs pynamodb to name the table."""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+
+from pynamodb.attributes import DiscriminatorAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.connection import Connection
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+INDEX_COUNT = 9
+
+
+def _index(number: int) -> type[GlobalSecondaryIndex]:
+    """GSI1..GSI9 are generic, overloaded, sparse indexes: an item writes only the keys it needs.
+
+    Thread summaries use them as the thread list's filters (docs/data-model.md, "Indexes").
+    """
+
+    class Meta:
+        index_name = f"GSI{number}"
+        projection = AllProjection()
+
+    attrs = {
+        "Meta": Meta,
+        "pk": UnicodeAttribute(hash_key=True, attr_name=f"GSI{number}PK"),
+        "sk": UnicodeAttribute(range_key=True, attr_name=f"GSI{number}SK"),
+    }
+    return type(f"GSI{number}", (GlobalSecondaryIndex,), attrs)
+
+
+INDEXES = {number: _index(number) for number in range(1, INDEX_COUNT + 1)}
+
+
+def _base_attributes() -> dict[str, object]:
+    attrs: dict[str, object] = {
+        "pk": UnicodeAttribute(hash_key=True, attr_name="PK"),
+        "sk": UnicodeAttribute(range_key=True, attr_name="SK"),
+        "kind": DiscriminatorAttribute(attr_name="kind"),
+        "expires_at": NumberAttribute(null=True, attr_name="expires_at"),
+    }
+    for number, index in INDEXES.items():
+        attrs[f"gsi{number}"] = index()
+        attrs[f"gsi{number}pk"] = UnicodeAttribute(null=True, attr_name=f"GSI{number}PK")
+        attrs[f"gsi{number}sk"] = UnicodeAttribute(null=True, attr_name=f"GSI{number}SK")
+    return attrs
+
+
+class _Meta:
+    table_name = os.environ.get("TABLE_NAME", "shopdesk")
+    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "eu-west-1"
+
+
+# Base of every item: one table, overloaded keys, a discriminator (`kind`) naming the entity.
+# Built with type() so the nine index attributes are declared once.
+
+
+# Base of every item: one table, overloaded keys, a discriminator (`kind`) naming the entity.
+# Built with type() so the nine index attributes are declared once.
+ShopdeskItem: type[Model] = type("ShopdeskItem", (Model,), {"Meta": _Meta, "__module__": __name__, **_base_attributes()})
+
+
+@cache
+def _connection() -> Connection:
+    return Connection(region=ShopdeskItem.Meta.region)
+
+
+def transaction() -> TransactWrite:
+    """A write transaction on the table (pynamodb wants the connection handed in)."""
+    return TransactWrite(connection=_connection())

@@ -1,0 +1,193 @@
+"""Threads, their messages, open-thread claims, the thread counter, the dashboard's STATS items
+and the Message-IDs we sent (docs/data-model.md, "Threads and messages")."""
+
+from __future__ import annotations
+
+from pynamodb.attributes import BooleanAttribute, ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.expressions.update import Action
+
+from shopdesk.core.thread_rules import STATUSES
+from shopdesk.store import keys
+from shopdesk.store.keys import THREAD_SK
+from shopdesk.store.table import ShopdeskItem
+
+__all__ = ["STATUSES", "THREAD_SK"]
+
+
+
+class Thread(ShopdeskItem, discriminator="thread"):
+    """A conversation with one customer. PK=THREAD#<number>, SK=#THREAD; its messages share the PK."""
+
+    number = NumberAttribute()
+    token = UnicodeAttribute()
+    contact_id = UnicodeAttribute()
+    contact_names = MapAttribute(default=dict)  # the contact's names when last written: survives its deletion
+    email = UnicodeAttribute()
+    customer_name = UnicodeAttribute(null=True)
+    customer_id = UnicodeAttribute(null=True)
+    order_ref = UnicodeAttribute(null=True)
+    product = UnicodeAttribute(null=True)
+    language = UnicodeAttribute()
+    status = UnicodeAttribute(default="open")
+    created_at = UnicodeAttribute()
+    last_message_at = UnicodeAttribute()
+    last_customer_message_at = UnicodeAttribute(null=True)
+    first_response_at = UnicodeAttribute(null=True)
+    customer_messages = NumberAttribute(default=0)
+    agent_messages = NumberAttribute(default=0)
+    last_agent = UnicodeAttribute(null=True)
+    preview = UnicodeAttribute(default="")
+    has_private_note = BooleanAttribute(default=False)
+    spam = BooleanAttribute(default=False)
+    # When each agent last opened the thread: {<agent sub>: <read at>}. On the thread, so a list
+    # page's Query carries every agent's unread flag (indexes project all attributes).
+    read_by = MapAttribute(default=dict)
+    # The customer's card (profile and orders) as JSON, copied from PK=CUSTOMER#<e-mail> by the writes
+    # that change it (store/customers.py), so the thread view reads the thread's partition only; and
+    # when that source was read, so an older copy never replaces a newer one.
+    customer_card = UnicodeAttribute(null=True)
+    customer_card_at = UnicodeAttribute(null=True)
+    # The contact's e-mail when the thread started (its names are in contact_names).
+    contact_email = UnicodeAttribute(null=True)
+
+    @staticmethod
+    def key(number: int) -> tuple[str, str]:
+        return keys.thread_key(number)
+
+
+class Attachment(MapAttribute):
+    key = UnicodeAttribute()  # the object's key in the private attachments bucket
+    filename = UnicodeAttribute()
+    content_type = UnicodeAttribute()
+    size = NumberAttribute()
+
+
+class Delivery(MapAttribute):
+    """What happened to a mail we sent: sent (with SES's Message-ID), not_sent, bounced."""
+
+    state = UnicodeAttribute()
+    message_id = UnicodeAttribute(null=True)
+    error = UnicodeAttribute(null=True)
+    at = UnicodeAttribute(null=True)
+
+
+class Message(ShopdeskItem, discriminator="message"):
+    """One entry of a thread: PK=THREAD#<number>, SK=MSG#<created at>#<message id>."""
+
+    message_id = UnicodeAttribute()
+    thread_number = NumberAttribute()
+    author = UnicodeAttribute()  # customer | agent | system
+    agent = UnicodeAttribute(null=True)  # the agent's e-mail for agent messages and notes
+    source = UnicodeAttribute()  # form | email | agent | note | forward
+    text = UnicodeAttribute(default="")  # the full text, as written (plain text, never HTML)
+    new_text = UnicodeAttribute(null=True)  # for mail: the text above the quoted history
+    private = BooleanAttribute(default=False)
+    created_at = UnicodeAttribute()
+    ip = UnicodeAttribute(null=True)
+    user_agent = UnicodeAttribute(null=True)
+    product = UnicodeAttribute(null=True)
+    attachments = ListAttribute(of=Attachment, default=list)
+    delivery = Delivery(null=True)
+    notification = Delivery(null=True)  # the contact notification of a saved form message
+    match_rule = UnicodeAttribute(null=True)  # how an inbound mail found its thread
+    mail_message_id = UnicodeAttribute(null=True)  # inbound: the mail's own Message-ID
+    original = Attachment(null=True)  # inbound: the raw .eml in the private bucket ("download original")
+    full_text = Attachment(null=True)  # inbound: the whole text when `text` was cut to fit the item
+
+    @staticmethod
+    def sort_key(created_at: str, message_id: str) -> str:
+        return keys.message_sk(created_at, message_id)
+
+
+class OpenThreadClaim(ShopdeskItem, discriminator="open_claim"):
+    """The thread that continues an address, contact and order while it is not closed.
+
+    PK=OPEN#<e-mail>, SK=<contact id>#<order ref or ->; mirrors the thread's status so a continued
+    message needs this one read before its transaction.
+    """
+
+    number = NumberAttribute()
+    status = UnicodeAttribute()
+    # The thread's token, so a continued form message needs no read of the thread for its markers.
+    token = UnicodeAttribute(null=True)
+
+    @staticmethod
+    def key(email: str, contact_id: str, order_ref: str | None) -> tuple[str, str]:
+        return keys.open_claim_key(email, contact_id, order_ref)
+
+
+class Counter(ShopdeskItem, discriminator="counter"):
+    value = NumberAttribute(default=0)
+
+    @staticmethod
+    def thread_number_key() -> tuple[str, str]:
+        return "COUNTER", "THREAD_NUMBER"
+
+
+class Stats(ShopdeskItem, discriminator="stats"):
+    """Counters behind the dashboard: STATS/GLOBAL, STATS/CONTACT#id, STATS/DAY#date."""
+
+    threads_total = NumberAttribute(default=0)
+    threads_open = NumberAttribute(default=0)
+    threads_closed = NumberAttribute(default=0)
+    threads_pending1 = NumberAttribute(default=0)
+    threads_pending2 = NumberAttribute(default=0)
+    customer_messages = NumberAttribute(default=0)
+    agent_messages = NumberAttribute(default=0)
+    open = NumberAttribute(default=0)
+    first_response_count = NumberAttribute(default=0)
+    first_response_seconds = NumberAttribute(default=0)
+    closed_threads = NumberAttribute(default=0)
+    closed_thread_messages = NumberAttribute(default=0)
+    # STATS/CONTACT#id also mirrors what the contact's box shows (written with the contact by
+    # contacts.py), so the dashboard reads boxes, statistics and indicators in one Query.
+    names = MapAttribute(null=True)
+    save_messages = BooleanAttribute(null=True)
+    position = NumberAttribute(null=True)
+    contact_exists = BooleanAttribute(null=True)
+    # STATS/CONTACT#id also keeps the box's link: its oldest open thread (the first of GSI4
+    # `TL#CS#<id>#open` read forwards) and that thread's GSI4 sort key, kept by threads.py;
+    # `open_changes` counts the transactions that changed the box's open threads or their order,
+    # so a recomputed link is written only if none happened meanwhile.
+    oldest_open = NumberAttribute(null=True)
+    oldest_open_key = UnicodeAttribute(null=True)
+    open_changes = NumberAttribute(null=True)
+
+    @staticmethod
+    def global_key() -> tuple[str, str]:
+        return keys.stats_global_key()
+
+    @staticmethod
+    def contact_key(contact_id: str) -> tuple[str, str]:
+        return keys.stats_contact_key(contact_id)
+
+    @staticmethod
+    def day_key(day: str) -> tuple[str, str]:
+        return keys.stats_day_key(day)
+
+
+class MailId(ShopdeskItem, discriminator="mail_id"):
+    """A Message-ID we sent (reply, forward, confirmation): PK=MAILID#<id>, SK=MAILID."""
+
+    thread_number = NumberAttribute()
+    message_sk = UnicodeAttribute()
+
+    @staticmethod
+    def key(message_id: str) -> tuple[str, str]:
+        return f"MAILID#{message_id.strip().strip('<>').lower()}", "MAILID"
+
+
+def apply_index_keys(thread: Thread) -> Thread:
+    """Sets the list-index keys a thread writes from its own fields (before a put)."""
+    for name, value in keys.index_keys(thread).items():
+        setattr(thread, name, value)
+    return thread
+
+
+def index_actions(thread: Thread) -> list[Action]:
+    """SET/REMOVE actions that bring a stored thread's index keys in line with `thread`."""
+    actions: list[Action] = []
+    for name, value in keys.index_keys(thread).items():
+        attribute = getattr(Thread, name)
+        actions.append(attribute.set(value) if value is not None else attribute.remove())
+    return actions

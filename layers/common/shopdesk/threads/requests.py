@@ -1,0 +1,72 @@
+"""The bodies agents send about a thread, typed: what the routes hand to the `threads` room.
+
+Pydantic models, so the routes (and the OpenAPI document made from them) and the domain agree on
+one shape. They check only shape and types; the domain's rules (text required, limits, a known
+agent) stay in the domain, where every error of one request is reported at once."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class Upload(_Body):
+    """A file the page posted to S3 with a reply-upload grant (`POST /v1/reply-uploads`)."""
+
+    upload_key: str
+    filename: str
+
+
+class ReplyRequest(_Body):
+    """POST /v1/threads/{n}/replies."""
+
+    text: Any = ""
+    attachments: Any = Field(default_factory=list)  # checked by the domain (every error at once)
+
+
+class NoteRequest(_Body):
+    """POST /v1/threads/{n}/notes."""
+
+    text: Any = ""
+
+
+class ForwardRequest(_Body):
+    """POST /v1/threads/{n}/forward: to a member of the team or to any address, with a comment."""
+
+    to_agent: Any = None
+    to_email: Any = None
+    comment: Any = ""
+
+
+class StatusRequest(_Body):
+    """PUT /v1/threads/{n}/status."""
+
+    status: Any = None
+
+
+class BulkRequest(_Body):
+    """POST /v1/threads/bulk: delete, or change the status of, the list's ticked threads."""
+
+    action: Literal["delete", "status"] | None = None
+    status: str | None = None
+    numbers: list[StrictInt] = Field(default_factory=list)
+
+
+def parsed[Model: BaseModel](model: type[Model], body: object) -> Model:
+    """The model of a JSON body; a body that is not an object, or whose fields have the wrong
+    types, becomes the model's defaults for those fields, so the domain reports every field."""
+    data = body if isinstance(body, dict) else {}
+    fields = {}
+    for name in model.model_fields:
+        if name in data:
+            try:
+                model.model_validate({name: data[name]})
+            except ValueError:
+                continue
+            fields[name] = data[name]
+    return model.model_validate(fields)
