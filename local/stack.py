@@ -86,6 +86,9 @@ class LocalStack:
     def start(self) -> dict[str, Any]:
         from moto.server import ThreadedMotoServer
 
+        from local import moto_transactions
+
+        moto_transactions.install()
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         self._moto = ThreadedMotoServer(ip_address=HOST, port=self.moto_port, verbose=False)
         self._moto.start()
