@@ -84,6 +84,16 @@ class LocalStack:
         self._gateway: Any = None
 
     def start(self) -> dict[str, Any]:
+        # pymap starts in its own process while moto starts and is provisioned in this one.
+        self._imap_process = subprocess.Popen(
+            [
+                sys.executable, "-c", "import sys; from pymap.main import main; sys.exit(main())",
+                "--host", HOST, "--port", str(self.imap_port), "dict",
+                "--demo-user", MAILBOX_USER, "--demo-password", MAILBOX_PASSWORD,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         from moto.server import ThreadedMotoServer
 
         from local import moto_transactions
@@ -98,15 +108,6 @@ class LocalStack:
         # "Run sync" invokes the sync function through Lambda's API, which the gateway answers here.
         os.environ.update({"IMAP_SYNC_FUNCTION": IMAP_SYNC_FUNCTION, "AWS_ENDPOINT_URL_LAMBDA": f"http://{HOST}:{self.gateway_port}"})
 
-        self._imap_process = subprocess.Popen(
-            [
-                sys.executable, "-c", "import sys; from pymap.main import main; sys.exit(main())",
-                "--host", HOST, "--port", str(self.imap_port), "dict",
-                "--demo-user", MAILBOX_USER, "--demo-password", MAILBOX_PASSWORD,
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
         wait_for_port(self.imap_port)
 
         public_handler, agents_handler, sync_handler = import_handlers()
