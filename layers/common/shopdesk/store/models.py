@@ -19,6 +19,8 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
+from shopdesk.core import vocabulary
+
 INDEX_COUNT = 9
 
 
@@ -137,7 +139,7 @@ def transaction() -> TransactWrite:
 
 # --- Threads and messages (docs/data-model.md) -------------------------------------------------
 
-STATUSES = ("open", "closed", "pending1", "pending2")
+STATUSES = vocabulary.STATUSES  # one list: core/vocabulary.py
 THREAD_SK = "#THREAD"
 
 
