@@ -37,7 +37,8 @@ def test_the_pure_tier_imports_no_moto() -> None:
         "import importlib.util, sys, pathlib\n"
         "for path in [*CONFTESTS, *sorted(str(p) for p in pathlib.Path(PURE).glob('test_*.py'))]:\n"
         "    spec = importlib.util.spec_from_file_location(pathlib.Path(path).stem + '_probe', path)\n"
-        "    spec.loader.exec_module(importlib.util.module_from_spec(spec))\n"
+        "    module = sys.modules[spec.name] = importlib.util.module_from_spec(spec)\n"
+        "    spec.loader.exec_module(module)\n"
         "print(sorted(m for m in sys.modules if m == 'moto' or m.startswith('moto.')))\n"
     ).replace("CONFTESTS", repr([str(TESTS / "conftest.py"), str(TESTS / "unit" / "conftest.py"), str(PURE / "conftest.py")])).replace(
         "PURE", repr(str(PURE))
