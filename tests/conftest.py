@@ -17,6 +17,8 @@ import pytest
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "pure: no AWS at all, not even moto (tests/unit/pure, enforced there)")
+    config.addinivalue_line("markers", "integration: starts processes of its own (tests/integration: every test there)")
+    config.addinivalue_line("markers", "mail_server: talks to a real IMAP server (Dovecot, pymap)")
 
 
 @pytest.hookimpl(hookwrapper=True)
