@@ -193,24 +193,35 @@ def fill(state: dict[str, Any], seed: int = 4) -> dict[str, int]:
     orders = _customers_and_orders(rng, now)
 
     started_threads: list[tuple[int, Conversation, int]] = []
+    # A message to the same contact about the same order (or none) continues the customer's open
+    # thread (OpenThreadClaim): it is then that conversation's follow-up, not a new question.
+    open_threads: dict[tuple[str, str, str | None], Conversation] = {}
+    asked_at: dict[int, datetime] = {}  # id(conversation): when its question was asked
     for index in range(THREAD_COUNT):
         customer = CUSTOMERS[index % len(CUSTOMERS)] if index < len(CUSTOMERS) else rng.choice(CUSTOMERS)
         email, name, lang = customer
         conversation = _conversation(rng, customer, orders[email])
         contact = destinations[index % len(destinations)]
+        earlier = open_threads.setdefault((email, contact.contact_id, conversation.reference), conversation)
         # The threads answered below (every 8th, 8th+1, 8th+2) are recent: replies go out now, and a
         # believable first-response time is hours, not weeks.
         age_days = rng.uniform(0.05, 1.2) if index % 8 in (0, 1, 2) else rng.uniform(0.2, 21)
         started = now - timedelta(days=age_days, minutes=index)
+        if earlier is conversation:
+            asked_at[id(conversation)] = started
+        else:  # a follow-up comes after the question it follows, hours later at most
+            first = asked_at[id(earlier)]
+            started = first + min(timedelta(hours=rng.uniform(2, 30)), (now - first) / 2)
         source = rng.choice(["form", "form", "email"])
         incoming = threads.CustomerMessage(
-            email=email, text=conversation.question(by_email=source == "email"), source=source, language=lang, customer_name=name,
+            email=email, text=conversation.question(by_email=source == "email") if earlier is conversation else earlier.say("follow_up"),
+            source=source, language=lang, customer_name=name,
             customer_id=None, order_ref=conversation.reference, product=conversation.product[0] if conversation.product else None,
             ip="203.0.113." + str(rng.randint(2, 250)), user_agent="Mozilla/5.0 (demo)", created_at=started,
         )
         stored = threads.store_customer_message(contact, incoming)
         number = int(stored.thread.number)
-        if rng.random() < 0.3:
+        if earlier is conversation and rng.random() < 0.3:
             later = started + timedelta(hours=rng.uniform(2, 30))
             if later < now:
                 follow = threads.CustomerMessage(email=email, text=conversation.say("follow_up"), source="form", language=lang,
