@@ -11,15 +11,31 @@ PYTHON313 ?= $(shell for p in $$(command -v python3.13 2>/dev/null) $$(ls -d $$(
 SYSTEM_PACKAGES := chromium dovecot-imapd
 SYSTEM_BINARIES := /usr/bin/chromium /usr/sbin/dovecot
 
-.PHONY: help venv system-packages run test test-unit bench lint clean sam checkov deploy publish-page destroy
+.PHONY: help venv system-packages run test test-pure test-unit test-integration bench lint clean sam checkov deploy publish-page destroy
 
 help:
-	@echo "make run     start Shopdesk locally (moto as AWS, a local IMAP server, the agents' page)"
-	@echo "make test    install what is needed and run every test"
-	@echo "make bench   run the benchmarks"
-	@echo "make lint    ruff, cfn-lint and checkov"
-	@echo "make deploy  build and deploy to AWS with the SAM CLI, then publish the agents' page (docs/deploy.md)"
-	@echo "make destroy delete the stack (keeps the table, the attachments bucket and the user pool)"
+	@echo "Running Shopdesk on this machine (no AWS account):"
+	@echo "  make run           start Shopdesk locally (moto as AWS, a local IMAP server, the agents' page)"
+	@echo "  make demo          the same, filled with a believable shop in three languages"
+	@echo "Testing (the tiers: README, Tests):"
+	@echo "  make test          install what is needed and run every test (all tiers; what CI runs)"
+	@echo "  make test-pure     the pure tier alone: tests/unit/pure, no AWS at all (seconds)"
+	@echo "  make test-unit     the unit tests: the pure tier and the in-process moto tests"
+	@echo "  make test-integration  the local stack, Chromium and Dovecot tests (tests/integration)"
+	@echo "  make bench         run the benchmarks (counts and ratios, bench/)"
+	@echo "  make lint          ruff, cfn-lint and checkov"
+	@echo "Generated files (a test fails when they are stale):"
+	@echo "  make openapi       docs/openapi/*.json from the APIs' routes"
+	@echo "  make vocabulary    web/vocabulary.js from shopdesk.core.vocabulary (languages, statuses)"
+	@echo "Deploying (docs/deploy.md):"
+	@echo "  make deploy        build and deploy to AWS with the SAM CLI, then publish the agents' page"
+	@echo "  make publish-page  only the agents' page: config.json, upload, CloudFront invalidation"
+	@echo "  make destroy       delete the stack (keeps the table, the attachments bucket and the user pool)"
+	@echo "Set-up:"
+	@echo "  make venv          .venv with Python 3.13 and the pinned dependencies (run, demo and test do it)"
+	@echo "  make system-packages  Debian's chromium and dovecot-imapd, which the integration tests drive"
+	@echo "  make sam / make checkov  the SAM CLI's and checkov's own venvs (.venv-sam, .venv-checkov)"
+	@echo "  make clean         remove .venv, .local and pytest's cache"
 
 $(VENV)/.installed: requirements-dev.txt constraints.txt layers/common/requirements.txt
 	@if [ -z "$(PYTHON313)" ]; then \
@@ -49,8 +65,16 @@ run: venv
 test: venv system-packages sam checkov
 	$(PY) -m pytest
 
+# The pure tier: no AWS, no moto (tests/unit/pure fails a test that creates an AWS client).
+test-pure: venv
+	$(PY) -m pytest tests/unit/pure
+
 test-unit: venv
 	$(PY) -m pytest tests/unit
+
+# The local stack (marker stack), Chromium (browser), Dovecot and pymap.
+test-integration: venv system-packages
+	$(PY) -m pytest tests/integration
 
 bench: venv sam
 	$(PY) -m bench
@@ -100,11 +124,15 @@ destroy: sam
 	PATH="$(SAM_PATH)" $(SAM_VENV)/bin/python ops/deploy.py destroy
 
 # --- Agents' API (issue 4) ------------------------------------------------------------------------
-.PHONY: openapi demo
+.PHONY: openapi vocabulary demo
 
 # docs/openapi/{agents,public}.json generated from the apps' routes and request models (tests/test_openapi.py checks they are current).
 openapi: venv
 	$(PY) -m local.openapi
+
+# web/vocabulary.js from layers/common/shopdesk/core/vocabulary.py (tests/unit/pure/test_vocabulary.py checks it).
+vocabulary: venv
+	$(PY) -m local.vocabulary
 
 # The local stack filled with a believable shop (local/demo.py): `make demo` instead of `make run`.
 demo: venv

@@ -14,10 +14,25 @@ shopdesk functions the APIs use, so the counters and indexes are exactly what re
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from typing import Any
+
+from local.demo_texts import (
+    AGENTS,
+    CUSTOMERS,
+    DEFAULT_REPLIES,
+    GREETINGS,
+    ORDER_STATES,
+    PRODUCTS,
+    SCENARIOS,
+    SHOP_TEAM,
+    SIGN_OFFS,
+    STREETS,
+    UNKNOWN_SENDER,
+)
 
 CONTACT_RETURNS = {
     "names": {"en": "Orders and returns", "es": "Pedidos y devoluciones", "pl": "Zamówienia i zwroty"},
@@ -30,112 +45,92 @@ CONTACT_RETURNS = {
     "save_messages": True,
 }
 
-DEFAULT_REPLIES = {
-    "en": "Hello,\n\nThank you for your message.\n\n",
-    "es": "Hola:\n\nGracias por su mensaje.\n\n",
-    "pl": "Dzień dobry,\n\nDziękujemy za wiadomość.\n\n",
-}
-
-CUSTOMERS = [
-    ("emma.wilson@example.com", "Emma Wilson", "en"),
-    ("oliver.brown@example.co.uk", "Oliver Brown", "en"),
-    ("sophia.miller@example.com", "Sophia Miller", "en"),
-    ("james.taylor@example.org", "James Taylor", "en"),
-    ("lucia.garcia@example.es", "Lucía García", "es"),
-    ("mateo.fernandez@example.es", "Mateo Fernández", "es"),
-    ("sofia.martinez@example.mx", "Sofía Martínez", "es"),
-    ("diego.lopez@example.es", "Diego López", "es"),
-    ("zofia.kowalska@example.pl", "Zofia Kowalska", "pl"),
-    ("jakub.nowak@example.pl", "Jakub Nowak", "pl"),
-    ("anna.wisniewska@example.pl", "Anna Wiśniewska", "pl"),
-    ("piotr.wojcik@example.pl", "Piotr Wójcik", "pl"),
-    ("noah.davies@example.com", "Noah Davies", "en"),
-    ("carmen.ruiz@example.es", "Carmen Ruiz", "es"),
-]
-
-QUESTIONS = {
-    "en": [
-        "Hello, my order {ref} has not arrived yet. Could you tell me where it is?",
-        "Is the {product} available in size M? I would like to order two.",
-        "I received the {product} but it is damaged. How can I return it?",
-        "Could you send me an invoice for order {ref}, please?",
-        "The payment page shows an error when I try to pay by card.",
-        "Can I change the delivery address of order {ref}?",
-    ],
-    "es": [
-        "Hola, mi pedido {ref} todavía no ha llegado. ¿Pueden decirme dónde está?",
-        "¿Tienen el {product} en talla M? Quiero pedir dos.",
-        "He recibido el {product} pero está dañado. ¿Cómo puedo devolverlo?",
-        "¿Me pueden enviar la factura del pedido {ref}, por favor?",
-        "La página de pago da un error cuando intento pagar con tarjeta.",
-        "¿Puedo cambiar la dirección de entrega del pedido {ref}?",
-    ],
-    "pl": [
-        "Dzień dobry, moje zamówienie {ref} jeszcze nie dotarło. Gdzie ono jest?",
-        "Czy {product} jest dostępny w rozmiarze M? Chciałbym zamówić dwa.",
-        "Otrzymałam {product}, ale jest uszkodzony. Jak mogę go zwrócić?",
-        "Czy mogą Państwo przesłać fakturę do zamówienia {ref}?",
-        "Strona płatności pokazuje błąd, gdy próbuję zapłacić kartą.",
-        "Czy mogę zmienić adres dostawy zamówienia {ref}?",
-    ],
-}
-FOLLOW_UPS = {
-    "en": ["Any news, please?", "I am still waiting for an answer.", "Thanks, one more question: do you ship to Ireland?"],
-    "es": ["¿Alguna novedad, por favor?", "Sigo esperando una respuesta.", "Gracias, otra pregunta: ¿envían a Portugal?"],
-    "pl": ["Czy są jakieś wieści?", "Nadal czekam na odpowiedź.", "Dziękuję, jeszcze jedno pytanie: czy wysyłacie do Niemiec?"],
-}
-ANSWERS = {
-    "en": ["Your parcel left our warehouse yesterday; you will receive it within two days.", "Yes, it is in stock. You can order it now."],
-    "es": ["Su paquete salió ayer de nuestro almacén; lo recibirá en dos días.", "Sí, está disponible. Puede pedirlo ahora."],
-    "pl": ["Paczka wyjechała wczoraj z magazynu; dotrze w ciągu dwóch dni.", "Tak, jest dostępny. Można go już zamówić."],
-}
-CUSTOMER_MAIL_ANSWERS = {
-    "en": "Thank you! It arrived this morning.\n\nEmma",
-    "es": "¡Gracias! Ha llegado esta mañana.",
-    "pl": "Dziękuję! Paczka dotarła dziś rano.",
-}
-NOTES = ["Customer called too: priority.", "Checked with the warehouse: parcel scanned in Madrid.", "VIP: third order this month."]
-PRODUCTS = ["Linen shirt", "Wool scarf", "Leather wallet", "Canvas backpack", "Rain jacket"]
-ORDER_STATES = ["Awaiting payment", "Payment accepted", "Processing in progress", "Shipped", "Delivered"]
-
 THREAD_COUNT = 44  # a few continue an earlier open thread of the same customer: about forty threads
-AGENTS = ("agent@shop.example", "admin@shop.example")
 
 
-def _customers_and_orders(rng: random.Random, now: datetime) -> dict[str, list[str]]:
-    """Storefront data as the signed routes would store it: a profile and one to three orders each."""
-    from shopdesk.store.models import Customer, Order, OrderStatusChange
+@dataclass(frozen=True)
+class Conversation:
+    """One customer's question and what is said about it, in the customer's language."""
 
-    order_reference = _order_reference_model()  # the intake's ORDERREF item (a signed form may name the order)
-    references: dict[str, list[str]] = {}
-    for position, (email, name, _) in enumerate(CUSTOMERS):
-        since = now - timedelta(days=rng.randint(40, 900))
-        Customer(*Customer.key(email), email=email, customer_id=str(1000 + position), name=name, since=since.isoformat()).save()
-        for _ in range(rng.randint(1, 3)):
-            reference = "".join(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ") for _ in range(9))
-            placed = now - timedelta(days=rng.randint(2, 30), hours=rng.randint(0, 23))
-            steps = rng.randint(1, len(ORDER_STATES))
-            history = [OrderStatusChange(status=ORDER_STATES[i], at=(placed + timedelta(hours=20 * i)).isoformat()) for i in range(steps)]
-            Order(
-                *Order.key(email, reference),
-                reference=reference,
-                email=email,
-                customer_id=str(1000 + position),
-                total=f"{rng.randint(15, 240)}.{rng.choice(['00', '50', '90', '99'])}",
-                currency="EUR",
-                validated=steps >= 2,
-                placed_at=placed.isoformat(),
-                history=history,
-            ).save()
-            if order_reference is not None:
-                order_reference(*order_reference.key(reference), email=email).save()
-            references.setdefault(email, []).append(reference)
-    return references
+    customer: tuple[str, str, str]
+    scenario: dict[str, Any]
+    reference: str | None
+    product: tuple[str, str] | None
+
+    @property
+    def language(self) -> str:
+        return self.customer[2]
+
+    @property
+    def first_name(self) -> str:
+        return self.customer[1].split()[0]
+
+    def say(self, part: str) -> str:
+        product, product_object = self.product or ("", "")
+        return self.scenario[part][self.language].format(
+            ref=self.reference or "", product=product, product_object=product_object, street=STREETS[self.language]
+        )
+
+    def question(self, by_email: bool) -> str:
+        """The form's text as typed; a mail ends with the sender's own name, as people sign."""
+        return self.say("question") + (f"\n\n{self.first_name}" if by_email else "")
+
+    def reply(self, agent_name: str) -> str:
+        """The agent's answer, from the greeting to the agent's own signature."""
+        lang = self.language
+        greeting = GREETINGS[lang].format(name=self.first_name)
+        return f"{greeting}\n\n{self.say('answer')}\n\n{SIGN_OFFS[lang]}\n{agent_name}\n{SHOP_TEAM}"
+
+    def customer_answer(self, reply_text: str) -> str:
+        """The customer's answer by mail, signed with her name, above the quoted reply."""
+        quoted = "\n".join("> " + line if line else ">" for line in reply_text.splitlines())
+        return f"{self.say('customer_answer')}\n\n{self.customer[1]}\n\n{quoted}\n"
 
 
-def _mail_answer(state: dict[str, Any], thread: Any, reply_ses_id: str, customer: tuple[str, str, str], region: str) -> bytes:
+def _customers_and_orders(rng: random.Random, now: datetime) -> dict[str, list[tuple[str, str]]]:
+    """Storefront data as the signed routes would store it: a profile and one to three orders each,
+    written in batches (25 items a request) rather than one request an item."""
+    from shopdesk.store.models import Customer, Order, OrderRef, OrderStatusChange
+
+    orders: dict[str, list[tuple[str, str]]] = {}  # e-mail: (reference, its latest state)
+    with Customer.batch_write() as customers, Order.batch_write() as order_items, OrderRef.batch_write() as references:
+        for position, (email, name, _) in enumerate(CUSTOMERS):
+            since = now - timedelta(days=rng.randint(40, 900))
+            customers.save(Customer(*Customer.key(email), email=email, customer_id=str(1000 + position), name=name, since=since.isoformat()))
+            for _ in range(rng.randint(1, 3)):
+                reference = "".join(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ") for _ in range(9))
+                placed = now - timedelta(days=rng.randint(2, 30), hours=rng.randint(0, 23))
+                steps = rng.randint(1, len(ORDER_STATES))
+                history = [OrderStatusChange(status=ORDER_STATES[i], at=(placed + timedelta(hours=20 * i)).isoformat()) for i in range(steps)]
+                order_items.save(Order(
+                    *Order.key(email, reference), reference=reference, email=email, customer_id=str(1000 + position),
+                    total=f"{rng.randint(15, 240)}.{rng.choice(['00', '50', '90', '99'])}", currency="EUR",
+                    validated=steps >= 2, placed_at=placed.isoformat(), history=history,
+                ))
+                # The intake's ORDERREF item: a signed form may name the order.
+                references.save(OrderRef(*OrderRef.key(reference), email=email, customer_id=str(1000 + position)))
+                orders.setdefault(email, []).append((reference, ORDER_STATES[steps - 1]))
+    return orders
+
+
+def _conversation(rng: random.Random, customer: tuple[str, str, str], orders: list[tuple[str, str]]) -> Conversation:
+    """A scenario that fits the customer: a question about an order names one of hers (one not yet
+    delivered when she asks where it is), a question about a product names one in her language."""
+    scenario = rng.choice(SCENARIOS)
+    reference = None
+    if scenario["order"]:
+        fitting = {
+            "waiting": [ref for ref, state in orders if state != "Delivered"],
+            "delivered": [ref for ref, state in orders if state == "Delivered"],
+        }.get(scenario["order"])
+        reference = rng.choice(fitting or [ref for ref, _ in orders])
+    product = rng.choice(PRODUCTS[customer[2]]) if scenario["product"] else None
+    return Conversation(customer, scenario, reference, product)
+
+
+def _mail_answer(state: dict[str, Any], thread: Any, reply_ses_id: str, conversation: Conversation, reply_text: str, region: str) -> bytes:
     """A customer's answer to our reply, as her mail program would write it."""
-    email, name, lang = customer
+    email, name, _ = conversation.customer
     mail = EmailMessage()
     mail["From"] = f"{name} <{email}>"
     mail["To"] = state["imap"]["user"]
@@ -144,18 +139,18 @@ def _mail_answer(state: dict[str, Any], thread: Any, reply_ses_id: str, customer
     mail["Message-ID"] = make_msgid(domain=email.partition("@")[2])
     mail["In-Reply-To"] = f"<{reply_ses_id}@{region}.amazonses.com>"
     mail["References"] = mail["In-Reply-To"]
-    mail.set_content(CUSTOMER_MAIL_ANSWERS[lang] + "\n\n> " + ANSWERS[lang][0])
+    mail.set_content(conversation.customer_answer(reply_text))
     return mail.as_bytes()
 
 
 def _unknown_sender_mail(state: dict[str, Any]) -> bytes:
     mail = EmailMessage()
-    mail["From"] = "Hannah Schmidt <hannah.schmidt@example.de>"
+    mail["From"] = UNKNOWN_SENDER["from"]
     mail["To"] = state["imap"]["user"]
-    mail["Subject"] = "Wholesale prices?"
+    mail["Subject"] = UNKNOWN_SENDER["subject"]
     mail["Date"] = format_datetime(datetime.now(UTC))
     mail["Message-ID"] = make_msgid(domain="example.de")
-    mail.set_content("Hello, we run a small shop in Berlin. Do you offer wholesale prices for 50 scarves?\n\nHannah")
+    mail.set_content(UNKNOWN_SENDER["text"])
     return mail.as_bytes()
 
 
@@ -188,54 +183,67 @@ def fill(state: dict[str, Any], seed: int = 4) -> dict[str, int]:
 
     rng = random.Random(seed)
     now = datetime.now(UTC)
-    contacts.all_contacts()
-    if not any(c.names.as_dict().get("en") == CONTACT_RETURNS["names"]["en"] for c in contacts.all_contacts()):
+    known = contacts.all_contacts()
+    if not any(c.names.as_dict().get("en") == CONTACT_RETURNS["names"]["en"] for c in known):
         contacts.create_contact(CONTACT_RETURNS)
+        known = contacts.all_contacts()
     settings: ShopSettings = load_settings()
     settings.default_messages = dict(DEFAULT_REPLIES)
     settings.save()
-    destinations = [c for c in contacts.all_contacts() if c.save_messages]
-    references = _customers_and_orders(rng, now)
+    destinations = [c for c in known if c.save_messages]
+    orders = _customers_and_orders(rng, now)
 
-    stored_numbers: list[tuple[int, tuple[str, str, str], int]] = []
+    started_threads: list[tuple[int, Conversation, int]] = []
+    # A message to the same contact about the same order (or none) continues the customer's open
+    # thread (OpenThreadClaim): it is then that conversation's follow-up, not a new question.
+    open_threads: dict[tuple[str, str, str | None], Conversation] = {}
+    asked_at: dict[int, datetime] = {}  # id(conversation): when its question was asked
     for index in range(THREAD_COUNT):
         customer = CUSTOMERS[index % len(CUSTOMERS)] if index < len(CUSTOMERS) else rng.choice(CUSTOMERS)
         email, name, lang = customer
+        conversation = _conversation(rng, customer, orders[email])
         contact = destinations[index % len(destinations)]
-        reference = rng.choice(references[email]) if rng.random() < 0.7 else None
-        product = rng.choice(PRODUCTS)
+        earlier = open_threads.setdefault((email, contact.contact_id, conversation.reference), conversation)
         # The threads answered below (every 8th, 8th+1, 8th+2) are recent: replies go out now, and a
         # believable first-response time is hours, not weeks.
         age_days = rng.uniform(0.05, 1.2) if index % 8 in (0, 1, 2) else rng.uniform(0.2, 21)
         started = now - timedelta(days=age_days, minutes=index)
-        text = rng.choice(QUESTIONS[lang]).format(ref=reference or "", product=product)
+        if earlier is conversation:
+            asked_at[id(conversation)] = started
+        else:  # a follow-up comes after the question it follows, hours later at most
+            first = asked_at[id(earlier)]
+            started = first + min(timedelta(hours=rng.uniform(2, 30)), (now - first) / 2)
+        source = rng.choice(["form", "form", "email"])
         incoming = threads.CustomerMessage(
-            email=email, text=text, source=rng.choice(["form", "form", "email"]), language=lang, customer_name=name,
-            customer_id=None, order_ref=reference, product=product if rng.random() < 0.4 else None,
+            email=email, text=conversation.question(by_email=source == "email") if earlier is conversation else earlier.say("follow_up"),
+            source=source, language=lang, customer_name=name,
+            customer_id=None, order_ref=conversation.reference, product=conversation.product[0] if conversation.product else None,
             ip="203.0.113." + str(rng.randint(2, 250)), user_agent="Mozilla/5.0 (demo)", created_at=started,
         )
         stored = threads.store_customer_message(contact, incoming)
         number = int(stored.thread.number)
-        if rng.random() < 0.3:
+        if earlier is conversation and rng.random() < 0.3:
             later = started + timedelta(hours=rng.uniform(2, 30))
             if later < now:
-                follow = threads.CustomerMessage(email=email, text=rng.choice(FOLLOW_UPS[lang]), source="form", language=lang,
-                                                 customer_name=name, order_ref=reference, created_at=later)
+                follow = threads.CustomerMessage(email=email, text=conversation.say("follow_up"), source="form", language=lang,
+                                                 customer_name=name, order_ref=conversation.reference, created_at=later)
                 threads.store_customer_message(contact, follow, thread=threads.get_thread(number))
         if stored.created:
-            stored_numbers.append((number, customer, index))
+            started_threads.append((number, conversation, index))
 
-    made = {"threads": len(stored_numbers), "replies": 0, "notes": 0, "mail_answers": 0}
+    made = {"threads": len(started_threads), "replies": 0, "notes": 0, "mail_answers": 0}
     mail_answers: list[bytes] = []
     region = state["resources"]["region"]
-    for number, customer, position in stored_numbers:
-        lang = customer[2]
+    for number, conversation, position in started_threads:
         roll = position % 8
         if roll in (0, 1, 2):  # answered (and so closed)
-            answer = outbound.reply(AGENTS[position % 2], number, ReplyRequest(text=DEFAULT_REPLIES[lang] + rng.choice(ANSWERS[lang])))
+            agent_email, agent_name = AGENTS[position % 2]
+            text = conversation.reply(agent_name)
+            answer = outbound.reply(agent_email, number, ReplyRequest(text=text))
             made["replies"] += 1
             if roll == 0 and len(mail_answers) < 4:
-                mail_answers.append(_mail_answer(state, threads.get_thread(number), answer.message.delivery.message_id, customer, region))
+                ses_id = answer.message.delivery.message_id
+                mail_answers.append(_mail_answer(state, threads.get_thread(number), ses_id, conversation, text, region))
         elif roll == 3:
             threads.change_status(number, "pending1")
         elif roll == 4:
@@ -243,18 +251,12 @@ def fill(state: dict[str, Any], seed: int = 4) -> dict[str, int]:
         elif roll == 5:
             threads.change_status(number, "closed")
         if position % 5 == 1:
-            outbound.add_note(AGENTS[1], number, NoteRequest(text=rng.choice(NOTES)))
+            outbound.add_note(AGENTS[1][0], number, NoteRequest(text=conversation.scenario["note"]))
             made["notes"] += 1
     mail_answers.append(_unknown_sender_mail(state))
     _append_to_mailbox(state, mail_answers)
     made["mail_answers"] = len(mail_answers)
     return made
-
-
-def _order_reference_model() -> Any:
-    from shopdesk.store import models
-
-    return getattr(models, "OrderRef", None)
 
 
 def main() -> None:

@@ -7,7 +7,6 @@ checks bearer tokens like the JWT authorizer, and shows the mail SES has sent.
 from __future__ import annotations
 
 import base64
-import html
 import json
 import mimetypes
 import sys
@@ -260,17 +259,6 @@ def _run_quietly(handler: Handler, event: dict[str, Any]) -> None:
 
 
 def _sent_mail_page(messages: list[dict[str, Any]]) -> bytes:
-    rows = "".join(
-        "<article><h2>{subject}</h2><p><b>From</b> {source} <b>To</b> {to}</p><pre>{body}</pre></article>".format(
-            subject=html.escape(m.get("subject") or "(raw message)"),
-            source=html.escape(m.get("source", "")),
-            to=html.escape(", ".join(m.get("to", []))),
-            body=html.escape(m.get("body", "")),
-        )
-        for m in reversed(messages)
-    )
-    page = (
-        "<!doctype html><meta charset=utf-8><title>Sent mail - Shopdesk local</title>"
-        f"<h1>Mail sent through SES ({len(messages)})</h1>{rows or '<p>No mail sent yet.</p>'}"
-    )
-    return page.encode()
+    from local.mail_outbox import page
+
+    return page(messages)

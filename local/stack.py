@@ -84,17 +84,7 @@ class LocalStack:
         self._gateway: Any = None
 
     def start(self) -> dict[str, Any]:
-        from moto.server import ThreadedMotoServer
-
-        logging.getLogger("werkzeug").setLevel(logging.ERROR)
-        self._moto = ThreadedMotoServer(ip_address=HOST, port=self.moto_port, verbose=False)
-        self._moto.start()
-        endpoint = f"http://{HOST}:{self.moto_port}"
-        resources = provision(endpoint)
-        os.environ.update(function_environment(resources))
-        # "Run sync" invokes the sync function through Lambda's API, which the gateway answers here.
-        os.environ.update({"IMAP_SYNC_FUNCTION": IMAP_SYNC_FUNCTION, "AWS_ENDPOINT_URL_LAMBDA": f"http://{HOST}:{self.gateway_port}"})
-
+        # pymap starts in its own process while moto starts and is provisioned in this one.
         self._imap_process = subprocess.Popen(
             [
                 sys.executable, "-c", "import sys; from pymap.main import main; sys.exit(main())",
@@ -104,6 +94,20 @@ class LocalStack:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+        from moto.server import ThreadedMotoServer
+
+        from local import moto_transactions
+
+        moto_transactions.install()
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        self._moto = ThreadedMotoServer(ip_address=HOST, port=self.moto_port, verbose=False)
+        self._moto.start()
+        endpoint = f"http://{HOST}:{self.moto_port}"
+        resources = provision(endpoint)
+        os.environ.update(function_environment(resources))
+        # "Run sync" invokes the sync function through Lambda's API, which the gateway answers here.
+        os.environ.update({"IMAP_SYNC_FUNCTION": IMAP_SYNC_FUNCTION, "AWS_ENDPOINT_URL_LAMBDA": f"http://{HOST}:{self.gateway_port}"})
+
         wait_for_port(self.imap_port)
 
         public_handler, agents_handler, sync_handler = import_handlers()

@@ -3,13 +3,11 @@
 // Static labels carry data-i18n="key" (and data-i18n-attrs for attributes such as aria-label):
 // switching the language re-translates them in place, so a half-filled form keeps its values.
 
+import { LANGUAGES } from "./vocabulary.js";
 import { WORDS } from "./words.js";
 
-export const LANGUAGES = [
-  { code: "en", label: "English" },
-  { code: "es", label: "Español" },
-  { code: "pl", label: "Polski" },
-];
+// The languages come from shopdesk.core.vocabulary (web/vocabulary.js, generated): never listed here.
+export { LANGUAGES };
 const CODES = LANGUAGES.map((language) => language.code);
 const FALLBACK = "en";
 const STORAGE_KEY = "shopdesk.language";

@@ -2,7 +2,7 @@
 
 import { h } from "./dom.js";
 
-export const STATUSES = ["open", "closed", "pending1", "pending2"];
+export { STATUSES } from "./vocabulary.js"; // from shopdesk.core.vocabulary, generated
 
 /** A coloured pill with the status's name, re-translated on a language switch. */
 export function statusPill(status, props = {}) {

@@ -22,6 +22,23 @@ from tests.integration.browser import chromium_fixture, open_page_fixture  # noq
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every test here says what it starts: `integration`, plus `stack` when it uses the local stack,
+    `browser` when it drives Chromium, `mail_server` when it talks to Dovecot or pymap directly."""
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here not in Path(str(item.path)).resolve().parents:
+            continue
+        item.add_marker(pytest.mark.integration)
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & {"stack", "demo"}:
+            item.add_marker(pytest.mark.stack)
+        if fixtures & {"chromium", "open_page"}:
+            item.add_marker(pytest.mark.browser)
+        if fixtures & {"dovecot", "pymap", "shop"} and "mail_servers" in vars(getattr(item, "module", None) or object()):
+            item.add_marker(pytest.mark.mail_server)
+
+
 @contextmanager
 def running_stack(state_dir: Path, ready: Callable[[Path], bool], seconds: float, **environment: str) -> Iterator[dict[str, Any]]:
     """`python -m local.stack` (what `make run` runs) on free ports, until `ready(state_dir)`; its stack.json."""

@@ -3,6 +3,7 @@ JWT check and Cognito sign-in, with customers' answers waiting in the IMAP mailb
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -87,3 +88,19 @@ def test_a_reply_through_the_gateway_is_mailed_with_the_markers(demo: dict[str, 
     sent = requests.get(demo["sent_mail"] + ".json", timeout=10).json()
     assert any(f"#ct{open_thread} #tc" in m["subject"] and "Your parcel is on its way." in m["body"] for m in sent)
     assert requests.get(demo["agents_api"] + "/v1/dashboard", timeout=10).status_code == 401
+
+
+def test_the_sent_mail_page_shows_the_demo_replies_as_the_customers_read_them(demo: dict[str, Any]) -> None:
+    sent = requests.get(demo["sent_mail"] + ".json", timeout=10).json()
+    replies = [m for m in sent if re.search(r"#ct\d+ #tc", m["subject"])]
+    assert len(replies) >= 10
+    for mail in replies:
+        addresses = [to.rpartition("<")[2].rstrip(">").lower() for to in mail["to"]]
+        assert len(addresses) == len(set(addresses)) == 1, mail["to"]
+        assert mail["reply_to"] == [demo["imap"]["user"]]
+    polish = [m for m in replies if "Pozdrawiamy," in m["body"]]
+    assert polish and all("Ã" not in m["body"] for m in replies)  # UTF-8 read as Latin-1 would show Ã…
+    page = requests.get(demo["sent_mail"], timeout=10)
+    assert page.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert "<dt>Reply-To</dt>" in page.text and "Pozdrawiamy," in page.text
+    assert html.escape(polish[0]["body"].splitlines()[-1]) in page.text

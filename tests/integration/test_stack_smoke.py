@@ -1,6 +1,11 @@
+"""The stack as `make run` starts it answers on both APIs."""
+
 from typing import Any
 
+import pytest
 import requests
+
+pytestmark = pytest.mark.stack
 
 
 def test_the_stack_serves_the_default_contacts_in_the_visitors_language(stack: dict[str, Any]) -> None:

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from functools import cache
 
-LANGUAGES: tuple[str, ...] = ("en", "es", "pl")
+from shopdesk.core.vocabulary import LANGUAGES  # one list: core/vocabulary.py
 
 
 @dataclass(frozen=True)

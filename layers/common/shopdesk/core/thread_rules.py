@@ -10,8 +10,10 @@ import hmac
 import secrets
 from datetime import UTC, datetime
 
+from shopdesk.core import vocabulary
+
 # open: waits for the team; closed: handled; pending1/2: waiting on something outside the desk.
-STATUSES = ("open", "closed", "pending1", "pending2")
+STATUSES = vocabulary.STATUSES
 PREVIEW_LENGTH = 160
 
 
