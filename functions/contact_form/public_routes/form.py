@@ -8,12 +8,12 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel, ConfigDict, WithJsonSchema
-from shopdesk.admin.contacts import public_contacts
 from shopdesk.api.docs import answers, reads_raw_body
 from shopdesk.api.http import json_response, request_language
 from shopdesk.core.observability import count
 from shopdesk.intake import intake
 from shopdesk.intake.requests import UploadRequest, parse
+from shopdesk.intake.widget import public_contacts
 
 from public_routes.raw import answer, intake_request
 

@@ -15,9 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 from shopdesk.core.errors import Forbidden, Unauthorized
-
-ADMIN_GROUP = "admin"
-AGENT_GROUP = "agent"
+from shopdesk.core.vocabulary import ADMIN_GROUP, AGENT_GROUP  # noqa: E402  (re-exported for the routes)
 
 Access = Literal["agent", "admin"]
 ACCESS_ATTRIBUTE = "__shopdesk_access__"

@@ -25,6 +25,8 @@ class Config:
     captcha_secret_id: str = ""
     captcha_provider: str = ""  # turnstile | hcaptcha | "" (off)
     captcha_site_key: str = ""
+    # Overridable for tests and for a self-hosted verifier; "" is the provider's own.
+    captcha_verify_url: str = ""
     min_fill_seconds: int = 3
     rate_limit_per_ip: int = 10
     rate_limit_per_email: int = 5
@@ -60,6 +62,7 @@ def config() -> Config:
         captcha_secret_id=os.environ.get("CAPTCHA_SECRET_ID", ""),
         captcha_provider=os.environ.get("CAPTCHA_PROVIDER", "").strip().lower(),
         captcha_site_key=os.environ.get("CAPTCHA_SITE_KEY", ""),
+        captcha_verify_url=os.environ.get("CAPTCHA_VERIFY_URL", ""),
         min_fill_seconds=int(os.environ.get("FORM_MIN_FILL_SECONDS", "3")),
         rate_limit_per_ip=int(os.environ.get("RATE_LIMIT_PER_IP", "10")),
         rate_limit_per_email=int(os.environ.get("RATE_LIMIT_PER_EMAIL", "5")),

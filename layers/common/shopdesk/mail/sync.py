@@ -32,6 +32,7 @@ from shopdesk.core.observability import count, duration_ms, logger
 from shopdesk.mail import imap, importer, parse
 from shopdesk.mail.imap import Envelope, Mailbox, MailboxError, MailboxSettings, settings_from
 from shopdesk.store import mail_sync, threads
+from shopdesk.store.contacts import all_contacts
 from shopdesk.store.models import Contact
 from shopdesk.store.settings import load_settings
 
@@ -150,7 +151,7 @@ Contacts = Callable[[], list[Contact]]
 
 
 def run(
-    remaining_ms: Remaining | None = None, mailbox_factory: Callable[[MailboxSettings], Mailbox] = Mailbox, contacts: Contacts = mail_sync.contacts
+    remaining_ms: Remaining | None = None, mailbox_factory: Callable[[MailboxSettings], Mailbox] = Mailbox, contacts: Contacts = all_contacts
 ) -> RunResult:
     """One sync: takes the lease, imports what is new batch by batch, records the status.
     `contacts` reads the shop's contacts (the handler passes the admin room's, which seeds the defaults)."""
@@ -294,7 +295,7 @@ def _set_aside(
     logger.warning("a message was set aside", extra={"uid": uid, "error_type": type(error).__name__})
 
 
-def run_handler(context: Any, contacts: Contacts = mail_sync.contacts) -> dict[str, Any]:
+def run_handler(context: Any, contacts: Contacts = all_contacts) -> dict[str, Any]:
     """What the Lambda handler calls: the run, bounded by the invocation's remaining time."""
     remaining = getattr(context, "get_remaining_time_in_millis", None)
     return run(remaining, contacts=contacts).to_dict()

@@ -20,7 +20,6 @@ from shopdesk.core.config import config
 from shopdesk.store.blocked_senders import blocked_keys
 from shopdesk.store.conditions import condition_failed
 from shopdesk.store.models import (
-    CONTACTS_PK,
     BlockedSender,
     Contact,
     Delivery,
@@ -104,11 +103,6 @@ def open_claims(keys: Iterable[Key]) -> dict[Key, OpenThreadClaim]:
 
 def new_claim(key: Key, number: int) -> OpenThreadClaim:
     return OpenThreadClaim(*key, number=number, status="open")
-
-
-def contacts() -> list[Contact]:
-    """Every contact by position (one Query); the shop's defaults are seeded by the admin room."""
-    return sorted(Contact.query(CONTACTS_PK), key=lambda c: (c.position, c.created_at, c.contact_id))
 
 
 def contact_stub(contact_id: str) -> Contact:

@@ -6,7 +6,6 @@ outside `store/` needs pynamodb to name the table."""
 
 from __future__ import annotations
 
-import os
 from functools import cache
 
 from pynamodb.attributes import DiscriminatorAttribute, NumberAttribute, UnicodeAttribute
@@ -14,6 +13,8 @@ from pynamodb.connection import Connection
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
+
+from shopdesk.core.config import config
 
 INDEX_COUNT = 9
 
@@ -54,8 +55,9 @@ def _base_attributes() -> dict[str, object]:
 
 
 class _Meta:
-    table_name = os.environ.get("TABLE_NAME", "shopdesk")
-    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "eu-west-1"
+    # pynamodb reads the table's name when the model class is made: configuration, not an AWS call.
+    table_name = config().table_name
+    region = config().region
 
 
 # Base of every item: one table, overloaded keys, a discriminator (`kind`) naming the entity.

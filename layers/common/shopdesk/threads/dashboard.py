@@ -15,8 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from shopdesk.admin.contacts import all_contacts
 from shopdesk.store import keys
+from shopdesk.store.contacts import all_contacts
 from shopdesk.store.counters import dashboard_items, oldest_open_thread
 from shopdesk.store.models import Stats
 

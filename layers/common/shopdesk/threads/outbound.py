@@ -14,7 +14,6 @@ import html
 from dataclasses import dataclass
 from typing import Any
 
-from shopdesk.admin.agents import team_addresses
 from shopdesk.core.aws import client
 from shopdesk.core.config import LANGUAGES, config
 from shopdesk.core.errors import Conflict, NotFound, UpstreamFailed
@@ -25,6 +24,7 @@ from shopdesk.mail import links
 from shopdesk.mail import send as mail
 from shopdesk.store import attachments
 from shopdesk.store.models import Message, ShopSettings, Thread
+from shopdesk.store.team import team_addresses
 from shopdesk.store.threads import (
     AgentMessage,
     ChangeContext,

@@ -11,7 +11,7 @@ from dataclasses import asdict
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from shopdesk.core.config import config
+from shopdesk.core.i18n import localized
 from shopdesk.core.thread_rules import preview_of
 from shopdesk.store.customers import CustomerCard
 from shopdesk.store.models import Message, Thread
@@ -138,11 +138,6 @@ def history_view(messages: list[Message], card: CustomerCard | None) -> list[dic
     return entries
 
 
-def _localized(values: dict[str, str], lang: str) -> str:
-    """The text in `lang`, else in the shop's default language, else any we have."""
-    return values.get(lang) or values.get(config().default_language) or next(iter(values.values()), "")
-
-
 def screen_view(screen: ThreadScreen) -> dict[str, Any]:
     """GET /v1/threads/{number} (docs/api.md)."""
     thread, contact = screen.thread, screen.contact
@@ -157,7 +152,7 @@ def screen_view(screen: ThreadScreen) -> dict[str, Any]:
         },
         "neighbours": asdict(screen.neighbours),
         "history": history_view(screen.messages, screen.card),
-        "default_reply": _localized(screen.default_messages, thread.language) if screen.default_messages else "",
+        "default_reply": localized(screen.default_messages, thread.language) if screen.default_messages else "",
     }
 
 

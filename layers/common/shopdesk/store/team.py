@@ -1,12 +1,14 @@
-"""The team (SPEC §5): the agents of the Cognito user pool, the targets of "forward to an agent"."""
+"""The team (SPEC §5): the agents of the Cognito user pool, the targets of "forward to an agent".
+
+The user pool is where the team is stored, so this is the store's door to it (ListUsersInGroup)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from shopdesk.api.auth import ADMIN_GROUP, AGENT_GROUP
 from shopdesk.core.aws import client
 from shopdesk.core.config import config
+from shopdesk.core.vocabulary import ADMIN_GROUP, AGENT_GROUP
 
 
 def _email(user: dict[str, Any]) -> str:
