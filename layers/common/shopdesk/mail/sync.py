@@ -120,6 +120,7 @@ def sync_status() -> dict[str, Any]:
     return {
         "state": item.state,
         "last_run_at": item.last_run_at,
+        "checked_at": item.checked_at or item.last_run_at,
         "finished_at": item.finished_at,
         "imported": int(item.imported),
         "matched": int(item.matched),
@@ -132,6 +133,10 @@ def sync_status() -> dict[str, Any]:
 
 
 def _write_status(result: RunResult, started_at: str) -> None:
+    """The last run that did something stays visible: a run that found nothing only says when it looked."""
+    if result.state != "failed" and not result.errors and not any(result.counts().values()):
+        mail_sync.write_quiet_run(started_at)
+        return
     mail_sync.write_status("failed" if result.state == "failed" else "ok", started_at, result.counts(), result.errors[-MAX_ERRORS:])
 
 
@@ -268,8 +273,10 @@ def _too_large(uidvalidity: int, uid: int, envelope: Envelope, limit: int, resul
     """Not downloaded: listed with what its header said, recorded so it is not looked at again."""
     record_id = envelope.message_id or f"uid:{uidvalidity}:{uid}"
     text = f"{envelope.size} bytes, more than {limit}; not downloaded"
-    if mail_sync.put_record(mail_sync.inbound_record(record_id, "failed", "too_large")):
-        mail_sync.set_aside(uidvalidity, uid, b"", {"record_id": record_id, "sender": envelope.sender, "subject": envelope.subject, "size": envelope.size, "error": text})
+    facts = {"record_id": record_id, "sender": envelope.sender, "subject": envelope.subject, "size": envelope.size, "error": text}
+    shown = {"sender": envelope.sender, "subject": envelope.subject, "size": envelope.size, "failure_sk": mail_sync.failure_sk(uidvalidity, uid)}
+    if mail_sync.put_record(mail_sync.inbound_record(record_id, "failed", "too_large", **shown)):
+        mail_sync.set_aside(uidvalidity, uid, b"", facts)
         result.failed += 1
         result.error("message_too_large", f"UID {uid}: {text}")
 
@@ -288,7 +295,8 @@ def _set_aside(
         "error": text,
     }
     mail_sync.set_aside(uidvalidity, uid, raw, facts)
-    mail_sync.put_record(mail_sync.inbound_record(record_id, "failed", text, digest=mail.digest if mail is not None else None))
+    shown = {"sender": facts["sender"], "subject": facts["subject"], "size": len(raw), "failure_sk": mail_sync.failure_sk(uidvalidity, uid)}
+    mail_sync.put_record(mail_sync.inbound_record(record_id, "failed", text, digest=mail.digest if mail is not None else None, **shown))
     result.failed += 1
     result.error("message_unreadable" if mail is None else "message_set_aside", f"UID {uid}: {text}")
     logger.warning("a message was set aside", extra={"uid": uid, "error_type": type(error).__name__})
