@@ -210,15 +210,8 @@ export function serviceOptions(ctx) {
       return value;
     }
 
-    let dirty = false;
-    form.addEventListener("input", () => {
-      dirty = true;
-    });
-
     async function saveImap() {
-      const answer = await save(api, form, { imap: readImap() }, statusLine, submit);
-      if (answer) dirty = false;
-      return answer;
+      return save(api, form, { imap: readImap() }, statusLine, submit);
     }
 
     form.addEventListener("submit", async (event) => {
@@ -237,13 +230,8 @@ export function serviceOptions(ctx) {
       testLine.dataset.i18n = "options.testing";
       testLine.textContent = t("options.testing");
       try {
-        // The test uses the saved settings (the password is only in Secrets Manager): save changes first.
-        if (dirty && !(await saveImap())) {
-          delete testLine.dataset.i18n;
-          testLine.textContent = "";
-          return;
-        }
-        const answer = await api.post("/v1/sync/test-connection", {});
+        // The values as typed, nothing saved: a password typed here is used for this test only.
+        const answer = await api.post("/v1/sync/test-connection", readImap());
         delete testLine.dataset.i18n;
         testLine.classList.add(answer.ok ? "status-ok" : "status-error");
         testLine.textContent = answer.ok ? t("options.connectionOk") : [t("options.connectionFailed"), answer.message].filter(Boolean).join(" ");

@@ -57,6 +57,11 @@ register(
             "es": "Un mensaje no se pudo importar; se conserva tal como llegó y figura en la lista.",
             "pl": "Nie udało się zaimportować wiadomości; zachowano ją w oryginalnej postaci i wymieniono na liście.",
         },
+        "imap_password_needed": {
+            "en": "Type the mailbox password to test another server or user; the saved one is only used for the saved mailbox.",
+            "es": "Escriba la contraseña del buzón para probar otro servidor u otro usuario; la guardada solo se usa con el buzón guardado.",
+            "pl": "Wpisz hasło skrzynki, aby sprawdzić inny serwer lub użytkownika; zapisane hasło służy tylko zapisanej skrzynce.",
+        },
         "aws_error": {
             "en": "The sync stopped because the database or storage failed; the next run resumes.",
             "es": "La sincronización se detuvo por un fallo de la base de datos o del almacenamiento; la próxima continuará.",
@@ -308,12 +313,24 @@ def run_handler(context: Any, contacts: Contacts = mail_sync.contacts) -> dict[s
     return run(remaining, contacts=contacts).to_dict()
 
 
-def check_connection() -> dict[str, Any]:
-    """The settings page's check of the stored mailbox settings (the password from Secrets Manager)."""
+def check_connection(typed: Any | None = None, password: str | None = None) -> dict[str, Any]:
+    """The settings page's "Test connection": the values the admin typed (`typed`, with `host`,
+    `port`, `user`, `security`, `verify_certificate`, `folder`), nothing saved; without them, the
+    stored settings. A password typed is used for this test only; without one, the stored password
+    is used only for the stored host and user (it is never sent to another server)."""
     try:
-        return imap.check_connection(settings_from(load_settings().imap))
+        stored = load_settings().imap
+        if typed is None:
+            return imap.check_connection(settings_from(stored))
+        if password is None and not _same_mailbox(typed, stored):
+            raise MailboxError("imap_password_needed")
+        return imap.check_connection(settings_from(typed, password))
     except MailboxError as error:
         return {"ok": False, "code": error.code, "message": message(error.code, None, **error.params)}
+
+
+def _same_mailbox(typed: Any, stored: Any) -> bool:
+    return bool(stored.host) and (typed.host or "").strip().lower() == stored.host.strip().lower() and (typed.user or "").strip() == (stored.user or "").strip()
 
 
 def start_async() -> dict[str, Any]:
