@@ -224,3 +224,54 @@ def test_the_status_item_keeps_the_figures_apart_from_when_it_last_looked(aws: A
     item = SyncStatusItem.get(*SyncStatusItem.key())
     assert (int(item.imported), item.last_run_at, item.checked_at) == (2, "2026-01-01T00:00:00.000000+00:00", "2026-01-01T00:01:00.000000+00:00")
     assert mail_sync_run.sync_status()["checked_at"] == "2026-01-01T00:01:00.000000+00:00"
+
+
+# --- thread numbers: a failed run uses none ---------------------------------------------------------
+
+
+def counter() -> int:
+    from shopdesk.store.models import Counter
+
+    try:
+        return int(Counter.get(*Counter.thread_number_key()).value)
+    except Counter.DoesNotExist:
+        return 0
+
+
+def test_a_run_stopped_by_aws_uses_no_thread_number(mailbox: type[MemoryMailbox], monkeypatch: pytest.MonkeyPatch) -> None:
+    from shopdesk.store.conditions import TransactWriteError
+
+    all_contacts()
+    customer_writes(email="first@example.com")
+    before = counter()
+    real = threads.store_customer_message
+
+    def throttled(*args: Any, **kwargs: Any) -> Any:
+        raise TransactWriteError("Failed to write transaction items: ProvisionedThroughputExceededException")
+
+    monkeypatch.setattr(threads, "store_customer_message", throttled)
+    mailbox.mails = [customer_mail(f"<n{i}@example.com>", sender=f"n{i}@example.com") for i in range(3)]
+
+    assert sync().state == "failed"
+    assert counter() == before
+
+    monkeypatch.setattr(threads, "store_customer_message", real)
+    sync()
+    assert sorted(e["thread_number"] for e in log("outcome=imported")["entries"]) == [before + 1, before + 2, before + 3]
+
+
+def test_a_mail_set_aside_among_new_conversations_leaves_no_gap_in_the_numbers(mailbox: type[MemoryMailbox], monkeypatch: pytest.MonkeyPatch) -> None:
+    real = threads.store_customer_message
+
+    def failing(contact: Any, incoming: threads.CustomerMessage, **kwargs: Any) -> Any:
+        if incoming.mail_message_id == "n1@example.com":
+            raise RuntimeError("this one mail's bug")
+        return real(contact, incoming, **kwargs)
+
+    monkeypatch.setattr(threads, "store_customer_message", failing)
+    mailbox.mails = [customer_mail(f"<n{i}@example.com>", sender=f"n{i}@example.com") for i in range(4)]
+
+    result = sync()
+
+    assert (result.imported, result.failed) == (3, 1)
+    assert sorted(e["thread_number"] for e in log("outcome=imported")["entries"]) == [1, 2, 3] and counter() == 3

@@ -227,7 +227,12 @@ def _import(parsed: ParsedMail, context: BatchContext, thread: Thread | None, co
         record.thread_number = incoming.thread_number  # known once the store chose or started the thread
         mail_sync.record_in(record)(writes)
 
-    stored = threads.store_customer_message(contact, incoming, thread=thread, extra_writes=record_with_its_thread, thread_number=number, **claim_read)
+    try:
+        stored = threads.store_customer_message(contact, incoming, thread=thread, extra_writes=record_with_its_thread, thread_number=number, **claim_read)
+    except BaseException:
+        if number is not None:  # not used: the next new thread of the batch takes it, or it goes back
+            context.reserved_numbers.insert(0, number)
+        raise
     context.threads[int(stored.thread.number)] = stored.thread
     if incoming.match_rule in ("new_thread", "open_thread"):
         context.claims[key] = mail_sync.new_claim(key, int(stored.thread.number))

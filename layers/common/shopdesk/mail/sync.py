@@ -260,18 +260,32 @@ def _sync_batch(box: Mailbox, settings: Any, batch: list[int], found: dict[int, 
     wanted = importer.new_threads_expected([p for _, p in parsed], context)
     if wanted:
         context.reserved_numbers = threads.reserve_thread_numbers(wanted)
-    for uid, mail in parsed:
-        try:
-            result.add(importer.store(mail, context, raws[uid]))
-        except importer.SetAside as error:
-            _set_aside(box.uidvalidity, uid, raws[uid], error, result, mail=mail)
-        except mail_sync.AWS_ERRORS as error:
-            if not mail_sync.refused_for_the_item(error):
-                raise  # AWS is failing: stop here, the cursor stays before this batch
-            _set_aside(box.uidvalidity, uid, raws[uid], error, result, mail=mail)
-        except Exception as error:  # anything unexpected belongs to this mail alone
-            _set_aside(box.uidvalidity, uid, raws[uid], error, result, mail=mail)
+    try:
+        for uid, mail in parsed:
+            try:
+                result.add(importer.store(mail, context, raws[uid]))
+            except importer.SetAside as error:
+                _set_aside(box.uidvalidity, uid, raws[uid], error, result, mail=mail)
+            except mail_sync.AWS_ERRORS as error:
+                if not mail_sync.refused_for_the_item(error):
+                    raise  # AWS is failing: stop here, the cursor stays before this batch
+                _set_aside(box.uidvalidity, uid, raws[uid], error, result, mail=mail)
+            except Exception as error:  # anything unexpected belongs to this mail alone
+                _set_aside(box.uidvalidity, uid, raws[uid], error, result, mail=mail)
+    finally:
+        _give_back(context.reserved_numbers)
     box.mark_done(batch, delete=bool(settings.imap.delete_after_sync))
+
+
+def _give_back(numbers: list[int]) -> None:
+    """The thread numbers the batch reserved and did not use (set-aside mail, a run stopped by AWS)."""
+    if not numbers:
+        return
+    try:
+        mail_sync.give_back_thread_numbers(numbers)
+    except mail_sync.AWS_ERRORS:
+        logger.warning("unused thread numbers could not be given back", extra={"count": len(numbers)})
+    numbers.clear()
 
 
 def _too_large(uidvalidity: int, uid: int, envelope: Envelope, limit: int, result: RunResult) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
-from pynamodb.exceptions import DeleteError, PutError, PynamoDBException, TransactWriteError
+from pynamodb.exceptions import DeleteError, PutError, PynamoDBException, TransactWriteError, UpdateError
 
 from shopdesk.core.aws import client
 from shopdesk.core.config import config
@@ -23,6 +23,7 @@ from shopdesk.store.models import (
     CONTACTS_PK,
     BlockedSender,
     Contact,
+    Counter,
     Delivery,
     InboundRecord,
     MailId,
@@ -113,6 +114,24 @@ def contacts() -> list[Contact]:
 
 def contact_stub(contact_id: str) -> Contact:
     return Contact(*Contact.key(contact_id), contact_id=contact_id)
+
+
+def give_back_thread_numbers(numbers: list[int]) -> bool:
+    """Numbers a batch reserved and did not use go back to the counter when they are its last ones
+    (one UpdateItem, on the condition that no one took a number since): a failed or partly set-aside
+    run uses no thread number. False when they cannot go back (then they are skipped, as ever)."""
+    if not numbers:
+        return True
+    ordered = sorted(numbers)
+    if ordered != list(range(ordered[0], ordered[-1] + 1)):
+        return False
+    try:
+        Counter(*Counter.thread_number_key()).update(actions=[Counter.value.set(ordered[0] - 1)], condition=Counter.value == ordered[-1])
+        return True
+    except UpdateError as error:
+        if condition_failed(error):
+            return False
+        raise
 
 
 # --- INBOUND records: each mail handled once ----------------------------------------------------------
