@@ -42,6 +42,21 @@ def _ref(name: str) -> dict[str, str]:
 
 
 _DELIVERY = {"oneOf": [_obj({"state": {"type": "string", "enum": ["sent", "not_sent", "bounced"]}, "message_id": _SN, "error": _SN, "at": _SN}), {"type": "null"}]}
+_MAIL_LOG_ENTRY = _obj(
+    {
+        "id": {"type": "string", "description": "the mail's Message-ID (or the digest of a mail without one)"},
+        "at": _S,
+        "outcome": {"type": "string", "enum": ["imported", "skipped", "bounced", "failed"]},
+        "reason": {"type": ["string", "null"], "description": "imported: the match rule; skipped: why; bounced: delivery_report or unknown_message"},
+        "error": {"type": ["string", "null"], "description": "failed (set aside): why"},
+        "sender": _SN,
+        "subject": _SN,
+        "size": _IN,
+        "thread_number": _IN,
+        "reply": {"type": ["string", "null"], "description": "bounced: the message id of the reply the report is about"},
+        "set_aside": {"type": ["string", "null"], "description": "failed: the set-aside mail's name (POST /v1/mail-log/set-aside/{name})"},
+    }
+)
 _SUMMARY_FIELDS = {
     "number": _I,
     "customer_name": _SN,
@@ -233,7 +248,8 @@ SCHEMAS: dict[str, Any] = {
     "SyncStatus": _obj(
         {
             "state": {"type": "string", "enum": ["never", "ok", "failed", "running"]},
-            "last_run_at": _SN,
+            "last_run_at": {"type": ["string", "null"], "description": "the last run that did something (or failed): its figures follow"},
+            "checked_at": {"type": ["string", "null"], "description": "the last run of all, even one that found nothing new"},
             "finished_at": _SN,
             "imported": _I,
             "matched": _I,
@@ -244,6 +260,8 @@ SCHEMAS: dict[str, Any] = {
             "errors": {"type": "array", "items": _obj({"at": _S, "code": _S, "message": _S})},
         }
     ),
+    "MailLogEntry": _MAIL_LOG_ENTRY,
+    "MailLogPage": _obj({"entries": {"type": "array", "items": _ref("MailLogEntry")}, "next_cursor": _SN}),
 }
 
 APIS = {
