@@ -25,6 +25,7 @@ from typing import Any
 
 from shopdesk.core.errors import FieldError, NotFound, ValidationFailed
 from shopdesk.core.validation import is_valid_email, mailbox_of
+from shopdesk.store import mail_log
 from shopdesk.store import privacy as data
 from shopdesk.store.attachments import DOWNLOAD_URL_SECONDS, download_url
 from shopdesk.store.customers import customer_and_orders
@@ -184,6 +185,9 @@ def erase_customer(raw_email: Any, millis_left: Callable[[], int] | None = None)
             removed["attachments"] += deleted[1]
     rest = [*claims, *windows, *orders, *([profile] if profile else [])] if complete else []
     data.delete_items(rest)
+    if complete:
+        for entry in mail_log.sender_entries(email):
+            mail_log.forget_sender(entry)  # the mail log keeps that a mail was handled, not who sent it
     return {
         "email": email,
         "complete": complete,

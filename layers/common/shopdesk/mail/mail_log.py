@@ -20,6 +20,7 @@ from shopdesk.core.i18n import register
 from shopdesk.core.observability import count, logger
 from shopdesk.mail import importer, parse
 from shopdesk.store import mail_log, mail_sync
+from shopdesk.store.contacts import all_contacts
 from shopdesk.store.models import Contact, InboundRecord
 from shopdesk.store.settings import load_settings
 
@@ -103,7 +104,7 @@ def read_log(outcome: str | None = None, cursor: str | None = None, limit: str |
 Contacts = Callable[[], list[Contact]]
 
 
-def handle_set_aside(name: str, as_new_thread: bool, contacts: Contacts = mail_sync.contacts) -> InboundRecord:
+def handle_set_aside(name: str, as_new_thread: bool, contacts: Contacts = all_contacts) -> InboundRecord:
     """Imports a set-aside mail again, from its raw copy: `as_new_thread` ignores the matching rules
     (In-Reply-To, references, the thread markers) and lets it start a conversation even when the
     shop does not create threads from mail; the sender's open thread with the contact is continued,

@@ -32,6 +32,11 @@ class InboundRecord(ShopdeskItem, discriminator="inbound"):
     message_sk = UnicodeAttribute(null=True)  # bounced: the reply the report is about
     failure_sk = UnicodeAttribute(null=True)  # failed: its set-aside item (`FAILED#…`), what retry takes
 
+    @property
+    def record_id(self) -> str:
+        """The mail's identity (its Message-ID, or a digest), as the record's key spells it."""
+        return self.pk.removeprefix("INBOUND#")
+
     @staticmethod
     def key(record_id: str) -> tuple[str, str]:
         return f"INBOUND#{record_id}", "INBOUND"

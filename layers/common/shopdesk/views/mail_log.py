@@ -14,7 +14,7 @@ def mail_log_entry(record: InboundRecord) -> dict[str, Any]:
     (the name an admin retries it by) while the mail is set aside."""
     outcome = record.outcome
     return {
-        "id": record.pk.removeprefix("INBOUND#"),
+        "id": record.record_id,
         "at": record.at,
         "outcome": outcome,
         "reason": record.reason if outcome != "failed" else None,
