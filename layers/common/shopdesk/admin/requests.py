@@ -114,4 +114,7 @@ class SettingsInput(RequestModel):
     )
     notify_contact: Switch = False
     confirm_visitor: Switch = True
+    assign_on_first_reply: Switch = False
+    notify_assignee: Switch = False
+    after_send_default: Literal["close", "open"] = Field(default="close", description="what Send does unless the agent chooses: close or keep open")
     imap: ImapInput | None = None
