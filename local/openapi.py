@@ -199,16 +199,14 @@ SCHEMAS: dict[str, Any] = {
             "neighbours": _obj({"previous": _IN, "next": _IN}),
             "history": {"type": "array", "items": _ref("HistoryEntry")},
             "default_reply": _S,
+            "after_send_default": {"type": "string", "pattern": "^(close|open)$"},
             "presence": {"type": "array", "items": _obj({"sub": _S, "name": _S, "state": {"type": "string", "enum": ["viewing", "writing"]}, "at": _S})},
         }
     ),
     "ThreadOnly": _obj({"thread": _ref("ThreadDetail")}),
     "ThreadAndMessage": _obj({"thread": _ref("ThreadDetail"), "message": _ref("Message")}),
     "ThreadAndEntry": _obj({"thread": _ref("ThreadDetail"), "message": {"oneOf": [_ref("Message"), {"type": "null"}]}}),
-    "ReplyOutdated": {
-        "allOf": [_ref("Error"), _obj({"thread": _ref("ThreadDetail"), "new_messages": {"type": "array", "items": _ref("Message")}})],
-        "description": "someone wrote since last_seen: the new messages; send again with force to send anyway",
-    },
+    # 409 reply_outdated also carries `thread` and `new_messages` (what was written since last_seen).
     "ReplyNotSent": {"allOf": [_ref("Error"), _ref("ThreadAndMessage")], "description": "the reply is stored as not sent; retry it"},
     "BulkResult": _obj({"done": {"type": "array", "items": _I}, "failed": {"type": "array", "items": _obj({"number": _I, "code": _S})}}),
     "DownloadLink": _obj({"url": _S, "filename": _S, "expires_in": _I}),
@@ -222,7 +220,7 @@ SCHEMAS: dict[str, Any] = {
             "confirm_visitor": _B,
             "assign_on_first_reply": _B,
             "notify_assignee": _B,
-            "after_send_default": {"type": "string", "enum": ["close", "open"]},
+            "after_send_default": {"type": "string", "pattern": "^(close|open)$"},
             "imap": _obj({**_IMAP_FIELDS, "password_set": _B}),
         }
     ),

@@ -43,7 +43,8 @@ class SpamInput(DomainChecked):
 class ReplyInput(DomainChecked):
     last_seen: documented({"type": "string", "description": "id of the last message the agent saw: a newer one refuses the send (409 reply_outdated)"}) = None
     force: documented({"type": "boolean", "default": False, "description": "send anyway, after seeing the newer messages"}) = None
-    after_send: documented({"type": "string", "enum": ["close", "open"], "description": "close the thread or keep it open; default: the shop's"}) = None
+    # A pattern, not an enum: these are actions, not the thread statuses every status enum lists.
+    after_send: documented({"type": "string", "pattern": "^(close|open)$", "description": "close the thread or keep it open; default: the shop's"}) = None
     text: documented({"type": "string"}) = None
     attachments: documented(
         {"type": "array", "maxItems": 5, "items": {"type": "object", "properties": {"upload_key": {"type": "string"}, "filename": {"type": "string"}}}}

@@ -38,7 +38,7 @@ def counted_sending() -> Iterator[None]:
 @router.post(
     "/v1/threads/<number>/replies",
     summary="Reply to the customer by e-mail; the thread closes or stays open (after_send); refused if someone wrote since last_seen",
-    responses=answers({201: "ThreadAndMessage", 409: "ReplyOutdated", 422: "Error", 502: "ReplyNotSent"}),
+    responses=answers({201: "ThreadAndMessage", 409: "Error", 422: "Error", 502: "ReplyNotSent"}),
 )
 @agent_only
 def reply(number: str, body: ReplyInput | None = None) -> Response[str]:

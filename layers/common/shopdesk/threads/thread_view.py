@@ -44,6 +44,7 @@ class ThreadScreen:
     neighbours: Neighbours
     default_messages: dict[str, str] = field(default_factory=dict)
     presence: list[Presence] = field(default_factory=list)  # the other agents on the thread now
+    after_send_default: str = "close"  # what Send does unless the agent chooses (the shop's option)
 
 
 def view_thread(agent_sub: str, number: int) -> ThreadScreen:
@@ -74,6 +75,7 @@ def view_thread(agent_sub: str, number: int) -> ThreadScreen:
         neighbours=Neighbours(newer_future.result(), older_future.result()),
         default_messages=settings.default_messages.as_dict() if settings.default_messages else {},
         presence=[p for p in present(beats) if p.agent_sub != agent_sub],
+        after_send_default=settings.after_send_default or "close",
     )
 
 

@@ -161,6 +161,7 @@ def screen_view(screen: ThreadScreen) -> dict[str, Any]:
         "neighbours": asdict(screen.neighbours),
         "history": history_view(screen.messages, screen.card),
         "default_reply": _localized(screen.default_messages, thread.language) if screen.default_messages else "",
+        "after_send_default": screen.after_send_default,
         "presence": [{"sub": p.agent_sub, "name": p.name or p.email or "", "state": p.state, "at": p.at} for p in screen.presence],
     }
 
