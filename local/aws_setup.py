@@ -71,6 +71,7 @@ def provision(endpoint: str, region: str = "eu-west-1") -> AwsResources:
         UserPoolId=pool_id,
         ClientName="agents-page",
         ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        ReadAttributes=["email", "email_verified", "name"],  # the ID token names the agent (display name)
     )["UserPoolClient"]["ClientId"]
     for group in ("admin", "agent"):
         cognito.create_group(UserPoolId=pool_id, GroupName=group)
