@@ -71,14 +71,16 @@ def provision(endpoint: str, region: str = "eu-west-1") -> AwsResources:
         UserPoolId=pool_id,
         ClientName="agents-page",
         ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        ReadAttributes=["email", "email_verified", "name"],  # the ID token names the agent (display name)
     )["UserPoolClient"]["ClientId"]
     for group in ("admin", "agent"):
         cognito.create_group(UserPoolId=pool_id, GroupName=group)
-    for username, groups in ((DEMO_ADMIN, ("admin", "agent")), (DEMO_AGENT, ("agent",))):
+    # Display names (the `name` attribute): shown wherever the page would show an address.
+    for username, name, groups in ((DEMO_ADMIN, "Marta Admin", ("admin", "agent")), (DEMO_AGENT, "Alex Agent", ("agent",))):
         cognito.admin_create_user(
             UserPoolId=pool_id,
             Username=username,
-            UserAttributes=[{"Name": "email", "Value": username}, {"Name": "email_verified", "Value": "true"}],
+            UserAttributes=[{"Name": "email", "Value": username}, {"Name": "email_verified", "Value": "true"}, {"Name": "name", "Value": name}],
             MessageAction="SUPPRESS",
         )
         cognito.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=DEMO_PASSWORD, Permanent=True)

@@ -66,6 +66,7 @@ _SUMMARY_FIELDS = {
     "language": _S,
     "status": {"type": "string", "enum": ["open", "closed", "pending1", "pending2"]},
     "last_agent": _SN,
+    "assignee": {"oneOf": [_obj({"sub": _S, "name": _S}), {"type": "null"}]},
     "preview": _S,
     "private": _B,
     "spam": _B,
@@ -122,7 +123,7 @@ SCHEMAS: dict[str, Any] = {
             }
         }
     ),
-    "Me": _obj({"sub": _S, "username": _S, "groups": {"type": "array", "items": _S}, "is_admin": _B}),
+    "Me": _obj({"sub": _S, "username": _S, "name": _S, "groups": {"type": "array", "items": _S}, "is_admin": _B}),
     "Contact": _obj(
         {"id": _S, "names": _NAMES, "descriptions": _NAMES, "email": _SN, "save_messages": _B, "position": _I, "created_at": _S, "updated_at": _S}
     ),
@@ -139,6 +140,13 @@ SCHEMAS: dict[str, Any] = {
             ),
             "indicators": _obj(
                 {"pending_discussions": _I, "average_response_seconds": _IN, "messages_per_closed_thread": {"type": ["number", "null"]}}
+            ),
+            "assignment": _obj(
+                {
+                    "everyone": _I,
+                    "unassigned": _I,
+                    "agents": {"type": "array", "items": _obj({"sub": _S, "name": _S, "active": _I})},
+                }
             ),
         }
     ),
@@ -160,7 +168,7 @@ SCHEMAS: dict[str, Any] = {
             "id": _S,
             "author": {"type": "string", "enum": ["customer", "agent", "system"]},
             "agent": _SN,
-            "source": {"type": "string", "enum": ["form", "email", "agent", "note", "forward"]},
+            "source": {"type": "string", "enum": ["form", "email", "agent", "note", "forward", "handover"]},
             "text": _S,
             "new_text": _SN,
             "private": _B,
@@ -172,6 +180,7 @@ SCHEMAS: dict[str, Any] = {
             "delivery": _DELIVERY,
             "notification": _DELIVERY,
             "match_rule": _SN,
+            "assignee_name": _SN,
         }
     ),
     "Customer": _obj(
@@ -205,21 +214,28 @@ SCHEMAS: dict[str, Any] = {
             "neighbours": _obj({"previous": _IN, "next": _IN}),
             "history": {"type": "array", "items": _ref("HistoryEntry")},
             "default_reply": _S,
+            "after_send_default": {"type": "string", "pattern": "^(close|open)$"},
+            "presence": {"type": "array", "items": _obj({"sub": _S, "name": _S, "state": {"type": "string", "enum": ["viewing", "writing"]}, "at": _S})},
         }
     ),
     "ThreadOnly": _obj({"thread": _ref("ThreadDetail")}),
     "ThreadAndMessage": _obj({"thread": _ref("ThreadDetail"), "message": _ref("Message")}),
+    "ThreadAndEntry": _obj({"thread": _ref("ThreadDetail"), "message": {"oneOf": [_ref("Message"), {"type": "null"}]}}),
+    # 409 reply_outdated also carries `thread` and `new_messages` (what was written since last_seen).
     "ReplyNotSent": {"allOf": [_ref("Error"), _ref("ThreadAndMessage")], "description": "the reply is stored as not sent; retry it"},
     "BulkResult": _obj({"done": {"type": "array", "items": _I}, "failed": {"type": "array", "items": _obj({"number": _I, "code": _S})}}),
     "DownloadLink": _obj({"url": _S, "filename": _S, "expires_in": _I}),
     "UploadForm": _obj({"url": _S, "fields": {"type": "object"}, "upload_key": _S, "filename": _S, "max_size": _I}),
-    "AgentList": _obj({"agents": {"type": "array", "items": _obj({"email": _S, "groups": {"type": "array", "items": _S}})}}),
+    "AgentList": _obj({"agents": {"type": "array", "items": _obj({"email": _S, "sub": _S, "name": _S, "groups": {"type": "array", "items": _S}})}}),
     "Settings": _obj(
         {
             "allow_uploads": _B,
             "default_messages": _NAMES,
             "notify_contact": _B,
             "confirm_visitor": _B,
+            "assign_on_first_reply": _B,
+            "notify_assignee": _B,
+            "after_send_default": {"type": "string", "pattern": "^(close|open)$"},
             "imap": _obj({**_IMAP_FIELDS, "password_set": _B}),
         }
     ),

@@ -58,7 +58,9 @@ export function createApi(baseUrl, auth) {
     }
     if (!response.ok) {
       const error = (data && data.error) || {};
-      throw new ApiError(response.status, error.code || `http_${response.status}`, error.message || "", error.fields || []);
+      const failure = new ApiError(response.status, error.code || `http_${response.status}`, error.message || "", error.fields || []);
+      failure.body = data; // what a refusal carries besides the error (409 reply_outdated: the new messages)
+      throw failure;
     }
     return data;
   }

@@ -7,6 +7,7 @@ import { t, pick, onLanguageChange } from "../i18n.js";
 import { messageFor } from "../messages.js";
 import { dateNode, valueNode } from "../format.js";
 import { statusPill } from "../status.js";
+import { nameOf, outdatedBox, ownerPanel, presenceLine } from "./thread-team.js";
 
 const POLL_MS = 20_000;
 
@@ -86,6 +87,7 @@ export function threadScreen(container, params, ctx) {
         h("div", { class: "thread-title-line" }, h("h1", { id: "thread-title", i18n: "thread.title", params: { number: thread.number }, testid: "thread-title" }), statusPill(thread.status, { testid: "thread-status" }), thread.spam ? h("span", { class: "tag tag-spam", i18n: "list.spam", testid: "thread-spam" }) : null),
         neighbourLinks(neighbours || {}),
       ),
+      (presenceArea = h("div", { class: "presence-area" }, presenceLine(detail.presence))),
       statusButtons(thread),
       flash,
       deleteDialog.element,
@@ -100,15 +102,31 @@ export function threadScreen(container, params, ctx) {
             "section",
             { class: "panel", "aria-labelledby": "messages-title" },
             h("h2", { id: "messages-title", i18n: "thread.messages" }),
-            h("ol", { class: "messages", testid: "messages" }, messages.map((message) => messageItem(message, thread))),
+            (messagesList = h("ol", { class: "messages", testid: "messages" }, messages.map((message) => messageItem(message, thread)))),
           ),
           forms.replyPanel,
           forms.notePanel,
         ),
-        h("aside", { class: "thread-side" }, customerBlock(thread, customer, contact), forms.forwardPanel, historyBlock(history || [])),
+        h("aside", { class: "thread-side" }, (ownerArea = h("div", {})), customerBlock(thread, customer, contact), forms.forwardPanel, historyBlock(history || [])),
       ),
     );
-    fillAgents();
+    fillAgents().then(() => {
+      if (alive && detail) ownerArea.replaceChildren(ownerPanel({ thread: detail.thread, me, agents, api, onAnswer: show }));
+    });
+    const choice = detail.after_send_default === "open" ? ["open", "close"] : ["close", "open"];
+    choice.forEach((value, i) => forms.sendButton[value].classList.toggle("primary", i === 0));
+    forms.sendButtons.replaceChildren(...choice.map((value) => forms.sendButton[value]));
+  }
+
+  let messagesList = null;
+  let presenceArea = null;
+  let ownerArea = h("div", {});
+
+  // While the agent types, only the messages and who is here are redrawn: the forms are untouched.
+  function refreshInPlace(fresh) {
+    detail = { ...fresh };
+    messagesList?.replaceChildren(...fresh.messages.map((message) => messageItem(message, fresh.thread)));
+    presenceArea?.replaceChildren(presenceLine(fresh.presence));
   }
 
   function neighbourLinks(neighbours) {
@@ -188,7 +206,7 @@ export function threadScreen(container, params, ctx) {
       message.author === "customer"
         ? h("span", { class: "author", text: thread.customer_name || thread.email || "", testid: "message-author" })
         : message.author === "agent"
-          ? h("span", { class: "author", text: message.agent || "", testid: "message-author" })
+          ? h("span", { class: "author", text: nameOf(agents, message.agent), title: message.agent || "", testid: "message-author" })
           : h("span", { class: "author", i18n: "thread.system", testid: "message-author" });
     const badges = [];
     if (message.private) badges.push(h("span", { class: "tag tag-private", i18n: "thread.privateNote", testid: "private-mark" }));
@@ -202,6 +220,7 @@ export function threadScreen(container, params, ctx) {
       { class: ["message", `message-${message.author}`, message.private && "message-private"], testid: "message", "data-message-id": message.id },
       h("header", { class: "message-head" }, author, badges, dateNode(message.created_at, "datetime", { class: "muted", testid: "message-date" })),
       message.product ? h("p", { class: "muted message-product" }, h("span", { i18n: "thread.product" }), ": ", h("span", { text: message.product })) : null,
+      message.source === "handover" ? h("p", { class: "muted", testid: "handover-to" }, "→ ", message.assignee_name ? h("span", { text: message.assignee_name }) : h("span", { i18n: "owner.none" })) : null,
       h("div", { class: "message-text", text: shown, testid: "message-text" }),
       full,
       attachmentList(message),
@@ -369,7 +388,19 @@ export function threadScreen(container, params, ctx) {
       }
     });
     const replyStatus = h("p", { class: "status", role: "status", testid: "reply-status" });
-    const replySubmit = h("button", { type: "submit", class: "button primary", i18n: "reply.send", testid: "reply-send" });
+    // "Send and close" / "Send and keep open": the shop's default first (render orders them).
+    const sendButton = {
+      close: h("button", { type: "submit", class: "button primary", i18n: "reply.sendClose", testid: "reply-send", value: "close" }),
+      open: h("button", { type: "submit", class: "button", i18n: "reply.sendOpen", testid: "reply-send-open", value: "open" }),
+    };
+    const sendButtons = h("span", { class: "send-buttons" }, sendButton.close, sendButton.open);
+    const replySubmit = {
+      set disabled(value) {
+        sendButton.close.disabled = value;
+        sendButton.open.disabled = value;
+      },
+    };
+    const outdatedArea = h("div", { testid: "reply-outdated-area" });
     const reply = h(
       "form",
       { class: "reply-form", novalidate: true, testid: "reply-form" },
@@ -380,11 +411,15 @@ export function threadScreen(container, params, ctx) {
         h("span", { class: "field-label", i18n: "reply.attachments" }),
         h("div", { class: "file-picker" }, files, h("label", { for: "reply-files", class: "button small", i18n: "reply.chooseFiles" }), chosen),
       ),
-      h("div", { class: "form-actions" }, replySubmit),
+      outdatedArea,
+      h("div", { class: "form-actions" }, sendButtons),
       replyStatus,
     );
+    let force = false;
+    let afterSend = null;
     reply.addEventListener("submit", async (event) => {
       event.preventDefault();
+      afterSend = event.submitter?.value || afterSend || null;
       const text = replyText.value.trim();
       if (!text) {
         replyStatus.textContent = t("reply.empty");
@@ -399,14 +434,39 @@ export function threadScreen(container, params, ctx) {
       let answer = null;
       try {
         attachments = await uploadAll([...files.files]);
-        answer = await api.post(`/v1/threads/${number}/replies`, { text, attachments });
+        const lastSeen = detail?.messages?.length ? detail.messages[detail.messages.length - 1].id : undefined;
+        answer = await api.post(`/v1/threads/${number}/replies`, { text, attachments, last_seen: lastSeen, force, after_send: afterSend || undefined });
+        force = false;
+        afterSend = null;
+        outdatedArea.replaceChildren();
         replyStatus.textContent = "";
-        showFlash(t("reply.sent"));
+        showFlash(t(answer?.thread?.status === "closed" ? "reply.sent" : "reply.sentOpen"));
         files.value = "";
         files.dispatchEvent(new Event("change"));
         delete reply.dataset.filled; // the next render puts the default message back
       } catch (error) {
         if (error.code === "session_ended") return;
+        if (error.code === "reply_outdated") {
+          // Someone wrote since: show it, keep the text, let the agent send anyway or revise.
+          replyStatus.textContent = "";
+          const fresh = error.body?.new_messages || [];
+          if (detail) refreshInPlace({ ...detail, messages: [...detail.messages, ...fresh.filter((m) => !detail.messages.some((k) => k.id === m.id))] });
+          outdatedArea.replaceChildren(
+            outdatedBox(fresh, agents, {
+              onSendAnyway: () => {
+                force = true;
+                reply.requestSubmit();
+              },
+              onRevise: () => {
+                outdatedArea.replaceChildren();
+                afterSend = null;
+                replyText.focus();
+              },
+            }),
+          );
+          replySubmit.disabled = false;
+          return;
+        }
         if (error.code === "reply_not_sent") {
           // Kept on the thread as not sent, with a Retry button.
           replyStatus.textContent = "";
@@ -539,6 +599,8 @@ export function threadScreen(container, params, ctx) {
     return {
       reply,
       replyText,
+      sendButton,
+      sendButtons,
       agentSelect,
       replyPanel: h("section", { class: "panel", "aria-labelledby": "reply-title" }, h("h2", { id: "reply-title", i18n: "reply.title" }), reply),
       notePanel: h("section", { class: "panel note-panel", "aria-labelledby": "note-title" }, h("h2", { id: "note-title", i18n: "note.title" }), note),
@@ -564,7 +626,7 @@ export function threadScreen(container, params, ctx) {
     }
     const select = forms.agentSelect;
     if (select.options.length > 1) return;
-    for (const agent of agents) if (agent.email !== me.username) select.append(h("option", { value: agent.email, text: agent.email }));
+    for (const agent of agents) if (agent.email !== me.username) select.append(h("option", { value: agent.email, text: agent.name || agent.email }));
   }
 
   const stopListening = onLanguageChange(() => {
@@ -576,11 +638,13 @@ export function threadScreen(container, params, ctx) {
   async function poll() {
     // Not while the agent types: re-drawing would move the focus out of the form.
     const typing = Boolean(document.activeElement?.closest("form")) && root.contains(document.activeElement);
-    if (alive && detail && document.visibilityState === "visible" && !typing) {
+    if (alive && detail && document.visibilityState === "visible") {
       try {
+        await beat();
         const fresh = await api.get(`/v1/threads/${number}`);
-        const changed = JSON.stringify([fresh.thread.status, fresh.messages.length, fresh.thread.last_message_at]) !== JSON.stringify([detail.thread.status, detail.messages.length, detail.thread.last_message_at]);
-        if (alive && changed) {
+        const seen = (d) => JSON.stringify([d.thread.status, d.messages.length, d.thread.last_message_at, d.thread.assignee, d.presence]);
+        if (alive && typing) refreshInPlace(fresh); // the typed text and the focus stay where they are
+        else if (alive && seen(fresh) !== seen(detail)) {
           detail = fresh;
           render();
         }
@@ -592,7 +656,17 @@ export function threadScreen(container, params, ctx) {
   }
   timer = setTimeout(poll, POLL_MS);
 
-  load();
+  // Presence: one heartbeat (one write) per poll, "writing" while the reply holds the agent's own text.
+  async function beat() {
+    const own = forms.replyText.value.trim() && forms.replyText.value !== (detail?.default_reply || "");
+    try {
+      await api.put(`/v1/threads/${number}/presence`, { state: own ? "writing" : "viewing" });
+    } catch {
+      // presence is a courtesy: a failed beat changes nothing else
+    }
+  }
+
+  load().then(() => alive && detail && beat());
   return {
     dispose() {
       alive = false;

@@ -41,10 +41,23 @@ class SpamInput(DomainChecked):
 
 
 class ReplyInput(DomainChecked):
+    last_seen: documented({"type": "string", "description": "id of the last message the agent saw: a newer one refuses the send (409 reply_outdated)"}) = None
+    force: documented({"type": "boolean", "default": False, "description": "send anyway, after seeing the newer messages"}) = None
+    # A pattern, not an enum: these are actions, not the thread statuses every status enum lists.
+    after_send: documented({"type": "string", "pattern": "^(close|open)$", "description": "close the thread or keep it open; default: the shop's"}) = None
     text: documented({"type": "string"}) = None
     attachments: documented(
         {"type": "array", "maxItems": 5, "items": {"type": "object", "properties": {"upload_key": {"type": "string"}, "filename": {"type": "string"}}}}
     ) = None
+
+
+class AssigneeInput(DomainChecked):
+    assignee: documented({"type": "string", "description": "an agent's sub: the caller's own takes the thread; null releases it"}) = None
+    note: documented({"type": "string", "description": "a hand-over's note, kept as a private entry"}) = None
+
+
+class PresenceInput(DomainChecked):
+    state: documented({"type": "string", "enum": ["viewing", "writing"]}) = None
 
 
 class NoteInput(DomainChecked):

@@ -13,6 +13,7 @@ from shopdesk.api.http import json_response, request_language
 from shopdesk.core.errors import UpstreamFailed
 from shopdesk.core.observability import count
 from shopdesk.store import attachments
+from shopdesk.store.assignment import AgentRef
 from shopdesk.threads import outbound
 from shopdesk.threads.requests import ForwardRequest, NoteRequest, ReplyRequest, parsed
 from shopdesk.views import threads as views
@@ -36,14 +37,15 @@ def counted_sending() -> Iterator[None]:
 
 @router.post(
     "/v1/threads/<number>/replies",
-    summary="Reply to the customer by e-mail; the thread closes",
-    responses=answers({201: "ThreadAndMessage", 422: "Error", 502: "ReplyNotSent"}),
+    summary="Reply to the customer by e-mail; the thread closes or stays open (after_send); refused if someone wrote since last_seen",
+    responses=answers({201: "ThreadAndMessage", 409: "Error", 422: "Error", 502: "ReplyNotSent"}),
 )
 @agent_only
 def reply(number: str, body: ReplyInput | None = None) -> Response[str]:
     agent = caller()
+    me = AgentRef(agent.sub, agent.name or agent.username, agent.username.lower())
     with counted_sending():
-        answer = views.answered(lambda: outbound.reply(agent.username, thread_number(number), parsed(ReplyRequest, as_dict(body)), agent.sub))
+        answer = views.answered(lambda: outbound.reply(agent.username, thread_number(number), parsed(ReplyRequest, as_dict(body)), agent.sub, me=me))
     return json_response(answer, status=201)
 
 

@@ -52,7 +52,7 @@ def list_threads(
     status: Annotated[Text, Query(description="open, closed, pending1 or pending2")] = None,
     contact: Annotated[Text, Query(description="a contact id")] = None,
     language: Annotated[Text, Query(description="en, es or pl")] = None,
-    agent: Annotated[Text, Query(description="the last agent's e-mail")] = None,
+    agent: Annotated[Text, Query(description="the assignee (an agent's sub), or - for threads no one has taken")] = None,
     private: Annotated[Text, Query(description="true: only threads with a private note")] = None,
     unread: Annotated[Text, Query(description="true: only threads the caller has not opened since their last message")] = None,
     from_: Annotated[Text, Query(alias="from", description="last message on or after (YYYY-MM-DD or ISO-8601)")] = None,

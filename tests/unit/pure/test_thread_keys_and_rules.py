@@ -12,7 +12,7 @@ from shopdesk.threads.requests import BulkRequest, ReplyRequest, parsed
 
 
 def a_thread(**fields: object) -> SimpleNamespace:
-    base = dict(number=7, status="open", contact_id="customer-service", language="es", last_agent=None, email="Ann@Example.com",
+    base = dict(number=7, status="open", contact_id="customer-service", language="es", assignee=None, email="Ann@Example.com",
                 customer_name="Ánn Smith", has_private_note=False, last_message_at="2026-11-22T13:44:30.123456+00:00")
     return SimpleNamespace(**{**base, **fields})
 
@@ -23,13 +23,13 @@ def test_an_open_thread_is_in_the_all_status_contact_language_email_and_name_lis
     assert index["gsi4pk"] == keys.contact_status_list("customer-service", "open")
     assert index["gsi7pk"] == keys.email_list("ann@example.com")  # e-mail search ignores case
     assert index["gsi8pk"] == keys.name_list("ann") and index["gsi8sk"] == "ann smith#0000000007"  # accents and case ignored
-    assert index["gsi6pk"] is None and index["gsi9pk"] is None  # no agent wrote, no private note: not in those lists
+    assert index["gsi6pk"] == "TL#A#-" and index["gsi9pk"] is None  # no one owns it: the Unassigned list; no private note
     assert {index[f"gsi{n}sk"] for n in keys.INDEXED_BY_DATE} == {keys.list_sort_key("2026-11-22T13:44:30.123456+00:00", 7)}
 
 
-def test_a_thread_with_a_note_and_an_agents_reply_joins_the_private_and_agent_lists() -> None:
-    index = keys.index_keys(a_thread(has_private_note=True, last_agent="bob@shop.example"))
-    assert index["gsi9pk"] == keys.private_list() and index["gsi6pk"] == keys.agent_list("bob@shop.example")
+def test_a_thread_with_a_note_and_an_owner_joins_the_private_list_and_its_owners_list() -> None:
+    index = keys.index_keys(a_thread(has_private_note=True, assignee="sub-bob"))
+    assert index["gsi9pk"] == keys.private_list() and index["gsi6pk"] == keys.agent_list("sub-bob") == "TL#A#sub-bob"
 
 
 def test_list_sort_keys_sort_by_last_message_then_number() -> None:

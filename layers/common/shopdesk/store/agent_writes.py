@@ -20,12 +20,19 @@ from pynamodb.transactions import TransactWrite
 from shopdesk.core.errors import Conflict, ShopdeskError
 from shopdesk.core.thread_rules import is_status, leaves_open, now_iso, preview_of
 from shopdesk.store import keys
+from shopdesk.store.assignment import AgentRef, assignee_is
 from shopdesk.store.conditions import ATTEMPTS, condition_failed
 from shopdesk.store.counters import CounterDeltas, settle_oldest_open
 from shopdesk.store.keys import list_sort_key
 from shopdesk.store.models import Attachment, Delivery, MailId, Message, OpenThreadClaim, Thread, transaction
 from shopdesk.store.thread_items import index_actions
 from shopdesk.store.thread_reads import ChangeContext, ThreadChanged, find_message, get_claim, get_thread, read_change_context
+
+
+class ThreadMovedOn(Conflict):
+    """Someone wrote in the thread after the message the replying agent last saw."""
+
+    code = "reply_outdated"
 
 
 def claim_writes(writes: TransactWrite, thread: Thread, new_status: str, context: ChangeContext | None = None) -> None:
@@ -72,6 +79,7 @@ class AgentMessage:
     # The Message-IDs of the mail we sent (ours and SES's), so an answer's In-Reply-To finds the thread.
     outbound_message_ids: list[str] = field(default_factory=list)
     close: bool = False  # a reply that was sent closes the thread
+    assign_to: AgentRef | None = None  # becomes the assignee if the thread has none (first reply)
 
 
 def store_agent_message(
@@ -81,13 +89,16 @@ def store_agent_message(
     context: ChangeContext | None = None,
     reader: str | None = None,
     settle: bool = True,
+    stop_if_moved: bool = False,
 ) -> tuple[Thread, Message]:
     """Stores what an agent wrote, with the thread's counters, first response time and claim.
 
     `known` and `context`: the thread and its ChangeContext as the caller just read them (saves
     those reads; a lost race re-reads). `reader`: the acting agent's sub, marked read in the same
     write. `settle=False`: the caller changes the thread again at once (a reply being sent) and
-    keeps the box link after that change (`context.box` then reflects this one)."""
+    keeps the box link after that change (`context.box` then reflects this one).
+    `stop_if_moved`: a lost race to a new message raises ThreadMovedOn instead of writing after it
+    (a reply checked against the last message its agent saw)."""
     for attempt in range(ATTEMPTS):
         if attempt or known is None:
             known, context = get_thread(number), None
@@ -110,6 +121,7 @@ def store_agent_message(
             delivery=Delivery(**outgoing.delivery) if outgoing.delivery else None,
         )
         old_status = thread.status
+        old_assignee = thread.assignee
         previous_last_message_at = thread.last_message_at
         was = (int(thread.agent_messages), thread.last_agent, thread.preview, thread.first_response_at, bool(thread.has_private_note))
         deltas = CounterDeltas()
@@ -126,8 +138,12 @@ def store_agent_message(
             thread.has_private_note = True
         if outgoing.close and old_status != "closed":
             thread.status = "closed"
-            deltas.status_change(thread.contact_id, old_status, "closed")
+            deltas.status_change(thread.contact_id, old_status, "closed", assignee=old_assignee)
             deltas.closing(thread)
+        if outgoing.assign_to is not None and not old_assignee:  # "assign to the replier on first reply"
+            to = outgoing.assign_to
+            deltas.assignment_change(None, to.sub, thread.status, thread.status, name=to.name)
+            thread.assignee, thread.assignee_name, thread.assignee_email = to.sub, to.name, to.email
         # An open thread that stays open but has a new last message moves to the newest end of its box.
         moved = old_status == thread.status == "open" and thread.last_message_at != previous_last_message_at
         if moved:
@@ -144,8 +160,12 @@ def store_agent_message(
             actions.append(Thread.last_agent.set(thread.last_agent))
         if thread.first_response_at:
             actions.append(Thread.first_response_at.set(thread.first_response_at))
+        if thread.assignee != old_assignee and thread.assignee:
+            actions += [Thread.assignee.set(thread.assignee), Thread.assignee_name.set(thread.assignee_name), Thread.assignee_email.set(thread.assignee_email)]
         mark, mark_condition = read_mark(thread, reader, created_at)
-        condition = Thread.pk.exists() & (Thread.status == old_status) & (Thread.last_message_at == previous_last_message_at)
+        condition = (
+            Thread.pk.exists() & (Thread.status == old_status) & (Thread.last_message_at == previous_last_message_at) & assignee_is(old_assignee)
+        )
         try:
             with transaction() as writes:
                 writes.save(message, condition=Message.pk.does_not_exist())
@@ -160,6 +180,10 @@ def store_agent_message(
                 raise
             (thread.agent_messages, thread.last_agent, thread.preview, thread.first_response_at, thread.has_private_note) = was
             thread.status, thread.last_message_at = old_status, previous_last_message_at
+            if thread.assignee != old_assignee:
+                thread.assignee = thread.assignee_name = thread.assignee_email = None
+            if stop_if_moved and get_thread(number).last_message_at != previous_last_message_at:
+                raise ThreadMovedOn() from None
             continue
         _remember_read(thread, reader, created_at)
         box = deltas.applied_to(context.box if context is not None else None)
@@ -179,10 +203,12 @@ def reply_delivered(
     known: Thread | None = None,
     context: ChangeContext | None = None,
     moved_from: str | None = None,
+    then_status: str = "closed",
 ) -> Thread:
     """A stored reply went out: its delivery becomes "sent", its Message-IDs are recorded for
-    answer matching, the first response is counted, and the thread closes (unless the customer
-    wrote again after the reply was written, so their new message is not hidden).
+    answer matching, the first response is counted, and the thread takes `then_status` (the
+    agent's "Send and close": closed; "Send and keep open": open), or open if the customer wrote
+    again after the reply was written, so their new message is not hidden.
 
     `known`/`context`: as the caller left them after storing the reply. `moved_from`: the thread's
     status before that store when it deferred keeping the box link (store_agent_message
@@ -196,10 +222,12 @@ def reply_delivered(
         deltas = CounterDeltas()
         actions: list[Action] = []
         customer_wrote_since = (thread.last_customer_message_at or "") > message.created_at
-        if not customer_wrote_since and old_status != "closed":
-            thread.status = "closed"
-            deltas.status_change(thread.contact_id, old_status, "closed")
-            deltas.closing(thread)
+        target = "open" if customer_wrote_since else then_status
+        if old_status != target:
+            thread.status = target
+            deltas.status_change(thread.contact_id, old_status, target, assignee=thread.assignee)
+            if target == "closed":
+                deltas.closing(thread)
         first_response = None
         if not thread.first_response_at:
             first_response = delivery.get("at") or now_iso(moment)
@@ -214,7 +242,9 @@ def reply_delivered(
                     actions=[Message.delivery.set(Delivery(**delivery))],
                     condition=Message.pk.exists() & (Message.delivery.state != "sent"),
                 )
-                writes.update(Thread(*Thread.key(number)), actions=actions, condition=Thread.pk.exists() & (Thread.status == old_status))
+                writes.update(
+                    Thread(*Thread.key(number)), actions=actions, condition=Thread.pk.exists() & (Thread.status == old_status) & assignee_is(thread.assignee)
+                )
                 if thread.status != old_status:
                     claim_writes(writes, thread, thread.status, context)
                 for outbound_id in outbound_message_ids:
@@ -232,7 +262,7 @@ def reply_delivered(
         before = moved_from or old_status
         if leaves_open(before, thread.status):
             settle_oldest_open(thread.contact_id, number, None, box)
-        elif moved_from == "open" and thread.status == "open":  # still open (the customer wrote since): it moved
+        elif thread.status == "open" and (moved_from == "open" or old_status != "open"):  # moved, or re-opened: kept open
             settle_oldest_open(thread.contact_id, number, list_sort_key(thread.last_message_at, number), box)
         message.delivery = Delivery(**delivery)
         return thread
@@ -274,10 +304,10 @@ def change_status(
         old = thread.status
         thread.status = new_status
         deltas = CounterDeltas()
-        deltas.status_change(thread.contact_id, old, new_status)
+        deltas.status_change(thread.contact_id, old, new_status, assignee=thread.assignee)
         if new_status == "closed":
             deltas.closing(thread)
-        condition = Thread.pk.exists() & (Thread.status == old)
+        condition = Thread.pk.exists() & (Thread.status == old) & assignee_is(thread.assignee)
         try:
             with transaction() as writes:
                 writes.update(

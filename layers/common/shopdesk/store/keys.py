@@ -12,6 +12,8 @@ THREAD_PREFIX = "THREAD#"
 THREAD_SK = "#THREAD"
 MESSAGE_PREFIX = "MSG#"
 STATS_PK = "STATS"
+PRESENCE_PREFIX = "PRESENCE#"
+UNASSIGNED = "-"  # the assignee part of GSI6's `TL#A#-`: threads no one has taken
 INDEXED_BY_DATE = (1, 2, 3, 4, 5, 6, 7, 9)  # every list index but GSI8 (names) sorts by last message
 
 
@@ -42,6 +44,20 @@ def stats_contact_key(contact_id: str) -> tuple[str, str]:
 
 def stats_day_key(day: str) -> tuple[str, str]:
     return STATS_PK, f"DAY#{day}"
+
+
+def stats_agent_key(agent_sub: str) -> tuple[str, str]:
+    """An agent's counters (threads assigned to them that are not closed), read with the dashboard."""
+    return STATS_PK, f"AGENT#{agent_sub}"
+
+
+def agent_of_stats(sk: str) -> str | None:
+    return sk.removeprefix("AGENT#") if sk.startswith("AGENT#") else None
+
+
+def presence_key(number: int, agent_sub: str) -> tuple[str, str]:
+    """Who is on a thread: in the thread's own partition, so the thread view's Query reads it."""
+    return thread_pk(number), f"{PRESENCE_PREFIX}{agent_sub}"
 
 
 def contact_of_stats(sk: str) -> str | None:
@@ -82,8 +98,9 @@ def language_list(language: str) -> str:
     return f"TL#L#{language}"
 
 
-def agent_list(agent: str) -> str:
-    return f"TL#A#{agent}"
+def agent_list(assignee: str | None) -> str:
+    """GSI6: the threads assigned to one agent (their Cognito sub), or `TL#A#-`: no one's."""
+    return f"TL#A#{assignee or UNASSIGNED}"
 
 
 def email_list(email: str) -> str:
@@ -113,7 +130,7 @@ class ListedThread(Protocol):
     status: str
     contact_id: str
     language: str
-    last_agent: str | None
+    assignee: str | None
     email: str
     customer_name: str | None
     has_private_note: object
@@ -132,7 +149,7 @@ def index_keys(thread: ListedThread) -> dict[str, str | None]:
         "gsi3pk": contact_list(thread.contact_id),
         "gsi4pk": contact_status_list(thread.contact_id, thread.status),
         "gsi5pk": language_list(thread.language),
-        "gsi6pk": agent_list(thread.last_agent) if thread.last_agent else None,
+        "gsi6pk": agent_list(thread.assignee),
         "gsi7pk": email_list(thread.email),
         "gsi8pk": name_list(name) if name else None,
         "gsi9pk": private_list() if thread.has_private_note else None,

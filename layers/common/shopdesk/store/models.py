@@ -13,18 +13,22 @@ from shopdesk.store.table import INDEX_COUNT, INDEXES, ShopdeskItem, _connection
 from shopdesk.store.thread_items import (
     STATUSES,
     THREAD_SK,
+    AgentStats,
     Attachment,
     Counter,
     Delivery,
     MailId,
     Message,
     OpenThreadClaim,
+    Presence,
     Stats,
     Thread,
 )
 
 __all__ = [
     "CONTACTS_PK",
+    "AgentStats",
+    "Presence",
     "DEFAULT_REPLY_MESSAGES",
     "INDEXES",
     "INDEX_COUNT",

@@ -36,6 +36,11 @@ class Thread(ShopdeskItem, discriminator="thread"):
     customer_messages = NumberAttribute(default=0)
     agent_messages = NumberAttribute(default=0)
     last_agent = UnicodeAttribute(null=True)
+    # Who owns the thread: an agent's Cognito sub (None: no one), with their display name and
+    # e-mail when it was assigned, so the list and the notifications need no directory lookup.
+    assignee = UnicodeAttribute(null=True)
+    assignee_name = UnicodeAttribute(null=True)
+    assignee_email = UnicodeAttribute(null=True)
     preview = UnicodeAttribute(default="")
     has_private_note = BooleanAttribute(default=False)
     spam = BooleanAttribute(default=False)
@@ -93,6 +98,7 @@ class Message(ShopdeskItem, discriminator="message"):
     mail_message_id = UnicodeAttribute(null=True)  # inbound: the mail's own Message-ID
     original = Attachment(null=True)  # inbound: the raw .eml in the private bucket ("download original")
     full_text = Attachment(null=True)  # inbound: the whole text when `text` was cut to fit the item
+    assignee_name = UnicodeAttribute(null=True)  # a hand-over (source "handover"): to whom (None: released)
 
     @staticmethod
     def sort_key(created_at: str, message_id: str) -> str:
@@ -164,6 +170,35 @@ class Stats(ShopdeskItem, discriminator="stats"):
     @staticmethod
     def day_key(day: str) -> tuple[str, str]:
         return keys.stats_day_key(day)
+
+
+class AgentStats(Stats, discriminator="agent_stats"):
+    """STATS/AGENT#<sub>: the threads assigned to one agent that are not closed (`active`), kept by
+    every transaction that changes a thread's assignee or whether it is closed; with the agent's
+    display name, so the dashboard's one Query of PK=STATS shows each agent's count by name."""
+
+    active = NumberAttribute(default=0)
+    name = UnicodeAttribute(null=True)
+
+    @staticmethod
+    def key(agent_sub: str) -> tuple[str, str]:
+        return keys.stats_agent_key(agent_sub)
+
+
+class Presence(ShopdeskItem, discriminator="presence"):
+    """An agent on a thread screen: PK=THREAD#<n>, SK=PRESENCE#<sub>, rewritten by the page's
+    heartbeat (one PutItem), gone by TTL (`expires_at`) once the heartbeats stop. In the thread's
+    partition, so the thread view's Query reads it with the messages."""
+
+    agent_sub = UnicodeAttribute()
+    name = UnicodeAttribute(null=True)
+    email = UnicodeAttribute(null=True)
+    state = UnicodeAttribute(default="viewing")  # viewing | writing
+    at = UnicodeAttribute()
+
+    @staticmethod
+    def key(number: int, agent_sub: str) -> tuple[str, str]:
+        return keys.presence_key(number, agent_sub)
 
 
 class MailId(ShopdeskItem, discriminator="mail_id"):

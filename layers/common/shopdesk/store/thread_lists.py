@@ -53,8 +53,8 @@ def _condition(query: ListQuery) -> Condition | None:
         conditions.append(Thread.contact_id == query.contact)
     if query.language:
         conditions.append(Thread.language == query.language)
-    if query.agent:
-        conditions.append(Thread.last_agent == query.agent)
+    if query.agent:  # the assignee (`-`: no one)
+        conditions.append(Thread.assignee.does_not_exist() if query.agent == keys.UNASSIGNED else Thread.assignee == query.agent)
     if query.private:
         conditions.append(Thread.has_private_note == True)  # noqa: E712
     if query.date_from:

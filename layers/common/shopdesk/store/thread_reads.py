@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from shopdesk.core.errors import Conflict, NotFound
 from shopdesk.core.i18n import register
 from shopdesk.store import keys
-from shopdesk.store.models import Message, OpenThreadClaim, ShopdeskItem, ShopSettings, Stats, Thread
+from shopdesk.store.models import Message, OpenThreadClaim, Presence, ShopdeskItem, ShopSettings, Stats, Thread
 
 register(
     {
@@ -62,17 +62,27 @@ def iter_thread_items(number: int) -> Iterable[Thread | Message]:
 
 
 def thread_partition(number: int) -> tuple[Thread, list[Message]]:
-    """The thread and its messages, oldest first: one Query on PK=THREAD#<n> (the thread view)."""
+    """The thread and its messages, oldest first: one Query on PK=THREAD#<n>."""
+    thread, messages, _ = thread_with_presence(number)
+    return thread, messages
+
+
+def thread_with_presence(number: int) -> tuple[Thread, list[Message], list[Presence]]:
+    """The thread, its messages oldest first and the presence items of the agents on it (which
+    may have expired: store.assignment.present): one Query on PK=THREAD#<n> (the thread view)."""
     thread: Thread | None = None
     messages: list[Message] = []
+    presence: list[Presence] = []
     for item in ShopdeskItem.query(keys.thread_pk(number), consistent_read=True):
         if isinstance(item, Thread):
             thread = item
         elif isinstance(item, Message):
             messages.append(item)
+        elif isinstance(item, Presence):
+            presence.append(item)
     if thread is None:
         raise NotFound("thread_not_found")
-    return thread, messages
+    return thread, messages, presence
 
 
 def find_message(number: int, message_id: str) -> Message:

@@ -23,6 +23,7 @@ from shopdesk.store.agent_writes import (
     settle_moved,
     store_agent_message,
 )
+from shopdesk.store.assignment import assignee_is
 from shopdesk.store.conditions import ATTEMPTS, condition_failed
 from shopdesk.store.counters import CounterDeltas, settle_oldest_open
 from shopdesk.store.customer_messages import (
@@ -125,13 +126,16 @@ def delete_thread(number: int) -> None:
     deltas.add(deltas.global_, "threads_total", -1)
     deltas.add(deltas.global_, "customer_messages", -int(thread.customer_messages))
     deltas.add(deltas.global_, "agent_messages", -int(thread.agent_messages))
-    deltas.status_change(thread.contact_id, thread.status, None)
+    deltas.status_change(thread.contact_id, thread.status, None, assignee=thread.assignee)
     claim = get_claim(thread.email, thread.contact_id, thread.order_ref)
     try:
         with transaction() as writes:
             writes.delete(
                 Thread(*Thread.key(number)),
-                condition=Thread.pk.exists() & (Thread.status == thread.status) & (Thread.last_message_at == thread.last_message_at),
+                condition=Thread.pk.exists()
+                & (Thread.status == thread.status)
+                & (Thread.last_message_at == thread.last_message_at)
+                & assignee_is(thread.assignee),
             )
             if claim is not None and int(claim.number) == number:
                 writes.delete(claim)

@@ -23,6 +23,8 @@ from shopdesk.core.validation import Checker, is_valid_email
 from shopdesk.mail import links
 from shopdesk.mail import send as mail
 from shopdesk.store import attachments
+from shopdesk.store.agent_writes import ThreadMovedOn
+from shopdesk.store.assignment import AgentRef
 from shopdesk.store.models import Message, ShopSettings, Thread
 from shopdesk.store.team import team_addresses
 from shopdesk.store.threads import (
@@ -59,6 +61,11 @@ register(
             "en": "This agent is not part of the team.",
             "es": "Este agente no forma parte del equipo.",
             "pl": "Ten agent nie należy do zespołu.",
+        },
+        "reply_outdated": {
+            "en": "Someone wrote in this thread since you opened it. Read the new message(s), then send anyway or revise your reply.",
+            "es": "Alguien escribió en esta conversación desde que la abrió. Lea los mensajes nuevos y luego envíe igualmente o revise su respuesta.",
+            "pl": "Ktoś napisał w tym wątku, odkąd go otworzyłeś. Przeczytaj nowe wiadomości, a potem wyślij mimo to lub popraw odpowiedź.",
         },
         "not_a_reply": {
             "en": "Only a reply to the customer can be sent again.",
@@ -103,6 +110,36 @@ class Posted:
 
     thread: Thread
     message: Message
+
+
+# The thread's status once a reply went out, by the agent's choice (ReplyRequest.after_send).
+AFTER_SEND = {"close": "closed", "open": "open"}
+
+
+class ReplyOutdated(Conflict):
+    """409: the customer or a colleague wrote after the last message the agent saw. The body
+    carries the new messages (views.threads.answered shapes them into `payload`)."""
+
+    code = "reply_outdated"
+
+    def __init__(self, thread: Thread, new_messages: list[Message]) -> None:
+        super().__init__()
+        self.thread = thread
+        self.new_messages = new_messages
+        self.payload: dict[str, Any] = {}
+
+    def body(self, lang: str | None) -> dict[str, Any]:
+        return {**super().body(lang), **self.payload}
+
+
+def written_since(messages: list[Message], last_seen: str, me: str) -> list[Message]:
+    """What the customer or a colleague wrote after `last_seen` (the agent's own messages and
+    private entries do not count). An id not in the thread counts as having seen nothing new."""
+    ids = [m.message_id for m in messages]
+    if last_seen not in ids:
+        return []
+    later = messages[ids.index(last_seen) + 1 :]
+    return [m for m in later if m.author == "customer" or (m.author == "agent" and not m.private and (m.agent or "") != me)]
 
 
 class ReplyNotSent(UpstreamFailed):
@@ -191,7 +228,7 @@ def _last_customer_mail_id(messages: list[Message]) -> str | None:
 
 
 def _send_stored_reply(
-    thread: Thread, message: Message, in_reply_to: str | None, context: ChangeContext, moved_from: str | None = None
+    thread: Thread, message: Message, in_reply_to: str | None, context: ChangeContext, moved_from: str | None = None, then_status: str = "closed"
 ) -> Posted:
     """Mails a stored reply, then marks it sent and closes the thread (one transaction); if SES
     refuses, the reply stays stored as not sent with the reason."""
@@ -204,7 +241,9 @@ def _send_stored_reply(
             settle_moved(thread, context)
         raise ReplyNotSent(Posted(thread, message)) from None
     delivery = {"state": "sent", "message_id": sent.ses_message_id, "error": None, "at": now_iso()}
-    closed = reply_delivered(int(thread.number), message, delivery, sent.message_ids, known=thread, context=context, moved_from=moved_from)
+    closed = reply_delivered(
+        int(thread.number), message, delivery, sent.message_ids, known=thread, context=context, moved_from=moved_from, then_status=then_status
+    )
     return Posted(closed, message)
 
 
@@ -217,9 +256,15 @@ def _uploads(check: Checker, uploads: Any) -> list[tuple[str, str]]:
     return [(u["upload_key"], u["filename"]) for u in uploads]
 
 
-def reply(agent_email: str, number: int, request: ReplyRequest, agent_sub: str | None = None) -> Posted:
-    """POST /v1/threads/{n}/replies: stores the reply, mails it, and closes the thread. The agent's
-    own reply does not make the thread unread for them (their read mark rides on the store).
+def reply(agent_email: str, number: int, request: ReplyRequest, agent_sub: str | None = None, me: AgentRef | None = None) -> Posted:
+    """POST /v1/threads/{n}/replies: stores the reply, mails it, and closes the thread or keeps it
+    open (the agent's `after_send`, else the shop's default). The agent's own reply does not make
+    the thread unread for them (their read mark rides on the store).
+
+    With `last_seen` (the last message the agent saw) and without `force`, a message the customer
+    or a colleague wrote since refuses the send (ReplyOutdated, 409), checked on the partition the
+    reply reads anyway: no extra request. A message landing between that read and the write makes
+    the write's condition fail, and the refusal is made then (ThreadMovedOn).
 
     Requests: the thread's partition (Query: the thread and the Message-ID the reply answers), its
     claim, box and the settings (one BatchGetItem), the reply stored (TransactWriteItems), then,
@@ -228,25 +273,31 @@ def reply(agent_email: str, number: int, request: ReplyRequest, agent_sub: str |
     check, text = _checked_text(request.text, "text", TEXT_LIMIT)
     uploads = _uploads(check, request.attachments)
     check.done()
+    me_email = agent_email.lower()  # the last-agent filter compares lower case
     thread, messages = thread_partition(number)
+    guarded = bool(request.last_seen) and not request.force
+    if guarded:
+        newer = written_since(messages, str(request.last_seen), me_email)
+        if newer:
+            raise ReplyOutdated(thread, newer)
     context = read_change_context(thread)
+    then_status = AFTER_SEND.get(request.after_send or context.settings.after_send_default or "close", "closed")
     files = [attachments.accept_upload(key, filename) for key, filename in uploads]
     status_before = thread.status
-    thread, message = store_agent_message(
-        number,
-        AgentMessage(
-            agent=agent_email.lower(),  # the last-agent filter (GSI6) compares lower case
-            text=text,
-            source="agent",
-            attachments=[f.to_dict() for f in files],
-            delivery={"state": "not_sent", "error": "sending", "at": now_iso()},
-        ),
-        known=thread,
-        context=context,
-        reader=agent_sub,
-        settle=False,
+    outgoing = AgentMessage(
+        agent=me_email,
+        text=text,
+        source="agent",
+        attachments=[f.to_dict() for f in files],
+        delivery={"state": "not_sent", "error": "sending", "at": now_iso()},
+        assign_to=me if me is not None and context.settings.assign_on_first_reply else None,
     )
-    return _send_stored_reply(thread, message, _last_customer_mail_id(messages), context, moved_from=status_before)
+    try:
+        thread, message = store_agent_message(number, outgoing, known=thread, context=context, reader=agent_sub, settle=False, stop_if_moved=guarded)
+    except ThreadMovedOn:
+        thread, messages = thread_partition(number)
+        raise ReplyOutdated(thread, written_since(messages, str(request.last_seen), me_email)) from None
+    return _send_stored_reply(thread, message, _last_customer_mail_id(messages), context, moved_from=status_before, then_status=then_status)
 
 
 def retry_reply(number: int, message_id: str) -> Posted:

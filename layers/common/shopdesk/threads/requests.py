@@ -22,11 +22,32 @@ class Upload(_Body):
     filename: str
 
 
+# What Send does after the reply went out: close the thread or keep it open (a later option adds
+# "snooze": extend this Literal and `threads.outbound.AFTER_SEND`).
+AfterSend = Literal["close", "open"]
+
+
 class ReplyRequest(_Body):
     """POST /v1/threads/{n}/replies."""
 
     text: Any = ""
     attachments: Any = Field(default_factory=list)  # checked by the domain (every error at once)
+    last_seen: str | None = None  # the id of the last message the agent saw: a newer one refuses the send (409)
+    force: bool = False  # "send anyway": the agent saw the newer messages
+    after_send: AfterSend | None = None  # None: the shop's default (settings.after_send_default)
+
+
+class AssigneeRequest(_Body):
+    """PUT /v1/threads/{n}/assignee: an agent's sub (the caller's own: take), or null (release)."""
+
+    assignee: str | None = None
+    note: str = ""
+
+
+class PresenceRequest(_Body):
+    """PUT /v1/threads/{n}/presence: the page's heartbeat."""
+
+    state: Literal["viewing", "writing"] = "viewing"
 
 
 class NoteRequest(_Body):

@@ -137,7 +137,7 @@ def parse_filters(params: dict[str, str] | None) -> Filters:
         status=status,
         contact=params.get("contact") or None,
         language=language,
-        agent=(params.get("agent") or "").strip().lower() or None,
+        agent=(params.get("agent") or "").strip() or None,  # the assignee's sub, or "-": no one
         private=_flag(params.get("private")),
         unread=_flag(params.get("unread")),
         date_from=date_from,
@@ -225,7 +225,7 @@ def _matches(thread: Thread, filters: Filters) -> bool:
         (not filters.status or thread.status == filters.status)
         and (not filters.contact or thread.contact_id == filters.contact)
         and (not filters.language or thread.language == filters.language)
-        and (not filters.agent or (thread.last_agent or "") == filters.agent)
+        and (not filters.agent or (thread.assignee or keys.UNASSIGNED) == filters.agent)
         and (not filters.private or bool(thread.has_private_note))
         and (not filters.date_from or thread.last_message_at >= filters.date_from)
         and (not filters.date_to or thread.last_message_at <= filters.date_to)

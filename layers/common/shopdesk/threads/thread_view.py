@@ -16,12 +16,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from shopdesk.core.errors import NotFound
+from shopdesk.store.assignment import present
 from shopdesk.store.attachments import DOWNLOAD_URL_SECONDS, download_url
 from shopdesk.store.customers import CustomerCard, card_text, fresh_card, kept_card
-from shopdesk.store.models import Contact, Message, Thread
+from shopdesk.store.models import Contact, Message, Presence, Thread
 from shopdesk.store.settings import contact_and_settings
 from shopdesk.store.thread_lists import newer_open, older_open
-from shopdesk.store.threads import find_message, mark_read, thread_partition
+from shopdesk.store.thread_reads import thread_with_presence
+from shopdesk.store.threads import find_message, mark_read
 from shopdesk.threads.thread_list import is_unread
 
 
@@ -41,11 +43,14 @@ class ThreadScreen:
     contact: Contact | None
     neighbours: Neighbours
     default_messages: dict[str, str] = field(default_factory=dict)
+    presence: list[Presence] = field(default_factory=list)  # the other agents on the thread now
+    after_send_default: str = "close"  # what Send does unless the agent chooses (the shop's option)
 
 
 def view_thread(agent_sub: str, number: int) -> ThreadScreen:
-    """GET /v1/threads/{number}; marks the thread read for this agent."""
-    thread, messages = thread_partition(number)
+    """GET /v1/threads/{number}; marks the thread read for this agent. Who else is on the thread
+    comes with the messages: their presence items share the thread's partition."""
+    thread, messages, beats = thread_with_presence(number)
     kept, card = kept_card(thread)
     unread = is_unread(thread, agent_sub)
     # The other requests depend only on the thread: made side by side.
@@ -69,6 +74,8 @@ def view_thread(agent_sub: str, number: int) -> ThreadScreen:
         contact=contact,
         neighbours=Neighbours(newer_future.result(), older_future.result()),
         default_messages=settings.default_messages.as_dict() if settings.default_messages else {},
+        presence=[p for p in present(beats) if p.agent_sub != agent_sub],
+        after_send_default=settings.after_send_default or "close",
     )
 
 

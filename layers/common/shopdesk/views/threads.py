@@ -15,8 +15,9 @@ from shopdesk.core.i18n import localized
 from shopdesk.core.thread_rules import preview_of
 from shopdesk.store.customers import CustomerCard
 from shopdesk.store.models import Message, Thread
+from shopdesk.threads.assignment import Assigned
 from shopdesk.threads.bulk import BulkOutcome
-from shopdesk.threads.outbound import Posted, ReplyNotSent
+from shopdesk.threads.outbound import Posted, ReplyNotSent, ReplyOutdated
 from shopdesk.threads.thread_list import ThreadPage
 from shopdesk.threads.thread_view import FileLink, ThreadScreen
 
@@ -47,6 +48,7 @@ def message_view(message: Message) -> dict[str, Any]:
         "delivery": delivery_view(message.delivery),
         "notification": delivery_view(message.notification),
         "match_rule": message.match_rule,
+        "assignee_name": message.assignee_name,
     }
 
 
@@ -61,6 +63,7 @@ def thread_summary(thread: Thread, unread: bool) -> dict[str, Any]:
         "language": thread.language,
         "status": thread.status,
         "last_agent": thread.last_agent,
+        "assignee": {"sub": thread.assignee, "name": thread.assignee_name or thread.assignee_email or ""} if thread.assignee else None,
         "preview": thread.preview or "",
         "private": bool(thread.has_private_note),
         "spam": bool(thread.spam),
@@ -153,6 +156,8 @@ def screen_view(screen: ThreadScreen) -> dict[str, Any]:
         "neighbours": asdict(screen.neighbours),
         "history": history_view(screen.messages, screen.card),
         "default_reply": localized(screen.default_messages, thread.language) if screen.default_messages else "",
+        "after_send_default": screen.after_send_default,
+        "presence": [{"sub": p.agent_sub, "name": p.name or p.email or "", "state": p.state, "at": p.at} for p in screen.presence],
     }
 
 
@@ -175,6 +180,14 @@ def answered(action: Callable[[], Posted]) -> dict[str, Any]:
     except ReplyNotSent as refused:
         refused.payload = posted_view(refused.posted)
         raise
+    except ReplyOutdated as outdated:
+        outdated.payload = {"thread": thread_detail(outdated.thread), "new_messages": [message_view(m) for m in outdated.new_messages]}
+        raise
+
+
+def assigned_view(assigned: Assigned) -> dict[str, Any]:
+    """The answer to a take, hand-over or release: the thread, and the hand-over's entry if any."""
+    return {"thread": thread_detail(assigned.thread), "message": message_view(assigned.entry) if assigned.entry else None}
 
 
 def bulk_view(outcome: BulkOutcome) -> dict[str, Any]:
