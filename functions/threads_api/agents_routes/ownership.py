@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from shopdesk.store.team import agent_ref
 from shopdesk.api.auth import Agent, agent_only, caller
 from shopdesk.api.docs import answers
 from shopdesk.api.http import json_response
 from shopdesk.store.assignment import AgentRef
+from shopdesk.store.team import agent_ref
 from shopdesk.threads import assignment
 from shopdesk.threads.requests import AssigneeRequest, PresenceRequest, parsed
 from shopdesk.views import threads as views
