@@ -190,8 +190,14 @@ SCHEMAS: dict[str, Any] = {
             "neighbours": _obj({"previous": _IN, "next": _IN}),
             "history": {"type": "array", "items": _ref("HistoryEntry")},
             "default_reply": _S,
+            "drafts": {
+                "type": "array",
+                "description": "the caller's own drafts with their text; colleagues' drafts say only who (text null)",
+                "items": _obj({"kind": _S, "agent": _S, "mine": _B, "updated_at": _S, "text": _SN}),
+            },
         }
     ),
+    "DraftSaved": _obj({"kind": _S, "saved": _B, "updated_at": _SN}),
     "ThreadOnly": _obj({"thread": _ref("ThreadDetail")}),
     "ThreadAndMessage": _obj({"thread": _ref("ThreadDetail"), "message": _ref("Message")}),
     "ReplyNotSent": {"allOf": [_ref("Error"), _ref("ThreadAndMessage")], "description": "the reply is stored as not sent; retry it"},

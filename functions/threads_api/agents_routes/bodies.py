@@ -57,6 +57,10 @@ class ForwardInput(DomainChecked):
     comment: documented({"type": "string"}) = None
 
 
+class DraftInput(DomainChecked):
+    text: documented({"type": "string", "description": "as typed; blank discards the draft"}) = None
+
+
 class UploadInput(DomainChecked):
     filename: documented({"type": "string"}) = None
 

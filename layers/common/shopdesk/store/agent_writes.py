@@ -23,7 +23,7 @@ from shopdesk.store import keys
 from shopdesk.store.conditions import ATTEMPTS, condition_failed
 from shopdesk.store.counters import CounterDeltas, settle_oldest_open
 from shopdesk.store.keys import list_sort_key
-from shopdesk.store.models import Attachment, Delivery, MailId, Message, OpenThreadClaim, Thread, transaction
+from shopdesk.store.models import Attachment, Delivery, Draft, MailId, Message, OpenThreadClaim, Thread, transaction
 from shopdesk.store.thread_items import index_actions
 from shopdesk.store.thread_reads import ChangeContext, ThreadChanged, find_message, get_claim, get_thread, read_change_context
 
@@ -72,6 +72,9 @@ class AgentMessage:
     # The Message-IDs of the mail we sent (ours and SES's), so an answer's In-Reply-To finds the thread.
     outbound_message_ids: list[str] = field(default_factory=list)
     close: bool = False  # a reply that was sent closes the thread
+    # The kind of the writer's draft (reply | note) this message sends: deleted in the same
+    # transaction (needs `reader`, the agent's sub), so sending costs no extra request.
+    sends_draft: str | None = None
 
 
 def store_agent_message(
@@ -154,6 +157,8 @@ def store_agent_message(
                     claim_writes(writes, thread, thread.status, context)
                 for outbound_id in outgoing.outbound_message_ids:
                     writes.save(MailId(*MailId.key(outbound_id), thread_number=number, message_sk=message.sk))
+                if outgoing.sends_draft and reader:
+                    writes.delete(Draft(*Draft.key(number, reader, outgoing.sends_draft)))
                 deltas.write(writes, moment)
         except TransactWriteError as error:
             if not condition_failed(error):

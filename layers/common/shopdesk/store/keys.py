@@ -141,3 +141,23 @@ def index_keys(thread: ListedThread) -> dict[str, str | None]:
     for index in INDEXED_BY_DATE:
         keys[f"gsi{index}sk"] = sort
     return keys
+
+
+# --- what agents keep while they work: drafts (in the thread's partition), the wake-up index -----
+
+DRAFT_PREFIX = "DRAFT#"
+
+
+def draft_sk(agent_sub: str, kind: str) -> str:
+    """An agent's unsent reply or note sorts in the thread's partition, so the thread view's one
+    Query returns it with the messages."""
+    return f"{DRAFT_PREFIX}{agent_sub}#{kind}"
+
+
+def wake_list() -> str:
+    """GSI10's one partition: snoozed threads by wake-up time (read forwards up to now)."""
+    return "WAKE"
+
+
+def wake_sort_key(wake_at: str, number: int) -> str:
+    return f"{wake_at}#{int(number):010d}"

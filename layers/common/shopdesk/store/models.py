@@ -6,6 +6,7 @@ polymorphic Query (`ShopdeskItem.query`) runs."""
 from __future__ import annotations
 
 from shopdesk.store.customer_items import Customer, CustomerIdAlias, Order, OrderRef, OrderStatusChange
+from shopdesk.store.draft_items import Draft
 from shopdesk.store.intake_items import BlockedSender, RateWindow, RecentPost, SignedRequest
 from shopdesk.store.setting_items import CONTACTS_PK, DEFAULT_REPLY_MESSAGES, SETTINGS_PK, Contact, ImapSettings, ShopSettings
 from shopdesk.store.sync_items import SYNC_PK, InboundRecord, SyncCursor, SyncError, SyncFailure, SyncLease, SyncStatusItem
@@ -39,6 +40,7 @@ __all__ = [
     "Customer",
     "CustomerIdAlias",
     "Delivery",
+    "Draft",
     "ImapSettings",
     "InboundRecord",
     "MailId",

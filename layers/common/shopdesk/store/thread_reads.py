@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from shopdesk.core.errors import Conflict, NotFound
 from shopdesk.core.i18n import register
 from shopdesk.store import keys
-from shopdesk.store.models import Message, OpenThreadClaim, ShopdeskItem, ShopSettings, Stats, Thread
+from shopdesk.store.models import Draft, Message, OpenThreadClaim, ShopdeskItem, ShopSettings, Stats, Thread
 
 register(
     {
@@ -63,16 +63,25 @@ def iter_thread_items(number: int) -> Iterable[Thread | Message]:
 
 def thread_partition(number: int) -> tuple[Thread, list[Message]]:
     """The thread and its messages, oldest first: one Query on PK=THREAD#<n> (the thread view)."""
+    thread, messages, _ = thread_partition_with_drafts(number)
+    return thread, messages
+
+
+def thread_partition_with_drafts(number: int) -> tuple[Thread, list[Message], list[Draft]]:
+    """The thread, its messages oldest first and the agents' drafts: the same one Query."""
     thread: Thread | None = None
     messages: list[Message] = []
+    drafts: list[Draft] = []
     for item in ShopdeskItem.query(keys.thread_pk(number), consistent_read=True):
         if isinstance(item, Thread):
             thread = item
         elif isinstance(item, Message):
             messages.append(item)
+        elif isinstance(item, Draft):
+            drafts.append(item)
     if thread is None:
         raise NotFound("thread_not_found")
-    return thread, messages
+    return thread, messages, drafts
 
 
 def find_message(number: int, message_id: str) -> Message:

@@ -118,8 +118,10 @@ def delete_thread(number: int) -> None:
     BatchWriteItem. The 30-day aggregates are history (what was answered and closed) and stay.
     """
     from shopdesk.store.attachments import delete_files
+    from shopdesk.store.drafts import delete_drafts
+    from shopdesk.store.thread_reads import thread_partition_with_drafts
 
-    thread, messages = thread_partition(number)
+    thread, messages, drafts = thread_partition_with_drafts(number)
     delete_files([a.key for m in messages for a in (m.attachments or [])])
     deltas = CounterDeltas()
     deltas.add(deltas.global_, "threads_total", -1)
@@ -145,6 +147,7 @@ def delete_thread(number: int) -> None:
     with Message.batch_write() as batch:
         for message in messages:
             batch.delete(message)
+    delete_drafts(drafts)
 
 
 def mark_read(agent_sub: str, number: int, card: tuple[str, str] | None = None) -> str:

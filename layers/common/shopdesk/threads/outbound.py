@@ -240,6 +240,7 @@ def reply(agent_email: str, number: int, request: ReplyRequest, agent_sub: str |
             source="agent",
             attachments=[f.to_dict() for f in files],
             delivery={"state": "not_sent", "error": "sending", "at": now_iso()},
+            sends_draft="reply",
         ),
         known=thread,
         context=context,
@@ -267,7 +268,7 @@ def add_note(agent_email: str, number: int, request: NoteRequest, agent_sub: str
     (GetItem) and the note with the agent's read mark (TransactWriteItems)."""
     check, text = _checked_text(request.text, "text", TEXT_LIMIT)
     check.done()
-    note = AgentMessage(agent=agent_email.lower(), text=text, source="note", private=True)
+    note = AgentMessage(agent=agent_email.lower(), text=text, source="note", private=True, sends_draft="note")
     thread, message = store_agent_message(number, note, known=get_thread(number), reader=agent_sub)
     return Posted(thread, message)
 

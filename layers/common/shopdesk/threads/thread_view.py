@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 from shopdesk.core.errors import NotFound
 from shopdesk.store.attachments import DOWNLOAD_URL_SECONDS, download_url
 from shopdesk.store.customers import CustomerCard, card_text, fresh_card, kept_card
-from shopdesk.store.models import Contact, Message, Thread
+from shopdesk.store.models import Contact, Draft, Message, Thread
 from shopdesk.store.settings import contact_and_settings
 from shopdesk.store.thread_lists import newer_open, older_open
-from shopdesk.store.threads import find_message, mark_read, thread_partition
+from shopdesk.store.thread_reads import thread_partition_with_drafts
+from shopdesk.store.threads import find_message, mark_read
 from shopdesk.threads.thread_list import is_unread
 
 
@@ -41,11 +42,14 @@ class ThreadScreen:
     contact: Contact | None
     neighbours: Neighbours
     default_messages: dict[str, str] = field(default_factory=dict)
+    # The agents' unsent replies and notes (read in the partition's Query) and who is looking.
+    drafts: list[Draft] = field(default_factory=list)
+    viewer: str | None = None
 
 
 def view_thread(agent_sub: str, number: int) -> ThreadScreen:
     """GET /v1/threads/{number}; marks the thread read for this agent."""
-    thread, messages = thread_partition(number)
+    thread, messages, drafts = thread_partition_with_drafts(number)
     kept, card = kept_card(thread)
     unread = is_unread(thread, agent_sub)
     # The other requests depend only on the thread: made side by side.
@@ -69,6 +73,8 @@ def view_thread(agent_sub: str, number: int) -> ThreadScreen:
         contact=contact,
         neighbours=Neighbours(newer_future.result(), older_future.result()),
         default_messages=settings.default_messages.as_dict() if settings.default_messages else {},
+        drafts=drafts,
+        viewer=agent_sub,
     )
 
 

@@ -158,7 +158,25 @@ def screen_view(screen: ThreadScreen) -> dict[str, Any]:
         "neighbours": asdict(screen.neighbours),
         "history": history_view(screen.messages, screen.card),
         "default_reply": _localized(screen.default_messages, thread.language) if screen.default_messages else "",
+        "drafts": drafts_view(screen),
     }
+
+
+def drafts_view(screen: ThreadScreen) -> list[dict[str, Any]]:
+    """The viewer's own drafts with their text (restored into the forms); colleagues' drafts
+    only say who has one ("X has a draft"), never what it says."""
+    shown = []
+    for draft in sorted(screen.drafts, key=lambda d: d.updated_at):
+        mine = draft.agent_sub == screen.viewer
+        shown.append({"kind": draft.draft_kind, "agent": draft.agent, "mine": mine, "updated_at": draft.updated_at, "text": draft.text if mine else None})
+    return shown
+
+
+def draft_view(draft: Any, kind: str) -> dict[str, Any]:
+    """The answer to a draft save: what is kept now (null text: nothing, the draft was discarded)."""
+    if draft is None:
+        return {"kind": kind, "saved": False, "updated_at": None}
+    return {"kind": draft.draft_kind, "saved": True, "updated_at": draft.updated_at}
 
 
 def posted_view(posted: Posted) -> dict[str, Any]:
