@@ -7,6 +7,7 @@ import { t, pick, onLanguageChange } from "../i18n.js";
 import { messageFor } from "../messages.js";
 import { dateNode, valueNode } from "../format.js";
 import { statusPill } from "../status.js";
+import { draftKeeper } from "./drafts.js";
 
 const POLL_MS = 20_000;
 
@@ -26,6 +27,8 @@ export function threadScreen(container, params, ctx) {
   const spamDialog = confirmSpam();
   // Forms survive a reload of the thread (after a note, a status change...): typed text stays.
   const forms = buildForms();
+  // What the agent types is kept server-side as a draft, restored here next time (issue 13 §3).
+  const drafts = draftKeeper(api, number, { reply: forms.replyText, note: forms.noteText });
 
   mount(container, root);
 
@@ -77,6 +80,7 @@ export function threadScreen(container, params, ctx) {
       forms.replyText.value = detail.default_reply || "";
       forms.reply.dataset.filled = String(number);
     }
+    drafts.restore(detail);
     mount(
       root,
       h("p", { class: "crumbs" }, h("a", { href: "#/", class: "back", i18n: "thread.back", testid: "back-to-list" })),
@@ -102,6 +106,7 @@ export function threadScreen(container, params, ctx) {
             h("h2", { id: "messages-title", i18n: "thread.messages" }),
             h("ol", { class: "messages", testid: "messages" }, messages.map((message) => messageItem(message, thread))),
           ),
+          drafts.others(detail),
           forms.replyPanel,
           forms.notePanel,
         ),
@@ -401,6 +406,7 @@ export function threadScreen(container, params, ctx) {
         attachments = await uploadAll([...files.files]);
         answer = await api.post(`/v1/threads/${number}/replies`, { text, attachments });
         replyStatus.textContent = "";
+        drafts.sent("reply");
         showFlash(t("reply.sent"));
         files.value = "";
         files.dispatchEvent(new Event("change"));
@@ -410,6 +416,7 @@ export function threadScreen(container, params, ctx) {
         if (error.code === "reply_not_sent") {
           // Kept on the thread as not sent, with a Retry button.
           replyStatus.textContent = "";
+          drafts.sent("reply");
           showFlash(t("reply.notSent"), true);
           files.value = "";
           files.dispatchEvent(new Event("change"));
@@ -479,6 +486,7 @@ export function threadScreen(container, params, ctx) {
       try {
         const answer = await api.post(`/v1/threads/${number}/notes`, { text });
         noteText.value = "";
+        drafts.sent("note");
         noteStatus.textContent = t("note.added");
         await show(answer);
       } catch (error) {
@@ -539,6 +547,7 @@ export function threadScreen(container, params, ctx) {
     return {
       reply,
       replyText,
+      noteText,
       agentSelect,
       replyPanel: h("section", { class: "panel", "aria-labelledby": "reply-title" }, h("h2", { id: "reply-title", i18n: "reply.title" }), reply),
       notePanel: h("section", { class: "panel note-panel", "aria-labelledby": "note-title" }, h("h2", { id: "note-title", i18n: "note.title" }), note),
@@ -596,6 +605,7 @@ export function threadScreen(container, params, ctx) {
   return {
     dispose() {
       alive = false;
+      drafts.dispose(); // leaving the thread saves what is typed at once
       clearTimeout(timer);
       stopListening();
       deleteDialog.close();
