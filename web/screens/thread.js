@@ -518,9 +518,10 @@ export function threadScreen(container, params, ctx) {
       forwardStatus.classList.remove("status-error");
       forwardStatus.textContent = "";
       const payload = { comment: comment.value.trim() };
+      // Both filled: sent to both (issue 13 §6), never one dropped.
       if (agentSelect.value) payload.to_agent = agentSelect.value;
-      else if (address.value.trim()) payload.to_email = address.value.trim();
-      else {
+      if (address.value.trim()) payload.to_email = address.value.trim();
+      if (!payload.to_agent && !payload.to_email) {
         forwardStatus.classList.add("status-error");
         forwardStatus.textContent = t("forward.missing");
         agentSelect.focus();

@@ -14,11 +14,10 @@ import html
 from dataclasses import dataclass
 from typing import Any
 
-from shopdesk.admin.agents import team_addresses
 from shopdesk.core.aws import client
 from shopdesk.core.config import LANGUAGES, config
 from shopdesk.core.errors import Conflict, NotFound, UpstreamFailed
-from shopdesk.core.i18n import pick_language, register
+from shopdesk.core.i18n import register
 from shopdesk.core.thread_rules import now_iso
 from shopdesk.core.validation import Checker, is_valid_email
 from shopdesk.mail import links
@@ -36,7 +35,7 @@ from shopdesk.store.threads import (
     store_agent_message,
     thread_partition,
 )
-from shopdesk.threads.requests import ForwardRequest, NoteRequest, ReplyRequest
+from shopdesk.threads.requests import NoteRequest, ReplyRequest
 
 register(
     {
@@ -49,11 +48,6 @@ register(
             "en": "Please write a message.",
             "es": "Escriba un mensaje.",
             "pl": "Napisz wiadomość.",
-        },
-        "forward_target_required": {
-            "en": "Choose an agent or give an e-mail address (one of the two).",
-            "es": "Elija un agente o indique una dirección de correo (una de las dos).",
-            "pl": "Wybierz agenta lub podaj adres e-mail (jedno z dwóch).",
         },
         "unknown_agent": {
             "en": "This agent is not part of the team.",
@@ -90,11 +84,7 @@ REPLY_WORDS: dict[str, dict[str, str]] = {
         "thread": "Twoja rozmowa nr {number}",
     },
 }
-FORWARD_WORDS: dict[str, dict[str, str]] = {
-    "en": {"subject": "Forwarded discussion #{number}", "by": "{agent} forwards you this discussion", "note": "Forwarded to {to}", "files": "Files"},
-    "es": {"subject": "Conversación reenviada n.º {number}", "by": "{agent} le reenvía esta conversación", "note": "Reenviado a {to}", "files": "Archivos"},
-    "pl": {"subject": "Przekazana rozmowa nr {number}", "by": "{agent} przekazuje Ci tę rozmowę", "note": "Przekazano do {to}", "files": "Pliki"},
-}
+
 
 
 @dataclass
@@ -271,76 +261,3 @@ def add_note(agent_email: str, number: int, request: NoteRequest, agent_sub: str
     note = AgentMessage(agent=agent_email.lower(), text=text, source="note", private=True, sends_draft="note")
     thread, message = store_agent_message(number, note, known=get_thread(number), reader=agent_sub)
     return Posted(thread, message)
-
-
-@dataclass
-class ForwardTarget:
-    address: str
-    is_agent: bool
-
-
-def _forward_target(check: Checker, request: ForwardRequest) -> ForwardTarget | None:
-    to_agent = request.to_agent.strip().lower() if isinstance(request.to_agent, str) else request.to_agent
-    to_email = request.to_email.strip() if isinstance(request.to_email, str) else request.to_email
-    if bool(to_agent) == bool(to_email):
-        check.fail("to_agent", "forward_target_required")
-        return None
-    if to_agent:
-        if not isinstance(to_agent, str) or to_agent not in team_addresses():
-            check.fail("to_agent", "unknown_agent")
-            return None
-        return ForwardTarget(to_agent, True)
-    if not is_valid_email(to_email):
-        check.fail("to_email", "invalid_email")
-        return None
-    return ForwardTarget(str(to_email), False)
-
-
-def forward_mail(thread: Thread, messages: list[Message], agent_email: str, comment: str, to: str, lang: str) -> mail.OutgoingMail:
-    """The whole discussion (every message the customer and the team exchanged, oldest first),
-    under the agent's comment. Private notes stay inside Shopdesk; the token is never included."""
-    words = FORWARD_WORDS[lang]
-    number = int(thread.number)
-    parts = [words["by"].format(agent=agent_email), "", comment, ""]
-    for message in messages:
-        if message.private:
-            continue
-        who = thread.customer_name or thread.email if message.author == "customer" else (message.agent or message.author)
-        parts.append(f"----- {message.created_at[:16].replace('T', ' ')} UTC, {who} ({message.source})")
-        parts.append(message.text or "")
-        if message.attachments:
-            parts.append(f"[{words['files']}: " + ", ".join(a.filename for a in message.attachments) + "]")
-        parts.append("")
-    text = "\n".join(parts)
-    html_body = "<div style=\"white-space:pre-wrap\">" + html.escape(text) + "</div>"
-    return mail.OutgoingMail(
-        to=[to],
-        subject=f"[{config().shop_name}] {words['subject'].format(number=number)}",
-        text=text,
-        html=f"<!doctype html><html lang=\"{lang}\"><body>{html_body}</body></html>",
-        reply_to=[agent_email] if is_valid_email(agent_email) else [],
-        headers={"X-Shopdesk-Thread": str(number)},
-        kind="forward",
-    )
-
-
-def forward(agent_email: str, number: int, request: ForwardRequest, lang: str | None) -> Posted:
-    """POST /v1/threads/{n}/forward: mails the discussion to an agent or any address with a
-    comment, then records a private note saying so (nothing is recorded if SES refused)."""
-    check, comment = _checked_text(request.comment, "comment", COMMENT_LIMIT, required=False)
-    target = _forward_target(check, request)
-    check.done()
-    assert target is not None
-    language = pick_language(lang)
-    thread, messages = thread_partition(number)
-    sent = mail.send(forward_mail(thread, messages, agent_email, comment, target.address, language))
-    note = FORWARD_WORDS[language]["note"].format(to=target.address) + (f": {comment}" if comment else "")
-    record = AgentMessage(
-        agent=agent_email.lower(),
-        text=note,
-        source="forward",
-        private=True,
-        delivery={"state": "sent", "message_id": sent.ses_message_id, "error": None, "at": now_iso()},
-    )
-    stored_thread, message = store_agent_message(number, record, known=thread)
-    return Posted(stored_thread, message)
