@@ -190,6 +190,7 @@ SCHEMAS: dict[str, Any] = {
             "neighbours": _obj({"previous": _IN, "next": _IN}),
             "history": {"type": "array", "items": _ref("HistoryEntry")},
             "default_reply": _S,
+            "default_reply_language": {"type": ["string", "null"], "description": "not the thread's language: its language has no default message"},
             "drafts": {
                 "type": "array",
                 "description": "the caller's own drafts with their text; colleagues' drafts say only who (text null)",
@@ -198,6 +199,26 @@ SCHEMAS: dict[str, Any] = {
         }
     ),
     "DraftSaved": _obj({"kind": _S, "saved": _B, "updated_at": _SN}),
+    "SavedReply": _obj({"id": _S, "title": _S, "texts": _NAMES, "updated_at": _S}),
+    "SavedReplyLibrary": _obj({"saved_replies": {"type": "array", "items": _ref("SavedReply")}, "variables": {"type": "array", "items": _S}}),
+    "FilledSavedReplies": _obj(
+        {
+            "saved_replies": {
+                "type": "array",
+                "items": _obj(
+                    {
+                        "id": _S,
+                        "title": _S,
+                        "language": _S,
+                        "fallback": {"type": "boolean", "description": "the thread's language has no text: this is the shop's default language's"},
+                        "text": _S,
+                        "unknown": {"type": "array", "items": _S},
+                        "empty": {"type": "array", "items": _S},
+                    }
+                ),
+            }
+        }
+    ),
     "ThreadOnly": _obj({"thread": _ref("ThreadDetail")}),
     "ThreadAndMessage": _obj({"thread": _ref("ThreadDetail"), "message": _ref("Message")}),
     "ReplyNotSent": {"allOf": [_ref("Error"), _ref("ThreadAndMessage")], "description": "the reply is stored as not sent; retry it"},

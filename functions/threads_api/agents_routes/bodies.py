@@ -61,6 +61,13 @@ class DraftInput(DomainChecked):
     text: documented({"type": "string", "description": "as typed; blank discards the draft"}) = None
 
 
+class SavedReplyInput(DomainChecked):
+    title: documented({"type": "string", "maxLength": 120}) = None
+    texts: documented(
+        {"type": "object", "description": "the text per language (en, es, pl), with {variables}", "properties": {"en": {"type": "string"}, "es": {"type": "string"}, "pl": {"type": "string"}}}
+    ) = None
+
+
 class UploadInput(DomainChecked):
     filename: documented({"type": "string"}) = None
 

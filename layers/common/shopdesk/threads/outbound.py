@@ -36,6 +36,7 @@ from shopdesk.store.threads import (
     thread_partition,
 )
 from shopdesk.threads.requests import NoteRequest, ReplyRequest
+from shopdesk.threads.saved_replies import refuse_unfilled
 
 register(
     {
@@ -216,6 +217,7 @@ def reply(agent_email: str, number: int, request: ReplyRequest, agent_sub: str |
     once SES took it, marked sent with the thread closed (TransactWriteItems); two more only when
     the thread was its box's link (the next oldest open thread is found and written)."""
     check, text = _checked_text(request.text, "text", TEXT_LIMIT)
+    refuse_unfilled(check, "text", text)  # a saved reply's variable never goes out as a raw brace
     uploads = _uploads(check, request.attachments)
     check.done()
     thread, messages = thread_partition(number)

@@ -159,7 +159,17 @@ def screen_view(screen: ThreadScreen) -> dict[str, Any]:
         "history": history_view(screen.messages, screen.card),
         "default_reply": _localized(screen.default_messages, thread.language) if screen.default_messages else "",
         "drafts": drafts_view(screen),
+        "default_reply_language": default_reply_language(screen.default_messages, thread.language),
     }
+
+
+def default_reply_language(values: dict[str, str], lang: str) -> str | None:
+    """The language of the default reply given (the page notes when it is not the thread's)."""
+    if values.get(lang):
+        return lang
+    if values.get(config().default_language):
+        return config().default_language
+    return next((code for code, text in values.items() if text), None)
 
 
 def drafts_view(screen: ThreadScreen) -> list[dict[str, Any]]:
