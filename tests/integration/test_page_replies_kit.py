@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 
 from tests.integration.browser import Tab
 from tests.integration.page_helpers import new_thread, row, signed_in, tag
+from tests.integration.page_seed import seed
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
 
@@ -53,3 +54,52 @@ def test_a_draft_survives_leaving_the_thread_and_coming_back(stack: dict[str, An
     expect(page.get_by_test_id("note-text")).to_have_value("Check stock of red first")
     expect(page.get_by_test_id("reply-text")).not_to_have_value(typed)
     assert tab.problems() == [] and other.problems() == []
+
+
+def test_an_admin_saves_a_reply_and_an_agent_inserts_it_with_the_orders_reference(stack: dict[str, Any], open_page: Callable[..., Tab]) -> None:
+    email = f"saved-{tag()}@example.com"
+    reference = f"R{tag().upper()}"
+    seed(stack, customers=[{"email": email, "name": "Marta Nowak", "orders": [{"reference": reference, "total": "49.90", "placed_at": "2026-11-03T10:00:00+00:00",
+                                                                                 "history": [{"status": "Shipped", "at": "2026-11-04T10:00:00+00:00"}]}]}])
+    number = new_thread(stack, email=email, customer_name="Marta Nowak", order_ref=reference, text="Where is it?")
+    title = f"Order shipped {tag()}"
+
+    admin_tab = open_page()
+    admin = signed_in(admin_tab, stack, "admin")
+    admin.get_by_test_id("nav-saved-replies").click()
+    admin.get_by_test_id("saved-name").fill(title)
+    admin.get_by_test_id("saved-text-en").fill("Hello {customer.first_name}, order {order.reference} is {order.status}. {order.tracking}")
+    admin.get_by_test_id("saved-submit").click()
+    expect(admin.get_by_test_id("saved-status")).to_contain_text("Unknown variable {order.tracking}")
+    admin.get_by_test_id("saved-text-en").fill("Hello {customer.first_name}, order {order.reference} is {order.status}.")
+    admin.get_by_test_id("saved-text-es").fill("Hola {customer.first_name}, el pedido {order.reference} está {order.status}.")
+    admin.get_by_test_id("saved-submit").click()
+    expect(admin.get_by_test_id("saved-status")).to_have_text("Saved reply saved.")
+    expect(admin.get_by_test_id("saved-item-title").filter(has_text=title)).to_have_count(1)
+
+    tab = open_page()
+    page = signed_in(tab, stack, "agent", f"#/threads/{number}")
+    box = page.get_by_test_id("reply-text")
+    box.fill("")
+    box.press_sequentially("Hi! ::")
+    expect(page.get_by_test_id("saved-reply-menu")).to_be_visible()
+    page.get_by_test_id("saved-reply-search").fill(title)
+    page.get_by_test_id("saved-reply-search").press("Enter")
+    expect(box).to_have_value(f"Hi! Hello Marta, order {reference} is Shipped.")
+    expect(page.get_by_test_id("unfilled-variables")).to_be_hidden()
+    assert admin_tab.problems(r"status of 422") == [] and tab.problems() == []  # the refused unknown variable
+
+
+def test_a_variable_the_thread_cannot_fill_is_highlighted_and_send_refuses_it(stack: dict[str, Any], open_page: Callable[..., Tab]) -> None:
+    number = new_thread(stack, email=f"guest-{tag()}@example.com", text="Hello?")  # a guest: no order
+    tab = open_page()
+    page = signed_in(tab, stack, "agent", f"#/threads/{number}")
+    box = page.get_by_test_id("reply-text")
+    box.fill("Your order {order.reference} ships today.")
+    box.press("End")
+    box.press_sequentially(" ")
+    expect(page.get_by_test_id("unfilled-variable")).to_have_text(["{order.reference}"])
+    page.get_by_test_id("reply-send").click()
+    expect(page.get_by_test_id("reply-status")).to_have_text("Some variables are not filled in: complete or remove them before sending.")
+    expect(page.get_by_test_id("message")).to_have_count(1)
+    assert tab.problems() == []

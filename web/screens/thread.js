@@ -8,6 +8,7 @@ import { messageFor } from "../messages.js";
 import { dateNode, valueNode } from "../format.js";
 import { statusPill } from "../status.js";
 import { draftKeeper } from "./drafts.js";
+import { savedReplyPicker } from "./saved-reply-picker.js";
 
 const POLL_MS = 20_000;
 
@@ -81,6 +82,10 @@ export function threadScreen(container, params, ctx) {
       forms.reply.dataset.filled = String(number);
     }
     drafts.restore(detail);
+    forms.picker.refresh();
+    const defaultLanguage = detail.default_reply_language;
+    forms.defaultNote.hidden = !defaultLanguage || defaultLanguage === thread.language;
+    if (!forms.defaultNote.hidden) forms.defaultNote.textContent = t("saved.defaultFallback", { language: t(`lang.${thread.language}`), used: t(`lang.${defaultLanguage}`) });
     mount(
       root,
       h("p", { class: "crumbs" }, h("a", { href: "#/", class: "back", i18n: "thread.back", testid: "back-to-list" })),
@@ -375,10 +380,23 @@ export function threadScreen(container, params, ctx) {
     });
     const replyStatus = h("p", { class: "status", role: "status", testid: "reply-status" });
     const replySubmit = h("button", { type: "submit", class: "button primary", i18n: "reply.send", testid: "reply-send" });
+    const picker = savedReplyPicker(api, number, replyText);
+    const defaultNote = h("p", { class: "notice notice-warning", testid: "default-reply-fallback", hidden: true });
     const reply = h(
       "form",
       { class: "reply-form", novalidate: true, testid: "reply-form" },
-      h("div", { class: "field" }, h("label", { for: "reply-text", i18n: "reply.label" }), replyText, h("p", { class: "hint", i18n: "reply.hint" })),
+      defaultNote,
+      h(
+        "div",
+        { class: "field" },
+        h("label", { for: "reply-text", i18n: "reply.label" }),
+        replyText,
+        picker.warning,
+        picker.fallbackNote,
+        h("div", { class: "saved-reply-bar" }, picker.opener, h("span", { class: "hint", i18n: "saved.hint" })),
+        picker.menu,
+        h("p", { class: "hint", i18n: "reply.hint" }),
+      ),
       h(
         "div",
         { class: "field" },
@@ -395,6 +413,11 @@ export function threadScreen(container, params, ctx) {
         replyStatus.textContent = t("reply.empty");
         replyStatus.classList.add("status-error");
         replyText.focus();
+        return;
+      }
+      if (picker.blocksSend()) {
+        replyStatus.textContent = t("saved.fillFirst");
+        replyStatus.classList.add("status-error");
         return;
       }
       replySubmit.disabled = true;
@@ -549,6 +572,8 @@ export function threadScreen(container, params, ctx) {
       reply,
       replyText,
       noteText,
+      picker,
+      defaultNote,
       agentSelect,
       replyPanel: h("section", { class: "panel", "aria-labelledby": "reply-title" }, h("h2", { id: "reply-title", i18n: "reply.title" }), reply),
       notePanel: h("section", { class: "panel note-panel", "aria-labelledby": "note-title" }, h("h2", { id: "note-title", i18n: "note.title" }), note),
