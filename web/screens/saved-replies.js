@@ -4,8 +4,9 @@
 import { h, mount, loading, errorBox } from "../dom.js";
 import { t } from "../i18n.js";
 import { messageFor } from "../messages.js";
+import { LANGUAGES as SPOKEN } from "../vocabulary.js";
 
-const LANGUAGES = ["en", "es", "pl"];
+const LANGUAGES = SPOKEN.map((language) => language.code);
 
 export function savedRepliesScreen(container, _params, ctx) {
   const { api, me } = ctx;
