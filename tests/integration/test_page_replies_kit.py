@@ -84,6 +84,7 @@ def test_an_admin_saves_a_reply_and_an_agent_inserts_it_with_the_orders_referenc
     box.press_sequentially("Hi! ::")
     expect(page.get_by_test_id("saved-reply-menu")).to_be_visible()
     page.get_by_test_id("saved-reply-search").fill(title)
+    expect(page.get_by_test_id("saved-reply")).to_have_count(1)  # the library, filled for this thread, is searched
     page.get_by_test_id("saved-reply-search").press("Enter")
     expect(box).to_have_value(f"Hi! Hello Marta, order {reference} is Shipped.")
     expect(page.get_by_test_id("unfilled-variables")).to_be_hidden()
