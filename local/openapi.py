@@ -137,6 +137,7 @@ SCHEMAS: dict[str, Any] = {
             "product": _SN,
             "customer_id": _SN,
             "first_response_at": _SN,
+            "snooze_until": {"type": ["string", "null"], "description": "pending until this time, then open again"},
         }
     ),
     "ThreadPage": _obj({"threads": {"type": "array", "items": _ref("ThreadSummary")}, "next_cursor": _SN}),

@@ -33,6 +33,9 @@ class BulkInput(DomainChecked):
 
 class StatusInput(DomainChecked):
     status: documented(STATUS) = None
+    snooze_until: documented(
+        {"type": "string", "format": "date-time", "description": "with pending1 or pending2: open again at this time (or when the customer writes)"}
+    ) = None
 
 
 class SpamInput(DomainChecked):

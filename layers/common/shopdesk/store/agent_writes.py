@@ -252,7 +252,12 @@ def reply_not_delivered(message: Message, error: str) -> None:
 
 
 def change_status(
-    number: int, new_status: str, also: list[Action] | None = None, known: Thread | None = None, reader: str | None = None
+    number: int,
+    new_status: str,
+    also: list[Action] | None = None,
+    known: Thread | None = None,
+    reader: str | None = None,
+    snooze_until: str | None = None,
 ) -> Thread:
     """Mark as handled (closed), re-open (open), pending 1/2, or disable pending (back to open).
 
@@ -278,6 +283,9 @@ def change_status(
         context = read_change_context(thread)
         old = thread.status
         thread.status = new_status
+        # A status change starts without a snooze unless it is one (a pending status with a time).
+        thread.snooze_until = snooze_until if new_status in keys.PENDING else None
+        snooze_action = Thread.snooze_until.set(thread.snooze_until) if thread.snooze_until else Thread.snooze_until.remove()
         deltas = CounterDeltas()
         deltas.status_change(thread.contact_id, old, new_status)
         if new_status == "closed":
@@ -287,7 +295,7 @@ def change_status(
             with transaction() as writes:
                 writes.update(
                     Thread(*Thread.key(number)),
-                    actions=[Thread.status.set(new_status), *index_actions(thread), *(also or []), *mark],
+                    actions=[Thread.status.set(new_status), snooze_action, *index_actions(thread), *(also or []), *mark],
                     condition=condition & mark_condition if mark_condition is not None else condition,
                 )
                 claim_writes(writes, thread, new_status, context)

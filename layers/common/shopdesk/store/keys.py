@@ -13,6 +13,7 @@ THREAD_SK = "#THREAD"
 MESSAGE_PREFIX = "MSG#"
 STATS_PK = "STATS"
 INDEXED_BY_DATE = (1, 2, 3, 4, 5, 6, 7, 9)  # every list index but GSI8 (names) sorts by last message
+PENDING = ("pending1", "pending2")  # the statuses a snooze (a wake-up time) is an option of
 
 
 def thread_pk(number: int) -> str:
@@ -140,6 +141,11 @@ def index_keys(thread: ListedThread) -> dict[str, str | None]:
     }
     for index in INDEXED_BY_DATE:
         keys[f"gsi{index}sk"] = sort
+    # GSI10: a snoozed thread (pending with a wake-up time) waits in the WAKE list (issue 13 §5).
+    snooze = getattr(thread, "snooze_until", None)
+    waking = bool(snooze) and thread.status in PENDING
+    keys["gsi10pk"] = wake_list() if waking else None
+    keys["gsi10sk"] = wake_sort_key(str(snooze), number) if waking else None
     return keys
 
 

@@ -44,9 +44,10 @@ class ForwardRequest(_Body):
 
 
 class StatusRequest(_Body):
-    """PUT /v1/threads/{n}/status."""
+    """PUT /v1/threads/{n}/status (`snooze_until`: with pending1/pending2, the wake-up time)."""
 
     status: Any = None
+    snooze_until: Any = None
 
 
 class BulkRequest(_Body):

@@ -81,6 +81,8 @@ def thread_detail(thread: Thread, unread: bool = False) -> dict[str, Any]:
         "product": thread.product,
         "customer_id": thread.customer_id,
         "first_response_at": thread.first_response_at,
+        # Pending until this time, then open again (null: not snoozed).
+        "snooze_until": thread.snooze_until if thread.status in ("pending1", "pending2") else None,
     }
 
 
