@@ -3,6 +3,7 @@ inserted with `::`, snooze and wake-up."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.integration.browser import Tab
-from tests.integration.page_helpers import new_thread, row, signed_in, tag
+from tests.integration.page_helpers import api, new_thread, row, signed_in, tag
 from tests.integration.page_seed import seed
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
@@ -103,4 +104,32 @@ def test_a_variable_the_thread_cannot_fill_is_highlighted_and_send_refuses_it(st
     page.get_by_test_id("reply-send").click()
     expect(page.get_by_test_id("reply-status")).to_have_text("Some variables are not filled in: complete or remove them before sending.")
     expect(page.get_by_test_id("message")).to_have_count(1)
+    assert tab.problems() == []
+
+
+def test_a_snoozed_thread_leaves_the_open_list_and_wakes_open_at_its_time(
+    stack: dict[str, Any], open_page: Callable[..., Tab], agent_token: str
+) -> None:
+    number = new_thread(stack, email=f"snooze-{tag()}@example.com", text="Tell me when it is back in stock")
+    tab = open_page()
+    page = signed_in(tab, stack, "agent", f"#/threads/{number}")
+    expect(page.get_by_test_id("thread-status")).to_have_text("Open")
+    # In the browser's own time zone, a few seconds from now (the field is local time).
+    soon = page.evaluate("() => { const d = new Date(Date.now() + 4000); d.setMinutes(d.getMinutes() - d.getTimezoneOffset()); return d.toISOString().slice(0, 19); }")
+    page.get_by_test_id("snooze-at").fill(soon)
+    page.get_by_test_id("snooze-set").click()
+    expect(page.get_by_test_id("thread-flash")).to_have_text("Snoozed.")
+    expect(page.get_by_test_id("thread-status")).to_have_text("Pending 1")
+    expect(page.get_by_test_id("thread-snoozed")).to_be_visible()
+    opened = api(stack, agent_token, "GET", "/v1/threads?status=open&limit=100").json()["threads"]
+    assert number not in [t["number"] for t in opened]
+
+    page.wait_for_timeout(4500)
+    assert api(stack, agent_token, "POST", "/v1/sync").status_code == 202  # the scheduled run, started now
+    deadline = time.monotonic() + 20
+    while api(stack, agent_token, "GET", f"/v1/threads/{number}").json()["thread"]["status"] != "open" and time.monotonic() < deadline:
+        time.sleep(0.5)
+    page.reload()
+    expect(page.get_by_test_id("thread-status")).to_have_text("Open")
+    expect(page.get_by_test_id("thread-snoozed")).to_have_count(0)
     assert tab.problems() == []

@@ -9,6 +9,7 @@ import { dateNode, valueNode } from "../format.js";
 import { statusPill } from "../status.js";
 import { draftKeeper } from "./drafts.js";
 import { savedReplyPicker } from "./saved-reply-picker.js";
+import { snoozeControl, snoozedTag } from "./snooze.js";
 
 const POLL_MS = 20_000;
 
@@ -92,10 +93,11 @@ export function threadScreen(container, params, ctx) {
       h(
         "div",
         { class: "thread-head" },
-        h("div", { class: "thread-title-line" }, h("h1", { id: "thread-title", i18n: "thread.title", params: { number: thread.number }, testid: "thread-title" }), statusPill(thread.status, { testid: "thread-status" }), thread.spam ? h("span", { class: "tag tag-spam", i18n: "list.spam", testid: "thread-spam" }) : null),
+        h("div", { class: "thread-title-line" }, h("h1", { id: "thread-title", i18n: "thread.title", params: { number: thread.number }, testid: "thread-title" }), statusPill(thread.status, { testid: "thread-status" }), snoozedTag(thread), thread.spam ? h("span", { class: "tag tag-spam", i18n: "list.spam", testid: "thread-spam" }) : null),
         neighbourLinks(neighbours || {}),
       ),
       statusButtons(thread),
+      snoozeControl(api, thread, { done: (answer) => { showFlash(t("snooze.done")); show(answer); }, failed: (error) => showFlash(messageFor(error), true) }),
       flash,
       deleteDialog.element,
       spamDialog.element,
