@@ -39,6 +39,8 @@ export const REPLY_KIT_WORDS = {
     "reply.afterClose": "Close",
     "reply.afterOpen": "Keep open",
     "reply.afterSnooze": "Snooze until…",
+    "reply.sentKeptOpen": "Reply sent. The thread stays open.",
+    "reply.sentSnoozed": "Reply sent. The thread is snoozed.",
   },
   es: {
     "drafts.colleague": "{agent} tiene un borrador",
@@ -77,6 +79,8 @@ export const REPLY_KIT_WORDS = {
     "reply.afterClose": "Cerrar",
     "reply.afterOpen": "Mantener abierta",
     "reply.afterSnooze": "Posponer hasta…",
+    "reply.sentKeptOpen": "Respuesta enviada. La conversación sigue abierta.",
+    "reply.sentSnoozed": "Respuesta enviada. La conversación está pospuesta.",
   },
   pl: {
     "drafts.colleague": "{agent} ma wersję roboczą",
@@ -115,5 +119,7 @@ export const REPLY_KIT_WORDS = {
     "reply.afterClose": "Zamknij",
     "reply.afterOpen": "Pozostaw otwarty",
     "reply.afterSnooze": "Uśpij do…",
+    "reply.sentKeptOpen": "Wysłano odpowiedź. Wątek pozostaje otwarty.",
+    "reply.sentSnoozed": "Wysłano odpowiedź. Wątek został uśpiony.",
   },
 };

@@ -133,3 +133,18 @@ def test_a_snoozed_thread_leaves_the_open_list_and_wakes_open_at_its_time(
     expect(page.get_by_test_id("thread-status")).to_have_text("Open")
     expect(page.get_by_test_id("thread-snoozed")).to_have_count(0)
     assert tab.problems() == []
+
+
+def test_send_and_snooze_from_the_reply_box(stack: dict[str, Any], open_page: Callable[..., Tab]) -> None:
+    number = new_thread(stack, email=f"send-snooze-{tag()}@example.com", text="Is the blue one coming back?")
+    tab = open_page()
+    page = signed_in(tab, stack, "agent", f"#/threads/{number}")
+    page.get_by_test_id("reply-text").fill("I'll ask the supplier and write back.")
+    page.get_by_test_id("reply-after").select_option("snooze")
+    tomorrow = page.evaluate("() => { const d = new Date(Date.now() + 86400000); d.setMinutes(d.getMinutes() - d.getTimezoneOffset()); return d.toISOString().slice(0, 19); }")
+    page.get_by_test_id("reply-snooze-at").fill(tomorrow)
+    page.get_by_test_id("reply-send").click()
+    expect(page.get_by_test_id("thread-flash")).to_have_text("Reply sent. The thread is snoozed.")
+    expect(page.get_by_test_id("thread-status")).to_have_text("Pending 1")
+    expect(page.get_by_test_id("thread-snoozed")).to_be_visible()
+    assert tab.problems() == []

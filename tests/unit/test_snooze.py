@@ -121,3 +121,27 @@ def test_the_scheduled_run_wakes_due_threads(number: int, monkeypatch: pytest.Mo
 
     imap_sync_app.handler({}, LambdaContext())
     assert called == [1]
+
+
+def test_send_and_snooze_sends_the_reply_and_wakes_the_thread_later(number: int) -> None:
+    status, body = call("POST", f"/v1/threads/{number}/replies", body={"text": "I'll check with the carrier.", "after_send": "snooze", "snooze_until": later(days=2)})
+    assert status == 201 and body["message"]["delivery"]["state"] == "sent"
+    assert body["thread"]["status"] == "pending1" and body["thread"]["snooze_until"]
+    assert number not in open_numbers()
+    assert snooze.wake_due(datetime.now(UTC) + timedelta(days=3)) == 1
+    assert call("GET", f"/v1/threads/{number}")[1]["thread"]["status"] == "open"
+
+
+def test_send_and_keep_open_or_close(number: int) -> None:
+    body = call("POST", f"/v1/threads/{number}/replies", body={"text": "More soon.", "after_send": "open"})[1]
+    assert body["thread"]["status"] == "open" and number in open_numbers()
+    body = call("POST", f"/v1/threads/{number}/replies", body={"text": "Done.", "after_send": "close"})[1]
+    assert body["thread"]["status"] == "closed" and global_open() == 0
+
+
+def test_send_and_snooze_needs_a_future_time_and_nothing_is_sent_without_it(number: int) -> None:
+    status, body = call("POST", f"/v1/threads/{number}/replies", body={"text": "x", "after_send": "snooze"})
+    assert status == 422 and [f["field"] for f in body["error"]["fields"]] == ["snooze_until"]
+    status, body = call("POST", f"/v1/threads/{number}/replies", body={"text": "x", "after_send": "later"})
+    assert status == 422 and [f["field"] for f in body["error"]["fields"]] == ["after_send"]
+    assert call("GET", f"/v1/threads/{number}")[1]["messages"][-1]["author"] == "customer"

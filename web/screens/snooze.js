@@ -41,3 +41,39 @@ export function snoozeControl(api, thread, { done, failed }) {
     h("p", { class: "hint", i18n: "snooze.hint" }),
   );
 }
+
+/** The reply's "after sending" choice: close (default), keep open, or snooze until a time. */
+export function afterSendField() {
+  const choice = h(
+    "select",
+    { id: "reply-after", testid: "reply-after" },
+    h("option", { value: "close", i18n: "reply.afterClose" }),
+    h("option", { value: "open", i18n: "reply.afterOpen" }),
+    h("option", { value: "snooze", i18n: "reply.afterSnooze" }),
+  );
+  const at = h("input", { type: "datetime-local", step: 1, testid: "reply-snooze-at", hidden: true, i18nAttrs: { "aria-label": "snooze.label" } });
+  choice.addEventListener("change", () => {
+    at.hidden = choice.value !== "snooze";
+  });
+  return {
+    element: h("div", { class: "field after-send" }, h("label", { for: "reply-after", i18n: "reply.afterSend" }), choice, at),
+    /** {after_send, snooze_until?}, or null when the snooze time is missing or past (focus moves there). */
+    value() {
+      if (choice.value !== "snooze") return { after_send: choice.value };
+      const when = at.value ? new Date(at.value) : null;
+      if (!when || Number.isNaN(when.getTime()) || when <= new Date()) {
+        at.focus();
+        return null;
+      }
+      return { after_send: "snooze", snooze_until: when.toISOString() };
+    },
+    reset() {
+      choice.value = "close";
+      at.value = "";
+      at.hidden = true;
+    },
+    get choice() {
+      return choice.value;
+    },
+  };
+}

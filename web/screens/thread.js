@@ -9,7 +9,7 @@ import { dateNode, valueNode } from "../format.js";
 import { statusPill } from "../status.js";
 import { draftKeeper } from "./drafts.js";
 import { savedReplyPicker } from "./saved-reply-picker.js";
-import { snoozeControl, snoozedTag } from "./snooze.js";
+import { afterSendField, snoozeControl, snoozedTag } from "./snooze.js";
 
 const POLL_MS = 20_000;
 
@@ -383,6 +383,7 @@ export function threadScreen(container, params, ctx) {
     const replyStatus = h("p", { class: "status", role: "status", testid: "reply-status" });
     const replySubmit = h("button", { type: "submit", class: "button primary", i18n: "reply.send", testid: "reply-send" });
     const picker = savedReplyPicker(api, number, replyText);
+    const afterSend = afterSendField();
     const defaultNote = h("p", { class: "notice notice-warning", testid: "default-reply-fallback", hidden: true });
     const reply = h(
       "form",
@@ -405,6 +406,7 @@ export function threadScreen(container, params, ctx) {
         h("span", { class: "field-label", i18n: "reply.attachments" }),
         h("div", { class: "file-picker" }, files, h("label", { for: "reply-files", class: "button small", i18n: "reply.chooseFiles" }), chosen),
       ),
+      afterSend.element,
       h("div", { class: "form-actions" }, replySubmit),
       replyStatus,
     );
@@ -422,6 +424,12 @@ export function threadScreen(container, params, ctx) {
         replyStatus.classList.add("status-error");
         return;
       }
+      const after = afterSend.value();
+      if (!after) {
+        replyStatus.textContent = t("snooze.required");
+        replyStatus.classList.add("status-error");
+        return;
+      }
       replySubmit.disabled = true;
       replyStatus.classList.remove("status-error");
       replyStatus.textContent = t("reply.sending");
@@ -429,10 +437,11 @@ export function threadScreen(container, params, ctx) {
       let answer = null;
       try {
         attachments = await uploadAll([...files.files]);
-        answer = await api.post(`/v1/threads/${number}/replies`, { text, attachments });
+        answer = await api.post(`/v1/threads/${number}/replies`, { text, attachments, ...after });
         replyStatus.textContent = "";
         drafts.sent("reply");
-        showFlash(t("reply.sent"));
+        showFlash(t({ open: "reply.sentKeptOpen", snooze: "reply.sentSnoozed" }[after.after_send] || "reply.sent"));
+        afterSend.reset();
         files.value = "";
         files.dispatchEvent(new Event("change"));
         delete reply.dataset.filled; // the next render puts the default message back

@@ -48,6 +48,10 @@ class ReplyInput(DomainChecked):
     attachments: documented(
         {"type": "array", "maxItems": 5, "items": {"type": "object", "properties": {"upload_key": {"type": "string"}, "filename": {"type": "string"}}}}
     ) = None
+    after_send: documented(
+        {"type": "string", "default": "close", "description": "close (Send and close), open (Send and keep open) or snooze (pending 1 until snooze_until)"}
+    ) = None
+    snooze_until: documented({"type": "string", "format": "date-time", "description": "with after_send=snooze: open again at this time"}) = None
 
 
 class NoteInput(DomainChecked):

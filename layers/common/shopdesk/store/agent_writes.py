@@ -184,6 +184,8 @@ def reply_delivered(
     known: Thread | None = None,
     context: ChangeContext | None = None,
     moved_from: str | None = None,
+    after: str = "closed",
+    snooze_until: str | None = None,
 ) -> Thread:
     """A stored reply went out: its delivery becomes "sent", its Message-IDs are recorded for
     answer matching, the first response is counted, and the thread closes (unless the customer
@@ -201,10 +203,15 @@ def reply_delivered(
         deltas = CounterDeltas()
         actions: list[Action] = []
         customer_wrote_since = (thread.last_customer_message_at or "") > message.created_at
-        if not customer_wrote_since and old_status != "closed":
-            thread.status = "closed"
-            deltas.status_change(thread.contact_id, old_status, "closed")
-            deltas.closing(thread)
+        # `after`: the status the agent chose for this send (closed, open, or pending1 with
+        # `snooze_until`: "Send and snooze"); nothing changes if the customer wrote meanwhile.
+        if not customer_wrote_since and (old_status != after or (snooze_until or None) != thread.snooze_until):
+            thread.status = after
+            thread.snooze_until = snooze_until if after in keys.PENDING else None
+            actions.append(Thread.snooze_until.set(thread.snooze_until) if thread.snooze_until else Thread.snooze_until.remove())
+            deltas.status_change(thread.contact_id, old_status, after)
+            if after == "closed" and old_status != "closed":
+                deltas.closing(thread)
         first_response = None
         if not thread.first_response_at:
             first_response = delivery.get("at") or now_iso(moment)

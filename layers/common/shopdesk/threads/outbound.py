@@ -35,6 +35,7 @@ from shopdesk.store.threads import (
     store_agent_message,
     thread_partition,
 )
+from shopdesk.threads.after_send import AfterSend, after_send
 from shopdesk.threads.requests import NoteRequest, ReplyRequest
 from shopdesk.threads.saved_replies import refuse_unfilled
 
@@ -182,7 +183,12 @@ def _last_customer_mail_id(messages: list[Message]) -> str | None:
 
 
 def _send_stored_reply(
-    thread: Thread, message: Message, in_reply_to: str | None, context: ChangeContext, moved_from: str | None = None
+    thread: Thread,
+    message: Message,
+    in_reply_to: str | None,
+    context: ChangeContext,
+    moved_from: str | None = None,
+    after: AfterSend | None = None,
 ) -> Posted:
     """Mails a stored reply, then marks it sent and closes the thread (one transaction); if SES
     refuses, the reply stays stored as not sent with the reason."""
@@ -195,7 +201,11 @@ def _send_stored_reply(
             settle_moved(thread, context)
         raise ReplyNotSent(Posted(thread, message)) from None
     delivery = {"state": "sent", "message_id": sent.ses_message_id, "error": None, "at": now_iso()}
-    closed = reply_delivered(int(thread.number), message, delivery, sent.message_ids, known=thread, context=context, moved_from=moved_from)
+    after = after or AfterSend()
+    closed = reply_delivered(
+        int(thread.number), message, delivery, sent.message_ids, known=thread, context=context, moved_from=moved_from,
+        after=after.status, snooze_until=after.snooze_until,
+    )
     return Posted(closed, message)
 
 
@@ -218,6 +228,7 @@ def reply(agent_email: str, number: int, request: ReplyRequest, agent_sub: str |
     the thread was its box's link (the next oldest open thread is found and written)."""
     check, text = _checked_text(request.text, "text", TEXT_LIMIT)
     refuse_unfilled(check, "text", text)  # a saved reply's variable never goes out as a raw brace
+    after = after_send(check, request)
     uploads = _uploads(check, request.attachments)
     check.done()
     thread, messages = thread_partition(number)
@@ -239,7 +250,7 @@ def reply(agent_email: str, number: int, request: ReplyRequest, agent_sub: str |
         reader=agent_sub,
         settle=False,
     )
-    return _send_stored_reply(thread, message, _last_customer_mail_id(messages), context, moved_from=status_before)
+    return _send_stored_reply(thread, message, _last_customer_mail_id(messages), context, moved_from=status_before, after=after)
 
 
 def retry_reply(number: int, message_id: str) -> Posted:

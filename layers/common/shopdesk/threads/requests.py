@@ -27,6 +27,8 @@ class ReplyRequest(_Body):
 
     text: Any = ""
     attachments: Any = Field(default_factory=list)  # checked by the domain (every error at once)
+    after_send: Any = None  # close (the default) | open | snooze (with snooze_until)
+    snooze_until: Any = None
 
 
 class NoteRequest(_Body):
