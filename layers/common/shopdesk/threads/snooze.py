@@ -5,6 +5,7 @@ once when the customer writes. Snooze is an option of the pending statuses, neve
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from shopdesk.core.i18n import register
 from shopdesk.core.observability import count
@@ -12,7 +13,9 @@ from shopdesk.core.thread_rules import now_iso
 from shopdesk.core.validation import Checker
 from shopdesk.store import snooze as store
 from shopdesk.store.models import Thread
-from shopdesk.threads.requests import StatusRequest
+
+if TYPE_CHECKING:  # the mail sync wakes threads without paying for pydantic
+    from shopdesk.threads.requests import StatusRequest
 
 register(
     {
