@@ -160,6 +160,7 @@ SCHEMAS: dict[str, Any] = {
             "product": _SN,
             "customer_id": _SN,
             "first_response_at": _SN,
+            "snooze_until": {"type": ["string", "null"], "description": "pending until this time, then open again"},
         }
     ),
     "ThreadPage": _obj({"threads": {"type": "array", "items": _ref("ThreadSummary")}, "next_cursor": _SN}),
@@ -216,6 +217,33 @@ SCHEMAS: dict[str, Any] = {
             "default_reply": _S,
             "after_send_default": {"type": "string", "pattern": "^(close|open)$"},
             "presence": {"type": "array", "items": _obj({"sub": _S, "name": _S, "state": {"type": "string", "enum": ["viewing", "writing"]}, "at": _S})},
+            "default_reply_language": {"type": ["string", "null"], "description": "not the thread's language: its language has no default message"},
+            "drafts": {
+                "type": "array",
+                "description": "the caller's own drafts with their text; colleagues' drafts say only who (text null)",
+                "items": _obj({"kind": _S, "agent": _S, "mine": _B, "updated_at": _S, "text": _SN}),
+            },
+        }
+    ),
+    "DraftSaved": _obj({"kind": _S, "saved": _B, "updated_at": _SN}),
+    "SavedReply": _obj({"id": _S, "title": _S, "texts": _NAMES, "updated_at": _S}),
+    "SavedReplyLibrary": _obj({"saved_replies": {"type": "array", "items": _ref("SavedReply")}, "variables": {"type": "array", "items": _S}}),
+    "FilledSavedReplies": _obj(
+        {
+            "saved_replies": {
+                "type": "array",
+                "items": _obj(
+                    {
+                        "id": _S,
+                        "title": _S,
+                        "language": _S,
+                        "fallback": {"type": "boolean", "description": "the thread's language has no text: this is the shop's default language's"},
+                        "text": _S,
+                        "unknown": {"type": "array", "items": _S},
+                        "empty": {"type": "array", "items": _S},
+                    }
+                ),
+            }
         }
     ),
     "ThreadOnly": _obj({"thread": _ref("ThreadDetail")}),

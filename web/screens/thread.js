@@ -8,6 +8,9 @@ import { messageFor } from "../messages.js";
 import { dateNode, valueNode } from "../format.js";
 import { statusPill } from "../status.js";
 import { nameOf, outdatedBox, ownerPanel, presenceLine } from "./thread-team.js";
+import { draftKeeper } from "./drafts.js";
+import { savedReplyPicker } from "./saved-reply-picker.js";
+import { afterSendField, snoozeControl, snoozedTag } from "./snooze.js";
 
 const POLL_MS = 20_000;
 
@@ -27,6 +30,8 @@ export function threadScreen(container, params, ctx) {
   const spamDialog = confirmSpam();
   // Forms survive a reload of the thread (after a note, a status change...): typed text stays.
   const forms = buildForms();
+  // What the agent types is kept server-side as a draft, restored here next time (issue 13 §3).
+  const drafts = draftKeeper(api, number, { reply: forms.replyText, note: forms.noteText });
 
   mount(container, root);
 
@@ -78,17 +83,23 @@ export function threadScreen(container, params, ctx) {
       forms.replyText.value = detail.default_reply || "";
       forms.reply.dataset.filled = String(number);
     }
+    drafts.restore(detail);
+    forms.picker.refresh();
+    const defaultLanguage = detail.default_reply_language;
+    forms.defaultNote.hidden = !defaultLanguage || defaultLanguage === thread.language;
+    if (!forms.defaultNote.hidden) forms.defaultNote.textContent = t("saved.defaultFallback", { language: t(`lang.${thread.language}`), used: t(`lang.${defaultLanguage}`) });
     mount(
       root,
       h("p", { class: "crumbs" }, h("a", { href: "#/", class: "back", i18n: "thread.back", testid: "back-to-list" })),
       h(
         "div",
         { class: "thread-head" },
-        h("div", { class: "thread-title-line" }, h("h1", { id: "thread-title", i18n: "thread.title", params: { number: thread.number }, testid: "thread-title" }), statusPill(thread.status, { testid: "thread-status" }), thread.spam ? h("span", { class: "tag tag-spam", i18n: "list.spam", testid: "thread-spam" }) : null),
+        h("div", { class: "thread-title-line" }, h("h1", { id: "thread-title", i18n: "thread.title", params: { number: thread.number }, testid: "thread-title" }), statusPill(thread.status, { testid: "thread-status" }), snoozedTag(thread), thread.spam ? h("span", { class: "tag tag-spam", i18n: "list.spam", testid: "thread-spam" }) : null),
         neighbourLinks(neighbours || {}),
       ),
       (presenceArea = h("div", { class: "presence-area" }, presenceLine(detail.presence))),
       statusButtons(thread),
+      snoozeControl(api, thread, { done: (answer) => { showFlash(t("snooze.done")); show(answer); }, failed: (error) => showFlash(messageFor(error), true) }),
       flash,
       deleteDialog.element,
       spamDialog.element,
@@ -104,6 +115,7 @@ export function threadScreen(container, params, ctx) {
             h("h2", { id: "messages-title", i18n: "thread.messages" }),
             (messagesList = h("ol", { class: "messages", testid: "messages" }, messages.map((message) => messageItem(message, thread)))),
           ),
+          drafts.others(detail),
           forms.replyPanel,
           forms.notePanel,
         ),
@@ -113,9 +125,7 @@ export function threadScreen(container, params, ctx) {
     fillAgents().then(() => {
       if (alive && detail) ownerArea.replaceChildren(ownerPanel({ thread: detail.thread, me, agents, api, onAnswer: show }));
     });
-    const choice = detail.after_send_default === "open" ? ["open", "close"] : ["close", "open"];
-    choice.forEach((value, i) => forms.sendButton[value].classList.toggle("primary", i === 0));
-    forms.sendButtons.replaceChildren(...choice.map((value) => forms.sendButton[value]));
+    forms.afterSend.setDefault(detail.after_send_default); // the shop's "after sending" option
   }
 
   let messagesList = null;
@@ -388,23 +398,26 @@ export function threadScreen(container, params, ctx) {
       }
     });
     const replyStatus = h("p", { class: "status", role: "status", testid: "reply-status" });
-    // "Send and close" / "Send and keep open": the shop's default first (render orders them).
-    const sendButton = {
-      close: h("button", { type: "submit", class: "button primary", i18n: "reply.sendClose", testid: "reply-send", value: "close" }),
-      open: h("button", { type: "submit", class: "button", i18n: "reply.sendOpen", testid: "reply-send-open", value: "open" }),
-    };
-    const sendButtons = h("span", { class: "send-buttons" }, sendButton.close, sendButton.open);
-    const replySubmit = {
-      set disabled(value) {
-        sendButton.close.disabled = value;
-        sendButton.open.disabled = value;
-      },
-    };
+    const replySubmit = h("button", { type: "submit", class: "button primary", i18n: "reply.send", testid: "reply-send" });
+    const picker = savedReplyPicker(api, number, replyText);
+    const afterSend = afterSendField();
+    const defaultNote = h("p", { class: "notice notice-warning", testid: "default-reply-fallback", hidden: true });
     const outdatedArea = h("div", { testid: "reply-outdated-area" });
     const reply = h(
       "form",
       { class: "reply-form", novalidate: true, testid: "reply-form" },
-      h("div", { class: "field" }, h("label", { for: "reply-text", i18n: "reply.label" }), replyText, h("p", { class: "hint", i18n: "reply.hint" })),
+      defaultNote,
+      h(
+        "div",
+        { class: "field" },
+        h("label", { for: "reply-text", i18n: "reply.label" }),
+        replyText,
+        picker.warning,
+        picker.fallbackNote,
+        h("div", { class: "saved-reply-bar" }, picker.opener, h("span", { class: "hint", i18n: "saved.hint" })),
+        picker.menu,
+        h("p", { class: "hint", i18n: "reply.hint" }),
+      ),
       h(
         "div",
         { class: "field" },
@@ -412,19 +425,29 @@ export function threadScreen(container, params, ctx) {
         h("div", { class: "file-picker" }, files, h("label", { for: "reply-files", class: "button small", i18n: "reply.chooseFiles" }), chosen),
       ),
       outdatedArea,
-      h("div", { class: "form-actions" }, sendButtons),
+      afterSend.element,
+      h("div", { class: "form-actions" }, replySubmit),
       replyStatus,
     );
     let force = false;
-    let afterSend = null;
     reply.addEventListener("submit", async (event) => {
       event.preventDefault();
-      afterSend = event.submitter?.value || afterSend || null;
       const text = replyText.value.trim();
       if (!text) {
         replyStatus.textContent = t("reply.empty");
         replyStatus.classList.add("status-error");
         replyText.focus();
+        return;
+      }
+      if (picker.blocksSend()) {
+        replyStatus.textContent = t("saved.fillFirst");
+        replyStatus.classList.add("status-error");
+        return;
+      }
+      const after = afterSend.value();
+      if (!after) {
+        replyStatus.textContent = t("snooze.required");
+        replyStatus.classList.add("status-error");
         return;
       }
       replySubmit.disabled = true;
@@ -435,12 +458,13 @@ export function threadScreen(container, params, ctx) {
       try {
         attachments = await uploadAll([...files.files]);
         const lastSeen = detail?.messages?.length ? detail.messages[detail.messages.length - 1].id : undefined;
-        answer = await api.post(`/v1/threads/${number}/replies`, { text, attachments, last_seen: lastSeen, force, after_send: afterSend || undefined });
+        answer = await api.post(`/v1/threads/${number}/replies`, { text, attachments, last_seen: lastSeen, force, ...after });
         force = false;
-        afterSend = null;
         outdatedArea.replaceChildren();
         replyStatus.textContent = "";
-        showFlash(t(answer?.thread?.status === "closed" ? "reply.sent" : "reply.sentOpen"));
+        drafts.sent("reply");
+        showFlash(t({ open: "reply.sentKeptOpen", snooze: "reply.sentSnoozed" }[after.after_send] || "reply.sent"));
+        afterSend.reset();
         files.value = "";
         files.dispatchEvent(new Event("change"));
         delete reply.dataset.filled; // the next render puts the default message back
@@ -459,7 +483,6 @@ export function threadScreen(container, params, ctx) {
               },
               onRevise: () => {
                 outdatedArea.replaceChildren();
-                afterSend = null;
                 replyText.focus();
               },
             }),
@@ -470,6 +493,7 @@ export function threadScreen(container, params, ctx) {
         if (error.code === "reply_not_sent") {
           // Kept on the thread as not sent, with a Retry button.
           replyStatus.textContent = "";
+          drafts.sent("reply");
           showFlash(t("reply.notSent"), true);
           files.value = "";
           files.dispatchEvent(new Event("change"));
@@ -539,6 +563,7 @@ export function threadScreen(container, params, ctx) {
       try {
         const answer = await api.post(`/v1/threads/${number}/notes`, { text });
         noteText.value = "";
+        drafts.sent("note");
         noteStatus.textContent = t("note.added");
         await show(answer);
       } catch (error) {
@@ -570,9 +595,10 @@ export function threadScreen(container, params, ctx) {
       forwardStatus.classList.remove("status-error");
       forwardStatus.textContent = "";
       const payload = { comment: comment.value.trim() };
+      // Both filled: sent to both (issue 13 §6), never one dropped.
       if (agentSelect.value) payload.to_agent = agentSelect.value;
-      else if (address.value.trim()) payload.to_email = address.value.trim();
-      else {
+      if (address.value.trim()) payload.to_email = address.value.trim();
+      if (!payload.to_agent && !payload.to_email) {
         forwardStatus.classList.add("status-error");
         forwardStatus.textContent = t("forward.missing");
         agentSelect.focus();
@@ -599,8 +625,10 @@ export function threadScreen(container, params, ctx) {
     return {
       reply,
       replyText,
-      sendButton,
-      sendButtons,
+      afterSend,
+      noteText,
+      picker,
+      defaultNote,
       agentSelect,
       replyPanel: h("section", { class: "panel", "aria-labelledby": "reply-title" }, h("h2", { id: "reply-title", i18n: "reply.title" }), reply),
       notePanel: h("section", { class: "panel note-panel", "aria-labelledby": "note-title" }, h("h2", { id: "note-title", i18n: "note.title" }), note),
@@ -670,6 +698,7 @@ export function threadScreen(container, params, ctx) {
   return {
     dispose() {
       alive = false;
+      drafts.dispose(); // leaving the thread saves what is typed at once
       clearTimeout(timer);
       stopListening();
       deleteDialog.close();

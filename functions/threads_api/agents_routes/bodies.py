@@ -33,6 +33,9 @@ class BulkInput(DomainChecked):
 
 class StatusInput(DomainChecked):
     status: documented(STATUS) = None
+    snooze_until: documented(
+        {"type": "string", "format": "date-time", "description": "with pending1 or pending2: open again at this time (or when the customer writes)"}
+    ) = None
 
 
 class SpamInput(DomainChecked):
@@ -49,6 +52,10 @@ class ReplyInput(DomainChecked):
     attachments: documented(
         {"type": "array", "maxItems": 5, "items": {"type": "object", "properties": {"upload_key": {"type": "string"}, "filename": {"type": "string"}}}}
     ) = None
+    after_send: documented(
+        {"type": "string", "default": "close", "description": "close (Send and close), open (Send and keep open) or snooze (pending 1 until snooze_until)"}
+    ) = None
+    snooze_until: documented({"type": "string", "format": "date-time", "description": "with after_send=snooze: open again at this time"}) = None
 
 
 class AssigneeInput(DomainChecked):
@@ -68,6 +75,17 @@ class ForwardInput(DomainChecked):
     to_agent: documented({"type": "string", "format": "email"}) = None
     to_email: documented({"type": "string", "format": "email"}) = None
     comment: documented({"type": "string"}) = None
+
+
+class DraftInput(DomainChecked):
+    text: documented({"type": "string", "description": "as typed; blank discards the draft"}) = None
+
+
+class SavedReplyInput(DomainChecked):
+    title: documented({"type": "string", "maxLength": 120}) = None
+    texts: documented(
+        {"type": "object", "description": "the text per language (en, es, pl), with {variables}", "properties": {"en": {"type": "string"}, "es": {"type": "string"}, "pl": {"type": "string"}}}
+    ) = None
 
 
 class UploadInput(DomainChecked):

@@ -14,7 +14,7 @@ from shopdesk.core.errors import UpstreamFailed
 from shopdesk.core.observability import count
 from shopdesk.store import attachments
 from shopdesk.store.assignment import AgentRef
-from shopdesk.threads import outbound
+from shopdesk.threads import forwarding, outbound
 from shopdesk.threads.requests import ForwardRequest, NoteRequest, ReplyRequest, parsed
 from shopdesk.views import threads as views
 
@@ -70,12 +70,12 @@ def add_note(number: str, body: NoteInput | None = None) -> Response[str]:
 
 @router.post(
     "/v1/threads/<number>/forward",
-    summary="Forward the whole discussion to an agent or any address; records a private note",
+    summary="Forward the whole discussion, with its files, to an employee, an address or both; records a private note",
     responses=answers({201: "ThreadAndMessage", 422: "Error", 502: "Error"}),
 )
 @agent_only
 def forward(number: str, body: ForwardInput | None = None) -> Response[str]:
-    answer = views.posted_view(outbound.forward(caller().username, thread_number(number), parsed(ForwardRequest, as_dict(body)), request_language(router)))
+    answer = views.posted_view(forwarding.forward(caller().username, thread_number(number), parsed(ForwardRequest, as_dict(body)), request_language(router)))
     return json_response(answer, status=201)
 
 

@@ -15,6 +15,7 @@ from shopdesk.intake import antispam
 from shopdesk.intake.requests import SpamMarkRequest, parse
 from shopdesk.store import threads
 from shopdesk.threads import bulk, dashboard, thread_list, thread_view
+from shopdesk.threads import snooze as snoozing
 from shopdesk.threads.requests import BulkRequest, StatusRequest, parsed
 from shopdesk.views import dashboard as dashboard_views
 from shopdesk.views import threads as views
@@ -95,7 +96,10 @@ def delete_thread(number: str) -> Response[None]:
 )
 @agent_only
 def change_status(number: str, body: StatusInput | None = None) -> Response[str]:
-    thread = threads.change_status(thread_number(number), parsed(StatusRequest, as_dict(body)).status)
+    request = parsed(StatusRequest, as_dict(body))
+    if request.snooze_until is not None:  # pending until a date and time (issue 13 §5)
+        return json_response(views.thread_answer(snoozing.snooze(thread_number(number), request, caller().sub)))
+    thread = threads.change_status(thread_number(number), request.status)
     return json_response(views.thread_answer(thread))
 
 

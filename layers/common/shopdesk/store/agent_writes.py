@@ -24,7 +24,7 @@ from shopdesk.store.assignment import AgentRef, assignee_is
 from shopdesk.store.conditions import ATTEMPTS, condition_failed
 from shopdesk.store.counters import CounterDeltas, settle_oldest_open
 from shopdesk.store.keys import list_sort_key
-from shopdesk.store.models import Attachment, Delivery, MailId, Message, OpenThreadClaim, Thread, transaction
+from shopdesk.store.models import Attachment, Delivery, Draft, MailId, Message, OpenThreadClaim, Thread, transaction
 from shopdesk.store.thread_items import index_actions
 from shopdesk.store.thread_reads import ChangeContext, ThreadChanged, find_message, get_claim, get_thread, read_change_context
 
@@ -80,6 +80,9 @@ class AgentMessage:
     outbound_message_ids: list[str] = field(default_factory=list)
     close: bool = False  # a reply that was sent closes the thread
     assign_to: AgentRef | None = None  # becomes the assignee if the thread has none (first reply)
+    # The kind of the writer's draft (reply | note) this message sends: deleted in the same
+    # transaction (needs `reader`, the agent's sub), so sending costs no extra request.
+    sends_draft: str | None = None
 
 
 def store_agent_message(
@@ -174,6 +177,8 @@ def store_agent_message(
                     claim_writes(writes, thread, thread.status, context)
                 for outbound_id in outgoing.outbound_message_ids:
                     writes.save(MailId(*MailId.key(outbound_id), thread_number=number, message_sk=message.sk))
+                if outgoing.sends_draft and reader:
+                    writes.delete(Draft(*Draft.key(number, reader, outgoing.sends_draft)))
                 deltas.write(writes, moment)
         except TransactWriteError as error:
             if not condition_failed(error):
@@ -203,12 +208,14 @@ def reply_delivered(
     known: Thread | None = None,
     context: ChangeContext | None = None,
     moved_from: str | None = None,
-    then_status: str = "closed",
+    after: str = "closed",
+    snooze_until: str | None = None,
 ) -> Thread:
     """A stored reply went out: its delivery becomes "sent", its Message-IDs are recorded for
-    answer matching, the first response is counted, and the thread takes `then_status` (the
-    agent's "Send and close": closed; "Send and keep open": open), or open if the customer wrote
-    again after the reply was written, so their new message is not hidden.
+    answer matching, the first response is counted, and the thread takes `after` (the agent's
+    "Send and close": closed; "Send and keep open": open; "Send and snooze": pending1 until
+    `snooze_until`), or open if the customer wrote again after the reply was written, so their
+    new message is not hidden.
 
     `known`/`context`: as the caller left them after storing the reply. `moved_from`: the thread's
     status before that store when it deferred keeping the box link (store_agent_message
@@ -222,11 +229,17 @@ def reply_delivered(
         deltas = CounterDeltas()
         actions: list[Action] = []
         customer_wrote_since = (thread.last_customer_message_at or "") > message.created_at
-        target = "open" if customer_wrote_since else then_status
-        if old_status != target:
+        # `after`: the status the agent chose for this send (closed, open, or pending1 with
+        # `snooze_until`: "Send and snooze"); a customer who wrote meanwhile keeps the thread open,
+        # so their new message is not hidden.
+        target = "open" if customer_wrote_since else after
+        target_snooze = snooze_until if target in keys.PENDING else None
+        if old_status != target or (target_snooze or None) != thread.snooze_until:
             thread.status = target
+            thread.snooze_until = target_snooze
+            actions.append(Thread.snooze_until.set(thread.snooze_until) if thread.snooze_until else Thread.snooze_until.remove())
             deltas.status_change(thread.contact_id, old_status, target, assignee=thread.assignee)
-            if target == "closed":
+            if target == "closed" and old_status != "closed":
                 deltas.closing(thread)
         first_response = None
         if not thread.first_response_at:
@@ -277,7 +290,12 @@ def reply_not_delivered(message: Message, error: str) -> None:
 
 
 def change_status(
-    number: int, new_status: str, also: list[Action] | None = None, known: Thread | None = None, reader: str | None = None
+    number: int,
+    new_status: str,
+    also: list[Action] | None = None,
+    known: Thread | None = None,
+    reader: str | None = None,
+    snooze_until: str | None = None,
 ) -> Thread:
     """Mark as handled (closed), re-open (open), pending 1/2, or disable pending (back to open).
 
@@ -303,6 +321,9 @@ def change_status(
         context = read_change_context(thread)
         old = thread.status
         thread.status = new_status
+        # A status change starts without a snooze unless it is one (a pending status with a time).
+        thread.snooze_until = snooze_until if new_status in keys.PENDING else None
+        snooze_action = Thread.snooze_until.set(thread.snooze_until) if thread.snooze_until else Thread.snooze_until.remove()
         deltas = CounterDeltas()
         deltas.status_change(thread.contact_id, old, new_status, assignee=thread.assignee)
         if new_status == "closed":
@@ -312,7 +333,7 @@ def change_status(
             with transaction() as writes:
                 writes.update(
                     Thread(*Thread.key(number)),
-                    actions=[Thread.status.set(new_status), *index_actions(thread), *(also or []), *mark],
+                    actions=[Thread.status.set(new_status), snooze_action, *index_actions(thread), *(also or []), *mark],
                     condition=condition & mark_condition if mark_condition is not None else condition,
                 )
                 claim_writes(writes, thread, new_status, context)

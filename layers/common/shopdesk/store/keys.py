@@ -15,6 +15,7 @@ STATS_PK = "STATS"
 PRESENCE_PREFIX = "PRESENCE#"
 UNASSIGNED = "-"  # the assignee part of GSI6's `TL#A#-`: threads no one has taken
 INDEXED_BY_DATE = (1, 2, 3, 4, 5, 6, 7, 9)  # every list index but GSI8 (names) sorts by last message
+PENDING = ("pending1", "pending2")  # the statuses a snooze (a wake-up time) is an option of
 
 
 def thread_pk(number: int) -> str:
@@ -157,4 +158,29 @@ def index_keys(thread: ListedThread) -> dict[str, str | None]:
     }
     for index in INDEXED_BY_DATE:
         keys[f"gsi{index}sk"] = sort
+    # GSI10: a snoozed thread (pending with a wake-up time) waits in the WAKE list (issue 13 §5).
+    snooze = getattr(thread, "snooze_until", None)
+    waking = bool(snooze) and thread.status in PENDING
+    keys["gsi10pk"] = wake_list() if waking else None
+    keys["gsi10sk"] = wake_sort_key(str(snooze), number) if waking else None
     return keys
+
+
+# --- what agents keep while they work: drafts (in the thread's partition), the wake-up index -----
+
+DRAFT_PREFIX = "DRAFT#"
+
+
+def draft_sk(agent_sub: str, kind: str) -> str:
+    """An agent's unsent reply or note sorts in the thread's partition, so the thread view's one
+    Query returns it with the messages."""
+    return f"{DRAFT_PREFIX}{agent_sub}#{kind}"
+
+
+def wake_list() -> str:
+    """GSI10's one partition: snoozed threads by wake-up time (read forwards up to now)."""
+    return "WAKE"
+
+
+def wake_sort_key(wake_at: str, number: int) -> str:
+    return f"{wake_at}#{int(number):010d}"

@@ -16,11 +16,11 @@ from pynamodb.transactions import TransactWrite
 
 from shopdesk.core.config import config
 
-INDEX_COUNT = 9
+INDEX_COUNT = 10
 
 
 def _index(number: int) -> type[GlobalSecondaryIndex]:
-    """GSI1..GSI9 are generic, overloaded, sparse indexes: an item writes only the keys it needs.
+    """GSI1..GSI10 are generic, overloaded, sparse indexes: an item writes only the keys it needs.
 
     Thread summaries use them as the thread list's filters (docs/data-model.md, "Indexes").
     """

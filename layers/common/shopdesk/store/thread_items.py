@@ -54,6 +54,8 @@ class Thread(ShopdeskItem, discriminator="thread"):
     customer_card_at = UnicodeAttribute(null=True)
     # The contact's e-mail when the thread started (its names are in contact_names).
     contact_email = UnicodeAttribute(null=True)
+    # Snoozed: pending until this time (ISO-8601 UTC), then open again (store/snooze.py, GSI10).
+    snooze_until = UnicodeAttribute(null=True)
 
     @staticmethod
     def key(number: int) -> tuple[str, str]:

@@ -5,12 +5,12 @@ read together in one BatchGetItem so an agent's action reads each item once."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from shopdesk.core.errors import Conflict, NotFound
 from shopdesk.core.i18n import register
 from shopdesk.store import keys
-from shopdesk.store.models import Message, OpenThreadClaim, Presence, ShopdeskItem, ShopSettings, Stats, Thread
+from shopdesk.store.models import Draft, Message, OpenThreadClaim, Presence, ShopdeskItem, ShopSettings, Stats, Thread
 
 register(
     {
@@ -63,16 +63,28 @@ def iter_thread_items(number: int) -> Iterable[Thread | Message]:
 
 def thread_partition(number: int) -> tuple[Thread, list[Message]]:
     """The thread and its messages, oldest first: one Query on PK=THREAD#<n>."""
-    thread, messages, _ = thread_with_presence(number)
-    return thread, messages
+    whole = thread_partition_items(number)
+    return whole.thread, whole.messages
 
 
-def thread_with_presence(number: int) -> tuple[Thread, list[Message], list[Presence]]:
-    """The thread, its messages oldest first and the presence items of the agents on it (which
-    may have expired: store.assignment.present): one Query on PK=THREAD#<n> (the thread view)."""
+@dataclass
+class ThreadPartition:
+    """Everything the thread's partition holds: the thread, its messages oldest first, the
+    presence items of the agents on it (which may have expired: store.assignment.present) and
+    the agents' drafts. The thread view reads it in one Query."""
+
+    thread: Thread
+    messages: list[Message] = field(default_factory=list)
+    presence: list[Presence] = field(default_factory=list)
+    drafts: list[Draft] = field(default_factory=list)
+
+
+def thread_partition_items(number: int) -> ThreadPartition:
+    """One Query on PK=THREAD#<n>, every item sorted by kind."""
     thread: Thread | None = None
     messages: list[Message] = []
     presence: list[Presence] = []
+    drafts: list[Draft] = []
     for item in ShopdeskItem.query(keys.thread_pk(number), consistent_read=True):
         if isinstance(item, Thread):
             thread = item
@@ -80,9 +92,11 @@ def thread_with_presence(number: int) -> tuple[Thread, list[Message], list[Prese
             messages.append(item)
         elif isinstance(item, Presence):
             presence.append(item)
+        elif isinstance(item, Draft):
+            drafts.append(item)
     if thread is None:
         raise NotFound("thread_not_found")
-    return thread, messages, presence
+    return ThreadPartition(thread, messages, presence, drafts)
 
 
 def find_message(number: int, message_id: str) -> Message:

@@ -119,8 +119,11 @@ def delete_thread(number: int) -> None:
     BatchWriteItem. The 30-day aggregates are history (what was answered and closed) and stay.
     """
     from shopdesk.store.attachments import delete_files
+    from shopdesk.store.drafts import delete_drafts
+    from shopdesk.store.thread_reads import thread_partition_items
 
-    thread, messages = thread_partition(number)
+    whole = thread_partition_items(number)
+    thread, messages, drafts = whole.thread, whole.messages, whole.drafts
     delete_files([a.key for m in messages for a in (m.attachments or [])])
     deltas = CounterDeltas()
     deltas.add(deltas.global_, "threads_total", -1)
@@ -149,6 +152,7 @@ def delete_thread(number: int) -> None:
     with Message.batch_write() as batch:
         for message in messages:
             batch.delete(message)
+    delete_drafts(drafts)
 
 
 def mark_read(agent_sub: str, number: int, card: tuple[str, str] | None = None) -> str:

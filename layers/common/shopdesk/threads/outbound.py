@@ -17,7 +17,7 @@ from typing import Any
 from shopdesk.core.aws import client
 from shopdesk.core.config import LANGUAGES, config
 from shopdesk.core.errors import Conflict, NotFound, UpstreamFailed
-from shopdesk.core.i18n import pick_language, register
+from shopdesk.core.i18n import register
 from shopdesk.core.thread_rules import now_iso
 from shopdesk.core.validation import Checker, is_valid_email
 from shopdesk.mail import links
@@ -26,7 +26,6 @@ from shopdesk.store import attachments
 from shopdesk.store.agent_writes import ThreadMovedOn
 from shopdesk.store.assignment import AgentRef
 from shopdesk.store.models import Message, ShopSettings, Thread
-from shopdesk.store.team import team_addresses
 from shopdesk.store.threads import (
     AgentMessage,
     ChangeContext,
@@ -38,7 +37,9 @@ from shopdesk.store.threads import (
     store_agent_message,
     thread_partition,
 )
-from shopdesk.threads.requests import ForwardRequest, NoteRequest, ReplyRequest
+from shopdesk.threads.after_send import AfterSend, after_send, shop_default
+from shopdesk.threads.requests import NoteRequest, ReplyRequest
+from shopdesk.threads.saved_replies import refuse_unfilled
 
 register(
     {
@@ -51,11 +52,6 @@ register(
             "en": "Please write a message.",
             "es": "Escriba un mensaje.",
             "pl": "Napisz wiadomość.",
-        },
-        "forward_target_required": {
-            "en": "Choose an agent or give an e-mail address (one of the two).",
-            "es": "Elija un agente o indique una dirección de correo (una de las dos).",
-            "pl": "Wybierz agenta lub podaj adres e-mail (jedno z dwóch).",
         },
         "unknown_agent": {
             "en": "This agent is not part of the team.",
@@ -97,11 +93,7 @@ REPLY_WORDS: dict[str, dict[str, str]] = {
         "thread": "Twoja rozmowa nr {number}",
     },
 }
-FORWARD_WORDS: dict[str, dict[str, str]] = {
-    "en": {"subject": "Forwarded discussion #{number}", "by": "{agent} forwards you this discussion", "note": "Forwarded to {to}", "files": "Files"},
-    "es": {"subject": "Conversación reenviada n.º {number}", "by": "{agent} le reenvía esta conversación", "note": "Reenviado a {to}", "files": "Archivos"},
-    "pl": {"subject": "Przekazana rozmowa nr {number}", "by": "{agent} przekazuje Ci tę rozmowę", "note": "Przekazano do {to}", "files": "Pliki"},
-}
+
 
 
 @dataclass
@@ -113,7 +105,6 @@ class Posted:
 
 
 # The thread's status once a reply went out, by the agent's choice (ReplyRequest.after_send).
-AFTER_SEND = {"close": "closed", "open": "open"}
 
 
 class ReplyOutdated(Conflict):
@@ -228,7 +219,12 @@ def _last_customer_mail_id(messages: list[Message]) -> str | None:
 
 
 def _send_stored_reply(
-    thread: Thread, message: Message, in_reply_to: str | None, context: ChangeContext, moved_from: str | None = None, then_status: str = "closed"
+    thread: Thread,
+    message: Message,
+    in_reply_to: str | None,
+    context: ChangeContext,
+    moved_from: str | None = None,
+    after: AfterSend | None = None,
 ) -> Posted:
     """Mails a stored reply, then marks it sent and closes the thread (one transaction); if SES
     refuses, the reply stays stored as not sent with the reason."""
@@ -241,8 +237,10 @@ def _send_stored_reply(
             settle_moved(thread, context)
         raise ReplyNotSent(Posted(thread, message)) from None
     delivery = {"state": "sent", "message_id": sent.ses_message_id, "error": None, "at": now_iso()}
+    after = after or AfterSend()
     closed = reply_delivered(
-        int(thread.number), message, delivery, sent.message_ids, known=thread, context=context, moved_from=moved_from, then_status=then_status
+        int(thread.number), message, delivery, sent.message_ids, known=thread, context=context, moved_from=moved_from,
+        after=after.status, snooze_until=after.snooze_until,
     )
     return Posted(closed, message)
 
@@ -271,6 +269,8 @@ def reply(agent_email: str, number: int, request: ReplyRequest, agent_sub: str |
     once SES took it, marked sent with the thread closed (TransactWriteItems); two more only when
     the thread was its box's link (the next oldest open thread is found and written)."""
     check, text = _checked_text(request.text, "text", TEXT_LIMIT)
+    refuse_unfilled(check, "text", text)  # a saved reply's variable never goes out as a raw brace
+    chosen = after_send(check, request)  # None: the shop's default, known once the settings are read
     uploads = _uploads(check, request.attachments)
     check.done()
     me_email = agent_email.lower()  # the last-agent filter compares lower case
@@ -281,7 +281,7 @@ def reply(agent_email: str, number: int, request: ReplyRequest, agent_sub: str |
         if newer:
             raise ReplyOutdated(thread, newer)
     context = read_change_context(thread)
-    then_status = AFTER_SEND.get(request.after_send or context.settings.after_send_default or "close", "closed")
+    after = chosen or shop_default(context.settings.after_send_default)
     files = [attachments.accept_upload(key, filename) for key, filename in uploads]
     status_before = thread.status
     outgoing = AgentMessage(
@@ -291,13 +291,14 @@ def reply(agent_email: str, number: int, request: ReplyRequest, agent_sub: str |
         attachments=[f.to_dict() for f in files],
         delivery={"state": "not_sent", "error": "sending", "at": now_iso()},
         assign_to=me if me is not None and context.settings.assign_on_first_reply else None,
+        sends_draft="reply",
     )
     try:
         thread, message = store_agent_message(number, outgoing, known=thread, context=context, reader=agent_sub, settle=False, stop_if_moved=guarded)
     except ThreadMovedOn:
         thread, messages = thread_partition(number)
         raise ReplyOutdated(thread, written_since(messages, str(request.last_seen), me_email)) from None
-    return _send_stored_reply(thread, message, _last_customer_mail_id(messages), context, moved_from=status_before, then_status=then_status)
+    return _send_stored_reply(thread, message, _last_customer_mail_id(messages), context, moved_from=status_before, after=after)
 
 
 def retry_reply(number: int, message_id: str) -> Posted:
@@ -318,79 +319,6 @@ def add_note(agent_email: str, number: int, request: NoteRequest, agent_sub: str
     (GetItem) and the note with the agent's read mark (TransactWriteItems)."""
     check, text = _checked_text(request.text, "text", TEXT_LIMIT)
     check.done()
-    note = AgentMessage(agent=agent_email.lower(), text=text, source="note", private=True)
+    note = AgentMessage(agent=agent_email.lower(), text=text, source="note", private=True, sends_draft="note")
     thread, message = store_agent_message(number, note, known=get_thread(number), reader=agent_sub)
     return Posted(thread, message)
-
-
-@dataclass
-class ForwardTarget:
-    address: str
-    is_agent: bool
-
-
-def _forward_target(check: Checker, request: ForwardRequest) -> ForwardTarget | None:
-    to_agent = request.to_agent.strip().lower() if isinstance(request.to_agent, str) else request.to_agent
-    to_email = request.to_email.strip() if isinstance(request.to_email, str) else request.to_email
-    if bool(to_agent) == bool(to_email):
-        check.fail("to_agent", "forward_target_required")
-        return None
-    if to_agent:
-        if not isinstance(to_agent, str) or to_agent not in team_addresses():
-            check.fail("to_agent", "unknown_agent")
-            return None
-        return ForwardTarget(to_agent, True)
-    if not is_valid_email(to_email):
-        check.fail("to_email", "invalid_email")
-        return None
-    return ForwardTarget(str(to_email), False)
-
-
-def forward_mail(thread: Thread, messages: list[Message], agent_email: str, comment: str, to: str, lang: str) -> mail.OutgoingMail:
-    """The whole discussion (every message the customer and the team exchanged, oldest first),
-    under the agent's comment. Private notes stay inside Shopdesk; the token is never included."""
-    words = FORWARD_WORDS[lang]
-    number = int(thread.number)
-    parts = [words["by"].format(agent=agent_email), "", comment, ""]
-    for message in messages:
-        if message.private:
-            continue
-        who = thread.customer_name or thread.email if message.author == "customer" else (message.agent or message.author)
-        parts.append(f"----- {message.created_at[:16].replace('T', ' ')} UTC, {who} ({message.source})")
-        parts.append(message.text or "")
-        if message.attachments:
-            parts.append(f"[{words['files']}: " + ", ".join(a.filename for a in message.attachments) + "]")
-        parts.append("")
-    text = "\n".join(parts)
-    html_body = "<div style=\"white-space:pre-wrap\">" + html.escape(text) + "</div>"
-    return mail.OutgoingMail(
-        to=[to],
-        subject=f"[{config().shop_name}] {words['subject'].format(number=number)}",
-        text=text,
-        html=f"<!doctype html><html lang=\"{lang}\"><body>{html_body}</body></html>",
-        reply_to=[agent_email] if is_valid_email(agent_email) else [],
-        headers={"X-Shopdesk-Thread": str(number)},
-        kind="forward",
-    )
-
-
-def forward(agent_email: str, number: int, request: ForwardRequest, lang: str | None) -> Posted:
-    """POST /v1/threads/{n}/forward: mails the discussion to an agent or any address with a
-    comment, then records a private note saying so (nothing is recorded if SES refused)."""
-    check, comment = _checked_text(request.comment, "comment", COMMENT_LIMIT, required=False)
-    target = _forward_target(check, request)
-    check.done()
-    assert target is not None
-    language = pick_language(lang)
-    thread, messages = thread_partition(number)
-    sent = mail.send(forward_mail(thread, messages, agent_email, comment, target.address, language))
-    note = FORWARD_WORDS[language]["note"].format(to=target.address) + (f": {comment}" if comment else "")
-    record = AgentMessage(
-        agent=agent_email.lower(),
-        text=note,
-        source="forward",
-        private=True,
-        delivery={"state": "sent", "message_id": sent.ses_message_id, "error": None, "at": now_iso()},
-    )
-    stored_thread, message = store_agent_message(number, record, known=thread)
-    return Posted(stored_thread, message)

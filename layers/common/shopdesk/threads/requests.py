@@ -22,9 +22,9 @@ class Upload(_Body):
     filename: str
 
 
-# What Send does after the reply went out: close the thread or keep it open (a later option adds
-# "snooze": extend this Literal and `threads.outbound.AFTER_SEND`).
-AfterSend = Literal["close", "open"]
+# What Send does after the reply went out: close the thread, keep it open, or snooze it (pending
+# until `snooze_until`, then open again).
+AfterSend = Literal["close", "open", "snooze"]
 
 
 class ReplyRequest(_Body):
@@ -35,6 +35,7 @@ class ReplyRequest(_Body):
     last_seen: str | None = None  # the id of the last message the agent saw: a newer one refuses the send (409)
     force: bool = False  # "send anyway": the agent saw the newer messages
     after_send: AfterSend | None = None  # None: the shop's default (settings.after_send_default)
+    snooze_until: Any = None  # with after_send=snooze: when the thread comes back open
 
 
 class AssigneeRequest(_Body):
@@ -65,9 +66,10 @@ class ForwardRequest(_Body):
 
 
 class StatusRequest(_Body):
-    """PUT /v1/threads/{n}/status."""
+    """PUT /v1/threads/{n}/status (`snooze_until`: with pending1/pending2, the wake-up time)."""
 
     status: Any = None
+    snooze_until: Any = None
 
 
 class BulkRequest(_Body):

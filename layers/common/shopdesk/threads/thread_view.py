@@ -19,10 +19,10 @@ from shopdesk.core.errors import NotFound
 from shopdesk.store.assignment import present
 from shopdesk.store.attachments import DOWNLOAD_URL_SECONDS, download_url
 from shopdesk.store.customers import CustomerCard, card_text, fresh_card, kept_card
-from shopdesk.store.models import Contact, Message, Presence, Thread
+from shopdesk.store.models import Contact, Draft, Message, Presence, Thread
 from shopdesk.store.settings import contact_and_settings
 from shopdesk.store.thread_lists import newer_open, older_open
-from shopdesk.store.thread_reads import thread_with_presence
+from shopdesk.store.thread_reads import thread_partition_items
 from shopdesk.store.threads import find_message, mark_read
 from shopdesk.threads.thread_list import is_unread
 
@@ -45,12 +45,16 @@ class ThreadScreen:
     default_messages: dict[str, str] = field(default_factory=dict)
     presence: list[Presence] = field(default_factory=list)  # the other agents on the thread now
     after_send_default: str = "close"  # what Send does unless the agent chooses (the shop's option)
+    # The agents' unsent replies and notes (read in the partition's Query) and who is looking.
+    drafts: list[Draft] = field(default_factory=list)
+    viewer: str | None = None
 
 
 def view_thread(agent_sub: str, number: int) -> ThreadScreen:
     """GET /v1/threads/{number}; marks the thread read for this agent. Who else is on the thread
-    comes with the messages: their presence items share the thread's partition."""
-    thread, messages, beats = thread_with_presence(number)
+    and the agents' drafts come with the messages: they share the thread's partition."""
+    whole = thread_partition_items(number)
+    thread, messages, beats, drafts = whole.thread, whole.messages, whole.presence, whole.drafts
     kept, card = kept_card(thread)
     unread = is_unread(thread, agent_sub)
     # The other requests depend only on the thread: made side by side.
@@ -76,6 +80,8 @@ def view_thread(agent_sub: str, number: int) -> ThreadScreen:
         default_messages=settings.default_messages.as_dict() if settings.default_messages else {},
         presence=[p for p in present(beats) if p.agent_sub != agent_sub],
         after_send_default=settings.after_send_default or "close",
+        drafts=drafts,
+        viewer=agent_sub,
     )
 
 

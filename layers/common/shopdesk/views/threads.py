@@ -11,6 +11,7 @@ from dataclasses import asdict
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from shopdesk.core.config import config
 from shopdesk.core.i18n import localized
 from shopdesk.core.thread_rules import preview_of
 from shopdesk.store.customers import CustomerCard
@@ -84,6 +85,8 @@ def thread_detail(thread: Thread, unread: bool = False) -> dict[str, Any]:
         "product": thread.product,
         "customer_id": thread.customer_id,
         "first_response_at": thread.first_response_at,
+        # Pending until this time, then open again (null: not snoozed).
+        "snooze_until": thread.snooze_until if thread.status in ("pending1", "pending2") else None,
     }
 
 
@@ -158,7 +161,35 @@ def screen_view(screen: ThreadScreen) -> dict[str, Any]:
         "default_reply": localized(screen.default_messages, thread.language) if screen.default_messages else "",
         "after_send_default": screen.after_send_default,
         "presence": [{"sub": p.agent_sub, "name": p.name or p.email or "", "state": p.state, "at": p.at} for p in screen.presence],
+        "drafts": drafts_view(screen),
+        "default_reply_language": default_reply_language(screen.default_messages, thread.language),
     }
+
+
+def default_reply_language(values: dict[str, str], lang: str) -> str | None:
+    """The language of the default reply given (the page notes when it is not the thread's)."""
+    if values.get(lang):
+        return lang
+    if values.get(config().default_language):
+        return config().default_language
+    return next((code for code, text in values.items() if text), None)
+
+
+def drafts_view(screen: ThreadScreen) -> list[dict[str, Any]]:
+    """The viewer's own drafts with their text (restored into the forms); colleagues' drafts
+    only say who has one ("X has a draft"), never what it says."""
+    shown = []
+    for draft in sorted(screen.drafts, key=lambda d: d.updated_at):
+        mine = draft.agent_sub == screen.viewer
+        shown.append({"kind": draft.draft_kind, "agent": draft.agent, "mine": mine, "updated_at": draft.updated_at, "text": draft.text if mine else None})
+    return shown
+
+
+def draft_view(draft: Any, kind: str) -> dict[str, Any]:
+    """The answer to a draft save: what is kept now (null text: nothing, the draft was discarded)."""
+    if draft is None:
+        return {"kind": kind, "saved": False, "updated_at": None}
+    return {"kind": draft.draft_kind, "saved": True, "updated_at": draft.updated_at}
 
 
 def posted_view(posted: Posted) -> dict[str, Any]:
