@@ -19,6 +19,7 @@ from shopdesk.core.observability import logger
 from shopdesk.core.thread_rules import now_iso
 from shopdesk.store import keys
 from shopdesk.store.agent_writes import change_status, claim_writes, read_mark
+from shopdesk.store.assignment import assignee_is
 from shopdesk.store.conditions import condition_failed
 from shopdesk.store.counters import CounterDeltas, settle_oldest_open
 from shopdesk.store.models import Thread, transaction
@@ -74,13 +75,13 @@ def wake(due: Due) -> bool:
     old = thread.status
     thread.status, thread.snooze_until = "open", None
     deltas = CounterDeltas()
-    deltas.status_change(thread.contact_id, old, "open")
+    deltas.status_change(thread.contact_id, old, "open", assignee=thread.assignee)
     try:
         with transaction() as writes:
             writes.update(
                 Thread(*Thread.key(due.number)),
                 actions=[Thread.status.set("open"), Thread.snooze_until.remove(), *index_actions(thread)],
-                condition=Thread.pk.exists() & (Thread.status == old) & (Thread.snooze_until == due.wake_at),
+                condition=Thread.pk.exists() & (Thread.status == old) & (Thread.snooze_until == due.wake_at) & assignee_is(thread.assignee),
             )
             claim_writes(writes, thread, "open", context)
             deltas.write(writes, datetime.now(UTC))
@@ -113,5 +114,5 @@ def wake_due(now: datetime | None = None) -> int:
         try:
             woken += wake(due)
         except Exception:
-            logger.exception("snoozed thread not woken; the next run tries again", extra={"thread": due.number})
+            logger.exception("snoozed thread not woken; the next run tries again", extra={"thread_number": due.number})
     return woken

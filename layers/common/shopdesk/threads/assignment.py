@@ -116,7 +116,7 @@ def _tell_assignee(thread: Thread, to: AgentRef, by: AgentRef) -> None:
             )
         )
     except mail.MailNotSent as error:
-        logger.warning("assignee notification not sent", extra={"thread": int(thread.number), "reason": error.reason})
+        logger.warning("assignee notification not sent", extra={"thread_number": int(thread.number), "reason": error.reason})
 
 
 def heartbeat(agent: AgentRef, number: int, state: str) -> None:

@@ -34,7 +34,7 @@ class ReplyRequest(_Body):
     attachments: Any = Field(default_factory=list)  # checked by the domain (every error at once)
     last_seen: str | None = None  # the id of the last message the agent saw: a newer one refuses the send (409)
     force: bool = False  # "send anyway": the agent saw the newer messages
-    after_send: AfterSend | None = None  # None: the shop's default (settings.after_send_default)
+    after_send: Any = None  # close | open | snooze (checked by threads.after_send); None: the shop's default
     snooze_until: Any = None  # with after_send=snooze: when the thread comes back open
 
 
