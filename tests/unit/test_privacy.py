@@ -66,7 +66,7 @@ def shop(aws: Any) -> dict[str, Any]:
     threads.store_agent_message(first, threads.AgentMessage(agent="agent@shop.example", text="Ask the warehouse", source="note", private=True))
     second = customer_writes("Your site is broken", email=ANN, contact_id="webmaster").thread.number
     threads.change_status(second, "closed")
-    antispam.count_post(ANN, 10)
+    antispam.check_rate_limits(None, ANN.replace("@", "+shop@").upper())  # the form counts her mailbox, whatever the spelling
 
     bob_file = _file("photo.txt", b"bob's file")
     bob = customer_writes("Hello from Bob", email=BOB, customer_name="Bob Jones", attachments=[bob_file]).thread.number
@@ -196,7 +196,7 @@ def test_erasing_removes_threads_messages_files_profile_orders_aliases_and_claim
         assert partition(f"THREAD#{number}") == []
     assert partition(f"CUSTOMER#{ANN}") == []
     assert partition(f"OPEN#{ANN}") == []
-    assert list(RateWindow.query(f"RATE#{ANN}")) == []
+    assert list(RateWindow.query(f"RATE#email:{ANN}")) == []
     assert list(ShopdeskItem.batch_get([OrderRef.key("ANNORDER1"), OrderRef.key("ANNORDER2"), CustomerIdAlias.key("42")])) == []
     assert [t for t in Thread.gsi7.query(f"TL#E#{ANN}")] == []
     assert shop["ann_file"] not in objects()

@@ -3,7 +3,7 @@
 Both start from the address and reach everything by key, never by Scan (docs/data-model.md,
 pattern 32): GSI7 `TL#E#<e-mail>` lists the address's threads (paginated), each thread's partition
 holds its messages, `CUSTOMER#<e-mail>` holds the storefront profile and orders, `OPEN#<e-mail>`
-the open-thread claims, `RATE#<e-mail>` the rate-limit windows, `BLOCKED/<e-mail>` a block.
+the open-thread claims, `RATE#email:<mailbox>` the rate-limit windows (store.intake_data.email_rate_subject), `BLOCKED/<e-mail>` a block.
 
 What is deliberately kept by an erasure (each holds no copy of the person's messages):
 - the blocked-sender entry: a legitimate-interest record that keeps an erased spammer out; an
@@ -25,6 +25,7 @@ from typing import Any
 
 from shopdesk.core.errors import FieldError, NotFound, ValidationFailed
 from shopdesk.core.validation import is_valid_email
+from shopdesk.store import intake_data
 from shopdesk.store.attachments import DOWNLOAD_URL_SECONDS, download_url
 from shopdesk.store.customers import customer_and_orders
 from shopdesk.store.models import (
@@ -35,7 +36,6 @@ from shopdesk.store.models import (
     OpenThreadClaim,
     Order,
     OrderRef,
-    RateWindow,
     ShopdeskItem,
     Thread,
 )
@@ -205,7 +205,7 @@ def erase_customer(raw_email: Any, millis_left: Callable[[], int] | None = None)
     profile, orders = customer_and_orders(email, consistent_read=True)
     aliases = _aliases(email, profile, orders, summaries)
     claims = list(OpenThreadClaim.query(f"OPEN#{email}", consistent_read=True))
-    windows = list(RateWindow.query(f"RATE#{email}"))
+    windows = intake_data.rate_windows_of_email(email)
 
     with ShopdeskItem.batch_write() as batch:
         for alias in aliases:

@@ -125,3 +125,19 @@ class Checker:
     def done(self) -> None:
         if self.errors:
             raise ValidationFailed(self.errors)
+
+
+# Providers that deliver `a.n.n@` and `ann@` to the same mailbox.
+DOTLESS_DOMAINS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
+
+
+def mailbox_of(email: str) -> str:
+    """The mailbox an address reaches: lower case, without a `+tag`, and without dots where the
+    provider ignores them, so `A.n.n+1@GoogleMail.com` and `ann@gmail.com` count as one sender
+    (the form's rate window per sender, and what an erasure of the address removes of it)."""
+    local, _, domain = email.strip().lower().rpartition("@")
+    local = local.split("+", 1)[0] or local
+    if domain in DOTLESS_DOMAINS:
+        domain = DOTLESS_DOMAINS[domain]
+        local = local.replace(".", "")
+    return f"{local}@{domain}"

@@ -20,6 +20,7 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
+from shopdesk.core import validation
 from shopdesk.core.aws import secret_value
 from shopdesk.core.config import config
 from shopdesk.core.errors import FieldError, NotFound, Unprocessable, ValidationFailed
@@ -164,19 +165,7 @@ def count_post(subject: str, limit: int, now: float | None = None) -> int:
     return count
 
 
-# Providers that deliver `a.n.n@` and `ann@` to the same mailbox.
-DOTLESS_DOMAINS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
-
-
-def mailbox_of(email: str) -> str:
-    """The mailbox an address reaches: lower case, without a `+tag`, and without dots where the
-    provider ignores them, so `A.n.n+1@GoogleMail.com` and `ann@gmail.com` count as one sender."""
-    local, _, domain = email.strip().lower().rpartition("@")
-    local = local.split("+", 1)[0] or local
-    if domain in DOTLESS_DOMAINS:
-        domain = DOTLESS_DOMAINS[domain]
-        local = local.replace(".", "")
-    return f"{local}@{domain}"
+mailbox_of = validation.mailbox_of  # one home: the erasure removes the same windows
 
 
 def network_of(ip: str) -> str:
@@ -197,7 +186,7 @@ def check_rate_limits(ip: str | None, email: str) -> None:
     """One window per network (IPv4 address or IPv6 /64) and one per mailbox."""
     if ip:
         count_post(network_of(ip), config().rate_limit_per_ip)
-    count_post(f"email:{mailbox_of(email)}", config().rate_limit_per_email)
+    count_post(intake_data.email_rate_subject(email), config().rate_limit_per_email)
 
 
 # --- blocked senders ---------------------------------------------------------------------------
