@@ -57,6 +57,14 @@ class ForwardInput(DomainChecked):
     comment: documented({"type": "string"}) = None
 
 
+class MergeInput(DomainChecked):
+    source: documented({"type": "integer", "description": "the thread merged into this one; its number then forwards here"}) = None
+
+
+class SplitInput(DomainChecked):
+    message_id: documented({"type": "string", "description": "the message that leaves for a new thread of its own"}) = None
+
+
 class UploadInput(DomainChecked):
     filename: documented({"type": "string"}) = None
 

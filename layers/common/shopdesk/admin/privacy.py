@@ -178,7 +178,7 @@ def _delete_thread(number: int) -> tuple[int, int] | None:
     messages and files, or None when it was gone already. A message arriving meanwhile retries."""
     for _ in range(ATTEMPTS):
         try:
-            _, messages = thread_partition(number)
+            _, messages = thread_partition(number, include_merged=True)
             delete_thread(number)
         except NotFound:
             return None
@@ -212,11 +212,14 @@ def erase_customer(raw_email: Any, millis_left: Callable[[], int] | None = None)
             batch.delete(alias)
     removed = {"threads": 0, "messages": 0, "attachments": 0}
     complete = True
-    for thread in summaries:
+    # A thread lists the numbers merged into it: their tombstones (in no list) go just before it,
+    # so an erasure cut short still finds them through the thread the next run.
+    numbers = list(dict.fromkeys(n for t in summaries for n in (*(int(m) for m in (t.merged_from or [])), int(t.number))))
+    for number in numbers:
         if millis_left is not None and millis_left() < SAFETY_MILLIS:
             complete = False
             break
-        deleted = _delete_thread(int(thread.number))
+        deleted = _delete_thread(number)
         if deleted is not None:
             removed["threads"] += 1
             removed["messages"] += deleted[0]

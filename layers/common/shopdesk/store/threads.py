@@ -39,7 +39,9 @@ from shopdesk.store.thread_items import apply_index_keys
 from shopdesk.store.thread_reads import (
     ChangeContext,
     ThreadChanged,
+    ThreadMerged,
     find_message,
+    follow_merges,
     get_claim,
     get_thread,
     iter_thread_items,
@@ -58,11 +60,13 @@ __all__ = [
     "Stored",
     "Thread",
     "ThreadChanged",
+    "ThreadMerged",
     "allocate_thread_number",
     "apply_index_keys",
     "change_status",
     "delete_thread",
     "find_message",
+    "follow_merges",
     "get_thread",
     "iter_thread_items",
     "keep_contact_names",
@@ -119,8 +123,13 @@ def delete_thread(number: int) -> None:
     """
     from shopdesk.store.attachments import delete_files
 
-    thread, messages = thread_partition(number)
+    thread, messages = thread_partition(number, include_merged=True)
     delete_files([a.key for m in messages for a in (m.attachments or [])])
+    if thread.merged_into is not None:  # a merge's tombstone counts nowhere: only its items go
+        with Message.batch_write() as batch:
+            for item in [thread, *messages]:
+                batch.delete(item)
+        return
     deltas = CounterDeltas()
     deltas.add(deltas.global_, "threads_total", -1)
     deltas.add(deltas.global_, "customer_messages", -int(thread.customer_messages))

@@ -21,7 +21,7 @@ from shopdesk.store.customers import CustomerCard, card_text, fresh_card, kept_c
 from shopdesk.store.models import Contact, Message, Thread
 from shopdesk.store.settings import contact_and_settings
 from shopdesk.store.thread_lists import newer_open, older_open
-from shopdesk.store.threads import find_message, mark_read, thread_partition
+from shopdesk.store.threads import ThreadMerged, find_message, mark_read, thread_partition
 from shopdesk.threads.thread_list import is_unread
 
 
@@ -43,9 +43,22 @@ class ThreadScreen:
     default_messages: dict[str, str] = field(default_factory=dict)
 
 
+def _partition_followed(number: int) -> tuple[Thread, list[Message]]:
+    """The thread's partition; a merged thread's number answers with the thread it joined (one
+    more Query per merge followed, only for such numbers)."""
+    for _ in range(10):
+        try:
+            return thread_partition(number)
+        except ThreadMerged as moved:
+            number = moved.into
+    return thread_partition(number)
+
+
 def view_thread(agent_sub: str, number: int) -> ThreadScreen:
-    """GET /v1/threads/{number}; marks the thread read for this agent."""
-    thread, messages = thread_partition(number)
+    """GET /v1/threads/{number}; marks the thread read for this agent. The number of a thread
+    merged into another answers with that one (the page follows to its number)."""
+    thread, messages = _partition_followed(number)
+    number = int(thread.number)
     kept, card = kept_card(thread)
     unread = is_unread(thread, agent_sub)
     # The other requests depend only on the thread: made side by side.

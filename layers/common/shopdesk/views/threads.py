@@ -81,6 +81,7 @@ def thread_detail(thread: Thread, unread: bool = False) -> dict[str, Any]:
         "product": thread.product,
         "customer_id": thread.customer_id,
         "first_response_at": thread.first_response_at,
+        "merged_from": [int(n) for n in (thread.merged_from or [])],
     }
 
 
