@@ -7,6 +7,7 @@ import { t, pick, onLanguageChange } from "../i18n.js";
 import { messageFor } from "../messages.js";
 import { dateNode, valueNode } from "../format.js";
 import { statusPill } from "../status.js";
+import { mergePanel, splitButton, splitDialog } from "./thread-merge.js";
 
 const POLL_MS = 20_000;
 
@@ -15,7 +16,9 @@ let agentsOnce = null;
 
 export function threadScreen(container, params, ctx) {
   const { api, me } = ctx;
-  const number = Number.parseInt(params.number, 10);
+  // Only digits name a thread: `#/threads/abc` is a thread that does not exist, never "Thread #NaN".
+  const valid = /^\d{1,10}$/.test(String(params.number ?? ""));
+  let number = valid ? Number.parseInt(params.number, 10) : null;
   let detail = null;
   let agents = null;
   let alive = true;
@@ -26,8 +29,22 @@ export function threadScreen(container, params, ctx) {
   const spamDialog = confirmSpam();
   // Forms survive a reload of the thread (after a note, a status change...): typed text stays.
   const forms = buildForms();
+  const splitAsk = splitDialog();
+  const merge = mergePanel({
+    api,
+    current: () => number,
+    flash: (text, isError) => showFlash(text, isError),
+    done: async (answer, source) => {
+      await load();
+      showFlash(t("merge.done", { source, number }));
+    },
+  });
 
   mount(container, root);
+  if (!valid) {
+    mount(root, h("h1", { id: "thread-title", i18n: "thread.unknownTitle" }), h("p", { class: "notice notice-warning", i18n: "thread.notFound", testid: "thread-not-found" }), h("p", {}, h("a", { href: "#/", class: "back", i18n: "thread.back" })));
+    return { dispose() {} };
+  }
 
   async function load(focusTitle = false) {
     if (!detail) mount(root, h("h1", { id: "thread-title", i18n: "thread.title", params: { number } }), loading("thread-loading"));
@@ -41,6 +58,13 @@ export function threadScreen(container, params, ctx) {
       return;
     }
     if (!alive) return;
+    if (detail.thread.number !== number) {
+      // A merged thread's number answers with the thread it joined: the address follows.
+      const from = number;
+      number = detail.thread.number;
+      history.replaceState(null, "", `#/threads/${number}`);
+      showFlash(t("merge.redirected", { from, number }));
+    }
     const hadFocus = document.activeElement === document.body || document.activeElement?.id === "thread-title" || document.activeElement === container;
     render();
     // The router focused the placeholder title; keep keyboard and screen-reader focus on the real one.
@@ -90,6 +114,7 @@ export function threadScreen(container, params, ctx) {
       flash,
       deleteDialog.element,
       spamDialog.element,
+      splitAsk.element,
       h(
         "div",
         { class: "thread-layout" },
@@ -105,7 +130,7 @@ export function threadScreen(container, params, ctx) {
           forms.replyPanel,
           forms.notePanel,
         ),
-        h("aside", { class: "thread-side" }, customerBlock(thread, customer, contact), forms.forwardPanel, historyBlock(history || [])),
+        h("aside", { class: "thread-side" }, customerBlock(thread, customer, contact), forms.forwardPanel, merge, historyBlock(history || [])),
       ),
     );
     fillAgents();
@@ -193,6 +218,10 @@ export function threadScreen(container, params, ctx) {
     const badges = [];
     if (message.private) badges.push(h("span", { class: "tag tag-private", i18n: "thread.privateNote", testid: "private-mark" }));
     badges.push(h("span", { class: "tag", i18n: `source.${message.source}`, testid: "message-source" }));
+    // A customer's or agent's message may leave for a thread of its own (not the thread's only one).
+    if (message.author !== "system" && detail.messages.filter((m) => m.author !== "system").length > 1) {
+      badges.push(splitButton({ api, current: () => number, message, dialog: splitAsk, flash: showFlash, done: (answer) => (location.hash = `#/threads/${answer.thread.number}`) }));
+    }
     const shown = message.new_text || message.text || "";
     const full = message.new_text && message.text && message.text !== message.new_text
       ? h("details", { class: "original" }, h("summary", { i18n: "thread.showOriginal" }), h("div", { class: "message-text", text: message.text }))
@@ -600,6 +629,7 @@ export function threadScreen(container, params, ctx) {
       stopListening();
       deleteDialog.close();
       spamDialog.close();
+      splitAsk.close();
     },
   };
 }
