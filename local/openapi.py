@@ -137,6 +137,7 @@ SCHEMAS: dict[str, Any] = {
             "product": _SN,
             "customer_id": _SN,
             "first_response_at": _SN,
+            "merged_from": {"type": "array", "items": _I, "description": "the numbers of the threads merged into this one (they lead here)"},
         }
     ),
     "ThreadPage": _obj({"threads": {"type": "array", "items": _ref("ThreadSummary")}, "next_cursor": _SN}),
@@ -145,7 +146,7 @@ SCHEMAS: dict[str, Any] = {
             "id": _S,
             "author": {"type": "string", "enum": ["customer", "agent", "system"]},
             "agent": _SN,
-            "source": {"type": "string", "enum": ["form", "email", "agent", "note", "forward"]},
+            "source": {"type": "string", "enum": ["form", "email", "agent", "note", "forward", "merge", "split"]},
             "text": _S,
             "new_text": _SN,
             "private": _B,
@@ -190,6 +191,21 @@ SCHEMAS: dict[str, Any] = {
             "neighbours": _obj({"previous": _IN, "next": _IN}),
             "history": {"type": "array", "items": _ref("HistoryEntry")},
             "default_reply": _S,
+            "other_threads": {"type": "array", "items": _ref("OtherThread"), "description": "the customer's newest other threads (at most 10)"},
+            "orders": {"type": "array", "items": _ref("OrderLine")},
+        }
+    ),
+    "OtherThread": _obj(
+        {"number": _I, "status": _S, "spam": _B, "preview": _S, "order_ref": _SN, "contact_names": _NAMES, "created_at": _S, "last_message_at": _S}
+    ),
+    "OrderLine": _obj({"reference": _S, "total": _S, "currency": _S, "validated": _B, "placed_at": _SN, "status": _SN}),
+    "CustomerStory": _obj(
+        {
+            "email": _S,
+            "customer": {"oneOf": [_ref("Customer"), {"type": "null"}]},
+            "orders": {"type": "array", "items": _ref("OrderLine")},
+            "threads": {"type": "array", "items": _ref("ThreadSummary")},
+            "next_cursor": _SN,
         }
     ),
     "ThreadOnly": _obj({"thread": _ref("ThreadDetail")}),

@@ -4,7 +4,8 @@ read for the agent.
 
 Requests: one Query on PK=THREAD#n (the thread, which keeps a copy of its customer's card, and its
 messages), then, side by side, one BatchGetItem (the contact and the shop's settings: the default
-reply) and two `Limit 1` Queries on the open threads' list (GSI2: the neighbours); one UpdateItem of
+reply), two `Limit 1` Queries on the open threads' list (GSI2: the neighbours) and one `Limit 11`
+Query on the address's list (GSI7: the customer's other threads); one UpdateItem of
 `read_by.<sub>` only when the thread is unread for this agent. A thread without a copy of the card
 yet (started before the storefront told us of its customer) reads the customer's partition once
 and keeps the copy in that same UpdateItem. Why not fewer: docs/data-model.md, "Thread view".
@@ -22,6 +23,7 @@ from shopdesk.store.models import Contact, Message, Thread
 from shopdesk.store.settings import contact_and_settings
 from shopdesk.store.thread_lists import newer_open, older_open
 from shopdesk.store.threads import ThreadMerged, find_message, mark_read, thread_partition
+from shopdesk.threads.customer_story import other_threads
 from shopdesk.threads.thread_list import is_unread
 
 
@@ -41,6 +43,7 @@ class ThreadScreen:
     contact: Contact | None
     neighbours: Neighbours
     default_messages: dict[str, str] = field(default_factory=dict)
+    other_threads: list[Thread] = field(default_factory=list)  # the customer's newest other threads
 
 
 def _partition_followed(number: int) -> tuple[Thread, list[Message]]:
@@ -62,10 +65,11 @@ def view_thread(agent_sub: str, number: int) -> ThreadScreen:
     kept, card = kept_card(thread)
     unread = is_unread(thread, agent_sub)
     # The other requests depend only on the thread: made side by side.
-    with ThreadPoolExecutor(max_workers=4) as pool:
+    with ThreadPoolExecutor(max_workers=5) as pool:
         contact_future = pool.submit(contact_and_settings, thread.contact_id)
         newer_future = pool.submit(newer_open, thread)
         older_future = pool.submit(older_open, thread)
+        others_future = pool.submit(other_threads, thread)  # the customer's story: one more Query, side by side
         card_future = pool.submit(fresh_card, thread.email) if not kept else None
         # Already read since the customer's last message: a new read time would change nothing.
         read_future = pool.submit(mark_read, agent_sub, number) if unread and kept else None
@@ -82,6 +86,7 @@ def view_thread(agent_sub: str, number: int) -> ThreadScreen:
         contact=contact,
         neighbours=Neighbours(newer_future.result(), older_future.result()),
         default_messages=settings.default_messages.as_dict() if settings.default_messages else {},
+        other_threads=others_future.result(),
     )
 
 

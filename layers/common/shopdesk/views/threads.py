@@ -159,7 +159,39 @@ def screen_view(screen: ThreadScreen) -> dict[str, Any]:
         "neighbours": asdict(screen.neighbours),
         "history": history_view(screen.messages, screen.card),
         "default_reply": _localized(screen.default_messages, thread.language) if screen.default_messages else "",
+        "other_threads": [other_thread(t) for t in screen.other_threads],
+        "orders": orders_view(screen.card),
     }
+
+
+def other_thread(thread: Thread) -> dict[str, Any]:
+    """A line of the customer's story: which thread, how it stands, what it is about, when."""
+    return {
+        "number": int(thread.number),
+        "status": thread.status,
+        "spam": bool(thread.spam),
+        "preview": thread.preview or "",
+        "order_ref": thread.order_ref,
+        "contact_names": thread.contact_names.as_dict() if thread.contact_names else {},
+        "created_at": thread.created_at,
+        "last_message_at": thread.last_message_at,
+    }
+
+
+def orders_view(card: CustomerCard | None) -> list[dict[str, Any]]:
+    """The customer's orders, newest first, each with its latest status."""
+    orders = sorted(card.orders if card else (), key=lambda o: o.placed_at or "", reverse=True)
+    return [
+        {
+            "reference": o.reference,
+            "total": o.total,
+            "currency": o.currency,
+            "validated": bool(o.validated),
+            "placed_at": o.placed_at,
+            "status": max(o.history, key=lambda h: h.at).status if o.history else None,
+        }
+        for o in orders
+    ]
 
 
 def posted_view(posted: Posted) -> dict[str, Any]:
