@@ -10,6 +10,7 @@ import { messageFor } from "./messages.js";
 import { notFound, route, startRouter, stopRouter } from "./router.js";
 import { contactFormScreen } from "./screens/contact-form.js";
 import { contactsScreen } from "./screens/contacts.js";
+import { customerScreen } from "./screens/customer.js";
 import { blockedScreen } from "./screens/blocked.js";
 import { deskScreen } from "./screens/desk.js";
 import { threadScreen } from "./screens/thread.js";
@@ -18,6 +19,7 @@ import { signInScreen } from "./sign-in.js";
 
 route("/", deskScreen);
 route("/threads/:number", threadScreen);
+route("/customers/:key", customerScreen);
 route("/blocked", blockedScreen);
 route("/contacts", contactsScreen);
 route("/contacts/new", contactFormScreen);

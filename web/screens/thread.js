@@ -130,7 +130,7 @@ export function threadScreen(container, params, ctx) {
           forms.replyPanel,
           forms.notePanel,
         ),
-        h("aside", { class: "thread-side" }, customerBlock(thread, customer, contact), forms.forwardPanel, merge, historyBlock(history || [])),
+        h("aside", { class: "thread-side" }, customerBlock(thread, customer, contact), otherThreads(detail.other_threads || [], thread), forms.forwardPanel, merge, historyBlock(history || [])),
       ),
     );
     fillAgents();
@@ -330,6 +330,30 @@ export function threadScreen(container, params, ctx) {
         thread.order_ref ? row("customer.order", h("span", { text: thread.order_ref }), "customer-order") : null,
         thread.product ? row("thread.product", h("span", { text: thread.product }), "customer-product") : null,
       ),
+    );
+  }
+
+  // The customer's story: their other threads (newest ten) and the page that has everything.
+  function otherThreads(others, thread) {
+    return h(
+      "section",
+      { class: "panel", "aria-labelledby": "other-threads-title", testid: "other-threads" },
+      h("h2", { id: "other-threads-title", i18n: "customerPage.otherThreads" }),
+      others.length === 0
+        ? h("p", { class: "muted", i18n: "customerPage.noOtherThreads" })
+        : h(
+            "ol",
+            { class: "other-threads" },
+            others.map((other) =>
+              h(
+                "li",
+                { testid: "other-thread", "data-number": String(other.number) },
+                h("div", {}, h("a", { href: `#/threads/${other.number}`, text: `#${other.number}`, testid: "other-thread-link" }), " ", statusPill(other.status), " ", dateNode(other.last_message_at, "date", { class: "muted" })),
+                h("span", { class: "muted preview", text: other.preview || "" }),
+              ),
+            ),
+          ),
+      h("p", {}, h("a", { href: `#/customers/${encodeURIComponent(thread.email)}`, i18n: "customerPage.open", testid: "customer-page-link" })),
     );
   }
 
