@@ -23,6 +23,8 @@ export function threadList(ctx) {
   let loadCount = 0;
 
   const status = h("p", { class: "status", role: "status", testid: "list-status" });
+  // The sort the list is in, as the filters chose it (updated with them, re-translated with the page).
+  const sortNote = h("span", { class: "muted sort-note", i18n: "list.newestFirst", testid: "sort-note" });
   const body = h("div", { class: "list-body", "aria-live": "polite" });
   const pager = h("nav", { class: "pager", "aria-label": t("list.pages"), i18nAttrs: { "aria-label": "list.pages" } });
   const contactSelect = h("select", { name: "contact", testid: "filter-contact" }, h("option", { value: "", i18n: "list.allContacts" }));
@@ -84,7 +86,7 @@ export function threadList(ctx) {
   const element = h(
     "section",
     { class: "panel threads", "aria-labelledby": "threads-title", testid: "thread-list" },
-    h("div", { class: "panel-head" }, h("h2", { id: "threads-title", i18n: "list.title" }), h("span", { class: "muted sort-note", i18n: "list.newestFirst" })),
+    h("div", { class: "panel-head" }, h("h2", { id: "threads-title", i18n: "list.title" }), sortNote),
     filterForm,
     bulkBar,
     status,
@@ -106,6 +108,8 @@ export function threadList(ctx) {
 
   function applyFilters() {
     filters = readFilters();
+    sortNote.dataset.i18n = filters.order === "oldest" ? "list.oldestFirst" : "list.newestFirst";
+    sortNote.textContent = t(sortNote.dataset.i18n);
     cursors = [null];
     page = 0;
     selected.clear();
@@ -247,7 +251,12 @@ export function threadList(ctx) {
     const previous = h("button", { type: "button", class: "button small", i18n: "list.previous", testid: "page-previous", disabled: page === 0, on: { click: () => go(page - 1) } });
     const next = h("button", { type: "button", class: "button small", i18n: "list.next", testid: "page-next", disabled: !nextCursor, on: { click: () => go(page + 1) } });
     const where = h("span", { class: "muted", i18n: "list.page", params: { page: page + 1 }, testid: "page-number" });
-    mount(pager, previous, where, next);
+    // Which threads are shown, and whether more follow: a count without counting the whole list.
+    const first = page * PAGE_SIZE + 1;
+    const shown = threads.length
+      ? h("span", { class: "muted result-count", testid: "result-count" }, h("span", { i18n: "list.shown", params: { from: first, to: first + threads.length - 1 } }), nextCursor ? h("span", {}, ", ", h("span", { i18n: "list.more", testid: "result-more" })) : null)
+      : null;
+    mount(pager, shown, previous, where, next);
   }
 
   function go(target) {
@@ -265,7 +274,7 @@ export function threadList(ctx) {
   async function bulk(action) {
     const numbers = [...selected];
     if (!numbers.length) return;
-    if (action === "delete" && !(await dialog.ask(numbers.length))) return;
+    if (action === "delete" && !(await dialog.ask(numbers))) return;
     const body_ = { action, numbers };
     if (action === "status") body_.status = bulkStatus.value;
     status.textContent = "";
@@ -315,8 +324,9 @@ function confirm() {
     confirmKey: "bulk.delete",
     confirmTestid: "bulk-confirm-delete",
     cancelTestid: "bulk-confirm-cancel",
-    prepare(count) {
-      text.textContent = t("bulk.confirmText", { count });
+    // Speaks of the threads chosen, by number (never "this thread").
+    prepare(numbers) {
+      text.textContent = t("bulk.confirmText", { count: numbers.length, numbers: numbers.map((n) => `#${n}`).join(", ") });
     },
   });
 }

@@ -218,6 +218,10 @@ export function threadScreen(container, params, ctx) {
     const badges = [];
     if (message.private) badges.push(h("span", { class: "tag tag-private", i18n: "thread.privateNote", testid: "private-mark" }));
     badges.push(h("span", { class: "tag", i18n: `source.${message.source}`, testid: "message-source" }));
+    if (message.attachments?.length) {
+      // A paper clip with the number of files, named in words for screen readers.
+      badges.push(h("span", { class: "tag file-count", testid: "file-count", title: t("thread.files", { count: message.attachments.length }) }, h("span", { class: "clip", "aria-hidden": "true" }), h("span", { "aria-hidden": "true", text: String(message.attachments.length) }), h("span", { class: "visually-hidden", text: t("thread.files", { count: message.attachments.length }) })));
+    }
     // A customer's or agent's message may leave for a thread of its own (not the thread's only one).
     if (message.author !== "system" && detail.messages.filter((m) => m.author !== "system").length > 1) {
       badges.push(splitButton({ api, current: () => number, message, dialog: splitAsk, flash: showFlash, done: (answer) => (location.hash = `#/threads/${answer.thread.number}`) }));
