@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.integration.browser import Tab
-from tests.integration.page_helpers import new_thread, row, signed_in, tag
+from tests.integration.page_helpers import api, new_thread, row, signed_in, tag
 from tests.integration.page_seed import seed
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
@@ -98,4 +98,17 @@ def test_on_a_phone_the_signed_in_agent_stays_identifiable(stack: dict[str, Any]
     box = user.bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE
     tab.screenshot(f"phone-header-{lang}")
+    assert tab.problems() == []
+
+
+def test_spam_is_its_own_view_and_out_of_the_main_list(stack: dict[str, Any], open_page: Callable[..., Tab], admin_token: str) -> None:
+    spam, kept = new_thread(stack, text="Cheap pills"), new_thread(stack)
+    assert api(stack, admin_token, "PUT", f"/v1/threads/{spam}/spam", {"spam": True}).status_code == 200
+    tab = open_page()
+    page = signed_in(tab, stack, "agent")
+    expect(row(page, kept)).to_be_visible()
+    expect(row(page, spam)).to_have_count(0)
+    page.get_by_test_id("filter-spam").check()
+    expect(row(page, spam)).to_be_visible()
+    expect(row(page, kept)).to_have_count(0)
     assert tab.problems() == []

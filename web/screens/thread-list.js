@@ -55,6 +55,7 @@ export function threadList(ctx) {
       { class: "filter-checks" },
       h("label", { class: "check" }, h("input", { type: "checkbox", name: "unread", testid: "filter-unread" }), h("span", { i18n: "list.onlyUnread" })),
       h("label", { class: "check" }, h("input", { type: "checkbox", name: "private", testid: "filter-private" }), h("span", { i18n: "list.onlyPrivate" })),
+      h("label", { class: "check" }, h("input", { type: "checkbox", name: "spam", testid: "filter-spam" }), h("span", { i18n: "list.onlySpam" })),
     ),
     h(
       "div",
@@ -101,7 +102,7 @@ export function threadList(ctx) {
     for (const [key, value] of data.entries()) {
       const text = String(value).trim();
       if (!text) continue;
-      result[key] = key === "unread" || key === "private" ? "true" : text;
+      result[key] = key === "unread" || key === "private" || key === "spam" ? "true" : text;
     }
     return result;
   }

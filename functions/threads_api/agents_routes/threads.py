@@ -61,6 +61,7 @@ def list_threads(
     limit: Annotated[Text, Query(description="1 to 100, 25 by default")] = None,
     cursor: Annotated[Text, Query(description="next_cursor of the previous page")] = None,
     order: Annotated[Text, Query(description="newest (default) or oldest, by last message date; a name search goes in name order")] = None,
+    spam: Annotated[Text, Query(description="true: the spam view (threads marked as spam are out of the main list)")] = None,
 ) -> Response[str]:
     return json_response(views.page_view(thread_list.list_threads(caller().sub, router.current_event.query_string_parameters)))
 

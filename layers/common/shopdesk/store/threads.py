@@ -35,7 +35,7 @@ from shopdesk.store.customer_messages import (
 )
 from shopdesk.store.keys import list_sort_key, normalized_name
 from shopdesk.store.models import Message, Thread, transaction
-from shopdesk.store.thread_items import apply_index_keys
+from shopdesk.store.thread_items import apply_index_keys, index_actions
 from shopdesk.store.thread_reads import (
     ChangeContext,
     ThreadChanged,
@@ -187,12 +187,14 @@ def mark_read(agent_sub: str, number: int, card: tuple[str, str] | None = None) 
 
 def set_spam(number: int, spam: bool) -> Thread:
     """Marking closes the thread and flags it in one write (change_status, counters and claim with
-    it); unmarking only clears the flag: the thread stays closed."""
+    it), moving it from the main list (GSI1 `TL#ALL`) to the spam list (`TL#SPAM`); unmarking
+    clears the flag and puts it back in the main list: the thread stays closed."""
     if spam:
-        thread = change_status(number, "closed", also=[Thread.spam.set(True)])
+        thread = change_status(number, "closed", spam=True)
     else:
         thread = get_thread(number)
         if thread.spam:
-            Thread(*Thread.key(number)).update(actions=[Thread.spam.set(False)], condition=Thread.pk.exists())
+            thread.spam = False  # back in the main list
+            Thread(*Thread.key(number)).update(actions=[Thread.spam.set(False), *index_actions(thread)], condition=Thread.pk.exists())
     thread.spam = spam
     return thread
