@@ -125,6 +125,11 @@ SCHEMAS: dict[str, Any] = {
             "indicators": _obj(
                 {"pending_discussions": _I, "average_response_seconds": _IN, "messages_per_closed_thread": {"type": ["number", "null"]}}
             ),
+            "former_contacts": {
+                "type": "array",
+                "description": "deleted contacts that threads still carry (the list's contact filter keeps them)",
+                "items": _obj({"contact_id": _S, "names": _NAMES}),
+            },
         }
     ),
     "ThreadSummary": _obj(_SUMMARY_FIELDS),

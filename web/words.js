@@ -268,6 +268,7 @@ export const WORDS = {
     "privacy.typeAddress": "E-mail address",
     "privacy.erased": "Erased: {threads} threads and {orders} orders.",
     // the list's and thread's rough edges (issue 14)
+    "list.deletedContact": "{name} (deleted)",
     "list.onlySpam": "Spam (its own view)",
     "thread.files": "{count} files",
     "thread.files.one": "{count} file",
@@ -541,6 +542,7 @@ export const WORDS = {
     "privacy.typeAddress": "Dirección de correo",
     "privacy.erased": "Borrado: {threads} conversaciones y {orders} pedidos.",
     // the list's and thread's rough edges (issue 14)
+    "list.deletedContact": "{name} (eliminado)",
     "list.onlySpam": "Spam (vista propia)",
     "thread.files": "{count} archivos",
     "thread.files.one": "{count} archivo",
@@ -812,6 +814,7 @@ export const WORDS = {
     "privacy.typeAddress": "Adres e-mail",
     "privacy.erased": "Usunięto: wątki {threads}, zamówienia {orders}.",
     // the list's and thread's rough edges (issue 14)
+    "list.deletedContact": "{name} (usunięty)",
     "list.onlySpam": "Spam (osobny widok)",
     "thread.files": "{count} plików",
     "thread.files.one": "{count} plik",

@@ -112,3 +112,20 @@ def test_spam_is_its_own_view_and_out_of_the_main_list(stack: dict[str, Any], op
     expect(row(page, spam)).to_be_visible()
     expect(row(page, kept)).to_have_count(0)
     assert tab.problems() == []
+
+
+def test_a_deleted_contact_stays_in_the_contact_filter_while_threads_carry_it(stack: dict[str, Any], open_page: Callable[..., Tab], admin_token: str) -> None:
+    name = f"Returns {tag()}"
+    answer = api(stack, admin_token, "POST", "/v1/contacts", {"names": {"en": name, "es": name, "pl": name}, "descriptions": {"en": "", "es": "", "pl": ""}, "save_messages": True})
+    assert answer.status_code == 201, answer.text
+    contact_id = answer.json()["id"]
+    number = new_thread(stack, contact_id=contact_id, text="My parcel came back")
+    assert api(stack, admin_token, "DELETE", f"/v1/contacts/{contact_id}").status_code in (200, 204)
+    tab = open_page()
+    page = signed_in(tab, stack, "agent")
+    option = page.locator(f'[data-testid=filter-contact] option[value="{contact_id}"]')
+    expect(option).to_have_text(f"{name} (deleted)")
+    page.get_by_test_id("filter-contact").select_option(contact_id)
+    expect(row(page, number)).to_be_visible()
+    expect(page.get_by_test_id("thread-row")).to_have_count(1)
+    assert tab.problems() == []

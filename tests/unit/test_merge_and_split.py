@@ -165,3 +165,15 @@ def test_the_only_message_of_a_thread_cannot_be_split_off(ann: dict[str, int]) -
     status, body = call("POST", f"/v1/threads/{ann['bob']}/split", body={"message_id": only.message_id})
     assert status == 422 and body["error"]["code"] == "split_only_message"
     assert call("POST", f"/v1/threads/{ann['bob']}/split", body={"message_id": "nope"})[0] == 404
+
+
+def test_a_merge_is_two_reads_of_partitions_two_claims_one_transaction_and_the_moves(ann: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    from collections import Counter
+
+    from tests.in_process_aws import count_dynamodb_requests
+
+    requests_made = count_dynamodb_requests(monkeypatch)
+    assert merge(ann["first"], ann["second"])[0] == 200
+    # Both partitions; the two claims; the transaction; the message copied, then deleted; the
+    # other thread was open, so its box is read (its link, Bob's thread, stays).
+    assert Counter(requests_made) == {"Query": 2, "GetItem": 3, "TransactWriteItems": 1, "BatchWriteItem": 2}

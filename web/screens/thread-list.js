@@ -18,6 +18,7 @@ export function threadList(ctx) {
   let threads = [];
   const selected = new Set();
   let contacts = [];
+  let formerContacts = []; // deleted contacts that threads still carry (from the dashboard)
   let agents = [];
   let loaded = false;
   let loadCount = 0;
@@ -136,7 +137,12 @@ export function threadList(ctx) {
 
   function fillChoices() {
     const keepContact = contactSelect.value;
-    contactSelect.replaceChildren(h("option", { value: "", i18n: "list.allContacts" }), ...contacts.map((c) => h("option", { value: c.id, text: pick(c.names) })));
+    const former = formerContacts.filter((f) => !contacts.some((c) => c.id === f.contact_id));
+    contactSelect.replaceChildren(
+      h("option", { value: "", i18n: "list.allContacts" }),
+      ...contacts.map((c) => h("option", { value: c.id, text: pick(c.names) })),
+      ...former.map((f) => h("option", { value: f.contact_id, text: t("list.deletedContact", { name: pick(f.names) || f.contact_id }), testid: "filter-contact-deleted" })),
+    );
     contactSelect.value = keepContact;
     const keepAgent = agentSelect.value;
     agentSelect.replaceChildren(h("option", { value: "", i18n: "list.allAgents" }), ...agents.map((a) => h("option", { value: a.email, text: a.email })));
@@ -303,6 +309,10 @@ export function threadList(ctx) {
     element,
     load: () => load(),
     loadChoices,
+    setFormerContacts(former) {
+      formerContacts = former;
+      fillChoices();
+    },
     /** A background refresh: only on the first page, so paging is not disturbed. */
     refresh: () => (page === 0 && loaded ? load(true) : Promise.resolve()),
     dispose() {

@@ -13,4 +13,5 @@ def dashboard_view(board: Dashboard) -> dict[str, Any]:
         "boxes": [asdict(box) for box in board.boxes],
         "statistics": asdict(board.statistics) if board.statistics else {},
         "indicators": asdict(board.indicators) if board.indicators else {},
+        "former_contacts": [asdict(former) for former in board.former_contacts],
     }
