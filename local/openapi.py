@@ -148,6 +148,11 @@ SCHEMAS: dict[str, Any] = {
                     "agents": {"type": "array", "items": _obj({"sub": _S, "name": _S, "active": _I})},
                 }
             ),
+            "former_contacts": {
+                "type": "array",
+                "description": "deleted contacts that threads still carry (the list's contact filter keeps them)",
+                "items": _obj({"contact_id": _S, "names": _NAMES}),
+            },
         }
     ),
     "ThreadSummary": _obj(_SUMMARY_FIELDS),
@@ -161,6 +166,7 @@ SCHEMAS: dict[str, Any] = {
             "customer_id": _SN,
             "first_response_at": _SN,
             "snooze_until": {"type": ["string", "null"], "description": "pending until this time, then open again"},
+            "merged_from": {"type": "array", "items": _I, "description": "the numbers of the threads merged into this one (they lead here)"},
         }
     ),
     "ThreadPage": _obj({"threads": {"type": "array", "items": _ref("ThreadSummary")}, "next_cursor": _SN}),
@@ -169,7 +175,7 @@ SCHEMAS: dict[str, Any] = {
             "id": _S,
             "author": {"type": "string", "enum": ["customer", "agent", "system"]},
             "agent": _SN,
-            "source": {"type": "string", "enum": ["form", "email", "agent", "note", "forward", "handover"]},
+            "source": {"type": "string", "enum": ["form", "email", "agent", "note", "forward", "handover", "merge", "split"]},
             "text": _S,
             "new_text": _SN,
             "private": _B,
@@ -223,6 +229,8 @@ SCHEMAS: dict[str, Any] = {
                 "description": "the caller's own drafts with their text; colleagues' drafts say only who (text null)",
                 "items": _obj({"kind": _S, "agent": _S, "mine": _B, "updated_at": _S, "text": _SN}),
             },
+            "other_threads": {"type": "array", "items": _ref("OtherThread"), "description": "the customer's newest other threads (at most 10)"},
+            "orders": {"type": "array", "items": _ref("OrderLine")},
         }
     ),
     "DraftSaved": _obj({"kind": _S, "saved": _B, "updated_at": _SN}),
@@ -244,6 +252,19 @@ SCHEMAS: dict[str, Any] = {
                     }
                 ),
             }
+        }
+    ),
+    "OtherThread": _obj(
+        {"number": _I, "status": _S, "spam": _B, "preview": _S, "order_ref": _SN, "contact_names": _NAMES, "created_at": _S, "last_message_at": _S}
+    ),
+    "OrderLine": _obj({"reference": _S, "total": _S, "currency": _S, "validated": _B, "placed_at": _SN, "status": _SN}),
+    "CustomerStory": _obj(
+        {
+            "email": _S,
+            "customer": {"oneOf": [_ref("Customer"), {"type": "null"}]},
+            "orders": {"type": "array", "items": _ref("OrderLine")},
+            "threads": {"type": "array", "items": _ref("ThreadSummary")},
+            "next_cursor": _SN,
         }
     ),
     "ThreadOnly": _obj({"thread": _ref("ThreadDetail")}),

@@ -10,6 +10,7 @@ import { messageFor } from "./messages.js";
 import { notFound, route, startRouter, stopRouter } from "./router.js";
 import { contactFormScreen } from "./screens/contact-form.js";
 import { contactsScreen } from "./screens/contacts.js";
+import { customerScreen } from "./screens/customer.js";
 import { blockedScreen } from "./screens/blocked.js";
 import { mailLogScreen } from "./screens/mail-log.js";
 import { savedRepliesScreen } from "./screens/saved-replies.js";
@@ -20,6 +21,7 @@ import { signInScreen } from "./sign-in.js";
 
 route("/", deskScreen);
 route("/threads/:number", threadScreen);
+route("/customers/:key", customerScreen);
 route("/blocked", blockedScreen);
 route("/mail-log", mailLogScreen);
 route("/saved-replies", savedRepliesScreen);

@@ -11,6 +11,7 @@ import { nameOf, outdatedBox, ownerPanel, presenceLine } from "./thread-team.js"
 import { draftKeeper } from "./drafts.js";
 import { savedReplyPicker } from "./saved-reply-picker.js";
 import { afterSendField, snoozeControl, snoozedTag } from "./snooze.js";
+import { mergePanel, splitButton, splitDialog } from "./thread-merge.js";
 
 const POLL_MS = 20_000;
 
@@ -19,7 +20,9 @@ let agentsOnce = null;
 
 export function threadScreen(container, params, ctx) {
   const { api, me } = ctx;
-  const number = Number.parseInt(params.number, 10);
+  // Only digits name a thread: `#/threads/abc` is a thread that does not exist, never "Thread #NaN".
+  const valid = /^\d{1,10}$/.test(String(params.number ?? ""));
+  let number = valid ? Number.parseInt(params.number, 10) : null;
   let detail = null;
   let agents = null;
   let alive = true;
@@ -32,8 +35,22 @@ export function threadScreen(container, params, ctx) {
   const forms = buildForms();
   // What the agent types is kept server-side as a draft, restored here next time (issue 13 §3).
   const drafts = draftKeeper(api, number, { reply: forms.replyText, note: forms.noteText });
+  const splitAsk = splitDialog();
+  const merge = mergePanel({
+    api,
+    current: () => number,
+    flash: (text, isError) => showFlash(text, isError),
+    done: async (answer, source) => {
+      await load();
+      showFlash(t("merge.done", { source, number }));
+    },
+  });
 
   mount(container, root);
+  if (!valid) {
+    mount(root, h("h1", { id: "thread-title", i18n: "thread.unknownTitle" }), h("p", { class: "notice notice-warning", i18n: "thread.notFound", testid: "thread-not-found" }), h("p", {}, h("a", { href: "#/", class: "back", i18n: "thread.back" })));
+    return { dispose() {} };
+  }
 
   async function load(focusTitle = false) {
     if (!detail) mount(root, h("h1", { id: "thread-title", i18n: "thread.title", params: { number } }), loading("thread-loading"));
@@ -47,6 +64,13 @@ export function threadScreen(container, params, ctx) {
       return;
     }
     if (!alive) return;
+    if (detail.thread.number !== number) {
+      // A merged thread's number answers with the thread it joined: the address follows.
+      const from = number;
+      number = detail.thread.number;
+      history.replaceState(null, "", `#/threads/${number}`);
+      showFlash(t("merge.redirected", { from, number }));
+    }
     const hadFocus = document.activeElement === document.body || document.activeElement?.id === "thread-title" || document.activeElement === container;
     render();
     // The router focused the placeholder title; keep keyboard and screen-reader focus on the real one.
@@ -103,6 +127,7 @@ export function threadScreen(container, params, ctx) {
       flash,
       deleteDialog.element,
       spamDialog.element,
+      splitAsk.element,
       h(
         "div",
         { class: "thread-layout" },
@@ -119,7 +144,7 @@ export function threadScreen(container, params, ctx) {
           forms.replyPanel,
           forms.notePanel,
         ),
-        h("aside", { class: "thread-side" }, (ownerArea = h("div", {})), customerBlock(thread, customer, contact), forms.forwardPanel, historyBlock(history || [])),
+        h("aside", { class: "thread-side" }, (ownerArea = h("div", {})), customerBlock(thread, customer, contact), otherThreads(detail.other_threads || [], thread), forms.forwardPanel, merge, historyBlock(history || [])),
       ),
     );
     fillAgents().then(() => {
@@ -221,6 +246,14 @@ export function threadScreen(container, params, ctx) {
     const badges = [];
     if (message.private) badges.push(h("span", { class: "tag tag-private", i18n: "thread.privateNote", testid: "private-mark" }));
     badges.push(h("span", { class: "tag", i18n: `source.${message.source}`, testid: "message-source" }));
+    if (message.attachments?.length) {
+      // A paper clip with the number of files, named in words for screen readers.
+      badges.push(h("span", { class: "tag file-count", testid: "file-count", title: t("thread.files", { count: message.attachments.length }) }, h("span", { class: "clip", "aria-hidden": "true" }), h("span", { "aria-hidden": "true", text: String(message.attachments.length) }), h("span", { class: "visually-hidden", text: t("thread.files", { count: message.attachments.length }) })));
+    }
+    // A customer's or agent's message may leave for a thread of its own (not the thread's only one).
+    if (message.author !== "system" && detail.messages.filter((m) => m.author !== "system").length > 1) {
+      badges.push(splitButton({ api, current: () => number, message, dialog: splitAsk, flash: showFlash, done: (answer) => (location.hash = `#/threads/${answer.thread.number}`) }));
+    }
     const shown = message.new_text || message.text || "";
     const full = message.new_text && message.text && message.text !== message.new_text
       ? h("details", { class: "original" }, h("summary", { i18n: "thread.showOriginal" }), h("div", { class: "message-text", text: message.text }))
@@ -330,6 +363,30 @@ export function threadScreen(container, params, ctx) {
         thread.order_ref ? row("customer.order", h("span", { text: thread.order_ref }), "customer-order") : null,
         thread.product ? row("thread.product", h("span", { text: thread.product }), "customer-product") : null,
       ),
+    );
+  }
+
+  // The customer's story: their other threads (newest ten) and the page that has everything.
+  function otherThreads(others, thread) {
+    return h(
+      "section",
+      { class: "panel", "aria-labelledby": "other-threads-title", testid: "other-threads" },
+      h("h2", { id: "other-threads-title", i18n: "customerPage.otherThreads" }),
+      others.length === 0
+        ? h("p", { class: "muted", i18n: "customerPage.noOtherThreads" })
+        : h(
+            "ol",
+            { class: "other-threads" },
+            others.map((other) =>
+              h(
+                "li",
+                { testid: "other-thread", "data-number": String(other.number) },
+                h("div", {}, h("a", { href: `#/threads/${other.number}`, text: `#${other.number}`, testid: "other-thread-link" }), " ", statusPill(other.status), " ", dateNode(other.last_message_at, "date", { class: "muted" })),
+                h("span", { class: "muted preview", text: other.preview || "" }),
+              ),
+            ),
+          ),
+      h("p", {}, h("a", { href: `#/customers/${encodeURIComponent(thread.email)}`, i18n: "customerPage.open", testid: "customer-page-link" })),
     );
   }
 
@@ -703,6 +760,7 @@ export function threadScreen(container, params, ctx) {
       stopListening();
       deleteDialog.close();
       spamDialog.close();
+      splitAsk.close();
     },
   };
 }

@@ -88,6 +88,14 @@ class SavedReplyInput(DomainChecked):
     ) = None
 
 
+class MergeInput(DomainChecked):
+    source: documented({"type": "integer", "description": "the thread merged into this one; its number then forwards here"}) = None
+
+
+class SplitInput(DomainChecked):
+    message_id: documented({"type": "string", "description": "the message that leaves for a new thread of its own"}) = None
+
+
 class UploadInput(DomainChecked):
     filename: documented({"type": "string"}) = None
 

@@ -14,13 +14,13 @@ from shopdesk.core.errors import NotFound
 from shopdesk.intake import antispam
 from shopdesk.intake.requests import SpamMarkRequest, parse
 from shopdesk.store import threads
-from shopdesk.threads import bulk, dashboard, thread_list, thread_view
+from shopdesk.threads import bulk, dashboard, merging, thread_list, thread_view
 from shopdesk.threads import snooze as snoozing
-from shopdesk.threads.requests import BulkRequest, StatusRequest, parsed
+from shopdesk.threads.requests import BulkRequest, MergeRequest, SplitRequest, StatusRequest, parsed
 from shopdesk.views import dashboard as dashboard_views
 from shopdesk.views import threads as views
 
-from agents_routes.bodies import BulkInput, SpamInput, StatusInput, as_dict
+from agents_routes.bodies import BulkInput, MergeInput, SpamInput, SplitInput, StatusInput, as_dict
 
 router = Router()
 
@@ -62,6 +62,7 @@ def list_threads(
     limit: Annotated[Text, Query(description="1 to 100, 25 by default")] = None,
     cursor: Annotated[Text, Query(description="next_cursor of the previous page")] = None,
     order: Annotated[Text, Query(description="newest (default) or oldest, by last message date; a name search goes in name order")] = None,
+    spam: Annotated[Text, Query(description="true: the spam view (threads marked as spam are out of the main list)")] = None,
 ) -> Response[str]:
     return json_response(views.page_view(thread_list.list_threads(caller().sub, router.current_event.query_string_parameters)))
 
@@ -101,6 +102,28 @@ def change_status(number: str, body: StatusInput | None = None) -> Response[str]
         return json_response(views.thread_answer(snoozing.snooze(thread_number(number), request, caller().sub)))
     thread = threads.change_status(thread_number(number), request.status)
     return json_response(views.thread_answer(thread))
+
+
+@router.post(
+    "/v1/threads/<number>/merge",
+    summary="Merge another thread of the same customer into this one (its number forwards here)",
+    responses=answers({200: "ThreadOnly", 404: "Error", 409: "Error", 422: "Error"}),
+)
+@agent_only
+def merge_thread(number: str, body: MergeInput | None = None) -> Response[str]:
+    merged = merging.merge(caller().username, thread_number(number), parsed(MergeRequest, as_dict(body)))
+    return json_response(views.thread_answer(merged.thread))
+
+
+@router.post(
+    "/v1/threads/<number>/split",
+    summary="Start a new thread of the same customer from one message of this one",
+    responses=answers({200: "ThreadOnly", 404: "Error", 409: "Error", 422: "Error"}),
+)
+@agent_only
+def split_thread(number: str, body: SplitInput | None = None) -> Response[str]:
+    new = merging.split(caller().username, thread_number(number), parsed(SplitRequest, as_dict(body)))
+    return json_response(views.thread_answer(new))
 
 
 @router.put(

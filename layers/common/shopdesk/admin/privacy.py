@@ -3,7 +3,7 @@
 Both start from the address and reach everything by key, never by Scan (docs/data-model.md,
 pattern 32): GSI7 `TL#E#<e-mail>` lists the address's threads (paginated), each thread's partition
 holds its messages, `CUSTOMER#<e-mail>` holds the storefront profile and orders, `OPEN#<e-mail>`
-the open-thread claims, `RATE#<e-mail>` the rate-limit windows, `BLOCKED/<e-mail>` a block.
+the open-thread claims, `RATE#email:<mailbox>` the rate-limit windows (store.intake_data.email_rate_subject), `BLOCKED/<e-mail>` a block.
 
 What is deliberately kept by an erasure (each holds no copy of the person's messages):
 - the blocked-sender entry: a legitimate-interest record that keeps an erased spammer out; an
@@ -142,7 +142,7 @@ def _delete_thread(number: int) -> tuple[int, int] | None:
     messages and files, or None when it was gone already. A message arriving meanwhile retries."""
     for _ in range(ATTEMPTS):
         try:
-            _, messages = thread_partition(number)
+            _, messages = thread_partition(number, include_merged=True)
             delete_thread(number)
         except NotFound:
             return None
@@ -174,11 +174,14 @@ def erase_customer(raw_email: Any, millis_left: Callable[[], int] | None = None)
     data.delete_items(aliases)
     removed = {"threads": 0, "messages": 0, "attachments": 0}
     complete = True
-    for thread in summaries:
+    # A thread lists the numbers merged into it: their tombstones (in no list) go just before it,
+    # so an erasure cut short still finds them through the thread the next run.
+    numbers = list(dict.fromkeys(n for t in summaries for n in (*(int(m) for m in (t.merged_from or [])), int(t.number))))
+    for number in numbers:
         if millis_left is not None and millis_left() < SAFETY_MILLIS:
             complete = False
             break
-        deleted = _delete_thread(int(thread.number))
+        deleted = _delete_thread(number)
         if deleted is not None:
             removed["threads"] += 1
             removed["messages"] += deleted[0]

@@ -23,7 +23,7 @@ from shopdesk.core.aws import secret_value
 from shopdesk.core.config import config
 from shopdesk.core.errors import FieldError, NotFound, Unprocessable, ValidationFailed
 from shopdesk.core.i18n import register
-from shopdesk.core.validation import is_valid_email, mailbox_of
+from shopdesk.core.validation import is_valid_email
 from shopdesk.intake.requests import BlockedSenderRequest, SpamMarkRequest
 from shopdesk.store import blocked_senders, intake_data, threads
 from shopdesk.store.models import BlockedSender, Thread
@@ -179,7 +179,7 @@ def check_rate_limits(ip: str | None, email: str) -> None:
     """One window per network (IPv4 address or IPv6 /64) and one per mailbox."""
     if ip:
         count_post(network_of(ip), config().rate_limit_per_ip)
-    count_post(f"email:{mailbox_of(email)}", config().rate_limit_per_email)
+    count_post(intake_data.email_rate_subject(email), config().rate_limit_per_email)
 
 
 # --- blocked senders ---------------------------------------------------------------------------

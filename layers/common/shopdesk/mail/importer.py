@@ -254,12 +254,16 @@ def _store_bounce(parsed: ParsedMail, context: BatchContext) -> Outcome:
         if not mail_sync.put_record(record):
             return Outcome("duplicate")
         return Outcome("bounced", reason="unknown_message")
-    if not mail_sync.mark_bounced(record, int(known.thread_number), known.message_sk, parsed.subject or "bounced"):
+    number = int(known.thread_number)
+    linked = context.threads.get(number)
+    if linked is not None and linked.merged_into is not None:  # the message moved with its thread's merge
+        number = int(threads.follow_merges(linked).number)
+    if not mail_sync.mark_bounced(record, number, known.message_sk, parsed.subject or "bounced"):
         if mail_sync.already_recorded(parsed.record_id):
             return Outcome("duplicate")
         if not mail_sync.put_record(record):  # the message was deleted since: the report is still recorded
             return Outcome("duplicate")
-    return Outcome("bounced", reason="delivery_report", thread_number=int(known.thread_number))
+    return Outcome("bounced", reason="delivery_report", thread_number=number)
 
 
 def record_failure(parsed: ParsedMail, error: str) -> bool:

@@ -296,22 +296,30 @@ def change_status(
     known: Thread | None = None,
     reader: str | None = None,
     snooze_until: str | None = None,
+    spam: bool | None = None,
 ) -> Thread:
     """Mark as handled (closed), re-open (open), pending 1/2, or disable pending (back to open).
 
-    `also`: more changes of the thread item made in the same write (the spam flag). `known`: the
-    thread as the caller read it; `reader`: the acting agent, marked read in the same write."""
+    `also`: more changes of the thread item made in the same write. `known`: the thread as the
+    caller read it; `reader`: the acting agent, marked read in the same write. `spam`: the spam
+    flag set in the same write, with the list keys it moves (a spam thread is in the spam list,
+    not the main one)."""
     if not is_status(new_status):
         raise ShopdeskError("invalid_status")
     for attempt in range(ATTEMPTS):
         thread = known if known is not None and not attempt else get_thread(number)
         moment = now_iso()
         mark, mark_condition = read_mark(thread, reader, moment)
+        more = list(also or [])
+        if spam is not None:
+            thread.spam = spam
+            more.append(Thread.spam.set(spam))
         if thread.status == new_status:
-            if also or mark:
+            if more or mark:
                 condition = Thread.pk.exists() & mark_condition if mark_condition is not None else Thread.pk.exists()
+                keys_moved = index_actions(thread) if spam is not None else []
                 try:
-                    Thread(*Thread.key(number)).update(actions=[*(also or []), *mark], condition=condition)
+                    Thread(*Thread.key(number)).update(actions=[*more, *keys_moved, *mark], condition=condition)
                 except UpdateError as error:
                     if not condition_failed(error):
                         raise
@@ -333,7 +341,7 @@ def change_status(
             with transaction() as writes:
                 writes.update(
                     Thread(*Thread.key(number)),
-                    actions=[Thread.status.set(new_status), snooze_action, *index_actions(thread), *(also or []), *mark],
+                    actions=[Thread.status.set(new_status), snooze_action, *index_actions(thread), *more, *mark],
                     condition=condition & mark_condition if mark_condition is not None else condition,
                 )
                 claim_writes(writes, thread, new_status, context)

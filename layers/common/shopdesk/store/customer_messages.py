@@ -25,7 +25,7 @@ from shopdesk.store.counters import CounterDeltas, settle_oldest_open
 from shopdesk.store.keys import list_sort_key
 from shopdesk.store.models import Attachment, Contact, Counter, Message, OpenThreadClaim, Stats, Thread, transaction
 from shopdesk.store.thread_items import apply_index_keys
-from shopdesk.store.thread_reads import ThreadChanged, get_claim, get_thread
+from shopdesk.store.thread_reads import ThreadChanged, follow_merges, get_claim, get_thread
 
 # Extra writes a caller adds to a thread's transaction (an inbound-mail record, say).
 ExtraWrites = Callable[[TransactWrite], None]
@@ -130,6 +130,8 @@ def store_customer_message(
     """
     for _ in range(ATTEMPTS):
         try:
+            if thread is not None and thread.merged_into is not None:
+                thread = follow_merges(thread)  # a merged thread's link or mail lands in the thread it joined
             if thread is not None:
                 return _append(thread.number, thread.status, thread.contact_id, incoming, extra_writes, known=thread, box=box)
             if claim is _UNREAD:  # a caller that read the claim already (intake and mail sync batch it) saves a read
@@ -145,7 +147,7 @@ def store_customer_message(
                 raise
             claim = _UNREAD
             if thread is not None:
-                thread = get_thread(int(thread.number))
+                thread = get_thread(int(thread.number), include_merged=True)
     raise ThreadChanged()
 
 

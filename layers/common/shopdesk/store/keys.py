@@ -83,6 +83,11 @@ def all_list() -> str:
     return "TL#ALL"
 
 
+def spam_list() -> str:
+    """Threads marked as spam: their own list, out of the main one (GSI1 `TL#ALL`)."""
+    return "TL#SPAM"
+
+
 def status_list(status: str) -> str:
     return f"TL#S#{status}"
 
@@ -136,6 +141,7 @@ class ListedThread(Protocol):
     customer_name: str | None
     has_private_note: object
     last_message_at: str
+    spam: object
 
 
 def index_keys(thread: ListedThread) -> dict[str, str | None]:
@@ -145,7 +151,7 @@ def index_keys(thread: ListedThread) -> dict[str, str | None]:
     sort = list_sort_key(thread.last_message_at, number)
     name = normalized_name(thread.customer_name)
     keys: dict[str, str | None] = {
-        "gsi1pk": all_list(),
+        "gsi1pk": spam_list() if getattr(thread, "spam", False) else all_list(),
         "gsi2pk": status_list(thread.status),
         "gsi3pk": contact_list(thread.contact_id),
         "gsi4pk": contact_status_list(thread.contact_id, thread.status),

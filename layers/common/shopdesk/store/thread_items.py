@@ -56,6 +56,12 @@ class Thread(ShopdeskItem, discriminator="thread"):
     contact_email = UnicodeAttribute(null=True)
     # Snoozed: pending until this time (ISO-8601 UTC), then open again (store/snooze.py, GSI10).
     snooze_until = UnicodeAttribute(null=True)
+    # Merging (store/thread_merge.py): the thread merged into another stays as a tombstone with
+    # status "merged", no list keys and `merged_into` (its number forwards: the view, the
+    # continue link and answers to its mails reach the target); the target lists every number
+    # merged into it, so erasing the customer finds the tombstones without an index.
+    merged_into = NumberAttribute(null=True)
+    merged_from = ListAttribute(of=NumberAttribute, null=True)
 
     @staticmethod
     def key(number: int) -> tuple[str, str]:

@@ -36,11 +36,13 @@ from shopdesk.store.customer_messages import (
 )
 from shopdesk.store.keys import list_sort_key, normalized_name
 from shopdesk.store.models import Message, Thread, transaction
-from shopdesk.store.thread_items import apply_index_keys
+from shopdesk.store.thread_items import apply_index_keys, index_actions
 from shopdesk.store.thread_reads import (
     ChangeContext,
     ThreadChanged,
+    ThreadMerged,
     find_message,
+    follow_merges,
     get_claim,
     get_thread,
     iter_thread_items,
@@ -59,11 +61,13 @@ __all__ = [
     "Stored",
     "Thread",
     "ThreadChanged",
+    "ThreadMerged",
     "allocate_thread_number",
     "apply_index_keys",
     "change_status",
     "delete_thread",
     "find_message",
+    "follow_merges",
     "get_thread",
     "iter_thread_items",
     "keep_contact_names",
@@ -122,9 +126,14 @@ def delete_thread(number: int) -> None:
     from shopdesk.store.drafts import delete_drafts
     from shopdesk.store.thread_reads import thread_partition_items
 
-    whole = thread_partition_items(number)
+    whole = thread_partition_items(number, include_merged=True)
     thread, messages, drafts = whole.thread, whole.messages, whole.drafts
     delete_files([a.key for m in messages for a in (m.attachments or [])])
+    if thread.merged_into is not None:  # a merge's tombstone counts nowhere: only its items go
+        with Message.batch_write() as batch:
+            for item in [thread, *messages]:
+                batch.delete(item)
+        return
     deltas = CounterDeltas()
     deltas.add(deltas.global_, "threads_total", -1)
     deltas.add(deltas.global_, "customer_messages", -int(thread.customer_messages))
@@ -186,12 +195,14 @@ def mark_read(agent_sub: str, number: int, card: tuple[str, str] | None = None) 
 
 def set_spam(number: int, spam: bool) -> Thread:
     """Marking closes the thread and flags it in one write (change_status, counters and claim with
-    it); unmarking only clears the flag: the thread stays closed."""
+    it), moving it from the main list (GSI1 `TL#ALL`) to the spam list (`TL#SPAM`); unmarking
+    clears the flag and puts it back in the main list: the thread stays closed."""
     if spam:
-        thread = change_status(number, "closed", also=[Thread.spam.set(True)])
+        thread = change_status(number, "closed", spam=True)
     else:
         thread = get_thread(number)
         if thread.spam:
-            Thread(*Thread.key(number)).update(actions=[Thread.spam.set(False)], condition=Thread.pk.exists())
+            thread.spam = False  # back in the main list
+            Thread(*Thread.key(number)).update(actions=[Thread.spam.set(False), *index_actions(thread)], condition=Thread.pk.exists())
     thread.spam = spam
     return thread

@@ -80,6 +80,18 @@ class BulkRequest(_Body):
     numbers: list[StrictInt] = Field(default_factory=list)
 
 
+class MergeRequest(_Body):
+    """POST /v1/threads/{n}/merge: `source`, the thread merged into {n} (its number then forwards to {n})."""
+
+    source: Any = None
+
+
+class SplitRequest(_Body):
+    """POST /v1/threads/{n}/split: the message that leaves for a new thread of its own."""
+
+    message_id: Any = None
+
+
 def parsed[Model: BaseModel](model: type[Model], body: object) -> Model:
     """The model of a JSON body; a body that is not an object, or whose fields have the wrong
     types, becomes the model's defaults for those fields, so the domain reports every field."""

@@ -68,6 +68,7 @@ class Filters:
     limit: int = DEFAULT_LIMIT
     cursor: dict[str, Any] | None = None
     order: str = "newest"  # by last message date: "newest" first (the default) or "oldest" first
+    spam: bool = False  # the spam view: only threads marked as spam (they are out of the main list)
 
 
 ORDERS = ("newest", "oldest")
@@ -146,6 +147,7 @@ def parse_filters(params: dict[str, str] | None) -> Filters:
         limit=limit,
         cursor=decode_cursor(params.get("cursor")),
         order=order,
+        spam=_flag(params.get("spam")),
     )
 
 
@@ -188,6 +190,8 @@ def plan(filters: Filters) -> Plan:
         return Plan(7, keys.email_list(q), True, filtered=_others(filters, ()))
     if q:
         return Plan(8, keys.name_list(q), False, begins_with=keys.normalized_name(q), filtered=_others(filters, ()))
+    if filters.spam:  # spam is its own list; the other filters narrow it
+        return Plan(1, keys.spam_list(), True, filtered=_others(filters, ()))
     if filters.contact and filters.status:
         return Plan(4, keys.contact_status_list(filters.contact, filters.status), True, filtered=_others(filters, ("contact", "status")))
     if filters.agent:

@@ -87,6 +87,7 @@ def thread_detail(thread: Thread, unread: bool = False) -> dict[str, Any]:
         "first_response_at": thread.first_response_at,
         # Pending until this time, then open again (null: not snoozed).
         "snooze_until": thread.snooze_until if thread.status in ("pending1", "pending2") else None,
+        "merged_from": [int(n) for n in (thread.merged_from or [])],
     }
 
 
@@ -163,6 +164,8 @@ def screen_view(screen: ThreadScreen) -> dict[str, Any]:
         "presence": [{"sub": p.agent_sub, "name": p.name or p.email or "", "state": p.state, "at": p.at} for p in screen.presence],
         "drafts": drafts_view(screen),
         "default_reply_language": default_reply_language(screen.default_messages, thread.language),
+        "other_threads": [other_thread(t) for t in screen.other_threads],
+        "orders": orders_view(screen.card),
     }
 
 
@@ -190,6 +193,36 @@ def draft_view(draft: Any, kind: str) -> dict[str, Any]:
     if draft is None:
         return {"kind": kind, "saved": False, "updated_at": None}
     return {"kind": draft.draft_kind, "saved": True, "updated_at": draft.updated_at}
+
+
+def other_thread(thread: Thread) -> dict[str, Any]:
+    """A line of the customer's story: which thread, how it stands, what it is about, when."""
+    return {
+        "number": int(thread.number),
+        "status": thread.status,
+        "spam": bool(thread.spam),
+        "preview": thread.preview or "",
+        "order_ref": thread.order_ref,
+        "contact_names": thread.contact_names.as_dict() if thread.contact_names else {},
+        "created_at": thread.created_at,
+        "last_message_at": thread.last_message_at,
+    }
+
+
+def orders_view(card: CustomerCard | None) -> list[dict[str, Any]]:
+    """The customer's orders, newest first, each with its latest status."""
+    orders = sorted(card.orders if card else (), key=lambda o: o.placed_at or "", reverse=True)
+    return [
+        {
+            "reference": o.reference,
+            "total": o.total,
+            "currency": o.currency,
+            "validated": bool(o.validated),
+            "placed_at": o.placed_at,
+            "status": max(o.history, key=lambda h: h.at).status if o.history else None,
+        }
+        for o in orders
+    ]
 
 
 def posted_view(posted: Posted) -> dict[str, Any]:
