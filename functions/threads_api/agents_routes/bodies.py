@@ -25,19 +25,8 @@ class DomainChecked(BaseModel):
         return self.model_dump(exclude_unset=True)
 
 
-class BulkInput(DomainChecked):
-    action: documented({"type": "string", "enum": ["delete", "status"]}) = None
-    status: documented(STATUS) = None
-    numbers: documented({"type": "array", "items": {"type": "integer"}, "maxItems": 100}) = None
-
-
 class StatusInput(DomainChecked):
     status: documented(STATUS) = None
-
-
-class SpamInput(DomainChecked):
-    spam: documented({"type": "boolean"}) = None
-    block_sender: documented({"type": "boolean", "default": False}) = None
 
 
 class ReplyInput(DomainChecked):
@@ -56,13 +45,6 @@ class ForwardInput(DomainChecked):
     to_email: documented({"type": "string", "format": "email"}) = None
     comment: documented({"type": "string"}) = None
 
-
-class UploadInput(DomainChecked):
-    filename: documented({"type": "string"}) = None
-
-
-class BlockedSenderInput(DomainChecked):
-    value: documented({"type": "string", "description": "an address, or a domain as @example.com"}) = None
 
 
 def as_dict(body: DomainChecked | None) -> dict[str, Any]:
