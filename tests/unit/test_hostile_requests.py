@@ -174,8 +174,8 @@ def test_a_contact_patch_with_a_null_position_keeps_its_place(aws: Any) -> None:
 
 
 @pytest.mark.parametrize("body", [[None, None], "text", 5])
-def test_a_json_body_that_is_not_an_object_is_invalid_json_on_every_model_route(aws: Any, body: Any) -> None:
+def test_a_json_body_that_is_not_an_object_is_a_422_on_every_model_route(aws: Any, body: Any) -> None:
     """Found by the contract run: `[null, null]` was taken as no body and saved nothing with a 200."""
     for method, path in (("PATCH", "/v1/settings"), ("PATCH", "/v1/contacts/webmaster"), ("POST", "/v1/threads/bulk")):
         answer = agents_api(method, path, json.dumps(body), ADMIN)
-        assert (answer.status, answer.error_code) == (400, "invalid_json"), (method, path, answer)
+        assert (answer.status, answer.field_errors) == (422, {"body": "validation_failed"}), (method, path, answer)

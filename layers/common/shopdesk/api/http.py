@@ -174,8 +174,8 @@ class _GuardThenValidate(OpenAPIRequestValidationMiddleware):
                 errors=[{"type": "unsupported_content_type", "loc": ("body",), "msg": "Unsupported content type", "input": {}, "ctx": {}}],
             )
         body = super()._get_body(app)
-        if body is not None and not isinstance(body, dict):  # every request model is an object
-            raise ShopdeskError("invalid_json")
+        if body is not None and not isinstance(body, dict):  # every request model is an object: 422 on `body`
+            raise RequestValidationError([{"type": "model_attributes_type", "loc": ("body",), "msg": "Input should be an object", "input": None}])
         return body
 
     def handler(self, app: Any, next_middleware: NextMiddleware) -> Response:
