@@ -350,8 +350,26 @@ APIS = {
 _POWERTOOLS_ERRORS = ("HTTPValidationError", "ValidationError", "ResponseValidationError")
 _ERROR = {"description": "", "content": {"application/json": {"schema": _ref("Error")}}}
 _STANDARD_ERRORS = {"401": "No valid token or signature", "403": "Not allowed (admins only, or not a team member)"}
+# API Gateway's JWT authorizer refuses a missing or invalid token itself, with its own body; the
+# function's guard answers Shopdesk's Error. A 401 is either.
+_UNAUTHORIZED = {
+    "description": _STANDARD_ERRORS["401"],
+    "content": {"application/json": {"schema": {"anyOf": [_ref("Error"), _obj({"message": _S})]}}},
+}
+# The agents' API refuses a `lang` it does not speak (422 unknown_language); the public API lets a
+# storefront's page pass its own and falls back to Accept-Language, then the shop's default.
 _LANG = {"name": "lang", "in": "query", "required": False, "schema": {"type": "string", "enum": ["en", "es", "pl"]},
          "description": "the language of the answer's messages (else Accept-Language)"}
+_PUBLIC_LANG = {"name": "lang", "in": "query", "required": False, "schema": {"type": "string"},
+                "description": "en, es or pl; another value falls back to Accept-Language, then the shop's default"}
+# What the resolver answers on any route, whatever the route declares: a body it cannot read, a
+# path naming nothing, a query it refuses.
+_BODY_ERRORS = {
+    "400": "The body is not JSON (invalid_json, json_too_deep)",
+    "413": "The body is too large",
+    "415": "The body's Content-Type is not one this route reads",
+    "422": "Invalid fields (every error at once)",
+}
 
 
 def _import(folder: str, name: str) -> Any:
@@ -394,7 +412,7 @@ def _operation(operation: dict[str, Any], func: Any, secured: bool) -> dict[str,
     if secured:
         operation["tags"] = ["admin" if access_of(func) == "admin" else "team"]
     if not any(p.get("name") == "lang" for p in operation.get("parameters", [])):
-        operation.setdefault("parameters", []).append(_LANG)
+        operation.setdefault("parameters", []).append(_LANG if secured else _PUBLIC_LANG)
     body = getattr(func, BODY_ATTRIBUTE, None)
     if body is not None:
         operation["requestBody"] = {"required": True, "content": body}
@@ -405,11 +423,17 @@ def _operation(operation: dict[str, Any], func: Any, secured: bool) -> dict[str,
     for status, answer in list(responses.items()):
         if used_refs(answer) & set(_POWERTOOLS_ERRORS):  # what Powertools would answer; Shopdesk answers Error
             responses[status] = {**_ERROR, "description": "Invalid fields (every error at once)"}
-    if operation.get("requestBody") or any(p.get("in") == "query" and p.get("name") != "lang" for p in operation.get("parameters", [])):
-        responses.setdefault("422", {**_ERROR, "description": "Invalid fields (every error at once)"})
+    if operation.get("requestBody") or any(p.get("in") == "query" and (secured or p.get("name") != "lang") for p in operation.get("parameters", [])):
+        responses.setdefault("422", {**_ERROR, "description": _BODY_ERRORS["422"]})
+    if operation.get("requestBody"):
+        for status, text in _BODY_ERRORS.items():
+            responses.setdefault(status, {**_ERROR, "description": text})
+    if any(p.get("in") == "path" for p in operation.get("parameters", [])):
+        responses.setdefault("404", {**_ERROR, "description": "Not found"})
     if secured:
         for status, text in _STANDARD_ERRORS.items():
             responses.setdefault(status, {**_ERROR, "description": text})
+        responses["401"] = _UNAUTHORIZED
     responses.setdefault("500", {**_ERROR, "description": "Something failed on our side"})
     operation["responses"] = dict(sorted(responses.items()))
     return operation

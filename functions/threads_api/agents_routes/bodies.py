@@ -25,22 +25,11 @@ class DomainChecked(BaseModel):
         return self.model_dump(exclude_unset=True)
 
 
-class BulkInput(DomainChecked):
-    action: documented({"type": "string", "enum": ["delete", "status"]}) = None
-    status: documented(STATUS) = None
-    numbers: documented({"type": "array", "items": {"type": "integer"}, "maxItems": 100}) = None
-
-
 class StatusInput(DomainChecked):
     status: documented(STATUS) = None
     snooze_until: documented(
         {"type": "string", "format": "date-time", "description": "with pending1 or pending2: open again at this time (or when the customer writes)"}
     ) = None
-
-
-class SpamInput(DomainChecked):
-    spam: documented({"type": "boolean"}) = None
-    block_sender: documented({"type": "boolean", "default": False}) = None
 
 
 class ReplyInput(DomainChecked):
@@ -95,13 +84,6 @@ class MergeInput(DomainChecked):
 class SplitInput(DomainChecked):
     message_id: documented({"type": "string", "description": "the message that leaves for a new thread of its own"}) = None
 
-
-class UploadInput(DomainChecked):
-    filename: documented({"type": "string"}) = None
-
-
-class BlockedSenderInput(DomainChecked):
-    value: documented({"type": "string", "description": "an address, or a domain as @example.com"}) = None
 
 
 def as_dict(body: DomainChecked | None) -> dict[str, Any]:

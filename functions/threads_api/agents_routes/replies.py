@@ -12,13 +12,14 @@ from shopdesk.api.docs import answers
 from shopdesk.api.http import json_response, request_language
 from shopdesk.core.errors import UpstreamFailed
 from shopdesk.core.observability import count
+from shopdesk.intake.requests import UploadRequest
 from shopdesk.store import attachments
 from shopdesk.store.assignment import AgentRef
 from shopdesk.threads import forwarding, outbound
 from shopdesk.threads.requests import ForwardRequest, NoteRequest, ReplyRequest, parsed
 from shopdesk.views import threads as views
 
-from agents_routes.bodies import ForwardInput, NoteInput, ReplyInput, UploadInput, as_dict
+from agents_routes.bodies import ForwardInput, NoteInput, ReplyInput, as_dict
 from agents_routes.threads import thread_number
 
 router = Router()
@@ -81,6 +82,5 @@ def forward(number: str, body: ForwardInput | None = None) -> Response[str]:
 
 @router.post("/v1/reply-uploads", summary="A presigned POST for a reply attachment", responses=answers({201: "UploadForm", 422: "Error"}))
 @agent_only
-def reply_upload(body: UploadInput | None = None) -> Response[str]:
-    filename = as_dict(body).get("filename")
-    return json_response(attachments.upload_form(filename if isinstance(filename, str) else ""), status=201)
+def reply_upload(body: UploadRequest | None = None) -> Response[str]:
+    return json_response(attachments.upload_form((body or UploadRequest()).filename), status=201)

@@ -20,7 +20,7 @@ from shopdesk.threads.requests import BulkRequest, MergeRequest, SplitRequest, S
 from shopdesk.views import dashboard as dashboard_views
 from shopdesk.views import threads as views
 
-from agents_routes.bodies import BulkInput, MergeInput, SpamInput, SplitInput, StatusInput, as_dict
+from agents_routes.bodies import MergeInput, SplitInput, StatusInput, as_dict
 
 router = Router()
 
@@ -69,8 +69,8 @@ def list_threads(
 
 @router.post("/v1/threads/bulk", summary="Delete threads or change their status, each on its own", responses=answers({200: "BulkResult", 422: "Error"}))
 @agent_only
-def bulk_threads(body: BulkInput | None = None) -> Response[str]:
-    return json_response(views.bulk_view(bulk.bulk_change(parsed(BulkRequest, as_dict(body)))))
+def bulk_threads(body: BulkRequest) -> Response[str]:
+    return json_response(views.bulk_view(bulk.bulk_change(body)))
 
 
 @router.get(
@@ -132,8 +132,8 @@ def split_thread(number: str, body: SplitInput | None = None) -> Response[str]:
     responses=answers({200: "ThreadOnly", 404: "Error", 422: "Error"}),
 )
 @agent_only
-def mark_spam(number: str, body: SpamInput | None = None) -> Response[str]:
-    thread = antispam.mark_thread_spam(thread_number(number), parse(SpamMarkRequest, as_dict(body)), caller().username)
+def mark_spam(number: str, body: SpamMarkRequest | None = None) -> Response[str]:
+    thread = antispam.mark_thread_spam(thread_number(number), body or parse(SpamMarkRequest, {}), caller().username)
     return json_response(views.thread_answer(thread))
 
 

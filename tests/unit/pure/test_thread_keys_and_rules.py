@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import pytest
+from pydantic import ValidationError
 from shopdesk.core.thread_rules import is_status, leaves_open, preview_of, same_token
 from shopdesk.store import keys
 from shopdesk.store.customers import CustomerCard, OrderCard, OrderStatus, card_from_text, card_text
@@ -60,6 +62,14 @@ def test_a_card_copied_onto_a_thread_reads_back_the_same_and_a_guest_is_null() -
 
 def test_a_request_body_keeps_its_fields_and_drops_the_wrongly_typed_ones_for_the_domain_to_report() -> None:
     assert parsed(ReplyRequest, {"text": "Hi", "attachments": "x"}).attachments == "x"  # the domain says what is wrong
-    assert parsed(BulkRequest, {"action": "archive", "numbers": [1, True]}) == BulkRequest()
-    assert parsed(BulkRequest, "not an object") == BulkRequest()
-    assert parsed(BulkRequest, {"action": "status", "status": "closed", "numbers": [3, 4]}).numbers == [3, 4]
+
+
+def test_the_bulk_request_is_the_routes_model_and_refuses_what_its_document_refuses() -> None:
+    """POST /v1/threads/bulk takes BulkRequest itself: its OpenAPI schema is what is checked."""
+    assert BulkRequest.model_validate({"action": "status", "status": "closed", "numbers": [3, 4]}).numbers == [3, 4]
+    for wrong in ({"action": "delete", "numbers": [1], "status": "archived"}, {"action": "delete", "numbers": []}, {"action": "delete", "numbers": [1, True]}):
+        with pytest.raises(ValidationError):
+            BulkRequest.model_validate(wrong)
+    with pytest.raises(ValidationError) as refused:
+        BulkRequest.model_validate({"action": "delete", "numbers": [0], "status": "archived"})
+    assert {(e["loc"][0], e["type"]) for e in refused.value.errors()} == {("numbers", "validation_failed"), ("status", "invalid_status")}

@@ -76,7 +76,8 @@ def _validated(data: ContactPatch, current: Contact | None) -> dict[str, Any]:
     save_messages = bool(given("save_messages", current.save_messages if current else True))
     if not save_messages and email is None:
         check.fail("email", "email_required_without_saving")
-    position = given("position", int(current.position) if current else None)
+    # A null position keeps the contact where it is (a new one goes last).
+    position = data.position if "position" in sent and data.position is not None else (int(current.position) if current else None)
     check.done()
     return {"names": names, "descriptions": descriptions, "email": email, "save_messages": save_messages, "position": position}
 

@@ -6,13 +6,15 @@ agent) stay in the domain, where every error of one request is reported at once.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
+from shopdesk.core.requests import coded
+
 
 class _Body(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
 
 class Upload(_Body):
@@ -76,8 +78,12 @@ class BulkRequest(_Body):
     """POST /v1/threads/bulk: delete, or change the status of, the list's ticked threads."""
 
     action: Literal["delete", "status"] | None = None
-    status: str | None = None
-    numbers: list[StrictInt] = Field(default_factory=list)
+    # The route takes this model: a status that is none of these is refused whatever the action.
+    status: Annotated[Literal["open", "closed", "pending1", "pending2"] | None, coded("invalid_status")] = None
+    # 1 to 100 thread numbers; checked here (a missing list too) so every field's error comes at once.
+    numbers: Annotated[list[Annotated[StrictInt, Field(gt=0)]], Field(min_length=1, max_length=100), coded("validation_failed")] = Field(
+        default_factory=list, validate_default=True
+    )
 
 
 class MergeRequest(_Body):
