@@ -1,7 +1,7 @@
 """The agents' API against a big shop: 10,000 threads and 50,000 messages in the local stack's moto.
 
 For each route it reports how many DynamoDB requests the handler made (targets: dashboard 1, a list
-page 1, the thread view at most 5 with the customer's other threads, the customer page 2, an agent's reply at most 6, a note 2, saving a draft 1, the thread view unchanged by drafts), how many items each request read (ScannedCount for a Query,
+page 1, the thread view 3 with the customer's other threads, the next open thread 2 when asked for, the customer page 2, an agent's reply at most 6, a note 2, saving a draft 1, the thread view unchanged by drafts), how many items each request read (ScannedCount for a Query,
 items returned for a Get/BatchGet: a list page must read its page size, whatever the table holds),
 and the handler's time as a ratio to the bare DynamoDB calls it made, replayed with a plain boto3
 client on the same backend. Requests are counted with botocore's event hooks on every client the
@@ -219,10 +219,11 @@ def main() -> None:
             ("search by name", route("GET", "/v1/threads", "q=" + quote(sample["name"]))),
             ("search by number", route("GET", "/v1/threads", f"q=%23{sample['number']}")),
             ("thread view", route("GET", f"/v1/threads/{sample['number']}")),
+            ("next open thread (on demand)", route("GET", f"/v1/threads/{sample['number']}/next")),
             ("customer page", route("GET", f"/v1/customers/{quote(sample['email'])}")),
             ("reply (stored, mailed, closed)", route("POST", f"/v1/threads/{sample['number']}/replies", body=b'{"text": "It ships today."}')),
             ("note", route("POST", f"/v1/threads/{sample['number']}/notes", body=b'{"text": "Asked the warehouse."}')),
-            # Issue 13: taking (<= 2), the presence heartbeat (1 write), a reply checked against the
+            # A team's day: taking (<= 2), the presence heartbeat (1 write), a reply checked against the
             # last message seen (the reply's own requests: the check reads nothing more).
             ("take (then release)", route("PUT", f"/v1/threads/{sample['number']}/assignee", body=b'{"assignee": "bench-agent"}')),
             ("release", route("PUT", f"/v1/threads/{sample['number']}/assignee", body=b'{"assignee": null}')),

@@ -218,7 +218,6 @@ SCHEMAS: dict[str, Any] = {
             "messages": {"type": "array", "items": _ref("Message")},
             "customer": {"oneOf": [_ref("Customer"), {"type": "null"}]},
             "contact": _obj({"contact_id": _S, "names": _NAMES, "email": _SN}),
-            "neighbours": _obj({"previous": _IN, "next": _IN}),
             "history": {"type": "array", "items": _ref("HistoryEntry")},
             "default_reply": _S,
             "after_send_default": {"type": "string", "pattern": "^(close|open)$"},
@@ -268,6 +267,7 @@ SCHEMAS: dict[str, Any] = {
         }
     ),
     "ThreadOnly": _obj({"thread": _ref("ThreadDetail")}),
+    "Neighbour": _obj({"number": _IN}),
     "ThreadAndMessage": _obj({"thread": _ref("ThreadDetail"), "message": _ref("Message")}),
     "ThreadAndEntry": _obj({"thread": _ref("ThreadDetail"), "message": {"oneOf": [_ref("Message"), {"type": "null"}]}}),
     # 409 reply_outdated also carries `thread` and `new_messages` (what was written since last_seen).

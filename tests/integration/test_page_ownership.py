@@ -1,4 +1,4 @@
-"""Issue 13, part 1, in Chromium against the local stack: taking and handing over a thread, two
+"""Ownership and collision safety in Chromium against the local stack: taking and handing over a thread, two
 agents on one thread (presence and the refused send), and a customer's message arriving while an
 agent types. The page polls every 20 s: waits allow one poll and a little more."""
 

@@ -1,4 +1,4 @@
-"""Issue 13 §3–6 in Chromium against the local stack: drafts that survive leaving, saved replies
+"""A team's day in Chromium against the local stack: drafts that survive leaving, saved replies
 inserted with `::`, snooze and wake-up."""
 
 from __future__ import annotations

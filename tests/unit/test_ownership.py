@@ -1,4 +1,4 @@
-"""Issue 13, part 1: a thread's owner and collision safety, through the agents' API.
+"""A thread's owner and collision safety, through the agents' API.
 
 An agent takes a thread no one owns, hands their own to a colleague with a note, or releases it;
 admins reassign any. The views' counts are items (STATS/AGENT#sub), moved in the same transaction

@@ -75,23 +75,23 @@ def test_the_first_view_of_a_thread_reads_its_customer_once_and_keeps_the_card_w
     requests_made.clear()
     assert call("GET", f"/v1/threads/{shop[3]}")[0] == 200
     assert requests_made[0] == "Query"  # the thread and its messages
-    # Side by side: the contact and settings, the two neighbours, the customer's other threads (GSI7),
-    # the customer's partition; then the mark with the card.
-    assert sorted(requests_made[1:-1]) == ["BatchGetItem", "Query", "Query", "Query", "Query"] and requests_made[-1] == "UpdateItem"
+    # Side by side: the contact and settings, the customer's other threads (GSI7), the customer's
+    # partition; then the mark with the card.
+    assert sorted(requests_made[1:-1]) == ["BatchGetItem", "Query", "Query"] and requests_made[-1] == "UpdateItem"
 
 
-def test_viewing_a_thread_already_read_is_five_reads_and_writes_nothing(shop: list[int], requests_made: list[str]) -> None:
+def test_viewing_a_thread_already_read_is_three_reads_and_writes_nothing(shop: list[int], requests_made: list[str]) -> None:
     assert call("GET", f"/v1/threads/{shop[3]}")[0] == 200
     requests_made.clear()
     assert call("GET", f"/v1/threads/{shop[3]}")[0] == 200
-    # The partition, then side by side: contact and settings, the two neighbours, the customer's other threads.
-    assert requests_made[0] == "Query" and sorted(requests_made[1:]) == ["BatchGetItem", "Query", "Query", "Query"]
+    # The partition, then side by side: contact and settings, the customer's other threads.
+    assert requests_made[0] == "Query" and sorted(requests_made[1:]) == ["BatchGetItem", "Query"]
     contact = contacts.get_contact("customer-service")
     again = threads.CustomerMessage(email="c3@example.com", text="And?", source="form", language="en")
     threads.store_customer_message(contact, again, thread=threads.get_thread(shop[3]))  # the next view marks it read again
     requests_made.clear()
     assert call("GET", f"/v1/threads/{shop[3]}")[0] == 200
-    assert requests_made[0] == "Query" and sorted(requests_made[1:]) == ["BatchGetItem", "Query", "Query", "Query", "UpdateItem"]
+    assert requests_made[0] == "Query" and sorted(requests_made[1:]) == ["BatchGetItem", "Query", "UpdateItem"]
 
 
 def test_an_agents_reply_reads_the_thread_once_and_is_four_requests(shop: list[int], requests_made: list[str]) -> None:
@@ -139,7 +139,7 @@ def test_a_presence_heartbeat_is_one_write_and_its_read_rides_on_the_thread_view
     requests_made.clear()
     view = call("GET", f"/v1/threads/{shop[3]}", claims={"sub": "sub-lia", "email": "lia@shop.example", "cognito:groups": "[agent]"})[1]
     assert [p["state"] for p in view["presence"]] == ["writing"]
-    assert requests_made[0] == "Query" and sorted(requests_made[1:]) == ["BatchGetItem", "Query", "Query", "Query"]
+    assert requests_made[0] == "Query" and sorted(requests_made[1:]) == ["BatchGetItem", "Query"]
 
 
 def test_a_reply_checked_against_the_last_message_seen_keeps_the_replys_four_requests(shop: list[int], requests_made: list[str]) -> None:

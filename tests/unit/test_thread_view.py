@@ -1,5 +1,5 @@
 """The thread screen (SPEC §5): messages oldest first, the customer block, the merged history
-newest first, the neighbours, the default reply in the thread's language, read per agent."""
+newest first, the open threads either side (on demand), the default reply in the thread's language, read per agent."""
 
 from __future__ import annotations
 
@@ -93,10 +93,30 @@ def test_the_history_merges_messages_orders_and_status_changes_newest_first(shop
     assert history[1]["status"] == "cancelled"
 
 
-def test_the_neighbours_are_the_open_threads_either_side(shop: dict[str, int]) -> None:
-    assert view(shop["thread"])["neighbours"] == {"previous": shop["newer"], "next": shop["older"]}
+def neighbour(number: int, toward: str) -> int | None:
+    status, body = call("GET", f"/v1/threads/{number}/{toward}")
+    assert status == 200, body
+    return body["number"]
+
+
+def test_previous_and_next_are_the_open_threads_either_side(shop: dict[str, int]) -> None:
+    assert (neighbour(shop["thread"], "previous"), neighbour(shop["thread"], "next")) == (shop["newer"], shop["older"])
     threads.change_status(shop["newer"], "closed")
-    assert view(shop["thread"])["neighbours"] == {"previous": None, "next": shop["older"]}
+    assert (neighbour(shop["thread"], "previous"), neighbour(shop["thread"], "next")) == (None, shop["older"])
+
+
+def test_the_open_thread_either_side_is_the_threads_item_and_one_query(shop: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    requests_made = count_dynamodb_requests(monkeypatch)
+    assert neighbour(shop["thread"], "next") == shop["older"]
+    assert requests_made == ["GetItem", "Query"]
+
+
+def test_the_open_thread_either_side_of_a_thread_that_does_not_exist_is_a_404(shop: dict[str, int]) -> None:
+    assert call("GET", "/v1/threads/999999/next")[0] == 404
+
+
+def test_the_thread_view_does_not_look_for_its_neighbours(shop: dict[str, int]) -> None:
+    assert "neighbours" not in view(shop["thread"])
 
 
 def test_the_default_reply_is_in_the_threads_language_and_the_contact_is_given(shop: dict[str, int]) -> None:
@@ -156,10 +176,10 @@ def test_an_order_the_storefront_sends_after_the_thread_was_opened_shows_on_the_
     assert ("order", "NEWORDER1") in [(e["type"], e.get("reference")) for e in body["history"]]
 
 
-def test_a_thread_keeps_its_customers_card_so_a_second_view_reads_only_its_partition_the_contact_the_neighbours_and_the_other_threads(
+def test_a_thread_keeps_its_customers_card_so_a_second_view_reads_only_its_partition_the_contact_and_the_other_threads(
     shop: dict[str, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = view(shop["thread"])
     requests_made = count_dynamodb_requests(monkeypatch)
     assert view(shop["thread"]) == first
-    assert sorted(requests_made) == ["BatchGetItem", "Query", "Query", "Query", "Query"]
+    assert sorted(requests_made) == ["BatchGetItem", "Query", "Query"]

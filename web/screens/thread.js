@@ -102,7 +102,7 @@ export function threadScreen(container, params, ctx) {
   }
 
   function render() {
-    const { thread, messages, customer, contact, neighbours, history } = detail;
+    const { thread, messages, customer, contact, history } = detail;
     if (forms.reply.dataset.filled !== String(number)) {
       forms.replyText.value = detail.default_reply || "";
       forms.reply.dataset.filled = String(number);
@@ -119,7 +119,7 @@ export function threadScreen(container, params, ctx) {
         "div",
         { class: "thread-head" },
         h("div", { class: "thread-title-line" }, h("h1", { id: "thread-title", i18n: "thread.title", params: { number: thread.number }, testid: "thread-title" }), statusPill(thread.status, { testid: "thread-status" }), snoozedTag(thread), thread.spam ? h("span", { class: "tag tag-spam", i18n: "list.spam", testid: "thread-spam" }) : null),
-        neighbourLinks(neighbours || {}),
+        neighbourLinks(),
       ),
       (presenceArea = h("div", { class: "presence-area" }, presenceLine(detail.presence))),
       statusButtons(thread),
@@ -164,10 +164,29 @@ export function threadScreen(container, params, ctx) {
     presenceArea?.replaceChildren(presenceLine(fresh.presence));
   }
 
-  function neighbourLinks(neighbours) {
-    const link = (target, key, testid) =>
-      target ? h("a", { class: "button small", href: `#/threads/${target}`, i18n: key, testid }) : h("span", { class: "button small", "aria-disabled": "true", i18n: key, testid });
-    return h("nav", { class: "neighbours", i18nAttrs: { "aria-label": "thread.openThreads" } }, link(neighbours.previous, "thread.previous", "thread-previous"), link(neighbours.next, "thread.next", "thread-next"));
+  // The next and previous open threads are looked up when asked for (one small request), not
+  // with every view of the thread. With none that way, the button says so and stays off.
+  function neighbourLinks() {
+    const follow = (toward, key, testid) => {
+      const button = h("button", { type: "button", class: "button small", i18n: key, testid });
+      button.addEventListener("click", async () => {
+        button.disabled = true;
+        try {
+          const found = await api.get(`/v1/threads/${number}/${toward}`);
+          if (found.number != null) {
+            location.hash = `#/threads/${found.number}`;
+            return;
+          }
+          button.setAttribute("aria-disabled", "true");
+          showFlash(t("thread.noNeighbour"));
+        } catch (error) {
+          button.disabled = false;
+          if (error.code !== "session_ended") showFlash(messageFor(error), true);
+        }
+      });
+      return button;
+    };
+    return h("nav", { class: "neighbours", i18nAttrs: { "aria-label": "thread.openThreads" } }, follow("previous", "thread.previous", "thread-previous"), follow("next", "thread.next", "thread-next"));
   }
 
   // PrestaShop's buttons: handled or re-open; pending 1 / 2 or "disable pending status".

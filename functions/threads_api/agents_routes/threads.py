@@ -75,12 +75,32 @@ def bulk_threads(body: BulkRequest) -> Response[str]:
 
 @router.get(
     "/v1/threads/<number>",
-    summary="A thread with its messages, customer, history and neighbours; marks it read",
+    summary="A thread with its messages, customer, other threads and history; marks it read",
     responses=answers({200: "ThreadView", 404: "Error"}),
 )
 @agent_only
 def get_thread(number: str) -> Response[str]:
     return json_response(views.screen_view(thread_view.view_thread(caller().sub, thread_number(number))))
+
+
+@router.get(
+    "/v1/threads/<number>/previous",
+    summary="The open thread just newer than this one in the list (null: none)",
+    responses=answers({200: "Neighbour", 404: "Error"}),
+)
+@agent_only
+def previous_open_thread(number: str) -> Response[str]:
+    return json_response({"number": thread_view.neighbour(thread_number(number), "previous")})
+
+
+@router.get(
+    "/v1/threads/<number>/next",
+    summary="The open thread just older than this one in the list (null: none)",
+    responses=answers({200: "Neighbour", 404: "Error"}),
+)
+@agent_only
+def next_open_thread(number: str) -> Response[str]:
+    return json_response({"number": thread_view.neighbour(thread_number(number), "next")})
 
 
 @router.delete("/v1/threads/<number>", summary="Delete a thread, its messages and their files", responses=answers({204: None, 404: "Error"}))

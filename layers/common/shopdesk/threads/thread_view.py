@@ -1,12 +1,12 @@
 """The thread screen in one call (SPEC §5): the thread, its messages oldest first, the customer's
-card, the contact, the next and previous open threads and the default reply. Opening it marks it
-read for the agent.
+card and other threads, the contact and the default reply. Opening it marks it read for the agent.
+The next and previous open threads are found when the agent asks for them (`neighbour`), not on
+every view: most views never follow them, and they are two more ranges to read.
 
 Requests: one Query on PK=THREAD#n (the thread, which keeps a copy of its customer's card, and its
 messages), then, side by side, one BatchGetItem (the contact and the shop's settings: the default
-reply), two `Limit 1` Queries on the open threads' list (GSI2: the neighbours) and one `Limit 11`
-Query on the address's list (GSI7: the customer's other threads); one UpdateItem of
-`read_by.<sub>` only when the thread is unread for this agent. A thread without a copy of the card
+reply) and one `Limit 11` Query on the address's list (GSI7: the customer's other threads): 3.
+One UpdateItem of `read_by.<sub>` only when the thread is unread for this agent. A thread without a copy of the card
 yet (started before the storefront told us of its customer) reads the customer's partition once
 and keeps the copy in that same UpdateItem. Why not fewer: docs/data-model.md, "Thread view".
 """
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Literal
 
 from shopdesk.core.errors import NotFound
 from shopdesk.store.assignment import present
@@ -24,15 +25,9 @@ from shopdesk.store.models import Contact, Draft, Message, Presence, Thread
 from shopdesk.store.settings import contact_and_settings
 from shopdesk.store.thread_lists import newer_open, older_open
 from shopdesk.store.thread_reads import ThreadPartition, thread_partition_items
-from shopdesk.store.threads import ThreadMerged, find_message, mark_read
+from shopdesk.store.threads import ThreadMerged, find_message, get_thread, mark_read
 from shopdesk.threads.customer_story import other_threads
 from shopdesk.threads.thread_list import is_unread
-
-
-@dataclass(frozen=True)
-class Neighbours:
-    previous: int | None  # the newer open thread
-    next: int | None  # the older open thread
 
 
 @dataclass
@@ -43,7 +38,6 @@ class ThreadScreen:
     messages: list[Message]
     card: CustomerCard | None
     contact: Contact | None
-    neighbours: Neighbours
     default_messages: dict[str, str] = field(default_factory=dict)
     presence: list[Presence] = field(default_factory=list)  # the other agents on the thread now
     after_send_default: str = "close"  # what Send does unless the agent chooses (the shop's option)
@@ -74,10 +68,8 @@ def view_thread(agent_sub: str, number: int) -> ThreadScreen:
     kept, card = kept_card(thread)
     unread = is_unread(thread, agent_sub)
     # The other requests depend only on the thread: made side by side.
-    with ThreadPoolExecutor(max_workers=5) as pool:
+    with ThreadPoolExecutor(max_workers=3) as pool:
         contact_future = pool.submit(contact_and_settings, thread.contact_id)
-        newer_future = pool.submit(newer_open, thread)
-        older_future = pool.submit(older_open, thread)
         others_future = pool.submit(other_threads, thread)  # the customer's story: one more Query, side by side
         card_future = pool.submit(fresh_card, thread.email) if not kept else None
         # Already read since the customer's last message: a new read time would change nothing.
@@ -93,7 +85,6 @@ def view_thread(agent_sub: str, number: int) -> ThreadScreen:
         messages=messages,
         card=card,
         contact=contact,
-        neighbours=Neighbours(newer_future.result(), older_future.result()),
         default_messages=settings.default_messages.as_dict() if settings.default_messages else {},
         presence=[p for p in present(beats) if p.agent_sub != agent_sub],
         after_send_default=settings.after_send_default or "close",
@@ -101,6 +92,14 @@ def view_thread(agent_sub: str, number: int) -> ThreadScreen:
         viewer=agent_sub,
         other_threads=others_future.result(),
     )
+
+
+def neighbour(number: int, toward: Literal["previous", "next"]) -> int | None:
+    """The open thread next to this one in the list, when the agent follows "previous" (the newer
+    one) or "next" (the older one): the thread's own item, then one `Limit 1` Query on the open
+    threads' list. None when there is no open thread that way."""
+    thread = get_thread(number)
+    return newer_open(thread) if toward == "previous" else older_open(thread)
 
 
 @dataclass(frozen=True)

@@ -157,7 +157,6 @@ def screen_view(screen: ThreadScreen) -> dict[str, Any]:
             "names": contact.names.as_dict() if contact else (thread.contact_names.as_dict() if thread.contact_names else {}),
             "email": contact.email if contact else thread.contact_email,
         },
-        "neighbours": asdict(screen.neighbours),
         "history": history_view(screen.messages, screen.card),
         "default_reply": localized(screen.default_messages, thread.language) if screen.default_messages else "",
         "after_send_default": screen.after_send_default,
