@@ -271,6 +271,8 @@ export const WORDS = {
     "list.unassigned": "Unassigned",
     "list.everyone": "Everyone's",
     "desk.agentsOpen": "Open per agent",
+    "desk.noAgentsOpen": "No agent owns an open thread.",
+    "list.views": "Views",
     // merge and split
     "thread.unknownTitle": "Thread not found",
     "source.merge": "Merged",
@@ -590,6 +592,8 @@ export const WORDS = {
     "list.unassigned": "Sin asignar",
     "list.everyone": "De todos",
     "desk.agentsOpen": "Abiertas por agente",
+    "desk.noAgentsOpen": "Ningún agente tiene conversaciones abiertas.",
+    "list.views": "Vistas",
     // merge and split
     "thread.unknownTitle": "Conversación no encontrada",
     "source.merge": "Unida",
@@ -907,6 +911,8 @@ export const WORDS = {
     "list.unassigned": "Nieprzypisane",
     "list.everyone": "Wszystkich",
     "desk.agentsOpen": "Otwarte według agenta",
+    "desk.noAgentsOpen": "Żaden agent nie ma otwartych wątków.",
+    "list.views": "Widoki",
     // merge and split
     "thread.unknownTitle": "Nie znaleziono wątku",
     "source.merge": "Scalono",
