@@ -9,6 +9,7 @@ import { valueNode } from "../format.js";
 import { STATUSES, statusPill } from "../status.js";
 import { threadList } from "./thread-list.js";
 import { contactOptions, serviceOptions } from "./options.js";
+import { teamOptions } from "./team-options.js";
 
 const POLL_MS = 20_000;
 
@@ -36,9 +37,10 @@ export function deskScreen(container, _params, ctx) {
     const contact = contactOptions(ctx);
     // After a Run sync, the imported mail shows at once in the boxes and the list.
     const service = serviceOptions({ ...ctx, onSynced: () => Promise.all([loadDashboard(), list.refresh()]) });
-    disposers.push(contact.dispose, service.dispose);
-    starters.push(contact.start, service.start);
-    return [contact.element, service.element];
+    const team = teamOptions(ctx);
+    disposers.push(contact.dispose, service.dispose, team.dispose);
+    starters.push(contact.start, service.start, team.start);
+    return [contact.element, team.element, service.element];
   }
 
   let dashboard = null;
