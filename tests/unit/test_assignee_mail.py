@@ -18,6 +18,7 @@ from shopdesk.core.config import config
 from shopdesk.mail.assignee_mail import TEXTS
 from shopdesk.mail.send import subject_markers
 
+from tests.in_process_aws import count_dynamodb_requests
 from tests.unit.intake_support import REGION, form_fields, post_json, shop  # noqa: F401
 from tests.unit.test_mail_sync_isolation import MemoryMailbox, customer_mail, mailbox, sync  # noqa: F401
 
@@ -121,3 +122,27 @@ def test_the_hand_over_mail_is_in_the_shops_language_and_never_to_the_agent_who_
     assert mail["Subject"] == TEXTS["handover_subject"][lang].format(**words)
     assert TEXTS["handover_body"][lang].format(by=ASSIGNEE, **words) in plain(mail)
     assert mails_to(ASSIGNEE) == []  # the one who handed it over hears nothing
+
+
+def test_the_views_and_each_agents_count_come_with_the_dashboards_one_query(aws: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    numbers = [int(customer_writes(email=f"c{i}@example.com").thread.number) for i in range(3)]
+    take(numbers[0])
+    take(numbers[1], ADMIN)
+    requests_made = count_dynamodb_requests(monkeypatch)
+    board = call("GET", "/v1/dashboard")[1]["assignment"]
+    assert requests_made == ["Query"]
+    assert (board["everyone"], board["unassigned"], sorted(a["active"] for a in board["agents"])) == (3, 1, [1, 1])
+
+
+def test_mailing_the_assignee_adds_no_dynamodb_request_to_the_customers_answer(shop: Any, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    status, body = post_json(form_fields(message="First"))
+    assert status == 201
+    take(int(body["thread"]["number"]))
+    assert post_json(form_fields(message="Second"))[0] == 201  # the thread is open and its box's link settled
+    made: dict[bool, list[str]] = {}
+    for on in (False, True):
+        notify(on)
+        requests_made = count_dynamodb_requests(monkeypatch)
+        assert post_json(form_fields(message=f"Answer with the option {'on' if on else 'off'}"))[0] == 201
+        made[on] = list(requests_made)
+    assert made[True] == made[False] and len(mails_to(ASSIGNEE)) == 1
