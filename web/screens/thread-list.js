@@ -131,8 +131,17 @@ export function threadList(ctx) {
   }
 
   function chooseView(value) {
-    agentSelect.value = value;
+    keepChoice(value);
     applyFilters();
+  }
+
+  /** Selects `value` in the employee filter, even before the team is loaded (or if the team list
+   * could not be read): the signed-in agent is always a choice. */
+  function keepChoice(value) {
+    if (value && ![...agentSelect.options].some((option) => option.value === value)) {
+      agentSelect.append(h("option", { value, text: value === mySub ? ctx.me?.name || ctx.me?.username || value : value }));
+    }
+    agentSelect.value = value;
   }
 
   function agentChoices() {
@@ -191,7 +200,7 @@ export function threadList(ctx) {
     const keepAgent = agentSelect.value;
     // The assignee by display name (the value is the Cognito sub, as the list's `agent` parameter).
     agentSelect.replaceChildren(...agentChoices(), ...agents.map((a) => h("option", { value: a.sub, text: a.name || a.email })));
-    agentSelect.value = keepAgent;
+    keepChoice(keepAgent);
     renderViews();
   }
 
