@@ -9,6 +9,7 @@ import { valueNode } from "../format.js";
 import { STATUSES, statusPill } from "../status.js";
 import { threadList } from "./thread-list.js";
 import { contactOptions, serviceOptions } from "./options.js";
+import { teamOptions } from "./team-options.js";
 
 const POLL_MS = 20_000;
 
@@ -36,9 +37,10 @@ export function deskScreen(container, _params, ctx) {
     const contact = contactOptions(ctx);
     // After a Run sync, the imported mail shows at once in the boxes and the list.
     const service = serviceOptions({ ...ctx, onSynced: () => Promise.all([loadDashboard(), list.refresh()]) });
-    disposers.push(contact.dispose, service.dispose);
-    starters.push(contact.start, service.start);
-    return [contact.element, service.element];
+    const team = teamOptions(ctx);
+    disposers.push(contact.dispose, service.dispose, team.dispose);
+    starters.push(contact.start, service.start, team.start);
+    return [contact.element, team.element, service.element];
   }
 
   let dashboard = null;
@@ -52,6 +54,7 @@ export function deskScreen(container, _params, ctx) {
     try {
       dashboard = await api.get("/v1/dashboard");
       list.setFormerContacts(dashboard.former_contacts || []); // a deleted contact stays a filter while threads carry it
+      list.setAssignment(dashboard.assignment); // the counts of the views "Mine", "Unassigned", "Everyone's"
       firstLoad = false;
       keepingFocus(boxes, renderDashboard);
     } catch (error) {
@@ -162,5 +165,23 @@ function statistics(dashboard) {
       figure("stats.responseTime", valueNode(indicators.average_response_seconds, "duration"), "indicator-response"),
       figure("stats.perClosed", valueNode(indicators.messages_per_closed_thread, "number", { "data-digits": "1" }), "indicator-per-closed"),
     ),
+    agentLoad(dashboard.assignment),
+  );
+}
+
+/** Each agent's threads that are not closed, by display name (from the counter items). */
+function agentLoad(assignment) {
+  const loads = assignment?.agents || [];
+  return h(
+    "div",
+    { class: "agent-load", testid: "agent-load" },
+    h("h3", { i18n: "desk.agentsOpen" }),
+    loads.length
+      ? h(
+          "dl",
+          { class: "figures" },
+          loads.map((load) => h("div", { class: "figure", testid: "agent-load-row", "data-sub": load.sub }, h("dt", { text: load.name || "–", testid: "agent-load-name" }), h("dd", { testid: "agent-load-count" }, valueNode(load.active)))),
+        )
+      : h("p", { class: "muted", i18n: "desk.noAgentsOpen", testid: "agent-load-empty" }),
   );
 }

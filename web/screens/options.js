@@ -26,7 +26,13 @@ function settingsLoader(api) {
 
 let loadSettings = null;
 
-function panel(id, titleKey, introKey, body) {
+/** GET /v1/settings, shared with the other admin panels of the list screen (one read for all). */
+export function sharedSettings(api) {
+  loadSettings = loadSettings || settingsLoader(api);
+  return loadSettings();
+}
+
+export function panel(id, titleKey, introKey, body) {
   return h(
     "section",
     { class: "panel options", "aria-labelledby": id, testid: id },
@@ -36,7 +42,7 @@ function panel(id, titleKey, introKey, body) {
   );
 }
 
-function check(name, key, testid, hintKey) {
+export function check(name, key, testid, hintKey) {
   return h(
     "div",
     { class: "field field-checkbox" },
@@ -52,7 +58,7 @@ function text(name, key, control, hintKey) {
   return h("div", { class: "field" }, h("label", { for: control.id, i18n: key }), control, hintKey ? h("p", { class: "hint", i18n: hintKey }) : null);
 }
 
-async function save(api, form, payload, statusLine, button) {
+export async function save(api, form, payload, statusLine, button) {
   statusLine.textContent = "";
   statusLine.classList.remove("status-error");
   button.disabled = true;

@@ -1,5 +1,7 @@
-// The thread list of the list screen: filters, search, newest first, cursor pagination, bulk
-// delete and status change, unread rows marked. Every customer text goes in as text.
+// The thread list of the list screen: the views "Mine", "Unassigned" and "Everyone's" with their
+// counts (from the dashboard's counter items, never counted here), filters, search, newest first,
+// cursor pagination, bulk delete and status change, unread rows marked. The employee filter and
+// column mean the assignee. Every customer text goes in as text.
 
 import { h, mount, loading, errorBox, keepingFocus, confirmDialog } from "../dom.js";
 import { t, pick, LANGUAGES, onLanguageChange } from "../i18n.js";
@@ -8,9 +10,11 @@ import { dateNode } from "../format.js";
 import { STATUSES, statusPill } from "../status.js";
 
 const PAGE_SIZE = 25;
+const UNASSIGNED = "-"; // the list's `agent` value for threads no one owns
 
 export function threadList(ctx) {
   const { api } = ctx;
+  const mySub = ctx.me?.sub || "";
   let filters = {};
   let cursors = [null]; // cursors[i] fetches page i
   let page = 0;
@@ -20,6 +24,7 @@ export function threadList(ctx) {
   let contacts = [];
   let formerContacts = []; // deleted contacts that threads still carry (from the dashboard)
   let agents = [];
+  let assignment = null; // the dashboard's counts per view: { everyone, unassigned, agents: [{ sub, name, active }] }
   let loaded = false;
   let loadCount = 0;
 
@@ -29,7 +34,23 @@ export function threadList(ctx) {
   const body = h("div", { class: "list-body", "aria-live": "polite" });
   const pager = h("nav", { class: "pager", "aria-label": t("list.pages"), i18nAttrs: { "aria-label": "list.pages" } });
   const contactSelect = h("select", { name: "contact", testid: "filter-contact" }, h("option", { value: "", i18n: "list.allContacts" }));
-  const agentSelect = h("select", { name: "agent", testid: "filter-agent" }, h("option", { value: "", i18n: "list.allAgents" }));
+  const agentSelect = h("select", { name: "agent", testid: "filter-agent" }, agentChoices());
+  // The views: each sets the employee (assignee) filter; the one matching it is pressed.
+  const VIEWS = [
+    ["mine", "list.mine", () => mySub],
+    ["unassigned", "list.unassigned", () => UNASSIGNED],
+    ["everyone", "list.everyone", () => ""],
+  ];
+  const viewButtons = VIEWS.map(([name, key, value]) =>
+    h(
+      "button",
+      { type: "button", class: "button small view-button", testid: `view-${name}`, "aria-pressed": "false", on: { click: () => chooseView(value()) } },
+      h("span", { i18n: key }),
+      " ",
+      h("span", { class: "view-count", testid: "view-count", text: "–" }),
+    ),
+  );
+  const views = h("div", { class: "list-views", role: "group", "aria-label": t("list.views"), i18nAttrs: { "aria-label": "list.views" }, testid: "list-views" }, viewButtons);
   const filterForm = h(
     "form",
     { class: "filters", role: "search", testid: "filters" },
@@ -89,6 +110,7 @@ export function threadList(ctx) {
     "section",
     { class: "panel threads", "aria-labelledby": "threads-title", testid: "thread-list" },
     h("div", { class: "panel-head" }, h("h2", { id: "threads-title", i18n: "list.title" }), sortNote),
+    views,
     filterForm,
     bulkBar,
     status,
@@ -108,8 +130,39 @@ export function threadList(ctx) {
     return result;
   }
 
+  function chooseView(value) {
+    keepChoice(value);
+    applyFilters();
+  }
+
+  /** Selects `value` in the employee filter, even before the team is loaded (or if the team list
+   * could not be read): the signed-in agent is always a choice. */
+  function keepChoice(value) {
+    if (value && ![...agentSelect.options].some((option) => option.value === value)) {
+      agentSelect.append(h("option", { value, text: value === mySub ? ctx.me?.name || ctx.me?.username || value : value }));
+    }
+    agentSelect.value = value;
+  }
+
+  function agentChoices() {
+    return [h("option", { value: "", i18n: "list.allAgents" }), h("option", { value: UNASSIGNED, i18n: "list.unassigned" })];
+  }
+
+  /** The views' counts, and which view the employee filter is on (none when it names a colleague). */
+  function renderViews() {
+    const current = agentSelect.value;
+    const counts = assignment
+      ? [(assignment.agents || []).find((a) => a.sub === mySub)?.active ?? 0, assignment.unassigned ?? 0, assignment.everyone ?? 0]
+      : [null, null, null];
+    viewButtons.forEach((button, index) => {
+      button.setAttribute("aria-pressed", String(current === VIEWS[index][2]()));
+      button.querySelector(".view-count").textContent = counts[index] === null ? "–" : String(counts[index]);
+    });
+  }
+
   function applyFilters() {
     filters = readFilters();
+    renderViews();
     sortNote.dataset.i18n = filters.order === "oldest" ? "list.oldestFirst" : "list.newestFirst";
     sortNote.textContent = t(sortNote.dataset.i18n);
     cursors = [null];
@@ -145,8 +198,10 @@ export function threadList(ctx) {
     );
     contactSelect.value = keepContact;
     const keepAgent = agentSelect.value;
-    agentSelect.replaceChildren(h("option", { value: "", i18n: "list.allAgents" }), ...agents.map((a) => h("option", { value: a.email, text: a.email })));
-    agentSelect.value = keepAgent;
+    // The assignee by display name (the value is the Cognito sub, as the list's `agent` parameter).
+    agentSelect.replaceChildren(...agentChoices(), ...agents.map((a) => h("option", { value: a.sub, text: a.name || a.email })));
+    keepChoice(keepAgent);
+    renderViews();
   }
 
   /** Loads the current page; `quiet` (background refresh) keeps the table while it waits. */
@@ -238,7 +293,7 @@ export function threadList(ctx) {
       cell("colContact", h("span", { text: pick(thread.contact_names), testid: "thread-contact" })),
       cell("colLanguage", h("span", { class: "lang-code", text: (thread.language || "").toUpperCase(), title: t(`lang.${thread.language}`), testid: "thread-language" })),
       cell("colStatus", statusPill(thread.status, { testid: "thread-status" })),
-      cell("colAgent", h("span", { text: thread.last_agent || "–", title: thread.last_agent || "", testid: "thread-agent" })),
+      cell("colAgent", h("span", { text: thread.assignee?.name || "–", title: thread.assignee?.name || "", testid: "thread-agent" })),
       cell(
         "colMessages",
         h("span", { class: "preview", text: thread.preview || "", testid: "thread-preview" }),
@@ -309,6 +364,11 @@ export function threadList(ctx) {
     element,
     load: () => load(),
     loadChoices,
+    /** The dashboard's assignment counts, shown on the views. */
+    setAssignment(counts) {
+      assignment = counts || null;
+      renderViews();
+    },
     setFormerContacts(former) {
       formerContacts = former;
       fillChoices();

@@ -18,7 +18,7 @@ from shopdesk.intake import antispam
 from shopdesk.intake.body import Form
 from shopdesk.intake.requests import IntakeRequest, SignedIdentity
 from shopdesk.intake.rules import Checked, check
-from shopdesk.mail import notifications
+from shopdesk.mail import assignee_mail, notifications
 from shopdesk.mail.send import OutgoingAttachment
 from shopdesk.store import attachments, intake_data, threads
 from shopdesk.store.models import Thread
@@ -180,4 +180,5 @@ def _save_or_forward(form: Form, request: IntakeRequest, checked: Checked, ident
             raise
         return success(lang, "stored", earlier)  # an identical post won the race: its answer
     notifications.after_stored(checked.settings, contact, stored.thread, stored.message, visit)
+    assignee_mail.customer_answered(bool(checked.settings.notify_assignee), stored.thread, stored.message)
     return success(lang, "stored", int(stored.thread.number))

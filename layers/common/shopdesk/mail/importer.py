@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from shopdesk.core.config import config
+from shopdesk.mail import assignee_mail
 from shopdesk.mail.parse import ParsedMail
 from shopdesk.mail.send import find_plus_address, find_subject_markers
 from shopdesk.store import attachments, mail_sync, threads
@@ -57,6 +58,7 @@ class BatchContext:
     claims_read: set[tuple[str, str]] = field(default_factory=set)
     blocked: set[str] = field(default_factory=set)  # blocked addresses and @domains among the senders
     ignore_matching: bool = False  # an admin imports a set-aside mail as a new conversation
+    notify_assignee: bool = False  # the shop's option: mail a thread's assignee when its customer answers
 
 
 def cut_utf8(text: str, limit: int) -> tuple[str, bool]:
@@ -234,6 +236,7 @@ def _import(parsed: ParsedMail, context: BatchContext, thread: Thread | None, co
             context.reserved_numbers.insert(0, number)
         raise
     context.threads[int(stored.thread.number)] = stored.thread
+    assignee_mail.customer_answered(context.notify_assignee, stored.thread, stored.message)
     if incoming.match_rule in ("new_thread", "open_thread"):
         context.claims[key] = mail_sync.new_claim(key, int(stored.thread.number))
     rule = incoming.match_rule

@@ -258,6 +258,7 @@ def _sync_batch(box: Mailbox, settings: Any, batch: list[int], found: dict[int, 
         except Exception as error:  # any message, however broken, must not stop the sync
             _set_aside(box.uidvalidity, uid, raws[uid], error, result, envelope=found.get(uid))
     context = importer.prepare_batch([p for _, p in parsed], contacts, bool(settings.imap.create_new_threads))
+    context.notify_assignee = bool(settings.notify_assignee)
     wanted = importer.new_threads_expected([p for _, p in parsed], context)
     if wanted:
         context.reserved_numbers = threads.reserve_thread_numbers(wanted)

@@ -11,14 +11,11 @@ partition); the thread view's own Query reads the beats back (thread_view.py).""
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
-from shopdesk.core.config import config
 from shopdesk.core.errors import Conflict, Forbidden
 from shopdesk.core.i18n import register
-from shopdesk.core.observability import logger
-from shopdesk.mail import send as mail
+from shopdesk.mail import assignee_mail
 from shopdesk.store.assignment import AgentRef, Handover, assign_thread, beat
 from shopdesk.store.conditions import ATTEMPTS
 from shopdesk.store.models import Message, Thread
@@ -41,12 +38,6 @@ register(
 )
 
 NOTE_LIMIT = 5000
-
-HANDOVER_MAIL: dict[str, str] = {
-    "subject": "[{shop}] Thread #{number} is now yours",
-    "body": "{by} handed you thread #{number} ({customer}).",
-}
-
 
 @dataclass(frozen=True)
 class Actor:
@@ -98,25 +89,10 @@ def assign(actor: Actor, number: int, to: AgentRef | None, note: str = "") -> As
 
 
 def _tell_assignee(thread: Thread, to: AgentRef, by: AgentRef) -> None:
-    """The shop's option "notify an assignee by mail": a short mail to the new assignee. A mail
-    that fails never undoes the hand-over (it is logged)."""
-    if not load_settings().notify_assignee or not to.email:
-        return
-    words = {"shop": config().shop_name, "number": int(thread.number), "by": by.name, "customer": thread.customer_name or thread.email}
-    text = HANDOVER_MAIL["body"].format(**words)
-    try:
-        mail.send(
-            mail.OutgoingMail(
-                to=[to.email],
-                subject=HANDOVER_MAIL["subject"].format(**words),
-                text=text,
-                html=f"<!doctype html><html><body><p>{html.escape(text)}</p></body></html>",
-                headers={"X-Shopdesk": "notification", "X-Shopdesk-Thread": str(int(thread.number))},
-                kind="notification",
-            )
-        )
-    except mail.MailNotSent as error:
-        logger.warning("assignee notification not sent", extra={"thread_number": int(thread.number), "reason": error.reason})
+    """The shop's option "notify an assignee by mail": a short mail to the new assignee, in the
+    shop's language (mail/assignee_mail.py). A mail that fails never undoes the hand-over."""
+    if load_settings().notify_assignee:
+        assignee_mail.handed_over(thread, to, by)
 
 
 def heartbeat(agent: AgentRef, number: int, state: str) -> None:
