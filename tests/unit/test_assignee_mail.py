@@ -134,7 +134,23 @@ def test_the_views_and_each_agents_count_come_with_the_dashboards_one_query(aws:
     assert (board["everyone"], board["unassigned"], sorted(a["active"] for a in board["agents"])) == (3, 1, [1, 1])
 
 
-def test_mailing_the_assignee_adds_no_dynamodb_request_to_the_customers_answer(shop: Any, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+def answer_requests(monkeypatch: pytest.MonkeyPatch, text: str) -> list[str]:
+    requests_made = count_dynamodb_requests(monkeypatch)
+    assert post_json(form_fields(message=text))[0] == 201
+    return list(requests_made)
+
+
+def test_an_answer_to_an_owned_thread_costs_what_an_unowned_ones_does(shop: Any, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    status, body = post_json(form_fields(message="First"))
+    assert status == 201
+    assert post_json(form_fields(message="Second"))[0] == 201  # the thread is open and its box's link settled
+    unowned = answer_requests(monkeypatch, "Third, no one owns it")
+    take(int(body["thread"]["number"]))
+    assert answer_requests(monkeypatch, "Fourth, an agent owns it") == unowned
+    assert "TransactWriteItems" in unowned and unowned.count("TransactWriteItems") == 1  # no write refused and retried
+
+
+def test_mailing_the_assignee_reads_the_threads_owner_once_and_only_when_the_option_is_on(shop: Any, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
     status, body = post_json(form_fields(message="First"))
     assert status == 201
     take(int(body["thread"]["number"]))
@@ -142,7 +158,5 @@ def test_mailing_the_assignee_adds_no_dynamodb_request_to_the_customers_answer(s
     made: dict[bool, list[str]] = {}
     for on in (False, True):
         notify(on)
-        requests_made = count_dynamodb_requests(monkeypatch)
-        assert post_json(form_fields(message=f"Answer with the option {'on' if on else 'off'}"))[0] == 201
-        made[on] = list(requests_made)
-    assert made[True] == made[False] and len(mails_to(ASSIGNEE)) == 1
+        made[on] = answer_requests(monkeypatch, f"Answer with the option {'on' if on else 'off'}")
+    assert sorted(made[True]) == sorted([*made[False], "GetItem"]) and len(mails_to(ASSIGNEE)) == 1

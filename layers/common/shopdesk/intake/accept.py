@@ -180,5 +180,9 @@ def _save_or_forward(form: Form, request: IntakeRequest, checked: Checked, ident
             raise
         return success(lang, "stored", earlier)  # an identical post won the race: its answer
     notifications.after_stored(checked.settings, contact, stored.thread, stored.message, visit)
-    assignee_mail.customer_answered(bool(checked.settings.notify_assignee), stored.thread, stored.message)
+    if checked.settings.notify_assignee:
+        # A thread continued from the address's claim was not read: its owner is read only when
+        # the shop wants the owner mailed.
+        owned = stored.thread if checked.linked is not None else threads.get_thread(int(stored.thread.number))
+        assignee_mail.customer_answered(True, owned, stored.message)
     return success(lang, "stored", int(stored.thread.number))

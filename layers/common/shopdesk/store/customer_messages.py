@@ -236,7 +236,10 @@ def _append(
     with transaction() as writes:
         writes.save(message, condition=Message.pk.does_not_exist())
         condition = Thread.pk.exists() & (Thread.status == status)
-        if known is not None:
+        if known is not None and status == "closed":
+            # Only a re-opened thread moves its assignee's count: then the count must be the
+            # assignee's the caller read. A thread that stays not closed needs no such check (and
+            # a caller continuing from the address's claim does not know the assignee).
             condition &= assignee_is(assignee)
         writes.update(thread_ref, actions=actions, condition=condition)
         # The thread continues this address again (a re-opened thread takes the claim over).
