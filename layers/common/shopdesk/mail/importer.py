@@ -143,10 +143,25 @@ def match(parsed: ParsedMail, context: BatchContext) -> tuple[Thread | None, str
 
 
 def _contact_for(parsed: ParsedMail, contacts: list[Contact]) -> Contact | None:
-    recipients = {r.lower() for r in parsed.recipients}
-    for contact in contacts:
-        if contact.email and contact.email.lower() in recipients:
-            return contact
+    return contact_for(parsed.delivered_to, contacts)
+
+
+def contact_for(delivered_to: list[str], contacts: list[Contact]) -> Contact | None:
+    """A new thread's contact: the first address the mail was delivered to (Delivered-To,
+    X-Original-To, Envelope-To, then To, then Cc) that is a contact's, a plus-tag ignored
+    (support+anything@ is support@). Contacts sharing an address: the first in the contact list's
+    order (position, then the earliest created, then the id) takes it. No address is a contact's:
+    the first contact, as SPEC says."""
+    owners: dict[str, Contact] = {}
+    for contact in contacts:  # already in the list's order: the first keeps a shared address
+        if contact.email:
+            owners.setdefault(contact.email.strip().lower(), contact)
+    for address in delivered_to:
+        address = address.lower()
+        local, _, domain = address.partition("@")
+        for candidate in (address, f"{local.split('+', 1)[0]}@{domain}"):
+            if candidate in owners:
+                return owners[candidate]
     return contacts[0] if contacts else None
 
 

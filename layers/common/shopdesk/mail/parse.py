@@ -56,6 +56,9 @@ class ParsedMail:
     bounced_ids: list[str] = field(default_factory=list)
     digest: str = ""
     size: int = 0
+    # The addresses that say which contact a new thread belongs to, in the order they are asked:
+    # where the mail was delivered (Delivered-To, X-Original-To, Envelope-To), then To, then Cc.
+    delivered_to: list[str] = field(default_factory=list)
 
 
 def digest_of(raw: bytes) -> str:
@@ -163,13 +166,25 @@ def _repair_header_wrap(raw: bytes) -> bytes:
     return b"\n".join(fixed) + raw[end.start() :]
 
 
+ROUTING_HEADERS = ("Delivered-To", "X-Original-To", "Envelope-To", "To", "Cc")
+
+
 def _sender(msg: Message) -> tuple[str, str]:
-    """Who wrote: the first real address of every From, then Sender, then Reply-To."""
+    """Who wrote: the first real address of every From, then Sender, then Reply-To, with its display name."""
     for name in ("From", "Sender", "Reply-To"):
         found = addresses(msg, name)
         if found:
-            return found[0][0], found[0][1].lower()
+            return person_name(found[0][0], found[0][1]), found[0][1].lower()
     return "", ""
+
+
+def person_name(display: str, address: str) -> str:
+    """The From line's display name as a person's name: without the quotes some clients leave in
+    it, and empty when it is only the address again ("ann@example.com" <ann@example.com>)."""
+    name = " ".join(display.split()).strip().strip("'\"").strip()
+    if not name or "@" in name and name.strip("<>").lower() in (address.lower(), address.lower().rstrip(".")):
+        return ""
+    return name[:200]
 
 
 def _date(msg: Message) -> datetime | None:
@@ -189,6 +204,7 @@ def parse(raw: bytes) -> ParsedMail:
     message_id = next(iter(ids(header(msg, "Message-ID"))), None)
     digest = digest_of(raw)
     from_name, from_email = _sender(msg)
+    delivered_to = [a for _, a in addresses(msg, *ROUTING_HEADERS)]
     recipients = [a for _, a in addresses(msg, "To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To")]
     plain, html, files = _walk_body(msg)
     if plain is not None and plain.strip():
@@ -219,4 +235,5 @@ def parse(raw: bytes) -> ParsedMail:
         bounced_ids=kind.bounced_ids,
         digest=digest,
         size=len(raw),
+        delivered_to=delivered_to,
     )
