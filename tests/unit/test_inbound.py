@@ -157,3 +157,16 @@ def test_the_customers_name_is_the_from_lines_decoded_display_name(aws: Any) -> 
     assert [m.from_name for m in (encoded, quoted, bare)] == ["Łucja Wiśniewska", "Bob Stone", ""]
     outcome = importer.store(encoded, context_for(encoded))
     assert threads.get_thread(int(outcome.thread_number)).customer_name == "Łucja Wiśniewska"
+
+
+def test_a_new_threads_preview_is_the_customers_words_not_the_forwarded_mail(aws: Any) -> None:
+    message = EmailMessage()
+    message["From"] = "Daan <daan@example.nl>"
+    message["To"] = "support@shop.example"
+    message["Subject"] = "Fwd: Betaling"
+    message["Message-ID"] = "<fw1@example.nl>"
+    message.set_content("Is dit van jullie?\n\n---------- Doorgestuurd bericht ---------\nVan: Betalingen <betaling@pay.example>\nDate: ma 30 nov. 2026\nSubject: Betaling\n\nOpenstaande betaling.")
+    parsed = parse.parse(message.as_bytes())
+    outcome = importer.store(parsed, context_for(parsed))
+    thread = threads.get_thread(int(outcome.thread_number))
+    assert thread.preview == "Is dit van jullie?"
