@@ -315,7 +315,13 @@ export function threadScreen(container, params, ctx) {
   function delivery(message) {
     const state = message.delivery?.state;
     if (message.author !== "agent" || !state || message.private) return null;
-    const line = h("p", { class: ["delivery", `delivery-${state}`], testid: "delivery" }, h("span", { i18n: `delivery.${state}`, testid: "delivery-state" }));
+    // A bounce says what the receiving server said (status code and diagnostic: text, never markup).
+    const { status, diagnostic } = message.delivery;
+    const said = state === "bounced" && (status || diagnostic);
+    const label = said
+      ? h("span", { i18n: "delivery.bouncedWith", params: { status: status || "", diagnostic: diagnostic || "" }, testid: "delivery-state" })
+      : h("span", { i18n: `delivery.${state}`, testid: "delivery-state" });
+    const line = h("p", { class: ["delivery", `delivery-${state}`], testid: "delivery" }, label);
     if (state === "not_sent") {
       line.append(
         " ",

@@ -264,7 +264,8 @@ def _skip(parsed: ParsedMail, reason: str) -> Outcome:
 def _store_bounce(parsed: ParsedMail, context: BatchContext) -> Outcome:
     """Marks the outbound message a delivery report names as bounced, with the report's record."""
     known = next((context.mail_ids[i] for i in parsed.bounced_ids if i in context.mail_ids), None)
-    record = _record(parsed, "bounced", "delivery_report", int(known.thread_number) if known else None, message_sk=known.message_sk if known else None)
+    reason = "delivery_report" if known else "unknown_message"  # a report about mail we never sent: its own count
+    record = _record(parsed, "bounced", reason, int(known.thread_number) if known else None, message_sk=known.message_sk if known else None)
     if known is None:
         if not mail_sync.put_record(record):
             return Outcome("duplicate")
@@ -273,7 +274,9 @@ def _store_bounce(parsed: ParsedMail, context: BatchContext) -> Outcome:
     linked = context.threads.get(number)
     if linked is not None and linked.merged_into is not None:  # the message moved with its thread's merge
         number = int(threads.follow_merges(linked).number)
-    if not mail_sync.mark_bounced(record, number, known.message_sk, parsed.subject or "bounced"):
+    report = parsed.report
+    details = {"status": report.status, "diagnostic": report.diagnostic, "recipient": report.recipient} if report else None
+    if not mail_sync.mark_bounced(record, number, known.message_sk, parsed.subject or "bounced", details):
         if mail_sync.already_recorded(parsed.record_id):
             return Outcome("duplicate")
         if not mail_sync.put_record(record):  # the message was deleted since: the report is still recorded

@@ -20,7 +20,7 @@ from email import policy
 from email.message import Message
 from email.utils import parsedate_to_datetime
 
-from shopdesk.mail.classify import classify
+from shopdesk.mail.classify import DeliveryReport, classify
 from shopdesk.mail.headers import addresses, header, ids, normalize_id, undo_surrogates
 from shopdesk.mail.quotes import strip_quoted
 from shopdesk.mail.text import html_to_text, part_text
@@ -59,6 +59,7 @@ class ParsedMail:
     # The addresses that say which contact a new thread belongs to, in the order they are asked:
     # where the mail was delivered (Delivered-To, X-Original-To, Envelope-To), then To, then Cc.
     delivered_to: list[str] = field(default_factory=list)
+    report: DeliveryReport | None = None  # a bounce: the report's status, diagnostic and recipient
 
 
 def digest_of(raw: bytes) -> str:
@@ -236,4 +237,5 @@ def parse(raw: bytes) -> ParsedMail:
         digest=digest,
         size=len(raw),
         delivered_to=delivered_to,
+        report=kind.report,
     )

@@ -26,7 +26,16 @@ from shopdesk.threads.thread_view import FileLink, ThreadScreen
 def delivery_view(delivery: Any) -> dict[str, Any] | None:
     if delivery is None:
         return None
-    return {"state": delivery.state, "message_id": delivery.message_id, "error": delivery.error, "at": delivery.at}
+    return {
+        "state": delivery.state,
+        "message_id": delivery.message_id,
+        "error": delivery.error,
+        "at": delivery.at,
+        "status": delivery.status,
+        "diagnostic": delivery.diagnostic,
+        "recipient": delivery.recipient,
+        "bounced_at": delivery.bounced_at,
+    }
 
 
 def message_view(message: Message) -> dict[str, Any]:
