@@ -204,6 +204,8 @@ SCHEMAS: dict[str, Any] = {
             "notification": _DELIVERY,
             "match_rule": _SN,
             "assignee_name": _SN,
+            "has_original": {"type": "boolean", "description": "came by mail: GET …/messages/{id}/original downloads the raw e-mail"},
+            "text_cut": {"type": "boolean", "description": "the text is the start of a longer one: GET …/messages/{id}/whole-text downloads it all"},
         }
     ),
     "Customer": _obj(

@@ -12,6 +12,7 @@ import { draftKeeper } from "./drafts.js";
 import { savedReplyPicker } from "./saved-reply-picker.js";
 import { afterSendField, snoozeControl, snoozedTag } from "./snooze.js";
 import { mergePanel, splitButton, splitDialog } from "./thread-merge.js";
+import { mailFiles } from "./mail-files.js";
 
 const POLL_MS = 20_000;
 
@@ -266,6 +267,7 @@ export function threadScreen(container, params, ctx) {
       message.source === "handover" ? h("p", { class: "muted", testid: "handover-to" }, "→ ", message.assignee_name ? h("span", { text: message.assignee_name }) : h("span", { i18n: "owner.none" })) : null,
       h("div", { class: "message-text", text: shown, testid: "message-text" }),
       full,
+      mailFiles({ api, number: () => number, message, flash: showFlash }),
       attachmentList(message),
       delivery(message),
       message.author === "customer" && (message.ip || message.user_agent)

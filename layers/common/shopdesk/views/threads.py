@@ -59,6 +59,9 @@ def message_view(message: Message) -> dict[str, Any]:
         "notification": delivery_view(message.notification),
         "match_rule": message.match_rule,
         "assignee_name": message.assignee_name,
+        # came by mail: the raw original can be downloaded; text_cut: the whole text too (the item keeps its start)
+        "has_original": message.original is not None,
+        "text_cut": message.full_text is not None,
     }
 
 
