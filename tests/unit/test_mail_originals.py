@@ -74,3 +74,21 @@ def test_a_form_message_has_no_original_and_an_unknown_part_is_not_found(aws: An
     assert call("GET", f"/v1/threads/{number}/messages/{message['id']}/original")[0] == 404
     assert call("GET", f"/v1/threads/{number}/messages/{message['id']}/headers")[0] == 404
     assert call("GET", f"/v1/threads/{number}/messages/{message['id']}/original", None)[0] == 401
+
+
+def test_a_winmail_dat_and_a_uuencoded_block_arrive_as_the_files_they_hold(mailbox: type[MemoryMailbox]) -> None:
+    from tests.unit.pure.test_mail_legacy_files import PDF, mail_with_text, outlook_mail, uuencode, winmail
+
+    all_contacts()
+    mailbox.mails = [
+        outlook_mail(winmail("Anbei die Rechnung.", {"Rechnung.pdf": PDF})),
+        mail_with_text(f"Photo below.\n{uuencode(b'GIF89a' + bytes(100), 'parcel.gif')}"),
+    ]
+    result = sync()
+    assert (result.imported, result.failed) == (2, 0)
+    threads = call("GET", "/v1/threads")[1]["threads"]
+    seen = {}
+    for summary in threads:
+        message = mail_message(summary["number"])
+        seen[message["text"]] = [f["filename"] for f in message["attachments"]]
+    assert seen == {"Anbei die Rechnung.": ["Rechnung.pdf"], "Photo below.": ["parcel.gif"]}
