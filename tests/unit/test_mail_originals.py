@@ -8,10 +8,11 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import boto3
+import pytest
 from agents_api import call, customer_writes
 from shopdesk.admin.contacts import all_contacts
 
-from tests.in_process_aws import REGION
+from tests.in_process_aws import REGION, count_dynamodb_requests
 from tests.unit.test_mail_sync_isolation import LONG_ANSWER, MemoryMailbox, customer_mail, mailbox, sync
 
 __all__ = ["mailbox"]
@@ -33,7 +34,7 @@ def fetched(link: str) -> tuple[bytes, str]:
     return s3.get_object(Bucket=bucket, Key=key)["Body"].read(), disposition
 
 
-def test_a_mailed_message_downloads_its_original_as_an_attachment(mailbox: type[MemoryMailbox]) -> None:
+def test_a_mailed_message_downloads_its_original_as_an_attachment(mailbox: type[MemoryMailbox], monkeypatch: pytest.MonkeyPatch) -> None:
     all_contacts()
     raw = customer_mail("<parcel@example.com>", "Where is my parcel?\n\nOn Monday, Shop <support@shop.example> wrote:\n> It ships today.")
     mailbox.mails = [raw]
@@ -42,8 +43,10 @@ def test_a_mailed_message_downloads_its_original_as_an_attachment(mailbox: type[
     message = mail_message(number)
     assert (message["has_original"], message["text_cut"]) == (True, False)
 
+    requests = count_dynamodb_requests(monkeypatch)
     status, link = call("GET", f"/v1/threads/{number}/messages/{message['id']}/original")
 
+    assert requests == ["Query"]  # the message, found in its thread's partition; the link needs no request
     assert status == 200 and link["expires_in"] <= 900 and link["filename"].endswith(".eml")
     body, disposition = fetched(link["url"])
     assert body == raw and disposition.startswith("attachment;")
