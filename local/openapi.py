@@ -41,7 +41,23 @@ def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-_DELIVERY = {"oneOf": [_obj({"state": {"type": "string", "enum": ["sent", "not_sent", "bounced"]}, "message_id": _SN, "error": _SN, "at": _SN}), {"type": "null"}]}
+_DELIVERY = {
+    "oneOf": [
+        _obj(
+            {
+                "state": {"type": "string", "enum": ["sent", "not_sent", "bounced"]},
+                "message_id": {"type": ["string", "null"], "description": "SES's message id, kept when the mail bounces"},
+                "error": _SN,
+                "at": _SN,
+                "status": {"type": ["string", "null"], "description": "bounced: the report's status code (5.1.1)"},
+                "diagnostic": {"type": ["string", "null"], "description": "bounced: the receiving server's words (550 5.1.1 … user unknown)"},
+                "recipient": {"type": ["string", "null"], "description": "bounced: the address that refused it"},
+                "bounced_at": {"type": ["string", "null"], "description": "bounced: when the report came"},
+            }
+        ),
+        {"type": "null"},
+    ]
+}
 _MAIL_LOG_ENTRY = _obj(
     {
         "id": {"type": "string", "description": "the mail's Message-ID (or the digest of a mail without one)"},
@@ -188,6 +204,8 @@ SCHEMAS: dict[str, Any] = {
             "notification": _DELIVERY,
             "match_rule": _SN,
             "assignee_name": _SN,
+            "has_original": {"type": "boolean", "description": "came by mail: GET …/messages/{id}/original downloads the raw e-mail"},
+            "text_cut": {"type": "boolean", "description": "the text is the start of a longer one: GET …/messages/{id}/whole-text downloads it all"},
         }
     ),
     "Customer": _obj(
@@ -321,6 +339,7 @@ SCHEMAS: dict[str, Any] = {
             "new_threads": _I,
             "skipped": _I,
             "bounced": _I,
+            "unknown_reports": {"type": "integer", "description": "delivery reports about mail Shopdesk never sent"},
             "failed": _I,
             "errors": {"type": "array", "items": _obj({"at": _S, "code": _S, "message": _S})},
         }

@@ -102,3 +102,71 @@ def test_mail_from_a_blocked_address_or_domain_is_skipped_even_when_it_answers_a
     assert outcomes[2].outcome == "imported"
     assert not [m for m in Message.query(f"THREAD#{thread.number}") if m.source == "email"]
     assert InboundRecord.get(*InboundRecord.key("m1@example.com")).reason == "blocked_sender"  # recorded: never re-read
+
+
+# --- routing of new threads ----------------------------------------------------------------------------
+
+
+def _contact(name: str, address: str) -> str:
+    from shopdesk.admin.contacts import create_contact
+
+    return str(create_contact({"names": {"en": name}, "email": address})["id"])
+
+
+def _new_thread_contact(message: parse.ParsedMail) -> str:
+    outcome = importer.store(message, context_for(message))
+    assert (outcome.outcome, outcome.match_rule) == ("imported", "new_thread")
+    return str(threads.get_thread(int(outcome.thread_number)).contact_id)
+
+
+def test_a_new_thread_goes_to_the_contact_the_mail_was_delivered_to_not_the_first_named(aws: Any) -> None:
+    sales, returns = _contact("Sales", "sales@shop.example"), _contact("Returns", "returns@shop.example")
+    # A mail to sales, copying returns, delivered through the returns alias (Delivered-To wins) ...
+    delivered = mail("Broken parcel", sender="Ann <ann@example.com>", to="sales@shop.example", cc="returns@shop.example", delivered_to="returns@shop.example")
+    # ... an alias expanded by the server (X-Original-To names the address the customer used) ...
+    aliased = mail("Invoice", sender="Bea <bea@example.com>", message_id="<m2@example.com>", to="Shop <all@shop.example>", x_original_to="sales@shop.example")
+    # ... and To before Cc, whichever contact comes first in the list.
+    to_first = mail("Size", sender="Cid <cid@example.com>", message_id="<m3@example.com>", to="returns@shop.example", cc="sales@shop.example")
+    # A plus-tag is still its contact's address.
+    tagged = mail("Tagged", sender="Dee <dee@example.com>", message_id="<m4@example.com>", to="sales+web@shop.example")
+
+    assert [_new_thread_contact(m) for m in (delivered, aliased, to_first, tagged)] == [returns, sales, returns, sales]
+
+
+def test_a_mail_to_no_contacts_address_goes_to_the_first_contact(aws: Any) -> None:
+    _contact("Sales", "sales@shop.example")
+    lone = mail("Hi", to="someone-else@shop.example")
+    assert _new_thread_contact(lone) == all_contacts()[0].contact_id
+
+
+def test_contacts_sharing_an_address_resolve_to_the_first_in_the_contact_lists_order(aws: Any) -> None:
+    from shopdesk.admin.contacts import reorder_contacts
+
+    first, second = _contact("Orders", "desk@shop.example"), _contact("Complaints", "desk@shop.example")
+    assert _new_thread_contact(mail("One", to="desk@shop.example")) == first
+    order = [c.contact_id for c in all_contacts()]
+    order.remove(second)
+    reorder_contacts({"order": [second, *order]})
+    assert _new_thread_contact(mail("Two", sender="Bea <bea@example.com>", message_id="<m2@example.com>", to="desk@shop.example")) == second
+
+
+def test_the_customers_name_is_the_from_lines_decoded_display_name(aws: Any) -> None:
+    encoded = mail("Pytanie", sender="=?utf-8?q?=C5=81ucja_Wi=C5=9Bniewska?= <lucja@example.pl>", to="support@shop.example")
+    quoted = mail("Hi", sender="\"'Bob Stone'\" <bob@example.com>", message_id="<m2@example.com>")
+    bare = mail("Hi", sender="\"carl@example.com\" <carl@example.com>", message_id="<m3@example.com>")
+    assert [m.from_name for m in (encoded, quoted, bare)] == ["Łucja Wiśniewska", "Bob Stone", ""]
+    outcome = importer.store(encoded, context_for(encoded))
+    assert threads.get_thread(int(outcome.thread_number)).customer_name == "Łucja Wiśniewska"
+
+
+def test_a_new_threads_preview_is_the_customers_words_not_the_forwarded_mail(aws: Any) -> None:
+    message = EmailMessage()
+    message["From"] = "Daan <daan@example.nl>"
+    message["To"] = "support@shop.example"
+    message["Subject"] = "Fwd: Betaling"
+    message["Message-ID"] = "<fw1@example.nl>"
+    message.set_content("Is dit van jullie?\n\n---------- Doorgestuurd bericht ---------\nVan: Betalingen <betaling@pay.example>\nDate: ma 30 nov. 2026\nSubject: Betaling\n\nOpenstaande betaling.")
+    parsed = parse.parse(message.as_bytes())
+    outcome = importer.store(parsed, context_for(parsed))
+    thread = threads.get_thread(int(outcome.thread_number))
+    assert thread.preview == "Is dit van jullie?"

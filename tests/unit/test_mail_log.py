@@ -275,3 +275,36 @@ def test_a_mail_set_aside_among_new_conversations_leaves_no_gap_in_the_numbers(m
 
     assert (result.imported, result.failed) == (3, 1)
     assert sorted(e["thread_number"] for e in log("outcome=imported")["entries"]) == [1, 2, 3] and counter() == 3
+
+
+def test_a_bounce_keeps_the_replys_ses_id_and_shows_the_reports_status_and_diagnostic(mailbox: type[MemoryMailbox]) -> None:
+    all_contacts()
+    number = customer_writes(email="ann@example.com").thread.number
+    assert call("POST", f"/v1/threads/{number}/replies", body={"text": "It ships today."})[0] == 201
+    before = next(m for m in call("GET", f"/v1/threads/{number}")[1]["messages"] if m["author"] == "agent")["delivery"]
+    sent = next(m for m in MailId.scan() if int(m.thread_number) == number)
+    mailbox.mails = [delivery_report("<" + sent.pk.removeprefix("MAILID#") + ">", "5.1.1", "smtp; 550 5.1.1 <ann@example.com>: Recipient address rejected: User unknown")]
+
+    sync()
+
+    messages = call("GET", f"/v1/threads/{number}")[1]["messages"]
+    [reply] = [m for m in messages if m["author"] == "agent"]
+    delivery = reply["delivery"]
+    assert delivery["state"] == "bounced"
+    assert (delivery["message_id"], delivery["at"]) == (before["message_id"], before["at"]) and delivery["message_id"]  # SES's id stays
+    assert (delivery["status"], delivery["recipient"]) == ("5.1.1", "ann@example.com")
+    assert delivery["diagnostic"] == "550 5.1.1 <ann@example.com>: Recipient address rejected: User unknown"
+    assert delivery["bounced_at"] and delivery["error"] == "Undelivered Mail Returned to Sender"
+    assert not [m for m in messages if m["author"] == "customer" and "could not be delivered" in m["text"]]  # not a customer message
+    assert mail_sync_run.sync_status()["bounced"] == 1 and mail_sync_run.sync_status()["unknown_reports"] == 0
+
+
+def test_a_delivery_report_about_mail_we_never_sent_is_its_own_count_and_log_reason(mailbox: type[MemoryMailbox]) -> None:
+    mailbox.mails = [delivery_report("<never-ours@elsewhere.example>")]
+
+    sync()
+
+    [entry] = log("outcome=bounced")["entries"]
+    assert (entry["reason"], entry["thread_number"], entry["reply"]) == ("unknown_message", None, None)
+    status = mail_sync_run.sync_status()
+    assert (status["bounced"], status["unknown_reports"]) == (0, 1)

@@ -277,7 +277,7 @@ export function serviceOptions(ctx) {
       rows.push(item("sync.lastRun", dateNode(sync.last_run_at), "sync-last-run"));
       if (sync.checked_at && sync.checked_at !== sync.last_run_at) rows.push(item("sync.checkedAt", dateNode(sync.checked_at), "sync-checked-at"));
       if (sync.finished_at) rows.push(item("sync.finished", dateNode(sync.finished_at), "sync-finished"));
-      for (const key of ["imported", "matched", "new_threads", "skipped", "bounced", "failed"]) rows.push(item(`sync.${key}`, valueNode(sync[key] ?? 0), `sync-${key}`));
+      for (const key of ["imported", "matched", "new_threads", "skipped", "bounced", "unknown_reports", "failed"]) rows.push(item(`sync.${key}`, valueNode(sync[key] ?? 0), `sync-${key}`));
     }
     const errors = sync?.errors || [];
     mount(

@@ -12,6 +12,7 @@ import { draftKeeper } from "./drafts.js";
 import { savedReplyPicker } from "./saved-reply-picker.js";
 import { afterSendField, snoozeControl, snoozedTag } from "./snooze.js";
 import { mergePanel, splitButton, splitDialog } from "./thread-merge.js";
+import { mailFiles } from "./mail-files.js";
 
 const POLL_MS = 20_000;
 
@@ -285,6 +286,7 @@ export function threadScreen(container, params, ctx) {
       message.source === "handover" ? h("p", { class: "muted", testid: "handover-to" }, "→ ", message.assignee_name ? h("span", { text: message.assignee_name }) : h("span", { i18n: "owner.none" })) : null,
       h("div", { class: "message-text", text: shown, testid: "message-text" }),
       full,
+      mailFiles({ api, number: () => number, message, flash: showFlash }),
       attachmentList(message),
       delivery(message),
       message.author === "customer" && (message.ip || message.user_agent)
@@ -334,7 +336,13 @@ export function threadScreen(container, params, ctx) {
   function delivery(message) {
     const state = message.delivery?.state;
     if (message.author !== "agent" || !state || message.private) return null;
-    const line = h("p", { class: ["delivery", `delivery-${state}`], testid: "delivery" }, h("span", { i18n: `delivery.${state}`, testid: "delivery-state" }));
+    // A bounce says what the receiving server said (status code and diagnostic: text, never markup).
+    const { status, diagnostic } = message.delivery;
+    const said = state === "bounced" && (status || diagnostic);
+    const label = said
+      ? h("span", { i18n: "delivery.bouncedWith", params: { status: status || "", diagnostic: diagnostic || "" }, testid: "delivery-state" })
+      : h("span", { i18n: `delivery.${state}`, testid: "delivery-state" });
+    const line = h("p", { class: ["delivery", `delivery-${state}`], testid: "delivery" }, label);
     if (state === "not_sent") {
       line.append(
         " ",

@@ -165,3 +165,15 @@ def mark_spam(number: str, body: SpamMarkRequest | None = None) -> Response[str]
 @agent_only
 def download_attachment(number: str, message_id: str, index: str) -> Response[str]:
     return json_response(views.file_link_view(thread_view.attachment_link(thread_number(number), message_id, index)))
+
+
+@router.get(
+    "/v1/threads/<number>/messages/<message_id>/<which>",
+    summary="A short-lived link that downloads what came by mail: the original e-mail (which=original) or the whole text (which=whole-text)",
+    responses=answers({200: "DownloadLink", 404: "Error"}),
+)
+@agent_only
+def download_mail_file(number: str, message_id: str, which: str) -> Response[str]:
+    if which not in thread_view.MAIL_FILES:
+        raise NotFound("not_found")
+    return json_response(views.file_link_view(thread_view.mail_file_link(thread_number(number), message_id, which)))

@@ -17,10 +17,21 @@ from shopdesk.mail.text import part_text
 
 
 @dataclass
+class DeliveryReport:
+    """What a delivery report says: the enhanced status code (RFC 3463, "5.1.1"), the remote server's
+    diagnostic ("550 5.1.1 <ann@example.com>: user unknown") and the recipient it is about."""
+
+    status: str | None = None
+    diagnostic: str | None = None
+    recipient: str | None = None
+
+
+@dataclass
 class Kind:
     kind: str = "customer"  # customer | own | autoreply | report | bounce
     reason: str | None = None
     bounced_ids: list[str] = field(default_factory=list)
+    report: DeliveryReport | None = None  # a bounce: what the report says about the failed recipient
 
 
 _OUT_OF_OFFICE = re.compile(
@@ -43,6 +54,7 @@ def classify(msg: Message, *, from_email: str, subject: str, text: str, message_
     found = _kind(msg, from_email, subject, text)
     if found.kind == "bounce":
         found.bounced_ids = _bounced_ids(msg, text, message_id, in_reply_to + references)
+        found.report = delivery_report(msg, text)
     return found
 
 
@@ -107,3 +119,57 @@ def _bounced_ids(msg: Message, text: str, message_id: str | None, named: list[st
         if value and value not in unique and value != message_id:
             unique.append(value)
     return unique[:20]
+
+
+_STATUS = re.compile(r"\b([245]\.\d{1,3}\.\d{1,3})\b")
+_SMTP_REPLY = re.compile(r"^\s*([45]\d\d[ -].{3,})$", re.MULTILINE)
+
+
+def delivery_report(msg: Message, text: str) -> DeliveryReport:
+    """The failed recipient's Status and Diagnostic-Code from the machine-readable part (RFC 3464),
+    else what a plain-text bounce says (an enhanced status code, the server's 4xx/5xx line)."""
+    for part in msg.walk():
+        if part.get_content_type() != "message/delivery-status":
+            continue
+        blocks = _status_blocks(part)
+        chosen = next((b for b in blocks if b.get("action", "").startswith("failed")), None)
+        chosen = chosen or next((b for b in blocks if "status" in b or "diagnostic-code" in b), None)
+        if chosen is not None:
+            diagnostic = chosen.get("diagnostic-code", "")
+            diagnostic = diagnostic.split(";", 1)[1].strip() if ";" in diagnostic[:12] else diagnostic
+            recipient = chosen.get("final-recipient") or chosen.get("original-recipient") or ""
+            recipient = recipient.split(";", 1)[1].strip() if ";" in recipient else recipient
+            return DeliveryReport(status=(chosen.get("status") or "").split(" ")[0][:20] or None, diagnostic=diagnostic[:500] or None, recipient=recipient.strip("<> ")[:320] or None)
+    status = _STATUS.search(text[:20000])
+    reply = _SMTP_REPLY.search(text[:20000])
+    return DeliveryReport(status=status.group(1) if status else None, diagnostic=" ".join(reply.group(1).split())[:500] if reply else None)
+
+
+def _status_blocks(part: Message) -> list[dict[str, str]]:
+    """The per-message and per-recipient field blocks of a message/delivery-status part."""
+    try:
+        payload = part.get_payload()
+    except Exception:
+        return []
+    raw = payload if isinstance(payload, str) else None
+    if isinstance(payload, list):
+        try:
+            return [{key.lower(): " ".join(str(value).split()) for key, value in block.items()} for block in payload if isinstance(block, Message)]
+        except Exception:
+            raw = None
+    if raw is None:
+        raw = part_text(part)
+    blocks: list[dict[str, str]] = []
+    for chunk in re.split(r"\r?\n\s*\r?\n", raw):
+        fields: dict[str, str] = {}
+        last = ""
+        for line in chunk.splitlines():
+            if line[:1] in (" ", "\t") and last:
+                fields[last] += " " + line.strip()
+            elif ":" in line:
+                key, _, value = line.partition(":")
+                last = key.strip().lower()
+                fields[last] = value.strip()
+        if fields:
+            blocks.append(fields)
+    return blocks

@@ -145,10 +145,25 @@ def match(parsed: ParsedMail, context: BatchContext) -> tuple[Thread | None, str
 
 
 def _contact_for(parsed: ParsedMail, contacts: list[Contact]) -> Contact | None:
-    recipients = {r.lower() for r in parsed.recipients}
-    for contact in contacts:
-        if contact.email and contact.email.lower() in recipients:
-            return contact
+    return contact_for(parsed.delivered_to, contacts)
+
+
+def contact_for(delivered_to: list[str], contacts: list[Contact]) -> Contact | None:
+    """A new thread's contact: the first address the mail was delivered to (Delivered-To,
+    X-Original-To, Envelope-To, then To, then Cc) that is a contact's, a plus-tag ignored
+    (support+anything@ is support@). Contacts sharing an address: the first in the contact list's
+    order (position, then the earliest created, then the id) takes it. No address is a contact's:
+    the first contact, as SPEC says."""
+    owners: dict[str, Contact] = {}
+    for contact in contacts:  # already in the list's order: the first keeps a shared address
+        if contact.email:
+            owners.setdefault(contact.email.strip().lower(), contact)
+    for address in delivered_to:
+        address = address.lower()
+        local, _, domain = address.partition("@")
+        for candidate in (address, f"{local.split('+', 1)[0]}@{domain}"):
+            if candidate in owners:
+                return owners[candidate]
     return contacts[0] if contacts else None
 
 
@@ -252,7 +267,8 @@ def _skip(parsed: ParsedMail, reason: str) -> Outcome:
 def _store_bounce(parsed: ParsedMail, context: BatchContext) -> Outcome:
     """Marks the outbound message a delivery report names as bounced, with the report's record."""
     known = next((context.mail_ids[i] for i in parsed.bounced_ids if i in context.mail_ids), None)
-    record = _record(parsed, "bounced", "delivery_report", int(known.thread_number) if known else None, message_sk=known.message_sk if known else None)
+    reason = "delivery_report" if known else "unknown_message"  # a report about mail we never sent: its own count
+    record = _record(parsed, "bounced", reason, int(known.thread_number) if known else None, message_sk=known.message_sk if known else None)
     if known is None:
         if not mail_sync.put_record(record):
             return Outcome("duplicate")
@@ -261,7 +277,9 @@ def _store_bounce(parsed: ParsedMail, context: BatchContext) -> Outcome:
     linked = context.threads.get(number)
     if linked is not None and linked.merged_into is not None:  # the message moved with its thread's merge
         number = int(threads.follow_merges(linked).number)
-    if not mail_sync.mark_bounced(record, number, known.message_sk, parsed.subject or "bounced"):
+    report = parsed.report
+    details = {"status": report.status, "diagnostic": report.diagnostic, "recipient": report.recipient} if report else None
+    if not mail_sync.mark_bounced(record, number, known.message_sk, parsed.subject or "bounced", details):
         if mail_sync.already_recorded(parsed.record_id):
             return Outcome("duplicate")
         if not mail_sync.put_record(record):  # the message was deleted since: the report is still recorded

@@ -20,8 +20,9 @@ from email import policy
 from email.message import Message
 from email.utils import parsedate_to_datetime
 
-from shopdesk.mail.classify import classify
+from shopdesk.mail.classify import DeliveryReport, classify
 from shopdesk.mail.headers import addresses, header, ids, normalize_id, undo_surrogates
+from shopdesk.mail.legacy import TNEF_TYPES, UU_ENCODINGS, split_uuencoded, unpack_tnef
 from shopdesk.mail.quotes import strip_quoted
 from shopdesk.mail.text import html_to_text, part_text
 from shopdesk.store.attachments import display_name
@@ -56,6 +57,10 @@ class ParsedMail:
     bounced_ids: list[str] = field(default_factory=list)
     digest: str = ""
     size: int = 0
+    # The addresses that say which contact a new thread belongs to, in the order they are asked:
+    # where the mail was delivered (Delivered-To, X-Original-To, Envelope-To), then To, then Cc.
+    delivered_to: list[str] = field(default_factory=list)
+    report: DeliveryReport | None = None  # a bounce: the report's status, diagnostic and recipient
 
 
 def digest_of(raw: bytes) -> str:
@@ -68,6 +73,7 @@ def _walk_body(msg: Message) -> tuple[str | None, str | None, list[MailFile]]:
     plain: str | None = None
     html: str | None = None
     files: list[MailFile] = []
+    tnef_bodies: list[tuple[str | None, str | None]] = []
     stack: list[Message] = [msg]
     while stack:
         part = stack.pop(0)
@@ -88,6 +94,8 @@ def _walk_body(msg: Message) -> tuple[str | None, str | None, list[MailFile]]:
             filename = part.get_filename()
         except Exception:
             filename = None
+        if _unwrapped(part, ctype, filename, files, tnef_bodies):
+            continue
         is_body_text = ctype in ("text/plain", "text/html") and disposition != "attachment" and not filename
         if is_body_text:
             if ctype == "text/plain" and plain is None:
@@ -107,7 +115,42 @@ def _walk_body(msg: Message) -> tuple[str | None, str | None, list[MailFile]]:
             continue
         name = filename or (f"inline.{ctype.split('/')[-1]}" if ctype.startswith("image/") else f"part.{ctype.split('/')[-1]}")
         files.append(MailFile(_clean_filename(name), ctype, data, inline=disposition == "inline" or "Content-ID" in part))
+    for tnef_text, tnef_html in tnef_bodies:  # Outlook's body inside winmail.dat, when the mail has none
+        if tnef_text and not (plain or "").strip():
+            plain = tnef_text
+        if tnef_html and html is None:
+            html = tnef_html
     return plain, html, files
+
+
+def _unwrapped(part: Message, ctype: str, filename: str | None, files: list[MailFile], tnef_bodies: list[tuple[str | None, str | None]]) -> bool:
+    """A part that wraps files the old ways (an x-uuencode part, application/x-uuencode, winmail.dat)
+    becomes the files it holds; False when the part is not one (or cannot be unpacked: it stays a file)."""
+    try:
+        encoding = str(part.get("Content-Transfer-Encoding", "") or "").strip().lower()
+    except Exception:
+        encoding = ""
+    if encoding in UU_ENCODINGS or ctype in ("application/x-uuencode", "application/uuencode", "text/x-uuencode"):
+        payload = part.get_payload()
+        _, found = split_uuencoded(payload if isinstance(payload, str) else "")
+        if not found:
+            return False
+        for file in found:
+            name = filename if filename and len(found) == 1 else file.filename
+            files.append(MailFile(_clean_filename(name), file.content_type, file.data))
+        return True
+    if ctype in TNEF_TYPES or (filename or "").lower() == "winmail.dat":
+        try:
+            data = part.get_payload(decode=True) or b""
+        except Exception:
+            return False
+        content = unpack_tnef(data)
+        if content is None:
+            return False
+        files.extend(MailFile(_clean_filename(f.filename), f.content_type, f.data) for f in content.files)
+        tnef_bodies.append((content.text, content.html))
+        return True
+    return False
 
 
 def _attached_message(part: Message, ctype: str, files: list[MailFile]) -> None:
@@ -163,13 +206,25 @@ def _repair_header_wrap(raw: bytes) -> bytes:
     return b"\n".join(fixed) + raw[end.start() :]
 
 
+ROUTING_HEADERS = ("Delivered-To", "X-Original-To", "Envelope-To", "To", "Cc")
+
+
 def _sender(msg: Message) -> tuple[str, str]:
-    """Who wrote: the first real address of every From, then Sender, then Reply-To."""
+    """Who wrote: the first real address of every From, then Sender, then Reply-To, with its display name."""
     for name in ("From", "Sender", "Reply-To"):
         found = addresses(msg, name)
         if found:
-            return found[0][0], found[0][1].lower()
+            return person_name(found[0][0], found[0][1]), found[0][1].lower()
     return "", ""
+
+
+def person_name(display: str, address: str) -> str:
+    """The From line's display name as a person's name: without the quotes some clients leave in
+    it, and empty when it is only the address again ("ann@example.com" <ann@example.com>)."""
+    name = " ".join(display.split()).strip().strip("'\"").strip()
+    if not name or "@" in name and name.strip("<>").lower() in (address.lower(), address.lower().rstrip(".")):
+        return ""
+    return name[:200]
 
 
 def _date(msg: Message) -> datetime | None:
@@ -189,6 +244,7 @@ def parse(raw: bytes) -> ParsedMail:
     message_id = next(iter(ids(header(msg, "Message-ID"))), None)
     digest = digest_of(raw)
     from_name, from_email = _sender(msg)
+    delivered_to = [a for _, a in addresses(msg, *ROUTING_HEADERS)]
     recipients = [a for _, a in addresses(msg, "To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To")]
     plain, html, files = _walk_body(msg)
     if plain is not None and plain.strip():
@@ -198,6 +254,9 @@ def parse(raw: bytes) -> ParsedMail:
     else:
         text = plain or ""
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+    text, uuencoded = split_uuencoded(text)  # `begin 644 name` blocks in the text are files
+    files += [MailFile(_clean_filename(f.filename), f.content_type, f.data) for f in uuencoded]
+    text = text.strip("\n") if uuencoded else text
     subject = header(msg, "Subject")
     in_reply_to, references = ids(header(msg, "In-Reply-To")), ids(header(msg, "References"))
     kind = classify(msg, from_email=from_email, subject=subject, text=text, message_id=message_id, in_reply_to=in_reply_to, references=references)
@@ -219,4 +278,6 @@ def parse(raw: bytes) -> ParsedMail:
         bounced_ids=kind.bounced_ids,
         digest=digest,
         size=len(raw),
+        delivered_to=delivered_to,
+        report=kind.report,
     )

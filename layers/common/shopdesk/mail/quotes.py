@@ -10,19 +10,30 @@ from __future__ import annotations
 import re
 
 _ATTRIBUTION_END = re.compile(
-    r"\b(wrote|writes|schrieb|a\s+écrit|escribió|ha scritto|geschreven|skrev|napisał|написал|escreveu)(\(a\)|\(а\))?[^\n]{0,200}:\s*$",
+    r"\b(wrote|writes|schrieb|a\s+écrit|escribió|ha\s+escrito|ha scritto|scrisse|geschreven|schreef|skrev|napisała?|pisze|написал|escreveu)(\(a\)|\(а\))?[^\n]{0,200}:\s*$",
     re.IGNORECASE,
 )
 _ATTRIBUTION_START = re.compile(
     r"^(on|am|le|el|il|op|den|em|dnia|w dniu|\d)\b|\b(schrieb am|wrote on)\b|<[^>]+@[^>]+>|,\s*\d|\S+@\S+", re.IGNORECASE
 )
+# The "original message" and "forwarded message" lines of webmail, Gmail, Outlook, Thunderbird
+# and Apple Mail in the languages customers write in (dashes of any length, or none with a colon).
+_MARKERS = (
+    r"original message|original-nachricht|original nachricht|ursprüngliche nachricht|mensaje original|mensagem original|"
+    r"message d'origine|message original|messaggio originale|oorspronkelijk bericht|origineel bericht|originalmeddelande|"
+    r"wiadomość oryginalna|oryginalna wiadomość|исходное сообщение|"
+    r"forwarded message|weitergeleitete nachricht|message transféré|mensaje reenviado|messaggio inoltrato|"
+    r"doorgestuurd bericht|przekazana wiadomość|wiadomość przekazana|mensagem encaminhada|mensagem reencaminhada|"
+    r"begin forwarded message|anfang der weitergeleiteten nachricht|début du message réexpédié|inicio del mensaje reenviado|"
+    r"inizio messaggio inoltrato|begin doorgestuurd bericht|início da mensagem reencaminhada|początek przekazanej wiadomości"
+)
 _ORIGINAL = re.compile(
-    r"^\s*(-{2,}\s*(original message|ursprüngliche nachricht|mensaje original|message d'origine|messaggio originale|oorspronkelijk bericht|originalmeddelande|wiadomość oryginalna|исходное сообщение)\s*-{2,}|_{10,}|-{10,})\s*$",
+    rf"^\s*(-{{2,}}\s*({_MARKERS})\s*:?\s*-{{2,}}|({_MARKERS})\s*:|-{{2,}}\s*({_MARKERS})\s*:?|_{{10,}}|-{{10,}})\s*$",
     re.IGNORECASE,
 )
 _HEADER_FROM = re.compile(r"^\s*\*?(from|von|de|da|från|van|od|от|fra)\s?:\*?\s*\S", re.IGNORECASE)
 _HEADER_NEXT = re.compile(
-    r"^\s*\*?(sent|date|gesendet|enviado|envoyé|inviato|data|skickat|datum|wysłano|отправлено|sendt|to|an|para|à|a|till|aan|do|кому|subject|betreff|asunto|objet|oggetto|ämne|onderwerp|temat|тема|reply-to|risposta)\s?:",
+    r"^\s*\*?(sent|date|gesendet|enviado|enviada em|envoyé|inviato|data|skickat|datum|wysłano|verzonden|verstuurd|отправлено|sendt|to|an|para|à|a|till|aan|do|кому|subject|betreff|asunto|objet|oggetto|ämne|onderwerp|temat|тема|reply-to|risposta)\s?:",
     re.IGNORECASE,
 )
 # Mail clients' "sent from" footers the reply trimmer removes (the corpus keeps the English one).

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, make_msgid, parseaddr
 
 from shopdesk.core.aws import client
 from shopdesk.core.config import config
@@ -123,13 +123,22 @@ def build(mail: OutgoingMail) -> tuple[EmailMessage, str]:
     return message, message_id
 
 
+def destinations(addresses: list[str]) -> list[str]:
+    """One SES destination per recipient: "Ann <ann@x>", "ANN@x" and "ann@x" are one person."""
+    unique: dict[str, str] = {}
+    for value in addresses:
+        address = parseaddr(value)[1] or value.strip()
+        unique.setdefault(address.lower(), address)
+    return list(unique.values())
+
+
 def send(mail: OutgoingMail) -> SentMail:
     """Sends through SES; raises MailNotSent with the reason when SES refuses or cannot be reached."""
     message, message_id = build(mail)
     try:
         answer = client("ses").send_raw_email(
             Source=config().sender_email,
-            Destinations=list(mail.to),
+            Destinations=destinations(mail.to),
             RawMessage={"Data": message.as_bytes()},
         )
     except Exception as error:  # botocore ClientError, endpoint and credential errors alike

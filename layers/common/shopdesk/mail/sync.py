@@ -85,6 +85,7 @@ class RunResult:
     new_threads: int = 0
     skipped: int = 0
     bounced: int = 0
+    unknown_reports: int = 0  # delivery reports about mail we never sent: not bounces of ours
     failed: int = 0
     duplicates: int = 0
     batches: int = 0
@@ -99,6 +100,8 @@ class RunResult:
                 self.matched += 1
         elif outcome.outcome == "skipped":
             self.skipped += 1
+        elif outcome.outcome == "bounced" and outcome.reason == "unknown_message":
+            self.unknown_reports += 1
         elif outcome.outcome == "bounced":
             self.bounced += 1
         elif outcome.outcome == "duplicate":
@@ -111,7 +114,7 @@ class RunResult:
         return dict(self.__dict__)
 
     def counts(self) -> dict[str, int]:
-        return {name: getattr(self, name) for name in ("imported", "matched", "new_threads", "skipped", "bounced", "failed")}
+        return {name: getattr(self, name) for name in ("imported", "matched", "new_threads", "skipped", "bounced", "unknown_reports", "failed")}
 
 
 Remaining = Callable[[], int]
@@ -133,6 +136,7 @@ def sync_status() -> dict[str, Any]:
         "new_threads": int(item.new_threads),
         "skipped": int(item.skipped),
         "bounced": int(item.bounced),
+        "unknown_reports": int(item.unknown_reports or 0),
         "failed": int(item.failed),
         "errors": [{"at": e.at, "code": e.code, "message": e.message} for e in item.errors or []],
     }
@@ -181,7 +185,7 @@ def run(
     # Not in a `finally`: a run killed mid-way (a timeout, SystemExit) keeps the lease until it expires.
     mail_sync.release_lease(owner)
     count("MailsImported", result.imported)
-    count("MailsSkipped", result.skipped + result.bounced)
+    count("MailsSkipped", result.skipped + result.bounced + result.unknown_reports)
     count("MailsFailed", result.failed)
     duration_ms("MailSyncDurationMs", (time.monotonic() - started) * 1000)
     return result

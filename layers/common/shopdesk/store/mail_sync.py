@@ -187,18 +187,26 @@ def already_recorded(record_id: str) -> bool:
         return False
 
 
-def mark_bounced(record: InboundRecord, thread_number: int, message_sk: str, error: str) -> bool:
-    """Marks our sent message bounced with the report's record; False when the message is gone."""
+def mark_bounced(record: InboundRecord, thread_number: int, message_sk: str, error: str, report: dict[str, str | None] | None = None) -> bool:
+    """Marks our sent message bounced with the report's record; False when the message is gone.
+    The reply's delivery keeps SES's Message-ID and its sending time: the bounce adds its subject
+    (`error`), status code, diagnostic, recipient and time to them (one transaction; a reply with
+    no delivery yet is given a whole one in a second)."""
     target = Message(f"THREAD#{int(thread_number)}", message_sk)
-    try:
-        with transaction() as writes:
-            writes.save(record, condition=InboundRecord.pk.does_not_exist())
-            writes.update(target, actions=[Message.delivery.set(Delivery(state="bounced", error=error[:500], at=now_iso()))], condition=Message.pk.exists())
-        return True
-    except TransactWriteError as failure:
-        if not condition_failed(failure):
-            raise
-        return False
+    moment = now_iso()
+    fields = {"state": "bounced", "error": error[:500], "bounced_at": moment, **{k: (v or None) for k, v in (report or {}).items()}}
+    delivery = Message.delivery
+    keep = [getattr(delivery, name).set(value) if value is not None else getattr(delivery, name).remove() for name, value in fields.items()]
+    for condition, actions in ((Message.pk.exists() & delivery.exists(), keep), (Message.pk.exists() & delivery.does_not_exist(), [delivery.set(Delivery(at=moment, **fields))])):
+        try:
+            with transaction() as writes:
+                writes.save(record, condition=InboundRecord.pk.does_not_exist())
+                writes.update(target, actions=actions, condition=condition)
+            return True
+        except TransactWriteError as failure:
+            if not condition_failed(failure):
+                raise
+    return False
 
 
 # --- files in the private bucket ------------------------------------------------------------------------

@@ -112,6 +112,7 @@ class SyncStatusItem(ShopdeskItem, discriminator="sync_status"):
     new_threads = NumberAttribute(default=0)
     skipped = NumberAttribute(default=0)
     bounced = NumberAttribute(default=0)
+    unknown_reports = NumberAttribute(default=0)  # delivery reports about mail we never sent
     failed = NumberAttribute(default=0)
     errors = ListAttribute(of=SyncError, default=list)
 

@@ -76,12 +76,18 @@ class Attachment(MapAttribute):
 
 
 class Delivery(MapAttribute):
-    """What happened to a mail we sent: sent (with SES's Message-ID), not_sent, bounced."""
+    """What happened to a mail we sent: sent (with SES's Message-ID), not_sent, bounced. A bounce
+    keeps SES's id and when it was sent, and adds the report's status code, diagnostic, recipient
+    and when it came."""
 
     state = UnicodeAttribute()
     message_id = UnicodeAttribute(null=True)
     error = UnicodeAttribute(null=True)
     at = UnicodeAttribute(null=True)
+    status = UnicodeAttribute(null=True)
+    diagnostic = UnicodeAttribute(null=True)
+    recipient = UnicodeAttribute(null=True)
+    bounced_at = UnicodeAttribute(null=True)
 
 
 class Message(ShopdeskItem, discriminator="message"):

@@ -117,3 +117,18 @@ def attachment_link(number: int, message_id: str, index: str) -> FileLink:
         raise NotFound("not_found")
     chosen = files[int(index)]
     return FileLink(download_url(chosen.key, chosen.filename), chosen.filename, DOWNLOAD_URL_SECONDS)
+
+
+MAIL_FILES = ("original", "whole-text")
+
+
+def mail_file_link(number: int, message_id: str, which: str) -> FileLink:
+    """A short-lived link that downloads what the mail import kept of a message that came by mail:
+    `original`, the raw .eml as it arrived; `whole-text`, the whole text when the message keeps
+    only its start. Always a download (attachment), never rendered by the browser."""
+    message = find_message(number, message_id)
+    kept = {"original": message.original, "whole-text": message.full_text}.get(which)
+    if kept is None:
+        raise NotFound("not_found")
+    filename = f"thread-{number}-{message_id[:40]}.eml" if which == "original" else f"thread-{number}-{message_id[:40]}.txt"
+    return FileLink(download_url(kept.key, filename), filename, DOWNLOAD_URL_SECONDS)

@@ -26,7 +26,16 @@ from shopdesk.threads.thread_view import FileLink, ThreadScreen
 def delivery_view(delivery: Any) -> dict[str, Any] | None:
     if delivery is None:
         return None
-    return {"state": delivery.state, "message_id": delivery.message_id, "error": delivery.error, "at": delivery.at}
+    return {
+        "state": delivery.state,
+        "message_id": delivery.message_id,
+        "error": delivery.error,
+        "at": delivery.at,
+        "status": delivery.status,
+        "diagnostic": delivery.diagnostic,
+        "recipient": delivery.recipient,
+        "bounced_at": delivery.bounced_at,
+    }
 
 
 def message_view(message: Message) -> dict[str, Any]:
@@ -50,6 +59,9 @@ def message_view(message: Message) -> dict[str, Any]:
         "notification": delivery_view(message.notification),
         "match_rule": message.match_rule,
         "assignee_name": message.assignee_name,
+        # came by mail: the raw original can be downloaded; text_cut: the whole text too (the item keeps its start)
+        "has_original": message.original is not None,
+        "text_cut": message.full_text is not None,
     }
 
 
