@@ -13,4 +13,4 @@ from shopdesk.mail import sync
 @observed(correlation_paths.EVENT_BRIDGE)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     # the admin room's read seeds the default contacts on a shop's first run, as the pages do
-    return sync.run_handler(context, contacts=all_contacts)
+    return sync.run_handler(context, contacts=all_contacts, event=event)

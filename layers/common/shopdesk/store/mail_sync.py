@@ -234,14 +234,15 @@ def write_status(state: str, started_at: str, counts: dict[str, int], errors: li
     SyncStatusItem(*SyncStatusItem.key(), state=state, last_run_at=started_at, finished_at=now_iso(), errors=[SyncError(**e) for e in errors], **counts).save()
 
 
-def set_aside(uidvalidity: int, uid: int, raw: bytes, facts: dict[str, Any]) -> str:
+def set_aside(uidvalidity: int, uid: int, raw: bytes, facts: dict[str, Any], scope: str = "") -> str:
     """A mail that cannot be imported: raw in the bucket, a failure record the settings page lists.
-    `facts`: record_id, sender, subject, error. Returns the raw's key."""
-    key = f"{FAILED_PREFIX}{uidvalidity}/{uid}.eml"
+    `facts`: record_id, sender, subject, error. `scope`: the mailbox it came from. Returns the raw's key."""
+    key = f"{FAILED_PREFIX}{scope + '/' if scope else ''}{uidvalidity}/{uid}.eml"
     if raw:
         _put(key, raw, "message/rfc822")
     SyncFailure(
-        *SyncFailure.key(uidvalidity, uid),
+        *SyncFailure.key(uidvalidity, uid, scope),
+        mailbox_id=scope or None,
         uid=uid,
         uidvalidity=uidvalidity,
         record_id=facts.get("record_id"),

@@ -72,7 +72,8 @@ class SyncStatusItem(ShopdeskItem, discriminator="sync_status"):
 
 
 class SyncFailure(ShopdeskItem, discriminator="sync_failure"):
-    """PK=IMAPSYNC, SK=FAILED#<uidvalidity>#<uid>: a mail that could not be imported, kept raw in S3."""
+    """PK=IMAPSYNC, SK=FAILED#<uidvalidity>#<uid> (FAILED#<mailbox>#<uidvalidity>#<uid> for the mail of
+    one of several mailboxes, FAILED#ses#… for SES): a mail that could not be imported, kept raw in S3."""
 
     uid = NumberAttribute()
     uidvalidity = NumberAttribute()
@@ -83,7 +84,8 @@ class SyncFailure(ShopdeskItem, discriminator="sync_failure"):
     size = NumberAttribute(null=True)
     error = UnicodeAttribute()
     at = UnicodeAttribute()
+    mailbox_id = UnicodeAttribute(null=True)  # which mailbox it came from ("ses": SES receiving)
 
     @staticmethod
-    def key(uidvalidity: int, uid: int) -> tuple[str, str]:
-        return SYNC_PK, f"FAILED#{uidvalidity}#{uid:010d}"
+    def key(uidvalidity: int, uid: int, scope: str = "") -> tuple[str, str]:
+        return SYNC_PK, f"FAILED#{scope + '#' if scope else ''}{uidvalidity}#{uid:010d}"
