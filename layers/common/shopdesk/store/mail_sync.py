@@ -256,6 +256,29 @@ def set_aside(uidvalidity: int, uid: int, raw: bytes, facts: dict[str, Any], sco
     return key
 
 
+def read_received(key: str) -> bytes:
+    """A raw mail SES stored in the private bucket (its receipt rule's S3 action)."""
+    return bytes(client("s3").get_object(Bucket=config().attachments_bucket, Key=key)["Body"].read())
+
+
+def set_aside_received(ses_message_id: str, raw_key: str, facts: dict[str, Any]) -> None:
+    """A mail SES received that is not imported: its raw stays where SES put it, listed once per
+    SES message id (SES invoking twice writes the same item)."""
+    SyncFailure(
+        *SyncFailure.received_key(ses_message_id),
+        uid=0,
+        uidvalidity=0,
+        mailbox_id="ses",
+        record_id=facts.get("record_id"),
+        raw_key=raw_key,
+        sender=(facts.get("sender") or None) and str(facts["sender"])[:320],
+        subject=(facts.get("subject") or None) and str(facts["subject"])[:500],
+        size=facts.get("size"),
+        error=str(facts.get("error") or "")[:500] or "unknown",
+        at=now_iso(),
+    ).save()
+
+
 def failures() -> list[SyncFailure]:
     """Every mail set aside, oldest UID first (one Query)."""
     return list(SyncFailure.query(SyncFailure.key(0, 0)[0], SyncFailure.sk.startswith("FAILED#")))

@@ -89,3 +89,8 @@ class SyncFailure(ShopdeskItem, discriminator="sync_failure"):
     @staticmethod
     def key(uidvalidity: int, uid: int, scope: str = "") -> tuple[str, str]:
         return SYNC_PK, f"FAILED#{scope + '#' if scope else ''}{uidvalidity}#{uid:010d}"
+
+    @staticmethod
+    def received_key(ses_message_id: str) -> tuple[str, str]:
+        """A mail SES received and that could not be imported: one per SES message id."""
+        return SYNC_PK, f"FAILED#ses#{ses_message_id}"
