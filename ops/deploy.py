@@ -100,6 +100,8 @@ def content_headers(path: Path) -> dict[str, str]:
 def publish_page() -> None:
     aws = session()
     outputs, parameters = stack_outputs(aws.client("cloudformation"))
+    if "InboundRuleSetName" in outputs:
+        activate_receiving(aws.client("ses"), outputs)
     config_file = WEB / "config.json"
     config_file.write_text(json.dumps(page_config(outputs, parameters), indent=2) + "\n")
     print(f"wrote {config_file.relative_to(ROOT)} (not committed: .gitignore)")
@@ -130,9 +132,7 @@ def deploy(extra: list[str]) -> None:
         print("\nFirst deploy: sam deploy --guided asks for the parameters (SenderEmail, AlarmEmail…) and saves them "
               "in samconfig.toml.\n", flush=True)
     run([str(SAM), "deploy", *(["--guided"] if first_time else []), *extra])
-    aws = session()
-    activate_receiving(aws.client("ses"), stack_outputs(aws.client("cloudformation"))[0])
-    publish_page()
+    publish_page()  # also activates SES receiving's rule set when the stack has one
 
 
 def activate_receiving(ses: Any, outputs: dict[str, str]) -> str | None:
