@@ -9,6 +9,7 @@ import { valueNode } from "../format.js";
 import { STATUSES, statusPill } from "../status.js";
 import { threadList } from "./thread-list.js";
 import { contactOptions, serviceOptions } from "./options.js";
+import { mailboxOptions } from "./mailboxes.js";
 
 const POLL_MS = 20_000;
 
@@ -34,11 +35,12 @@ export function deskScreen(container, _params, ctx) {
 
   function adminOptions() {
     const contact = contactOptions(ctx);
-    // After a Run sync, the imported mail shows at once in the boxes and the list.
-    const service = serviceOptions({ ...ctx, onSynced: () => Promise.all([loadDashboard(), list.refresh()]) });
-    disposers.push(contact.dispose, service.dispose);
-    starters.push(contact.start, service.start);
-    return [contact.element, service.element];
+    const mailboxes = mailboxOptions(ctx);
+    // After a Run sync, the imported mail shows at once in the boxes and the list, and each mailbox's own result.
+    const service = serviceOptions({ ...ctx, onSynced: () => Promise.all([loadDashboard(), list.refresh(), mailboxes.refresh()]) });
+    disposers.push(contact.dispose, service.dispose, mailboxes.dispose);
+    starters.push(contact.start, service.start, mailboxes.start);
+    return [contact.element, service.element, mailboxes.element];
   }
 
   let dashboard = null;

@@ -57,6 +57,7 @@ class BatchContext:
     claims_read: set[tuple[str, str]] = field(default_factory=set)
     blocked: set[str] = field(default_factory=set)  # blocked addresses and @domains among the senders
     ignore_matching: bool = False  # an admin imports a set-aside mail as a new conversation
+    contact_id: str | None = None  # the mailbox's contact: its new threads go there (issue 15)
 
 
 def cut_utf8(text: str, limit: int) -> tuple[str, bool]:
@@ -83,9 +84,10 @@ def _resolve_identity(parsed: ParsedMail, records: dict[str, InboundRecord]) -> 
     return parsed.record_id in records
 
 
-def prepare_batch(mails: list[ParsedMail], contacts: list[Contact], create_new_threads: bool) -> BatchContext:
-    """A few BatchGets for the whole batch: what was handled, blocked senders, references, threads, claims."""
-    context = BatchContext(contacts=contacts, create_new_threads=create_new_threads, language=config().default_language)
+def prepare_batch(mails: list[ParsedMail], contacts: list[Contact], create_new_threads: bool, contact_id: str | None = None) -> BatchContext:
+    """A few BatchGets for the whole batch: what was handled, blocked senders, references, threads, claims.
+    `contact_id`: the contact the mailbox names for its new threads (None: by recipient address)."""
+    context = BatchContext(contacts=contacts, create_new_threads=create_new_threads, language=config().default_language, contact_id=contact_id)
     if not mails:
         return context
     wanted = [m.record_id for m in mails] + [_alternate_id(m) for m in mails if m.message_id and m.digest]
@@ -106,7 +108,7 @@ def prepare_batch(mails: list[ParsedMail], contacts: list[Contact], create_new_t
         # the open threads the unmatched senders may continue, read once for the batch
         keys: dict[tuple[str, str], bool] = {}
         for m in mails:
-            contact = _contact_for(m, contacts)
+            contact = _contact_for(m, contacts, contact_id)
             if m.kind == "customer" and m.from_email and contact is not None and match(m, context)[0] is None:
                 keys[mail_sync.claim_key(m.from_email, contact.contact_id)] = True
         context.claims_read = set(keys)
@@ -118,7 +120,7 @@ def new_threads_expected(mails: list[ParsedMail], context: BatchContext) -> int:
     """How many threads the batch will start: unmatched senders with no open thread, each once."""
     senders = set()
     for m in mails:
-        contact = _contact_for(m, context.contacts)
+        contact = _contact_for(m, context.contacts, context.contact_id)
         if m.kind != "customer" or m.record_id in context.done or contact is None or match(m, context)[0] is not None:
             continue
         key = mail_sync.claim_key(m.from_email, contact.contact_id)
@@ -142,7 +144,10 @@ def match(parsed: ParsedMail, context: BatchContext) -> tuple[Thread | None, str
     return None, None
 
 
-def _contact_for(parsed: ParsedMail, contacts: list[Contact]) -> Contact | None:
+def _contact_for(parsed: ParsedMail, contacts: list[Contact], contact_id: str | None = None) -> Contact | None:
+    named = next((c for c in contacts if c.contact_id == contact_id), None) if contact_id else None
+    if named is not None:
+        return named
     recipients = {r.lower() for r in parsed.recipients}
     for contact in contacts:
         if contact.email and contact.email.lower() in recipients:
@@ -174,7 +179,7 @@ def store(parsed: ParsedMail, context: BatchContext, raw: bytes | None = None) -
     if thread is None:
         if not context.create_new_threads:
             return _skip(parsed, "unmatched")
-        contact = _contact_for(parsed, context.contacts)
+        contact = _contact_for(parsed, context.contacts, context.contact_id)
         if contact is None:
             return _skip(parsed, "no_contact")
         rule = "new_thread"
