@@ -7,6 +7,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from shopdesk.api.auth import Agent, agent_only, caller
 from shopdesk.api.docs import answers
 from shopdesk.api.http import json_response
+from shopdesk.intake.requests import parse
 from shopdesk.store.assignment import AgentRef
 from shopdesk.store.team import agent_ref
 from shopdesk.threads import assignment
@@ -45,5 +46,5 @@ def set_assignee(number: str, body: AssigneeInput | None = None) -> Response[str
 )
 @agent_only
 def heartbeat(number: str, body: PresenceInput | None = None) -> Response[None]:
-    assignment.heartbeat(ref_of(caller()), thread_number(number), parsed(PresenceRequest, as_dict(body)).state)
+    assignment.heartbeat(ref_of(caller()), thread_number(number), parse(PresenceRequest, as_dict(body)).state)
     return Response(status_code=204)

@@ -33,6 +33,7 @@ from shopdesk.store.conditions import ATTEMPTS, condition_failed
 from shopdesk.store.counters import CounterDeltas, settle_oldest_open
 from shopdesk.store.customer_messages import allocate_thread_number
 from shopdesk.store.models import Message, OpenThreadClaim, Thread, transaction
+from shopdesk.store.table import INDEX_COUNT
 from shopdesk.store.thread_items import apply_index_keys, index_actions
 from shopdesk.store.thread_reads import ThreadChanged, ThreadMerged, get_claim, thread_partition
 
@@ -56,7 +57,7 @@ register(
     }
 )
 
-LIST_KEYS = [f"gsi{n}{part}" for n in range(1, 10) for part in ("pk", "sk")]
+LIST_KEYS = [f"gsi{n}{part}" for n in range(1, INDEX_COUNT + 1) for part in ("pk", "sk")]  # a tombstone is in no list, no wake-up
 MERGE_SOURCE = "merge"  # the history line a merge leaves in the target (author "system")
 SPLIT_SOURCE = "split"  # ... and a split in both threads
 
@@ -152,8 +153,8 @@ def merge_threads(target_number: int, source_number: int, agent: str) -> Merged:
 
         deltas = CounterDeltas()
         deltas.add(deltas.global_, "threads_total", -1)
-        deltas.status_change(source.contact_id, source.status, None)
-        deltas.status_change(target.contact_id, was_status, status)
+        deltas.status_change(source.contact_id, source.status, None, assignee=source.assignee)
+        deltas.status_change(target.contact_id, was_status, status, assignee=target.assignee)
         moved_in_box = was_status == status == "open" and target.last_message_at != was_last
         if moved_in_box:
             deltas.open_moved(target.contact_id)
@@ -257,7 +258,7 @@ def split_message(number: int, message_id: str, agent: str) -> Thread:
         copy = _copy(chosen, new_number)
         deltas = CounterDeltas()
         deltas.add(deltas.global_, "threads_total", 1)
-        deltas.status_change(thread.contact_id, None, "open")
+        deltas.status_change(thread.contact_id, None, "open", assignee=None)  # a split-off thread starts unassigned
         deltas.opened_newest(thread.contact_id, new_number, str(new.gsi4sk))
         if was_status == "open" and thread.last_message_at != was_last:
             deltas.open_moved(thread.contact_id)

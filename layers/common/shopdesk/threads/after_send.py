@@ -34,7 +34,7 @@ def after_send(check: Checker, request: ReplyRequest) -> AfterSend | None:
     choice = request.after_send
     if choice is None:
         return None
-    if choice not in STATUS_AFTER:
+    if not isinstance(choice, str) or choice not in STATUS_AFTER:
         check.fail("after_send", "invalid_after_send")
         return AfterSend()
     if choice == "snooze":
