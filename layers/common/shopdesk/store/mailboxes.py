@@ -192,7 +192,8 @@ def acquire_lease(mailbox_id: str, owner: str, seconds: int, started_at: str) ->
     """Takes this mailbox's lease (and marks it running) unless a run holds one that has not expired."""
     now = int(time.time())
     free = MailboxItem.lease_until.does_not_exist() | (MailboxItem.lease_until < now)
-    actions = [MailboxItem.lease_owner.set(owner), MailboxItem.lease_until.set(now + seconds), MailboxItem.state.set("running"), MailboxItem.last_run_at.set(started_at)]
+    # `last_run_at` is written with the run's figures (write_status), so a quiet run keeps the last one that did something.
+    actions = [MailboxItem.lease_owner.set(owner), MailboxItem.lease_until.set(now + seconds), MailboxItem.state.set("running")]
     return _update(mailbox_id, actions, free)
 
 
@@ -224,6 +225,7 @@ def write_quiet_run(mailbox_id: str) -> None:
 
 def write_status(mailbox_id: str, state: str, counts: dict[str, int], errors: list[dict[str, str]]) -> None:
     moment = now_iso()
-    actions = [MailboxItem.state.set(state), MailboxItem.finished_at.set(moment), MailboxItem.checked_at.set(moment), MailboxItem.errors.set([SyncError(**e) for e in errors])]
+    actions = [MailboxItem.state.set(state), MailboxItem.last_run_at.set(moment), MailboxItem.finished_at.set(moment), MailboxItem.checked_at.set(moment)]
+    actions.append(MailboxItem.errors.set([SyncError(**e) for e in errors]))
     actions += [getattr(MailboxItem, name).set(value) for name, value in counts.items()]
     _update(mailbox_id, actions)
