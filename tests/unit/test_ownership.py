@@ -218,4 +218,4 @@ def test_presence_is_a_heartbeat_and_comes_back_with_the_thread_view(aws: Any) -
     mine_view = call("GET", f"/v1/threads/{number}")[1]
     assert [(p["name"], p["state"]) for p in mine_view["presence"]] == [("Lia Nowak", "writing")]
     assert call("GET", f"/v1/threads/{number}", claims=LIA)[1]["presence"] == []  # not herself
-    assert call("PUT", f"/v1/threads/{number}/presence", body={"state": "dancing"})[0] == 204  # an unknown state is "viewing"
+    assert call("PUT", f"/v1/threads/{number}/presence", body={"state": "dancing"})[0] == 422  # the documented states only
