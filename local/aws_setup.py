@@ -15,7 +15,7 @@ DEMO_AGENT = "agent@shop.example"
 SENDER = "support@shop.example"
 MAILBOX_USER = "support@shop.example"
 MAILBOX_PASSWORD = "mailbox-demo-password"
-# The storefront's demo keys (issue 3): docs/storefront.md signs its worked example with this one.
+# The storefront's demo keys: docs/storefront.md signs its worked example with this one.
 STOREFRONT_SIGNING_KEY = "demo-signing-key"
 FORM_TOKEN_KEY = "demo-form-token-key"
 
@@ -124,7 +124,7 @@ def function_environment(resources: AwsResources) -> dict[str, str]:
         "STOREFRONT_SECRET_ID": resources.storefront_secret_id,
         "POWERTOOLS_SERVICE_NAME": "shopdesk",
         "POWERTOOLS_LOG_LEVEL": "WARNING",
-        # Agents' API (issue 4): forward targets come from the pool; replies link to the shop's contact page.
+        # Agents' API: forward targets come from the pool; replies link to the shop's contact page.
         "USER_POOL_ID": resources.user_pool_id,
         "CONTACT_PAGE_URL": "https://shop.example/contact",
     }

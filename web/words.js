@@ -262,7 +262,7 @@ export const WORDS = {
     "blocked.empty": "Nobody is blocked.",
     "blocked.missing": "Enter an address or a domain.",
     "blocked.adminOnly": "Only administrators can see and change the blocked senders.",
-    // Ownership and collision safety (issue 13)
+    // Ownership and collision safety
     "owner.title": "Owner",
     "owner.none": "No one",
     "owner.take": "Take",
@@ -286,7 +286,7 @@ export const WORDS = {
     "list.unassigned": "Unassigned",
     "list.everyone": "Everyone's",
     "desk.agentsOpen": "Open per agent",
-    // merge and split (issue 14)
+    // merge and split
     "thread.unknownTitle": "Thread not found",
     "source.merge": "Merged",
     "source.split": "Split",
@@ -302,7 +302,7 @@ export const WORDS = {
     "split.action": "Split off",
     "split.confirmTitle": "Split this message off?",
     "split.confirmText": "The message moves into a new open thread of the same customer.",
-    // the customer's story and privacy (issue 14)
+    // the customer's story and privacy
     "customerPage.notFound": "No customer has this address or storefront customer id.",
     "customerPage.threads": "Threads ({count})",
     "customerPage.noThreads": "No threads.",
@@ -327,7 +327,7 @@ export const WORDS = {
     "privacy.eraseHint": "To confirm, type {email}.",
     "privacy.typeAddress": "E-mail address",
     "privacy.erased": "Erased: {threads} threads and {orders} orders.",
-    // the list's and thread's rough edges (issue 14)
+    // the list's and thread's rough edges
     "list.deletedContact": "{name} (deleted)",
     "list.onlySpam": "Spam (its own view)",
     "thread.files": "{count} files",
@@ -596,7 +596,7 @@ export const WORDS = {
     "blocked.empty": "No hay nadie bloqueado.",
     "blocked.missing": "Escriba una dirección o un dominio.",
     "blocked.adminOnly": "Solo los administradores pueden ver y cambiar los remitentes bloqueados.",
-    // Ownership and collision safety (issue 13)
+    // Ownership and collision safety
     "owner.title": "Responsable",
     "owner.none": "Nadie",
     "owner.take": "Asumir",
@@ -620,7 +620,7 @@ export const WORDS = {
     "list.unassigned": "Sin asignar",
     "list.everyone": "De todos",
     "desk.agentsOpen": "Abiertas por agente",
-    // merge and split (issue 14)
+    // merge and split
     "thread.unknownTitle": "Conversación no encontrada",
     "source.merge": "Unida",
     "source.split": "Separada",
@@ -636,7 +636,7 @@ export const WORDS = {
     "split.action": "Separar",
     "split.confirmTitle": "¿Separar este mensaje?",
     "split.confirmText": "El mensaje pasa a una nueva conversación abierta del mismo cliente.",
-    // the customer's story and privacy (issue 14)
+    // the customer's story and privacy
     "customerPage.notFound": "Ningún cliente tiene esta dirección o este identificador de cliente de la tienda.",
     "customerPage.threads": "Conversaciones ({count})",
     "customerPage.noThreads": "No hay conversaciones.",
@@ -661,7 +661,7 @@ export const WORDS = {
     "privacy.eraseHint": "Para confirmar, escriba {email}.",
     "privacy.typeAddress": "Dirección de correo",
     "privacy.erased": "Borrado: {threads} conversaciones y {orders} pedidos.",
-    // the list's and thread's rough edges (issue 14)
+    // the list's and thread's rough edges
     "list.deletedContact": "{name} (eliminado)",
     "list.onlySpam": "Spam (vista propia)",
     "thread.files": "{count} archivos",
@@ -928,7 +928,7 @@ export const WORDS = {
     "blocked.empty": "Nikt nie jest zablokowany.",
     "blocked.missing": "Wpisz adres lub domenę.",
     "blocked.adminOnly": "Tylko administratorzy mogą przeglądać i zmieniać zablokowanych nadawców.",
-    // Ownership and collision safety (issue 13)
+    // Ownership and collision safety
     "owner.title": "Właściciel",
     "owner.none": "Nikt",
     "owner.take": "Przejmij",
@@ -952,7 +952,7 @@ export const WORDS = {
     "list.unassigned": "Nieprzypisane",
     "list.everyone": "Wszystkich",
     "desk.agentsOpen": "Otwarte według agenta",
-    // merge and split (issue 14)
+    // merge and split
     "thread.unknownTitle": "Nie znaleziono wątku",
     "source.merge": "Scalono",
     "source.split": "Wydzielono",
@@ -968,7 +968,7 @@ export const WORDS = {
     "split.action": "Wydziel",
     "split.confirmTitle": "Wydzielić tę wiadomość?",
     "split.confirmText": "Wiadomość przejdzie do nowego, otwartego wątku tego samego klienta.",
-    // the customer's story and privacy (issue 14)
+    // the customer's story and privacy
     "customerPage.notFound": "Żaden klient nie ma tego adresu ani identyfikatora klienta sklepu.",
     "customerPage.threads": "Wątki ({count})",
     "customerPage.noThreads": "Brak wątków.",
@@ -993,7 +993,7 @@ export const WORDS = {
     "privacy.eraseHint": "Aby potwierdzić, wpisz {email}.",
     "privacy.typeAddress": "Adres e-mail",
     "privacy.erased": "Usunięto: wątki {threads}, zamówienia {orders}.",
-    // the list's and thread's rough edges (issue 14)
+    // the list's and thread's rough edges
     "list.deletedContact": "{name} (usunięty)",
     "list.onlySpam": "Spam (osobny widok)",
     "thread.files": "{count} plików",

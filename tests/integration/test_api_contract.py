@@ -1,4 +1,4 @@
-"""The OpenAPI documents are the contract (issue 16): schemathesis generates requests from
+"""The OpenAPI documents are the contract: schemathesis generates requests from
 docs/openapi/{public,agents}.json, valid and invalid, and sends them to the local stack as
 `make run` starts it (its own, since the agents' run deletes what it finds). No answer may be a
 server error, carry a status the document does not list, break the document's schema for that

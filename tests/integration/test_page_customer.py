@@ -1,4 +1,4 @@
-"""The customer's whole story and privacy from the page (issue 14, items 4 and 5), in Chromium
+"""The customer's whole story and privacy from the page, in Chromium
 against the local stack: the thread screen lists the customer's other threads and leads to the
 customer page, which gathers threads and orders (by e-mail or storefront id); admins export the
 customer's data and erase it after typing the address."""

@@ -1,4 +1,4 @@
-"""The list's rough edges (issue 14, item 6), in Chromium against the local stack: the sort label
+"""The list's rough edges, in Chromium against the local stack: the sort label
 follows the sort, a result count and "more", the bulk-delete dialog names the threads chosen, the
 statistic says what it counts, files show as a paper clip with a count, the table fits 1366 px and
 the signed-in agent stays identifiable on a phone in every language."""

@@ -1,4 +1,4 @@
-"""Merge and split on the thread screen (issue 14, item 3), in Chromium against the local stack:
+"""Merge and split on the thread screen, in Chromium against the local stack:
 another thread of the customer joins this one, its old number leads to it, a message splits off."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The customer's whole story (issue 14, item 4): the thread screen lists the customer's other
+"""The customer's whole story: the thread screen lists the customer's other
 threads and orders; the customer page gathers an address's threads and orders, found by e-mail or
 by the storefront's customer id, a page at a time, never by Scan."""
 

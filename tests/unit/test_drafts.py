@@ -1,4 +1,4 @@
-"""Drafts (issue 13 §3): an agent's unsent reply or note is kept server-side as they type, restored
+"""Drafts: an agent's unsent reply or note is kept server-side as they type, restored
 when they come back, shown to colleagues as "X has a draft", and gone once sent."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Forward fixes (issue 13 §6): the discussion's files go with the forwarded mail while it stays
+"""Forward fixes: the discussion's files go with the forwarded mail while it stays
 within SES's size limit, and as expiring download links beyond it; an employee and an address
 both filled receive it both — never one dropped silently."""
 

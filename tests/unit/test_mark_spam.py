@@ -30,7 +30,7 @@ def test_marking_a_thread_as_spam_closes_and_flags_it_and_moves_the_counters(sho
     assert status == 200 and body["thread"]["spam"] is True and body["thread"]["status"] == "closed"
     assert (global_stats()["threads_open"], global_stats()["threads_closed"]) == (0, 1)
     assert call("GET", f"/v1/threads/{number}")[1]["thread"]["spam"] is True
-    # Spam is its own view, out of the main list (issue 14); the closed threads still list it.
+    # Spam is its own view, out of the main list; the closed threads still list it.
     assert call("GET", "/v1/threads")[1]["threads"] == []
     [row] = call("GET", "/v1/threads", query="spam=true")[1]["threads"]
     assert row["spam"] is True and row["status"] == "closed"

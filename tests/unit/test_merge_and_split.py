@@ -1,4 +1,4 @@
-"""Merging two threads of one customer and splitting a message off (issue 14, item 3): the merged
+"""Merging two threads of one customer and splitting a message off: the merged
 thread holds every message, note and file; the other number forwards (the view, the form's
 continue link, answers to its mails); counters, open-thread claims and box links stay right."""
 

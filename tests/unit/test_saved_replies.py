@@ -1,4 +1,4 @@
-"""Saved replies (issue 13 §4) through the agents' API: admins keep the library per language;
+"""Saved replies through the agents' API: admins keep the library per language;
 agents get it filled for a thread from its customer and order; a reply still holding a variable
 is refused; a thread in a language with no text gets the shop's default language's, said so."""
 

@@ -1,4 +1,4 @@
-"""Snooze (issue 13 §5): pending until a date and time. The thread leaves the open lists, comes back
+"""Snooze: pending until a date and time. The thread leaves the open lists, comes back
 open at that time (the scheduled run reads GSI10 up to now: no Scan) or at once when the customer
 writes, and two overlapping runs wake it exactly once."""
 

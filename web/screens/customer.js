@@ -1,4 +1,4 @@
-// #/customers/:key — the customer's whole story (issue 14, items 4 and 5): the profile, the
+// #/customers/:key — the customer's whole story: the profile, the
 // orders and every thread of the address (by e-mail or the storefront's customer id), newest
 // first; for admins, the data export (a download) and the erasure (type the address to confirm).
 // Customer text is only ever set as text.

@@ -1,4 +1,4 @@
-// Drafts (issue 13 §3): what the agent types in the reply and note boxes is saved server-side
+// Drafts: what the agent types in the reply and note boxes is saved server-side
 // (debounced, one PUT per pause), restored when they come back, saved at once on leaving the
 // thread or closing the tab (keepalive), and shown to colleagues as "X has a draft". Sending
 // deletes the draft on the server (in the send's own write): the page only forgets its pending save.

@@ -1,4 +1,4 @@
-// Saved replies in the reply box (issue 13 §4): typing "::" (or the "Saved replies" button) opens a
+// Saved replies in the reply box: typing "::" (or the "Saved replies" button) opens a
 // searchable menu of the library, filled by the server for this thread (customer, order, agent);
 // the chosen text is inserted where "::" was. Variables that could not be filled stay visible as
 // {name}, listed under the box (highlighted), and Send refuses until they are filled or removed.

@@ -1,4 +1,4 @@
-// Snooze (issue 13 §5): "pending until a date and time", an option of the pending statuses. The
+// Snooze: "pending until a date and time", an option of the pending statuses. The
 // thread leaves the open lists and comes back open at that time, or when the customer writes.
 
 import { h } from "../dom.js";

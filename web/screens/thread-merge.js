@@ -1,4 +1,4 @@
-// The thread screen's merge and split (issue 14, item 3): another thread of the same customer
+// The thread screen's merge and split: another thread of the same customer
 // joins this one (its number then leads here), or one message leaves for a new thread of its own.
 // The API refuses threads of another customer; its message is shown as it comes.
 

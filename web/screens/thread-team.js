@@ -1,4 +1,4 @@
-// The thread screen's team parts (issue 13): who owns the thread (take, hand over with a note,
+// The thread screen's team parts: who owns the thread (take, hand over with a note,
 // release), who else is on it (presence, from the thread view), and the reply refused because
 // someone wrote since (409 reply_outdated) with "Send anyway" / "Revise". Names only as text.
 

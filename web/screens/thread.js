@@ -33,7 +33,7 @@ export function threadScreen(container, params, ctx) {
   const spamDialog = confirmSpam();
   // Forms survive a reload of the thread (after a note, a status change...): typed text stays.
   const forms = buildForms();
-  // What the agent types is kept server-side as a draft, restored here next time (issue 13 §3).
+  // What the agent types is kept server-side as a draft, restored here next time.
   const drafts = draftKeeper(api, number, { reply: forms.replyText, note: forms.noteText });
   const splitAsk = splitDialog();
   const merge = mergePanel({
@@ -652,7 +652,7 @@ export function threadScreen(container, params, ctx) {
       forwardStatus.classList.remove("status-error");
       forwardStatus.textContent = "";
       const payload = { comment: comment.value.trim() };
-      // Both filled: sent to both (issue 13 §6), never one dropped.
+      // Both filled: sent to both, never one dropped.
       if (agentSelect.value) payload.to_agent = agentSelect.value;
       if (address.value.trim()) payload.to_email = address.value.trim();
       if (!payload.to_agent && !payload.to_email) {

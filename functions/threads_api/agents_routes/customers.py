@@ -1,4 +1,4 @@
-"""The customer page (issue 14, item 4): an address's profile, orders and threads, found by e-mail
+"""The customer page: an address's profile, orders and threads, found by e-mail
 or by the storefront's customer id. Export and erasure (admins) are in privacy.py."""
 
 from __future__ import annotations

@@ -98,7 +98,7 @@ def delete_thread(number: str) -> Response[None]:
 @agent_only
 def change_status(number: str, body: StatusInput | None = None) -> Response[str]:
     request = parsed(StatusRequest, as_dict(body))
-    if request.snooze_until is not None:  # pending until a date and time (issue 13 §5)
+    if request.snooze_until is not None:  # pending until a date and time
         return json_response(views.thread_answer(snoozing.snooze(thread_number(number), request, caller().sub)))
     thread = threads.change_status(thread_number(number), request.status)
     return json_response(views.thread_answer(thread))

@@ -1,4 +1,4 @@
-"""Saved replies' variables (issue 13 §4): filled from the thread's customer and order in every
+"""Saved replies' variables: filled from the thread's customer and order in every
 language; an unknown or empty variable is listed and kept visible, never silently dropped."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The saved-reply library admins keep (issue 13 §4): a title and a text per language (en, es,
+"""The saved-reply library admins keep: a title and a text per language (en, es,
 pl), each text free to use the variables of core.reply_variables (an unknown one is refused)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The settings screen (SPEC §5, issue 4): GET/PATCH /v1/settings, for admins.
+"""The settings screen (SPEC §5): GET/PATCH /v1/settings, for admins.
 
 The IMAP password is write-only: it goes to Secrets Manager, and the settings item keeps only
 whether one was set.

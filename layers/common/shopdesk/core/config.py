@@ -19,7 +19,7 @@ class Config:
     sender_email: str
     imap_secret_id: str
     imap_sync_function: str
-    # Storefront intake (issue 3): secret ids (never the secrets), anti-spam limits.
+    # Storefront intake: secret ids (never the secrets), anti-spam limits.
     form_token_secret_id: str = ""
     storefront_secret_id: str = ""
     captcha_secret_id: str = ""
@@ -31,7 +31,7 @@ class Config:
     rate_limit_per_ip: int = 10
     rate_limit_per_email: int = 5
     rate_window_seconds: int = 600
-    # Agents' API (issue 4): the Cognito pool of agents, the shop's contact page (the link that
+    # Agents' API: the Cognito pool of agents, the shop's contact page (the link that
     # continues a thread), whether replies carry a plus-address Reply-To.
     user_pool_id: str = ""
     contact_page_url: str = ""

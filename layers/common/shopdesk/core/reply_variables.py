@@ -1,4 +1,4 @@
-"""The variables of saved replies (issue 13 §4) and how a text is filled: pure rules, shared by
+"""The variables of saved replies and how a text is filled: pure rules, shared by
 the admins' library (which refuses an unknown variable) and the agents' reply box (which fills
 them from the thread's customer and order, and refuses to send one left unfilled).
 

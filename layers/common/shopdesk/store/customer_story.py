@@ -1,4 +1,4 @@
-"""The customer's whole story (issue 14, item 4): an address's threads, newest first, from GSI7
+"""The customer's whole story: an address's threads, newest first, from GSI7
 `TL#E#<e-mail>` (the list of an address's threads every thread writes), and the address behind a
 storefront customer id (`CUSTOMERID#<id>`). Reads only; docs/data-model.md, "The customer's story"."""
 

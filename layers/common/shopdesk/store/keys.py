@@ -164,7 +164,7 @@ def index_keys(thread: ListedThread) -> dict[str, str | None]:
     }
     for index in INDEXED_BY_DATE:
         keys[f"gsi{index}sk"] = sort
-    # GSI10: a snoozed thread (pending with a wake-up time) waits in the WAKE list (issue 13 §5).
+    # GSI10: a snoozed thread (pending with a wake-up time) waits in the WAKE list.
     snooze = getattr(thread, "snooze_until", None)
     waking = bool(snooze) and thread.status in PENDING
     keys["gsi10pk"] = wake_list() if waking else None

@@ -1,4 +1,4 @@
-"""The saved replies admins keep (issue 13 §4): PK=SAVED_REPLIES, SK=REPLY#<id>, one item per
+"""The saved replies admins keep: PK=SAVED_REPLIES, SK=REPLY#<id>, one item per
 reply with its text in each language; the whole library is one Query (docs/data-model.md)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Snooze (issue 13 §5): a pending thread with a wake-up time waits in GSI10 (PK `WAKE`, SK
+"""Snooze: a pending thread with a wake-up time waits in GSI10 (PK `WAKE`, SK
 `<wake at>#<number>`, written from the thread's own fields by keys.index_keys), and comes back
 open at that time, or at once when the customer writes (their message re-opens it as always).
 

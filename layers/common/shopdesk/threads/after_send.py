@@ -1,4 +1,4 @@
-"""What a reply does to its thread once sent (issue 13 §2 and §5): "Send and close" (the default,
+"""What a reply does to its thread once sent: "Send and close" (the default,
 as before), "Send and keep open", or "Send and snooze" (pending 1 until a date and time)."""
 
 from __future__ import annotations

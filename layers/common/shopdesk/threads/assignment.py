@@ -1,4 +1,4 @@
-"""Who owns a thread, and who is on it (issue 13).
+"""Who owns a thread, and who is on it.
 
 Rules: an agent takes a thread no one owns, releases their own, and hands their own (or one no
 one owns) to a colleague with a note; admins do all of it to any thread. Taking is two DynamoDB

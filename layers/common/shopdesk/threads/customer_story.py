@@ -1,4 +1,4 @@
-"""The customer's whole story (issue 14, item 4): the thread screen's "other threads of this
+"""The customer's whole story: the thread screen's "other threads of this
 customer", and the customer page that gathers an address's threads and orders (found by e-mail,
 or by the storefront's customer id).
 

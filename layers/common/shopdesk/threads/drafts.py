@@ -1,4 +1,4 @@
-"""Drafts (issue 13 §3): what an agent is writing on a thread, saved as they type (the page
+"""Drafts: what an agent is writing on a thread, saved as they type (the page
 debounces, and saves on leaving), restored when they come back, shown to colleagues as "X has a
 draft", and deleted when the reply or note is sent.
 

@@ -1,4 +1,4 @@
-"""Forwarding a discussion (SPEC §5, issue 13 §6): the whole discussion, under the agent's
+"""Forwarding a discussion (SPEC §5): the whole discussion, under the agent's
 comment, to a member of the team, to any address, or to both (never one dropped silently); the
 customer's and the team's files go with it as attachments while the mail stays within SES's size
 limit, and beyond it as download links that expire. A private note records who received it.

@@ -1,4 +1,4 @@
-"""Merging two threads of one customer and splitting a message off (issue 14, item 3): the rules
+"""Merging two threads of one customer and splitting a message off: the rules
 of the requests; the writes are the store's (store/thread_merge.py, docs/data-model.md "Merge and
 split")."""
 

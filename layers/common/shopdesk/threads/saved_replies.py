@@ -1,4 +1,4 @@
-"""Saved replies in the reply box (issue 13 §4): the admins' library, each reply in the thread's
+"""Saved replies in the reply box: the admins' library, each reply in the thread's
 language (or, when it has none, the shop's default language's, said so) with its variables filled
 from the thread's customer and order. What could not be filled is listed, for the page to
 highlight; a reply still holding a variable is refused (`unfilled_variables`).

@@ -1,4 +1,4 @@
-"""Snooze (issue 13 §5): "pending until a date and time". The thread leaves the open lists (it is
+"""Snooze: "pending until a date and time". The thread leaves the open lists (it is
 pending) and comes back open at that time (the scheduled run wakes it: store/snooze.py) or at
 once when the customer writes. Snooze is an option of the pending statuses, never a fifth one."""
 
