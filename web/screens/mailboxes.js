@@ -4,7 +4,7 @@
 // mailbox names, server errors) is only ever set as text.
 
 import { h, mount, loading, errorBox, confirmDialog } from "../dom.js";
-import { t, pick } from "../i18n.js";
+import { t, pick, onLanguageChange } from "../i18n.js";
 import { messageFor } from "../messages.js";
 import { dateNode, valueNode } from "../format.js";
 
@@ -82,7 +82,7 @@ export function mailboxOptions(ctx) {
         { class: "figures sync-figures" },
         h("div", { class: "figure" }, h("dt", { i18n: "sync.state" }), h("dd", {}, h("span", { class: ["sync-state", `sync-${state}`], i18n: `sync.state.${state}`, testid: "mailbox-state" }))),
         sync.last_run_at ? h("div", { class: "figure" }, h("dt", { i18n: "sync.lastRun" }), h("dd", {}, dateNode(sync.last_run_at))) : null,
-        h("div", { class: "figure" }, h("dt", { i18n: "mailboxes.contact" }), h("dd", { text: box.contact_id ? contactName(box.contact_id) : t("mailboxes.byRecipient"), testid: "mailbox-contact" })),
+        h("div", { class: "figure" }, h("dt", { i18n: "mailboxes.contact" }), h("dd", box.contact_id ? { text: contactName(box.contact_id), "data-contact-id": box.contact_id, testid: "mailbox-contact" } : { i18n: "mailboxes.byRecipient", testid: "mailbox-contact" })),
         state === "never" ? null : figures,
       ),
       errors.length
@@ -155,7 +155,7 @@ export function mailboxOptions(ctx) {
       "select",
       { testid: "mbx-contact" },
       h("option", { value: "", i18n: "mailboxes.byRecipient" }),
-      contacts.map((c) => h("option", { value: c.id, text: pick(c.names || {}) || c.id })),
+      contacts.map((c) => h("option", { value: c.id, text: contactName(c.id), "data-contact-id": c.id })),
     );
     const form = h(
       "form",
@@ -216,5 +216,10 @@ export function mailboxOptions(ctx) {
     await refresh();
   }
 
-  return { element, start, refresh, dispose() {} };
+  // Contact names are the shop's own per-language texts: a language switch re-picks them in place.
+  const stopListening = onLanguageChange(() => {
+    for (const node of element.querySelectorAll("[data-contact-id]")) node.textContent = contactName(node.dataset.contactId);
+  });
+
+  return { element, start, refresh, dispose: stopListening };
 }
