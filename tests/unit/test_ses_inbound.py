@@ -89,6 +89,25 @@ def test_a_failed_spam_or_virus_verdict_is_set_aside_with_the_verdict_not_import
     assert record.outcome == "failed" and named in (record.reason or "")
 
 
+def test_a_mail_ses_judged_spam_is_in_the_mail_log_with_its_verdict_and_an_admin_can_import_it(aws: Any) -> None:
+    from agents_api import ADMIN, AGENT, call
+
+    ses_inbound_app.handler(received("ses-6", customer_mail("<r6@example.com>", subject="Not spam at all"), spam="FAIL"), None)
+
+    [entry] = call("GET", "/v1/mail-log", AGENT, query="outcome=failed")[1]["entries"]
+    assert (entry["sender"], entry["subject"], entry["set_aside"]) == ("ann@example.com", "Not spam at all", "ses.ses-6")
+    assert "spam FAIL" in entry["error"]
+    assert call("POST", "/v1/mail-log/set-aside/ses.ses-6", AGENT, body={})[0] == 403
+
+    status, imported = call("POST", "/v1/mail-log/set-aside/ses.ses-6", ADMIN, body={})  # SES misjudged it
+
+    assert (status, imported["outcome"], imported["set_aside"]) == (200, "imported", None)
+    assert imported["thread_number"] and len(stored("r6@example.com")) == 1
+    assert mail_sync.failures() == []
+    assert call("POST", "/v1/mail-log/set-aside/ses.ses-6", ADMIN, body={})[1]["error"]["code"] == "mail_not_set_aside"
+    assert call("POST", "/v1/mail-log/set-aside/ses.a%2Fb", ADMIN, body={})[0] == 404
+
+
 def test_an_unreadable_mail_is_kept_and_listed(aws: Any) -> None:
     assert ses_inbound_app.handler(received("ses-5", b"\x00\xff not a mail at all"), None)["outcomes"]["ses-5"] in ("set_aside", "skipped")
     assert len(mail_sync.failures()) + len(list(InboundRecord.scan())) >= 1

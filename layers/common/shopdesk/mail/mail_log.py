@@ -122,7 +122,8 @@ def handle_set_aside(name: str, as_new_thread: bool, contacts: Contacts = all_co
         return _still_failing(failure, f"{type(error).__name__}: {error}")
     old_record = failure.record_id or parsed.record_id
     mail_log.release_failed_record(old_record)
-    create = as_new_thread or bool(load_settings().imap.create_new_threads)
+    # a mail SES received starts a thread as it would have (the receiving path always does)
+    create = as_new_thread or failure.mailbox_id == "ses" or bool(load_settings().imap.create_new_threads)
     context = importer.prepare_batch([parsed], contacts(), create)
     context.ignore_matching = as_new_thread
     try:

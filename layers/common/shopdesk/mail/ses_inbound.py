@@ -99,7 +99,10 @@ def _set_aside(received: Received, raw: bytes, mail: parse.ParsedMail | None, er
         "size": len(raw),
         "error": error,
     }
-    first = mail_sync.put_record(mail_sync.inbound_record(record_id, "failed", f"{reason}: {error}", digest=mail.digest if mail is not None else None))
+    # the mail log's entry shows who wrote what and points to the set-aside item, so an admin sees
+    # the verdict and can import a mail SES misjudged (POST /v1/mail-log/set-aside/ses.<id>)
+    shown = {"sender": facts["sender"], "subject": facts["subject"], "size": len(raw), "failure_sk": mail_sync.received_failure_sk(received.ses_message_id)}
+    first = mail_sync.put_record(mail_sync.inbound_record(record_id, "failed", f"{reason}: {error}", digest=mail.digest if mail is not None else None, **shown))
     mail_sync.set_aside_received(received.ses_message_id, received.raw_key, facts)
     if not first:
         return "duplicate"

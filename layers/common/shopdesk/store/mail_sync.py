@@ -315,6 +315,11 @@ def read_received(key: str) -> bytes:
     return bytes(client("s3").get_object(Bucket=config().attachments_bucket, Key=key)["Body"].read())
 
 
+def received_failure_sk(ses_message_id: str) -> str:
+    """How a mail SES received and that is set aside is named: the mail log's entry points to it."""
+    return SyncFailure.received_key(ses_message_id)[1]
+
+
 def set_aside_received(ses_message_id: str, raw_key: str, facts: dict[str, Any]) -> None:
     """A mail SES received that is not imported: its raw stays where SES put it, listed once per
     SES message id (SES invoking twice writes the same item)."""

@@ -147,8 +147,12 @@ class SyncFailure(ShopdeskItem, discriminator="sync_failure"):
     @staticmethod
     def key_of(name: str) -> tuple[str, str] | None:
         """The key of a set-aside mail from its name on the page: `<uidvalidity>.<uid>` for the
-        first mailbox, `<mailbox>.<uidvalidity>.<uid>` for another; None when the name is not one."""
+        first mailbox, `<mailbox>.<uidvalidity>.<uid>` for another, `ses.<SES message id>` for a
+        mail SES received; None when the name is not one."""
         parts = name.split(".")
+        if len(parts) == 2 and parts[0] == "ses":
+            ok = 0 < len(parts[1]) <= 100 and parts[1].replace("-", "").isalnum() and parts[1].isascii()
+            return SyncFailure.received_key(parts[1]) if ok else None
         if len(parts) == 3 and parts[0].replace("-", "").isalnum() and len(parts[0]) <= 64:
             scope, parts = parts[0], parts[1:]
         else:
@@ -165,4 +169,4 @@ class SyncFailure(ShopdeskItem, discriminator="sync_failure"):
             return f"{int(parts[0])}.{int(parts[1])}"
         if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
             return f"{parts[0]}.{int(parts[1])}.{int(parts[2])}"
-        return ".".join(parts)  # a mail SES received: shown, not retried by name
+        return ".".join(parts)  # a mail SES received: `ses.<SES message id>`
