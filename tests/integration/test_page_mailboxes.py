@@ -1,5 +1,6 @@
 """Several mailboxes from the agents' page (issue 15): an admin adds two; the one whose server
-refuses its login shows its own error while the other keeps importing into its contact's threads."""
+refuses its login shows its own error while the other keeps importing into its contact's threads;
+a mailbox paused, then removed, leaves its threads behind."""
 
 from __future__ import annotations
 
@@ -70,9 +71,16 @@ def test_a_failing_mailbox_shows_its_error_while_a_second_keeps_importing(stack:
         expect(working.get_by_test_id("mailbox-imported").locator("dd")).to_have_text("1")
         expect(working.get_by_test_id("mailbox-errors")).to_have_count(0)
         expect(page.get_by_test_id("thread-row").filter(has_text=email)).to_have_count(1)
+        expect(page.get_by_test_id("thread-row").filter(has_text=email).get_by_test_id("thread-contact")).to_have_text("Webmaster")  # the mailbox's contact
+        expect(working.get_by_test_id("mailbox-contact")).to_have_text("Webmaster")
 
         working.get_by_test_id("mailbox-pause").click()
         expect(working.get_by_test_id("mailbox-state")).to_have_text("Paused")
+        working.get_by_test_id("mailbox-remove").click()
+        page.get_by_test_id("mailbox-remove-confirm").click()
+        expect(working).to_have_count(0)  # removed; its thread stays
+        expect(broken).to_have_count(1)
+        expect(page.get_by_test_id("thread-row").filter(has_text=email)).to_have_count(1)
         assert tab.problems() == []
     finally:
         token = sign_in(stack, "admin")
