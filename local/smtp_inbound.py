@@ -1,4 +1,4 @@
-"""`make run`'s SMTP port, playing SES receiving (issue 15): a mail accepted here is stored in
+"""`make run`'s SMTP port, playing SES receiving: a mail accepted here is stored in
 moto's S3 under the receipt rule's prefix (`inbound-mail/<id>`), then the inbound function is
 invoked asynchronously with an SES receipt event through Lambda's Invoke API (which the local
 gateway answers) — the same two steps SES's S3 and Lambda actions take. Send mail to the desk

@@ -178,7 +178,7 @@ def test_unmatched_mail_starts_a_thread_under_the_contact_written_to_or_is_skipp
     assert thread.contact_id == target.contact_id
     assert thread.email == "ann@example.com" and thread.customer_name == "Ann Customer"
 
-    mailbox_store.update_settings("primary", {"create_new_threads": False})  # the mailbox's own switch (issue 15)
+    mailbox_store.update_settings("primary", {"create_new_threads": False})  # the mailbox's own switch
     mail_servers.append(shop, FOLDER, [customer_mail("Another", "Hi again", sender="zed@example.com", message_id="<off@example.com>")])
     result = sync()
     assert (result.imported, result.skipped) == (0, 1)

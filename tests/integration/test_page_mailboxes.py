@@ -1,4 +1,4 @@
-"""Several mailboxes from the agents' page (issue 15): an admin adds two; the one whose server
+"""Several mailboxes from the agents' page: an admin adds two; the one whose server
 refuses its login shows its own error while the other keeps importing into its contact's threads;
 a mailbox paused, then removed, leaves its threads behind."""
 

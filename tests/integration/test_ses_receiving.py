@@ -1,4 +1,4 @@
-"""SES receiving, played by the local stack's SMTP port (issue 15): a mail sent with any mail client
+"""SES receiving, played by the local stack's SMTP port: a mail sent with any mail client
 is stored in S3 and handed to the inbound function, and shows up in its thread on the page; a mail
 SES judged spam is set aside, visible in the mail log, and an admin may import it all the same."""
 

@@ -1,4 +1,4 @@
-"""Several mailboxes (issue 15): each with its own settings, password, cursor, lease and status,
+"""Several mailboxes: each with its own settings, password, cursor, lease and status,
 synced in isolation; the single mailbox of the settings migrates without importing anything twice.
 
 Mailboxes in memory over in-process moto (the IMAP conversation is tested against Dovecot and

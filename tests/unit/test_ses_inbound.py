@@ -1,4 +1,4 @@
-"""SES receiving (issue 15): the receipt rule stored the raw mail in the private bucket and invokes
+"""SES receiving: the receipt rule stored the raw mail in the private bucket and invokes
 the inbound function with the SES event; the same pipeline as the IMAP sync, exactly once."""
 
 from __future__ import annotations

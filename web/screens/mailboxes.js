@@ -1,4 +1,4 @@
-// The admins' "Mailboxes" panel (issue 15): every mailbox the sync reads, each with its own last
+// The admins' "Mailboxes" panel: every mailbox the sync reads, each with its own last
 // sync (state, figures, its own errors), Test, Pause/Resume and Remove; and a form to add one
 // (its password goes to its own secret and is never shown again). Customer-written text (the
 // mailbox names, server errors) is only ever set as text.

@@ -1,4 +1,4 @@
-"""The shop's mailboxes (issue 15): admins list, add, change (pause, resume), test and remove them."""
+"""The shop's mailboxes: admins list, add, change (pause, resume), test and remove them."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Admins' mailboxes (issue 15): the typed requests of adding and changing one, and the checks that
+"""Admins' mailboxes: the typed requests of adding and changing one, and the checks that
 need the stored contacts. What a mailbox is and how it syncs lives in the mail room
 (mail/mailboxes.py); this module only turns an admin's request into its fields."""
 

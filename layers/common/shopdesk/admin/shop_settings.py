@@ -118,7 +118,7 @@ def update_settings(data: SettingsInput | dict[str, Any]) -> dict[str, Any]:
             save_settings(settings, read_at)
         except SettingsChanged:
             continue
-        if data.imap is not None:  # the settings' mailbox is the mailbox `primary` (issue 15)
+        if data.imap is not None:  # the settings' mailbox is the mailbox `primary`
             mailboxes.mirror_settings(settings.imap)
         return settings_view(settings)
     raise Conflict("settings_changed")

@@ -40,9 +40,9 @@ class Config:
     imap_window_days: int = 30
     imap_batch_size: int = 50
     imap_max_message_bytes: int = 25 * 1024 * 1024
-    # several mailboxes (issue 15): each password's secret is this prefix + the mailbox's id
+    # several mailboxes: each password's secret is this prefix + the mailbox's id
     mailbox_secret_prefix: str = "shopdesk/mailbox/"
-    # SES receiving (issue 15): where the receipt rule stores raw mail in the private bucket
+    # SES receiving: where the receipt rule stores raw mail in the private bucket
     inbound_mail_prefix: str = "inbound-mail/"
 
 

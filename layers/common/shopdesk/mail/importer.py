@@ -57,7 +57,7 @@ class BatchContext:
     claims_read: set[tuple[str, str]] = field(default_factory=set)
     blocked: set[str] = field(default_factory=set)  # blocked addresses and @domains among the senders
     ignore_matching: bool = False  # an admin imports a set-aside mail as a new conversation
-    contact_id: str | None = None  # the mailbox's contact: its new threads go there (issue 15)
+    contact_id: str | None = None  # the mailbox's contact: its new threads go there
 
 
 def cut_utf8(text: str, limit: int) -> tuple[str, bool]:

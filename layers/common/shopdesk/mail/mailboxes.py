@@ -1,4 +1,4 @@
-"""The shop's mailboxes (issue 15): several IMAP mailboxes, each with its own settings, password
+"""The shop's mailboxes: several IMAP mailboxes, each with its own settings, password
 (its own Secrets Manager secret), cursor, lease, status and set-aside mail, synced in isolation.
 
 The single mailbox of the settings (`ShopSettings.imap`, from before mailboxes) becomes the mailbox

@@ -1,4 +1,4 @@
-"""Mail pushed by SES receiving (issue 15): the shop points its MX (or a forwarding rule) at SES, a
+"""Mail pushed by SES receiving: the shop points its MX (or a forwarding rule) at SES, a
 receipt rule stores the raw mail in the private bucket and invokes the inbound function with the
 SES event, and this runs the same pipeline as the IMAP sync (matching, skipping, set-aside).
 

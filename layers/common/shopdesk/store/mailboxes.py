@@ -1,4 +1,4 @@
-"""The shop's mailboxes (issue 15): one item each, PK=MAILBOXES, SK=MAILBOX#<id>, holding its
+"""The shop's mailboxes: one item each, PK=MAILBOXES, SK=MAILBOX#<id>, holding its
 settings, its sync cursor, its lease and its last run's status, so that the settings page lists
 every mailbox with its state in one Query and a run touches only its own item.
 
