@@ -70,6 +70,10 @@ def test_a_failing_mailbox_shows_its_error_while_a_second_keeps_importing(stack:
         expect(working.get_by_test_id("mailbox-state")).to_have_text("Succeeded")
         expect(working.get_by_test_id("mailbox-imported").locator("dd")).to_have_text("1")
         expect(working.get_by_test_id("mailbox-errors")).to_have_count(0)
+        broken.get_by_test_id("mailbox-test").click()  # each mailbox's Test uses its own password
+        expect(broken.get_by_test_id("mailbox-line")).to_contain_text("Connection failed.")
+        working.get_by_test_id("mailbox-test").click()
+        expect(working.get_by_test_id("mailbox-line")).to_have_text("Connection successful.")
         expect(page.get_by_test_id("thread-row").filter(has_text=email)).to_have_count(1)
         expect(page.get_by_test_id("thread-row").filter(has_text=email).get_by_test_id("thread-contact")).to_have_text("Webmaster")  # the mailbox's contact
         expect(working.get_by_test_id("mailbox-contact")).to_have_text("Webmaster")
