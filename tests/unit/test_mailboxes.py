@@ -15,7 +15,7 @@ from shopdesk.admin.contacts import all_contacts
 from shopdesk.mail import importer, parse
 from shopdesk.mail import sync as imap_sync
 from shopdesk.mail.imap import MailboxError, MailboxSettings
-from shopdesk.store import mail_sync
+from shopdesk.store import mail_sync, threads
 from shopdesk.store import mailboxes as mailbox_store
 from shopdesk.store.models import ImapSettings, Message, SyncCursor, Thread
 from shopdesk.store.settings import load_settings
@@ -228,6 +228,31 @@ def test_a_mailbox_names_the_contact_its_new_threads_go_to(aws: Any) -> None:
     [message] = messages_of("c1@example.com")
     assert Thread.get(message.pk, "#THREAD").contact_id == "webmaster"  # not the first contact, customer-service
     assert mailbox_view(orders)["contact_id"] == "webmaster"
+
+
+def test_a_set_aside_mail_retried_follows_its_own_mailbox_rules_and_contact(aws: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    all_contacts()
+    settings = load_settings()
+    settings.imap = ImapSettings(host="", create_new_threads=False)  # the first mailbox makes no thread from mail
+    settings.save()
+    orders = add("imap.orders.example", contact_id="webmaster", create_new_threads=True)
+    boxes = Boxes()
+    boxes.mails = {"imap.orders.example": [customer_mail("<c2@example.com>")]}
+    real = threads.store_customer_message
+
+    def failing(contact: Any, incoming: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("a bug, since fixed")
+
+    monkeypatch.setattr(threads, "store_customer_message", failing)
+    run(boxes)
+    monkeypatch.setattr(threads, "store_customer_message", real)
+    [aside] = call("GET", "/v1/mail-log", ADMIN, query="outcome=failed")[1]["entries"]
+    assert aside["set_aside"] == f"{orders}.7.1"
+
+    status, entry = call("POST", f"/v1/mail-log/set-aside/{aside['set_aside']}", ADMIN, body={})
+
+    assert (status, entry["outcome"], entry["reason"]) == (200, "imported", "new_thread"), entry
+    assert threads.get_thread(entry["thread_number"]).contact_id == "webmaster"
 
 
 # --- admins ------------------------------------------------------------------------------------------
