@@ -30,7 +30,7 @@ RUNS = 5
 
 
 def start_stack(state_dir: Path) -> tuple[subprocess.Popen[bytes], dict[str, Any]]:
-    env = dict(os.environ, SHOPDESK_STATE_DIR=str(state_dir), SHOPDESK_PORT="0", SHOPDESK_MOTO_PORT="0", SHOPDESK_IMAP_PORT="0")
+    env = dict(os.environ, SHOPDESK_STATE_DIR=str(state_dir), SHOPDESK_PORT="0", SHOPDESK_MOTO_PORT="0", SHOPDESK_IMAP_PORT="0", SHOPDESK_SMTP_PORT="0")
     process = subprocess.Popen([sys.executable, "-m", "local.stack"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     state_file = state_dir / "stack.json"
     deadline = time.monotonic() + 60

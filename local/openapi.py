@@ -41,6 +41,11 @@ def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
+_SYNC_COUNTS = {
+    **{name: _I for name in ("imported", "matched", "new_threads", "skipped", "bounced")},
+    "unknown_reports": {"type": "integer", "description": "delivery reports about mail Shopdesk never sent"},
+    "failed": _I,
+}
 _DELIVERY = {
     "oneOf": [
         _obj(
@@ -330,22 +335,56 @@ SCHEMAS: dict[str, Any] = {
     },
     "SyncStatus": _obj(
         {
-            "state": {"type": "string", "enum": ["never", "ok", "failed", "running"]},
+            "state": {"type": "string", "enum": ["never", "ok", "failed", "running", "paused"]},
             "last_run_at": {"type": ["string", "null"], "description": "the last run that did something (or failed): its figures follow"},
             "checked_at": {"type": ["string", "null"], "description": "the last run of all, even one that found nothing new"},
             "finished_at": _SN,
-            "imported": _I,
-            "matched": _I,
-            "new_threads": _I,
-            "skipped": _I,
-            "bounced": _I,
-            "unknown_reports": {"type": "integer", "description": "delivery reports about mail Shopdesk never sent"},
-            "failed": _I,
+            **_SYNC_COUNTS,
+            "errors": {"type": "array", "items": _obj({"at": _S, "code": _S, "message": _S})},
+            "mailboxes": {"type": "array", "description": "each mailbox's own last run", "items": _ref("MailboxSync")},
+        }
+    ),
+    "MailboxSync": _obj(
+        {
+            "id": _S,
+            "name": _S,
+            "state": {"type": "string", "enum": ["never", "ok", "failed", "running", "paused"]},
+            "last_run_at": _SN,
+            "checked_at": _SN,
+            "finished_at": _SN,
+            **_SYNC_COUNTS,
             "errors": {"type": "array", "items": _obj({"at": _S, "code": _S, "message": _S})},
         }
     ),
     "MailLogEntry": _MAIL_LOG_ENTRY,
     "MailLogPage": _obj({"entries": {"type": "array", "items": _ref("MailLogEntry")}, "next_cursor": _SN}),
+    "Mailbox": _obj(
+        {
+            "id": _S,
+            "name": _S,
+            "host": _S,
+            "port": _I,
+            "user": _S,
+            "security": {"type": "string", "enum": ["tls", "starttls", "none"]},
+            "verify_certificate": _B,
+            "folder": _S,
+            "delete_after_sync": _B,
+            "create_new_threads": _B,
+            "contact_id": {**_SN, "description": "the contact its new threads go to (null: by recipient address)"},
+            "paused": _B,
+            "password_set": _B,
+            "sync": _obj(
+                {
+                    "state": {"type": "string", "enum": ["never", "ok", "failed", "running", "paused"]},
+                    "last_run_at": _SN,
+                    "finished_at": _SN,
+                    **_SYNC_COUNTS,
+                    "errors": {"type": "array", "items": _obj({"at": _S, "code": _S, "message": _S})},
+                }
+            ),
+        }
+    ),
+    "MailboxList": _obj({"mailboxes": {"type": "array", "items": _ref("Mailbox")}}),
 }
 
 APIS = {

@@ -35,6 +35,7 @@ from local.template import ROOT
 HOST = "127.0.0.1"
 SYNC_INTERVAL_SECONDS = 60
 IMAP_SYNC_FUNCTION = "shopdesk-imap-sync"
+SES_INBOUND_FUNCTION = "shopdesk-ses-inbound"
 
 
 def free_port() -> int:
@@ -72,12 +73,22 @@ def import_handlers() -> tuple[Any, Any, Any]:
     )
 
 
+def _ses_inbound_handler() -> Any:
+    """The SES inbound function's handler, imported from its own folder as Lambda would."""
+    path = str(ROOT / "functions/ses_inbound")
+    if path not in sys.path:
+        sys.path.insert(0, path)
+    return importlib.import_module("ses_inbound_app").handler
+
+
 class LocalStack:
     def __init__(self) -> None:
         self.state_dir = Path(os.environ.get("SHOPDESK_STATE_DIR", ROOT / ".local"))
         self.gateway_port = _port("SHOPDESK_PORT", 8000)
         self.moto_port = _port("SHOPDESK_MOTO_PORT", 4566)
         self.imap_port = _port("SHOPDESK_IMAP_PORT", 1143)
+        self.smtp_port = _port("SHOPDESK_SMTP_PORT", 2525)
+        self._smtp: Any = None
         self._stopping = threading.Event()
         self._imap_process: subprocess.Popen[bytes] | None = None
         self._moto: Any = None
@@ -133,10 +144,14 @@ class LocalStack:
         }
         self._gateway = Gateway(
             (HOST, self.gateway_port), ROOT / "web", public_handler, agents_handler, verifier, page_config, sent_messages, endpoint,
-            functions={IMAP_SYNC_FUNCTION: sync_handler},
+            functions={IMAP_SYNC_FUNCTION: sync_handler, SES_INBOUND_FUNCTION: _ses_inbound_handler()},
         )
         threading.Thread(target=self._gateway.serve_forever, name="gateway", daemon=True).start()
         threading.Thread(target=self._sync_every_minute, args=(sync_handler,), name="imap-sync-timer", daemon=True).start()
+        # SES receiving, played locally: an SMTP port that stores each mail in S3 and invokes the inbound function.
+        from local import smtp_inbound
+
+        self._smtp = smtp_inbound.start(HOST, self.smtp_port, os.environ["ATTACHMENTS_BUCKET"], endpoint, base, resources.region)
 
         state = {
             "url": base + "/",
@@ -146,6 +161,7 @@ class LocalStack:
             "demo_shop": f"{base}/demo-shop/",
             "aws_endpoint": endpoint,
             "imap": {"host": HOST, "port": self.imap_port, "user": MAILBOX_USER, "password": MAILBOX_PASSWORD},
+            "smtp": {"host": HOST, "port": self.smtp_port},
             "logins": {
                 "admin": {"username": DEMO_ADMIN, "password": DEMO_PASSWORD},
                 "agent": {"username": DEMO_AGENT, "password": DEMO_PASSWORD},
@@ -181,6 +197,8 @@ class LocalStack:
 
     def stop(self) -> None:
         self._stopping.set()
+        if self._smtp is not None:
+            self._smtp.stop()
         if self._gateway is not None:
             self._gateway.shutdown()
             self._gateway.server_close()
@@ -212,6 +230,7 @@ Shopdesk is running locally (ready in {time.monotonic() - started:.1f} s).
   Demo storefront  {state['demo_shop']}  (the contact form widget)
   AWS (moto)       {state['aws_endpoint']}
   IMAP mailbox     {state['imap']['host']}:{state['imap']['port']}  ({state['imap']['user']} / {state['imap']['password']})
+  SMTP (as SES)    {state['smtp']['host']}:{state['smtp']['port']}  (any mail client; the mail lands in its thread)
 
   Demo admin       {admin['username']} / {admin['password']}
   Demo agent       {agent['username']} / {agent['password']}

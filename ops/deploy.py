@@ -100,6 +100,8 @@ def content_headers(path: Path) -> dict[str, str]:
 def publish_page() -> None:
     aws = session()
     outputs, parameters = stack_outputs(aws.client("cloudformation"))
+    if "InboundRuleSetName" in outputs:
+        activate_receiving(aws.client("ses"), outputs)
     config_file = WEB / "config.json"
     config_file.write_text(json.dumps(page_config(outputs, parameters), indent=2) + "\n")
     print(f"wrote {config_file.relative_to(ROOT)} (not committed: .gitignore)")
@@ -130,7 +132,31 @@ def deploy(extra: list[str]) -> None:
         print("\nFirst deploy: sam deploy --guided asks for the parameters (SenderEmail, AlarmEmail…) and saves them "
               "in samconfig.toml.\n", flush=True)
     run([str(SAM), "deploy", *(["--guided"] if first_time else []), *extra])
-    publish_page()
+    publish_page()  # also activates SES receiving's rule set when the stack has one
+
+
+def activate_receiving(ses: Any, outputs: dict[str, str]) -> str | None:
+    """SES receiving (InboundMailDomain set): makes the stack's receipt rule set the region's active
+    one, which CloudFormation cannot do. SES has one active set per account and region: another
+    set's name is printed before it is replaced. Returns the set activated, if any."""
+    wanted = outputs.get("InboundRuleSetName")
+    if not wanted:
+        return None
+    active = (ses.describe_active_receipt_rule_set().get("Metadata") or {}).get("Name")
+    if active == wanted:
+        return wanted
+    if active:
+        print(f"SES receiving: the active receipt rule set was {active}; {wanted} replaces it (one is active per region).")
+    ses.set_active_receipt_rule_set(RuleSetName=wanted)
+    print(f"SES receiving: activated the receipt rule set {wanted}.")
+    return wanted
+
+
+def deactivate_receiving(ses: Any, rule_set: str) -> None:
+    """Before the stack is deleted: an active rule set cannot be deleted."""
+    active = (ses.describe_active_receipt_rule_set().get("Metadata") or {}).get("Name")
+    if active == rule_set:
+        ses.set_active_receipt_rule_set()  # no name: no active set
 
 
 def empty_bucket(s3: Any, bucket: str) -> None:
@@ -157,6 +183,8 @@ def destroy() -> None:
             sys.exit("Not deleted.")
     if "PageBucket" in resources:
         empty_bucket(aws.client("s3"), resources["PageBucket"])
+    if "InboundRuleSet" in resources:
+        deactivate_receiving(aws.client("ses"), resources["InboundRuleSet"])
     run([str(SAM), "delete", "--stack-name", name, "--region", aws.region_name, "--no-prompts"])
     print("\nDeleted. Kept: " + ", ".join(f"{k} {resources.get(k, '?')}" for k in KEPT))
 

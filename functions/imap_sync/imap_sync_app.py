@@ -18,4 +18,4 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         wake_due_threads()
     except Exception:
         logger.exception("waking snoozed threads failed; the next run tries again")
-    return sync.run_handler(context)
+    return sync.run_handler(context, event=event)

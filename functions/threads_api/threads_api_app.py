@@ -11,6 +11,7 @@ from agents_routes import (
     customers,
     drafts,
     mail_log,
+    mailboxes,
     me,
     ownership,
     privacy,
@@ -25,7 +26,7 @@ from shopdesk.api.http import make_resolver
 from shopdesk.api.lambda_handler import observed
 
 app = make_resolver(guarded=True)
-for feature in (me, contacts, threads, replies, ownership, drafts, saved_replies, team, blocked_senders, customers, privacy, sync, mail_log):
+for feature in (me, contacts, threads, replies, ownership, drafts, saved_replies, team, blocked_senders, customers, privacy, sync, mail_log, mailboxes):
     app.include_router(feature.router)
 
 

@@ -24,7 +24,8 @@ from shopdesk.mail import parse
 from shopdesk.mail import sync as imap_sync
 from shopdesk.mail.imap import Mailbox, MailboxSettings, check_connection
 from shopdesk.store import mail_sync, threads
-from shopdesk.store.models import ImapSettings, InboundRecord, Message, SyncLease
+from shopdesk.store import mailboxes as mailbox_store
+from shopdesk.store.models import ImapSettings, InboundRecord, Message
 from shopdesk.store.settings import load_settings
 
 from tests.in_process_aws import REGION, in_process_aws
@@ -177,9 +178,7 @@ def test_unmatched_mail_starts_a_thread_under_the_contact_written_to_or_is_skipp
     assert thread.contact_id == target.contact_id
     assert thread.email == "ann@example.com" and thread.customer_name == "Ann Customer"
 
-    settings = load_settings()
-    settings.imap.create_new_threads = False
-    settings.save()
+    mailbox_store.update_settings("primary", {"create_new_threads": False})  # the mailbox's own switch
     mail_servers.append(shop, FOLDER, [customer_mail("Another", "Hi again", sender="zed@example.com", message_id="<off@example.com>")])
     result = sync()
     assert (result.imported, result.skipped) == (0, 1)
@@ -372,8 +371,7 @@ def test_a_run_stopped_between_storing_and_flagging_resumes_without_duplicates(s
     with pytest.raises(Killed):
         sync(mailbox_factory=DiesBeforeFlagging)
     assert sync().state == "busy"  # the dead run's lease holds until it expires
-    lease = SyncLease.get(*SyncLease.key())
-    lease.update(actions=[SyncLease.expires_at.set(0)])  # …which it has, by the next schedule
+    mailbox_store.expire_lease("primary")  # …which it has, by the next schedule
 
     result = sync()
 
@@ -515,7 +513,7 @@ def test_with_the_delete_option_mail_is_deleted_only_once_stored(shop: mail_serv
     with pytest.raises(Killed):
         sync(mailbox_factory=DiesBeforeDeleting)
     assert len(flags(shop)) == 4  # stored, not yet deleted: nothing lost
-    SyncLease.get(*SyncLease.key()).update(actions=[SyncLease.expires_at.set(0)])
+    mailbox_store.expire_lease("primary")
 
     sync()
 

@@ -83,3 +83,17 @@ def test_publish_page_removes_files_no_longer_in_web_and_invalidates_cloudfront(
     assert keys == {"index.html", "app.js", "screens/inbox.3f9a1c2e.js", "config.json"}
     invalidations = cloudfront.list_invalidations(DistributionId=distribution)["InvalidationList"]
     assert invalidations["Quantity"] == 1
+
+
+def test_deploy_activates_the_stacks_receipt_rule_set_which_cloudformation_cannot(aws: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    ses = boto3.client("ses", region_name="eu-west-1")
+    for name in ("other-set", "shopdesk-inbound"):
+        ses.create_receipt_rule_set(RuleSetName=name)
+    ses.set_active_receipt_rule_set(RuleSetName="other-set")
+
+    assert deploy.activate_receiving(ses, {"InboundRuleSetName": "shopdesk-inbound"}) == "shopdesk-inbound"
+
+    assert ses.describe_active_receipt_rule_set()["Metadata"]["Name"] == "shopdesk-inbound"
+    assert "other-set" in capsys.readouterr().out  # the replaced set is named
+    assert deploy.activate_receiving(ses, {}) is None  # receiving off: nothing touched
+    assert ses.describe_active_receipt_rule_set()["Metadata"]["Name"] == "shopdesk-inbound"

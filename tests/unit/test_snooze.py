@@ -116,7 +116,7 @@ def test_the_scheduled_run_wakes_due_threads(number: int, monkeypatch: pytest.Mo
     called: list[int] = []
     original = snooze.wake_due
     monkeypatch.setattr(snoozing.store, "wake_due", lambda: called.append(original()) or called[-1])
-    monkeypatch.setattr(imap_sync_app.sync, "run_handler", lambda context: {"state": "ok"})
+    monkeypatch.setattr(imap_sync_app.sync, "run_handler", lambda context, **_: {"state": "ok"})
     from local.gateway import LambdaContext
 
     imap_sync_app.handler({}, LambdaContext())

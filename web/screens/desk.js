@@ -10,6 +10,7 @@ import { STATUSES, statusPill } from "../status.js";
 import { threadList } from "./thread-list.js";
 import { contactOptions, serviceOptions } from "./options.js";
 import { teamOptions } from "./team-options.js";
+import { mailboxOptions } from "./mailboxes.js";
 
 const POLL_MS = 20_000;
 
@@ -35,12 +36,13 @@ export function deskScreen(container, _params, ctx) {
 
   function adminOptions() {
     const contact = contactOptions(ctx);
-    // After a Run sync, the imported mail shows at once in the boxes and the list.
-    const service = serviceOptions({ ...ctx, onSynced: () => Promise.all([loadDashboard(), list.refresh()]) });
+    const mailboxes = mailboxOptions(ctx);
+    // After a Run sync, the imported mail shows at once in the boxes and the list, and each mailbox's own result.
+    const service = serviceOptions({ ...ctx, onSynced: () => Promise.all([loadDashboard(), list.refresh(), mailboxes.refresh()]) });
     const team = teamOptions(ctx);
-    disposers.push(contact.dispose, service.dispose, team.dispose);
-    starters.push(contact.start, service.start, team.start);
-    return [contact.element, team.element, service.element];
+    disposers.push(contact.dispose, service.dispose, mailboxes.dispose, team.dispose);
+    starters.push(contact.start, service.start, mailboxes.start, team.start);
+    return [contact.element, team.element, service.element, mailboxes.element];
   }
 
   let dashboard = null;

@@ -14,6 +14,7 @@ from shopdesk.core.config import LANGUAGES, config
 from shopdesk.core.errors import Conflict
 from shopdesk.core.i18n import register
 from shopdesk.core.validation import Checker
+from shopdesk.mail import mailboxes
 from shopdesk.store.models import ImapSettings, ShopSettings
 from shopdesk.store.settings import SettingsChanged, load_settings, save_settings
 
@@ -117,6 +118,8 @@ def update_settings(data: SettingsInput | dict[str, Any]) -> dict[str, Any]:
             save_settings(settings, read_at)
         except SettingsChanged:
             continue
+        if data.imap is not None:  # the settings' mailbox is the mailbox `primary`
+            mailboxes.mirror_settings(settings.imap)
         return settings_view(settings)
     raise Conflict("settings_changed")
 

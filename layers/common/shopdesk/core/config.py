@@ -40,6 +40,10 @@ class Config:
     imap_window_days: int = 30
     imap_batch_size: int = 50
     imap_max_message_bytes: int = 25 * 1024 * 1024
+    # several mailboxes: each password's secret is this prefix + the mailbox's id
+    mailbox_secret_prefix: str = "shopdesk/mailbox/"
+    # SES receiving: where the receipt rule stores raw mail in the private bucket
+    inbound_mail_prefix: str = "inbound-mail/"
 
 
 @cache
@@ -73,4 +77,6 @@ def config() -> Config:
         imap_window_days=int(os.environ.get("IMAP_SYNC_WINDOW_DAYS", "30")),
         imap_batch_size=int(os.environ.get("IMAP_SYNC_BATCH_SIZE", "50")),
         imap_max_message_bytes=int(os.environ.get("IMAP_MAX_MESSAGE_BYTES", str(25 * 1024 * 1024))),
+        mailbox_secret_prefix=os.environ.get("MAILBOX_SECRET_PREFIX", "shopdesk/mailbox/"),
+        inbound_mail_prefix=os.environ.get("INBOUND_MAIL_PREFIX", "inbound-mail/"),
     )

@@ -21,6 +21,7 @@ from shopdesk.store import attachments, mail_sync, threads
 from shopdesk.store.blocked_senders import blocked_keys
 from shopdesk.store.conditions import TransactWriteError, condition_failed
 from shopdesk.store.models import Contact, InboundRecord, MailId, OpenThreadClaim, Thread
+from shopdesk.store.settings import load_settings
 
 MAX_ATTACHMENTS = 20
 # What a message item keeps of a mail's texts, in UTF-8 bytes: together far below 400 KB.
@@ -58,7 +59,10 @@ class BatchContext:
     claims_read: set[tuple[str, str]] = field(default_factory=set)
     blocked: set[str] = field(default_factory=set)  # blocked addresses and @domains among the senders
     ignore_matching: bool = False  # an admin imports a set-aside mail as a new conversation
-    notify_assignee: bool = False  # the shop's option: mail a thread's assignee when its customer answers
+    # The shop's option to mail a thread's assignee when its customer answers; read (once per
+    # batch) only when an owned thread gets an answer. None: not read yet.
+    notify_assignee: bool | None = None
+    contact_id: str | None = None  # the mailbox's contact: its new threads go there
 
 
 def cut_utf8(text: str, limit: int) -> tuple[str, bool]:
@@ -85,9 +89,10 @@ def _resolve_identity(parsed: ParsedMail, records: dict[str, InboundRecord]) -> 
     return parsed.record_id in records
 
 
-def prepare_batch(mails: list[ParsedMail], contacts: list[Contact], create_new_threads: bool) -> BatchContext:
-    """A few BatchGets for the whole batch: what was handled, blocked senders, references, threads, claims."""
-    context = BatchContext(contacts=contacts, create_new_threads=create_new_threads, language=config().default_language)
+def prepare_batch(mails: list[ParsedMail], contacts: list[Contact], create_new_threads: bool, contact_id: str | None = None) -> BatchContext:
+    """A few BatchGets for the whole batch: what was handled, blocked senders, references, threads, claims.
+    `contact_id`: the contact the mailbox names for its new threads (None: by recipient address)."""
+    context = BatchContext(contacts=contacts, create_new_threads=create_new_threads, language=config().default_language, contact_id=contact_id)
     if not mails:
         return context
     wanted = [m.record_id for m in mails] + [_alternate_id(m) for m in mails if m.message_id and m.digest]
@@ -108,7 +113,7 @@ def prepare_batch(mails: list[ParsedMail], contacts: list[Contact], create_new_t
         # the open threads the unmatched senders may continue, read once for the batch
         keys: dict[tuple[str, str], bool] = {}
         for m in mails:
-            contact = _contact_for(m, contacts)
+            contact = _contact_for(m, contacts, contact_id)
             if m.kind == "customer" and m.from_email and contact is not None and match(m, context)[0] is None:
                 keys[mail_sync.claim_key(m.from_email, contact.contact_id)] = True
         context.claims_read = set(keys)
@@ -120,7 +125,7 @@ def new_threads_expected(mails: list[ParsedMail], context: BatchContext) -> int:
     """How many threads the batch will start: unmatched senders with no open thread, each once."""
     senders = set()
     for m in mails:
-        contact = _contact_for(m, context.contacts)
+        contact = _contact_for(m, context.contacts, context.contact_id)
         if m.kind != "customer" or m.record_id in context.done or contact is None or match(m, context)[0] is not None:
             continue
         key = mail_sync.claim_key(m.from_email, contact.contact_id)
@@ -144,7 +149,10 @@ def match(parsed: ParsedMail, context: BatchContext) -> tuple[Thread | None, str
     return None, None
 
 
-def _contact_for(parsed: ParsedMail, contacts: list[Contact]) -> Contact | None:
+def _contact_for(parsed: ParsedMail, contacts: list[Contact], contact_id: str | None = None) -> Contact | None:
+    named = next((c for c in contacts if c.contact_id == contact_id), None) if contact_id else None
+    if named is not None:  # the mailbox names its contact: its new threads go there
+        return named
     return contact_for(parsed.delivered_to, contacts)
 
 
@@ -191,7 +199,7 @@ def store(parsed: ParsedMail, context: BatchContext, raw: bytes | None = None) -
     if thread is None:
         if not context.create_new_threads:
             return _skip(parsed, "unmatched")
-        contact = _contact_for(parsed, context.contacts)
+        contact = _contact_for(parsed, context.contacts, context.contact_id)
         if contact is None:
             return _skip(parsed, "no_contact")
         rule = "new_thread"
@@ -251,7 +259,10 @@ def _import(parsed: ParsedMail, context: BatchContext, thread: Thread | None, co
             context.reserved_numbers.insert(0, number)
         raise
     context.threads[int(stored.thread.number)] = stored.thread
-    assignee_mail.customer_answered(context.notify_assignee, stored.thread, stored.message)
+    if stored.thread.assignee:
+        if context.notify_assignee is None:
+            context.notify_assignee = bool(load_settings().notify_assignee)
+        assignee_mail.customer_answered(context.notify_assignee, stored.thread, stored.message)
     if incoming.match_rule in ("new_thread", "open_thread"):
         context.claims[key] = mail_sync.new_claim(key, int(stored.thread.number))
     rule = incoming.match_rule

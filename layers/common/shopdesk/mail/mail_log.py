@@ -18,8 +18,9 @@ from typing import Any
 from shopdesk.core.errors import NotFound, ShopdeskError, Unprocessable
 from shopdesk.core.i18n import register
 from shopdesk.core.observability import count, logger
-from shopdesk.mail import importer, parse
+from shopdesk.mail import importer, mailboxes, parse
 from shopdesk.store import mail_log, mail_sync
+from shopdesk.store import mailboxes as mailbox_store
 from shopdesk.store.contacts import all_contacts
 from shopdesk.store.models import Contact, InboundRecord
 from shopdesk.store.settings import load_settings
@@ -122,8 +123,8 @@ def handle_set_aside(name: str, as_new_thread: bool, contacts: Contacts = all_co
         return _still_failing(failure, f"{type(error).__name__}: {error}")
     old_record = failure.record_id or parsed.record_id
     mail_log.release_failed_record(old_record)
-    create = as_new_thread or bool(load_settings().imap.create_new_threads)
-    context = importer.prepare_batch([parsed], contacts(), create)
+    create, contact_id = _rules_where_it_came_in(failure)
+    context = importer.prepare_batch([parsed], contacts(), as_new_thread or create, contact_id=contact_id)
     context.ignore_matching = as_new_thread
     try:
         outcome = importer.store(parsed, context, raw)
@@ -143,6 +144,18 @@ def handle_set_aside(name: str, as_new_thread: bool, contacts: Contacts = all_co
     if record is None:  # a duplicate of a mail imported meanwhile: nothing new was written
         raise NotFound("mail_not_set_aside")
     return record
+
+
+def _rules_where_it_came_in(failure: Any) -> tuple[bool, str | None]:
+    """Whether the mail may start a thread, and the contact its new thread goes to, as where it came
+    in decides: SES receiving always starts threads; a mailbox has its own switch and contact (one
+    GetItem; a mailbox removed since, and the first mailbox, follow the settings' switch)."""
+    if failure.mailbox_id == "ses":
+        return True, None
+    item = mailbox_store.get_mailbox(failure.mailbox_id) if failure.mailbox_id and mailboxes.is_mailbox_id(failure.mailbox_id) else None
+    if item is not None:
+        return bool(item.create_new_threads), item.contact_id
+    return bool(load_settings().imap.create_new_threads), None
 
 
 def _put_back(failure: Any, parsed: parse.ParsedMail | None, record_id: str | None, error: str) -> None:

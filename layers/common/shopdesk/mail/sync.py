@@ -19,6 +19,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,10 +30,12 @@ from shopdesk.core.config import config
 from shopdesk.core.errors import Unavailable
 from shopdesk.core.i18n import message, register
 from shopdesk.core.observability import count, duration_ms, logger
-from shopdesk.mail import imap, importer, parse
+from shopdesk.mail import imap, importer, mailboxes, parse
 from shopdesk.mail.imap import Envelope, Mailbox, MailboxError, MailboxSettings, settings_from
 from shopdesk.store import mail_sync, threads
+from shopdesk.store import mailboxes as mailbox_store
 from shopdesk.store.contacts import all_contacts
+from shopdesk.store.mailboxes import MailboxItem
 from shopdesk.store.models import Contact
 from shopdesk.store.settings import load_settings
 
@@ -75,6 +78,7 @@ register(
 SAFETY_MARGIN_MS = 30_000
 LEASE_MARGIN_SECONDS = 60
 MAX_ERRORS = 10
+MAX_PARALLEL_MAILBOXES = 8
 
 
 @dataclass
@@ -114,7 +118,7 @@ class RunResult:
         return dict(self.__dict__)
 
     def counts(self) -> dict[str, int]:
-        return {name: getattr(self, name) for name in ("imported", "matched", "new_threads", "skipped", "bounced", "unknown_reports", "failed")}
+        return {name: getattr(self, name) for name in COUNTS}
 
 
 Remaining = Callable[[], int]
@@ -124,66 +128,101 @@ Remaining = Callable[[], int]
 
 
 def sync_status() -> dict[str, Any]:
-    """The SyncStatus shape of docs/api.md."""
-    item = mail_sync.read_status()
+    """The SyncStatus shape of docs/api.md: every mailbox's last run together (the figures summed,
+    the errors each prefixed by its mailbox), and `mailboxes`, each mailbox's own."""
+    items = mailboxes.mailboxes()
+    if not items:  # no mailbox: the last run's "not configured", as before mailboxes
+        item = mail_sync.read_status()
+        return {
+            "state": item.state, "last_run_at": item.last_run_at, "checked_at": item.checked_at or item.last_run_at, "finished_at": item.finished_at,
+            **{name: int(getattr(item, name) or 0) for name in COUNTS},
+            "errors": [{"at": e.at, "code": e.code, "message": e.message} for e in item.errors or []],
+            "mailboxes": [],
+        }
+    views = [mailboxes.view(item) for item in items]
+    states = {v["sync"]["state"] for v in views}
+    state = next((s for s in ("running", "failed", "ok", "paused") if s in states), "never")
+    many = len(views) > 1
+    errors = [{**e, "message": f"{v['name']}: {e['message']}" if many else e["message"]} for v in views for e in v["sync"]["errors"]]
     return {
-        "state": item.state,
-        "last_run_at": item.last_run_at,
-        "checked_at": item.checked_at or item.last_run_at,
-        "finished_at": item.finished_at,
-        "imported": int(item.imported),
-        "matched": int(item.matched),
-        "new_threads": int(item.new_threads),
-        "skipped": int(item.skipped),
-        "bounced": int(item.bounced),
-        "unknown_reports": int(item.unknown_reports or 0),
-        "failed": int(item.failed),
-        "errors": [{"at": e.at, "code": e.code, "message": e.message} for e in item.errors or []],
+        "state": state,
+        "last_run_at": max((v["sync"]["last_run_at"] or "" for v in views), default="") or None,
+        "checked_at": max((v["sync"]["checked_at"] or "" for v in views), default="") or None,
+        "finished_at": max((v["sync"]["finished_at"] or "" for v in views), default="") or None,
+        **{name: sum(v["sync"][name] for v in views) for name in COUNTS},
+        "errors": sorted(errors, key=lambda e: e["at"])[-MAX_ERRORS:],
+        "mailboxes": [{"id": v["id"], "name": v["name"], **v["sync"]} for v in views],
     }
 
 
-def _write_status(result: RunResult, started_at: str) -> None:
-    """The last run that did something stays visible: a run that found nothing only says when it looked."""
-    if result.state != "failed" and not result.errors and not any(result.counts().values()):
-        mail_sync.write_quiet_run(started_at)
-        return
-    mail_sync.write_status("failed" if result.state == "failed" else "ok", started_at, result.counts(), result.errors[-MAX_ERRORS:])
-
-
-def _cursor(settings: MailboxSettings) -> tuple[int, int] | None:
-    return mail_sync.read_cursor(settings.host, settings.user, settings.folder)
-
-
-def save_cursor(settings: MailboxSettings, uidvalidity: int, last_uid: int) -> None:
-    mail_sync.save_cursor(settings.host, settings.user, settings.folder, uidvalidity, last_uid)
+COUNTS = ("imported", "matched", "new_threads", "skipped", "bounced", "unknown_reports", "failed")
 
 
 # --- the run ---------------------------------------------------------------------------------------
 
 
 Contacts = Callable[[], list[Contact]]
+Factory = Callable[[MailboxSettings], Mailbox]
 
 
-def run(
-    remaining_ms: Remaining | None = None, mailbox_factory: Callable[[MailboxSettings], Mailbox] = Mailbox, contacts: Contacts = all_contacts
-) -> RunResult:
-    """One sync: takes the lease, imports what is new batch by batch, records the status.
-    `contacts` reads the shop's contacts (the handler passes the admin room's, which seeds the defaults)."""
+def run(remaining_ms: Remaining | None = None, mailbox_factory: Factory = Mailbox, contacts: Contacts = all_contacts) -> RunResult:
+    """Every mailbox that is not paused, each in its own thread with its own lease, cursor and
+    status: a mailbox that fails ends only its own run, and one that hangs until its timeout holds
+    only its own thread, so no mailbox waits on another."""
+    items = [item for item in mailboxes.mailboxes() if not item.paused]
+    if not items:
+        return _not_configured()
+    if len(items) == 1:
+        return run_mailbox(items[0].mailbox_id, remaining_ms, mailbox_factory, contacts)
+    with ThreadPoolExecutor(max_workers=min(len(items), MAX_PARALLEL_MAILBOXES), thread_name_prefix="mailbox") as pool:
+        runs = [pool.submit(run_mailbox, item.mailbox_id, remaining_ms, mailbox_factory, contacts) for item in items]
+    results = []
+    for item, future in zip(items, runs, strict=True):
+        try:
+            results.append(future.result())
+        except Exception as error:  # one mailbox's unexpected failure is its own
+            logger.exception("a mailbox's sync failed", extra={"mailbox": item.mailbox_id})
+            failed = RunResult(state="failed")
+            failed.error("aws_error", f"{type(error).__name__}: {error}")
+            results.append(failed)
+    return _together(results)
+
+
+def _together(results: list[RunResult]) -> RunResult:
+    total = RunResult(state=next((s for s in ("failed", "partial", "busy") if any(r.state == s for r in results)), "ok"))
+    for r in results:
+        for name in (*COUNTS, "duplicates", "batches"):
+            setattr(total, name, getattr(total, name) + getattr(r, name))
+        total.errors += r.errors
+    return total
+
+
+def _not_configured() -> RunResult:
+    result = RunResult(state="failed")
+    result.error("imap_not_configured", message("imap_not_configured"))
+    started_at = threads.now_iso()
+    mail_sync.mark_running(started_at)
+    mail_sync.write_status("failed", started_at, result.counts(), result.errors)
+    return result
+
+
+def run_mailbox(mailbox_id: str, remaining_ms: Remaining | None = None, mailbox_factory: Factory = Mailbox, contacts: Contacts = all_contacts) -> RunResult:
+    """One mailbox's sync: takes its lease, imports what is new batch by batch, records its status."""
     remaining = remaining_ms or (lambda: 900_000)
     owner = uuid.uuid4().hex
     result = RunResult()
-    if not mail_sync.acquire_lease(owner, remaining() // 1000 + LEASE_MARGIN_SECONDS):
-        result.state = "busy"
-        return result
     started_at = threads.now_iso()
+    if not mailbox_store.acquire_lease(mailbox_id, owner, remaining() // 1000 + LEASE_MARGIN_SECONDS, started_at):
+        result.state = "busy"  # another run holds it, or the mailbox was removed
+        return result
     started = time.monotonic()
     try:
-        _run_locked(result, started_at, remaining, mailbox_factory, contacts)
+        _run_locked(mailbox_id, result, remaining, mailbox_factory, contacts)
     except Exception:
-        mail_sync.release_lease(owner)
+        mailbox_store.release_lease(mailbox_id, owner)
         raise
     # Not in a `finally`: a run killed mid-way (a timeout, SystemExit) keeps the lease until it expires.
-    mail_sync.release_lease(owner)
+    mailbox_store.release_lease(mailbox_id, owner)
     count("MailsImported", result.imported)
     count("MailsSkipped", result.skipped + result.bounced + result.unknown_reports)
     count("MailsFailed", result.failed)
@@ -191,15 +230,13 @@ def run(
     return result
 
 
-def _run_locked(result: RunResult, started_at: str, remaining: Remaining, mailbox_factory: Callable[[MailboxSettings], Mailbox], contacts: Contacts) -> None:
-    mail_sync.mark_running(started_at)
+def _run_locked(mailbox_id: str, result: RunResult, remaining: Remaining, mailbox_factory: Factory, contacts: Contacts) -> None:
     try:
-        settings = load_settings()
-        mailbox_settings = settings_from(settings.imap)
-        box = mailbox_factory(mailbox_settings)
+        item = mailboxes.mailbox(mailbox_id)
+        box = mailbox_factory(mailboxes.settings_of(item))
         box.connect()
         try:
-            _sync(box, settings, result, remaining, contacts)
+            _sync(box, item, result, remaining, contacts)
         finally:
             box.close()
     except MailboxError as error:
@@ -211,16 +248,20 @@ def _run_locked(result: RunResult, started_at: str, remaining: Remaining, mailbo
         logger.exception("mail sync stopped by an AWS error")
     codes = [e["code"] for e in result.errors]
     if result.state == "failed" and codes != ["imap_not_configured"]:
-        logger.error("mail sync failed", extra={"codes": codes})  # counted by the imap-sync-failures alarm
+        logger.error("mail sync failed", extra={"codes": codes, "mailbox": mailbox_id})  # counted by the imap-sync-failures alarm
     elif codes:
-        logger.warning("mail sync finished with errors", extra={"codes": codes})
-    _write_status(result, started_at)
+        logger.warning("mail sync finished with errors", extra={"codes": codes, "mailbox": mailbox_id})
+    if result.state != "failed" and not result.errors and not any(result.counts().values()):
+        mailbox_store.write_quiet_run(mailbox_id)  # the last run that did something stays visible
+        return
+    mailbox_store.write_status(mailbox_id, "failed" if result.state == "failed" else "ok", result.counts(), result.errors[-MAX_ERRORS:])
 
 
-def _sync(box: Mailbox, settings: Any, result: RunResult, remaining: Remaining, contacts: Contacts) -> None:
+def _sync(box: Mailbox, item: MailboxItem, result: RunResult, remaining: Remaining, contacts: Contacts) -> None:
     cfg = config()
     uidvalidity, uidnext = box.select()
-    cursor = _cursor(box.settings)
+    label = mailboxes.label_of(item)
+    cursor = mailbox_store.cursor_of(item, label)
     if cursor is not None and cursor[0] == uidvalidity:
         last_uid = cursor[1]
         if uidnext is not None and uidnext <= last_uid + 1:
@@ -234,7 +275,7 @@ def _sync(box: Mailbox, settings: Any, result: RunResult, remaining: Remaining, 
         found = box.sizes(box.search_since(cfg.imap_window_days))
     if not found:
         if last_uid == 0:  # a first run with nothing in its window: start after what is there
-            save_cursor(box.settings, uidvalidity, max(0, (uidnext or 1) - 1))
+            mailbox_store.save_cursor(item.mailbox_id, label, uidvalidity, max(0, (uidnext or 1) - 1))
         return
     shop_contacts = contacts()
     uids = sorted(found)
@@ -244,25 +285,25 @@ def _sync(box: Mailbox, settings: Any, result: RunResult, remaining: Remaining, 
             logger.info("stopping before the time runs out; the next run resumes", extra={"next_uid": uids[start]})
             return
         batch = uids[start : start + cfg.imap_batch_size]
-        _sync_batch(box, settings, batch, found, shop_contacts, result)
-        save_cursor(box.settings, uidvalidity, batch[-1])
+        _sync_batch(box, item, batch, found, shop_contacts, result)
+        mailbox_store.save_cursor(item.mailbox_id, label, uidvalidity, batch[-1])
         result.batches += 1
 
 
-def _sync_batch(box: Mailbox, settings: Any, batch: list[int], found: dict[int, Envelope], contacts: list[Contact], result: RunResult) -> None:
+def _sync_batch(box: Mailbox, item: MailboxItem, batch: list[int], found: dict[int, Envelope], contacts: list[Contact], result: RunResult) -> None:
     limit = config().imap_max_message_bytes
+    scope = "" if item.mailbox_id == mailboxes.PRIMARY else item.mailbox_id  # the first mailbox's keys are as before
     too_large = [uid for uid in batch if found[uid].size > limit]
     for uid in too_large:
-        _too_large(box.uidvalidity, uid, found[uid], limit, result)
+        _too_large(box.uidvalidity, uid, found[uid], limit, result, scope)
     raws = box.fetch_raw([uid for uid in batch if uid not in too_large])
     parsed: list[tuple[int, parse.ParsedMail]] = []
     for uid in sorted(raws):
         try:
             parsed.append((uid, parse.parse(raws[uid])))
         except Exception as error:  # any message, however broken, must not stop the sync
-            _set_aside(box.uidvalidity, uid, raws[uid], error, result, envelope=found.get(uid))
-    context = importer.prepare_batch([p for _, p in parsed], contacts, bool(settings.imap.create_new_threads))
-    context.notify_assignee = bool(settings.notify_assignee)
+            _set_aside(box.uidvalidity, uid, raws[uid], error, result, envelope=found.get(uid), scope=scope)
+    context = importer.prepare_batch([p for _, p in parsed], contacts, bool(item.create_new_threads), contact_id=item.contact_id)
     wanted = importer.new_threads_expected([p for _, p in parsed], context)
     if wanted:
         context.reserved_numbers = threads.reserve_thread_numbers(wanted)
@@ -271,16 +312,16 @@ def _sync_batch(box: Mailbox, settings: Any, batch: list[int], found: dict[int, 
             try:
                 result.add(importer.store(mail, context, raws[uid]))
             except importer.SetAside as error:
-                _set_aside(box.uidvalidity, uid, raws[uid], error, result, mail=mail)
+                _set_aside(box.uidvalidity, uid, raws[uid], error, result, mail=mail, scope=scope)
             except mail_sync.AWS_ERRORS as error:
                 if not mail_sync.refused_for_the_item(error):
                     raise  # AWS is failing: stop here, the cursor stays before this batch
-                _set_aside(box.uidvalidity, uid, raws[uid], error, result, mail=mail)
+                _set_aside(box.uidvalidity, uid, raws[uid], error, result, mail=mail, scope=scope)
             except Exception as error:  # anything unexpected belongs to this mail alone
-                _set_aside(box.uidvalidity, uid, raws[uid], error, result, mail=mail)
+                _set_aside(box.uidvalidity, uid, raws[uid], error, result, mail=mail, scope=scope)
     finally:
         _give_back(context.reserved_numbers)
-    box.mark_done(batch, delete=bool(settings.imap.delete_after_sync))
+    box.mark_done(batch, delete=bool(item.delete_after_sync))
 
 
 def _give_back(numbers: list[int]) -> None:
@@ -294,20 +335,21 @@ def _give_back(numbers: list[int]) -> None:
     numbers.clear()
 
 
-def _too_large(uidvalidity: int, uid: int, envelope: Envelope, limit: int, result: RunResult) -> None:
+def _too_large(uidvalidity: int, uid: int, envelope: Envelope, limit: int, result: RunResult, scope: str = "") -> None:
     """Not downloaded: listed with what its header said, recorded so it is not looked at again."""
     record_id = envelope.message_id or f"uid:{uidvalidity}:{uid}"
     text = f"{envelope.size} bytes, more than {limit}; not downloaded"
     facts = {"record_id": record_id, "sender": envelope.sender, "subject": envelope.subject, "size": envelope.size, "error": text}
-    shown = {"sender": envelope.sender, "subject": envelope.subject, "size": envelope.size, "failure_sk": mail_sync.failure_sk(uidvalidity, uid)}
+    shown = {"sender": envelope.sender, "subject": envelope.subject, "size": envelope.size, "failure_sk": mail_sync.failure_sk(uidvalidity, uid, scope)}
     if mail_sync.put_record(mail_sync.inbound_record(record_id, "failed", "too_large", **shown)):
-        mail_sync.set_aside(uidvalidity, uid, b"", facts)
+        mail_sync.set_aside(uidvalidity, uid, b"", facts, scope)
         result.failed += 1
         result.error("message_too_large", f"UID {uid}: {text}")
 
 
 def _set_aside(
-    uidvalidity: int, uid: int, raw: bytes, error: BaseException, result: RunResult, mail: parse.ParsedMail | None = None, envelope: Envelope | None = None
+    uidvalidity: int, uid: int, raw: bytes, error: BaseException, result: RunResult, mail: parse.ParsedMail | None = None, envelope: Envelope | None = None,
+    scope: str = "",
 ) -> None:
     """A message that cannot be imported: kept raw in the bucket, listed, and never retried."""
     text = f"{type(error).__name__}: {error}"[:500] if not isinstance(error, importer.SetAside) else str(error)[:500]
@@ -319,17 +361,20 @@ def _set_aside(
         "size": len(raw),
         "error": text,
     }
-    mail_sync.set_aside(uidvalidity, uid, raw, facts)
-    shown = {"sender": facts["sender"], "subject": facts["subject"], "size": len(raw), "failure_sk": mail_sync.failure_sk(uidvalidity, uid)}
+    mail_sync.set_aside(uidvalidity, uid, raw, facts, scope)
+    shown = {"sender": facts["sender"], "subject": facts["subject"], "size": len(raw), "failure_sk": mail_sync.failure_sk(uidvalidity, uid, scope)}
     mail_sync.put_record(mail_sync.inbound_record(record_id, "failed", text, digest=mail.digest if mail is not None else None, **shown))
     result.failed += 1
     result.error("message_unreadable" if mail is None else "message_set_aside", f"UID {uid}: {text}")
     logger.warning("a message was set aside", extra={"uid": uid, "error_type": type(error).__name__})
 
 
-def run_handler(context: Any, contacts: Contacts = all_contacts) -> dict[str, Any]:
-    """What the Lambda handler calls: the run, bounded by the invocation's remaining time."""
+def run_handler(context: Any, contacts: Contacts = all_contacts, event: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What the Lambda handler calls: every mailbox (`run`), or the one an event names."""
     remaining = getattr(context, "get_remaining_time_in_millis", None)
+    mailbox_id = (event or {}).get("mailbox_id")
+    if isinstance(mailbox_id, str):
+        return run_mailbox(mailbox_id, remaining, contacts=contacts).to_dict()
     return run(remaining, contacts=contacts).to_dict()
 
 

@@ -291,19 +291,20 @@ def write_quiet_run(started_at: str) -> None:
     )
 
 
-def failure_sk(uidvalidity: int, uid: int) -> str:
+def failure_sk(uidvalidity: int, uid: int, scope: str = "") -> str:
     """How a set-aside mail is named (its item's sort key): the mail log's entry points to it."""
-    return SyncFailure.key(uidvalidity, uid)[1]
+    return SyncFailure.key(uidvalidity, uid, scope)[1]
 
 
-def set_aside(uidvalidity: int, uid: int, raw: bytes, facts: dict[str, Any]) -> str:
+def set_aside(uidvalidity: int, uid: int, raw: bytes, facts: dict[str, Any], scope: str = "") -> str:
     """A mail that cannot be imported: raw in the bucket, a failure record the settings page lists.
-    `facts`: record_id, sender, subject, error. Returns the raw's key."""
-    key = f"{FAILED_PREFIX}{uidvalidity}/{uid}.eml"
+    `facts`: record_id, sender, subject, error. `scope`: the mailbox it came from. Returns the raw's key."""
+    key = f"{FAILED_PREFIX}{scope + '/' if scope else ''}{uidvalidity}/{uid}.eml"
     if raw:
         _put(key, raw, "message/rfc822")
     SyncFailure(
-        *SyncFailure.key(uidvalidity, uid),
+        *SyncFailure.key(uidvalidity, uid, scope),
+        mailbox_id=scope or None,
         uid=uid,
         uidvalidity=uidvalidity,
         record_id=facts.get("record_id"),
@@ -315,6 +316,34 @@ def set_aside(uidvalidity: int, uid: int, raw: bytes, facts: dict[str, Any]) -> 
         at=now_iso(),
     ).save()
     return key
+
+
+def read_received(key: str) -> bytes:
+    """A raw mail SES stored in the private bucket (its receipt rule's S3 action)."""
+    return bytes(client("s3").get_object(Bucket=config().attachments_bucket, Key=key)["Body"].read())
+
+
+def received_failure_sk(ses_message_id: str) -> str:
+    """How a mail SES received and that is set aside is named: the mail log's entry points to it."""
+    return SyncFailure.received_key(ses_message_id)[1]
+
+
+def set_aside_received(ses_message_id: str, raw_key: str, facts: dict[str, Any]) -> None:
+    """A mail SES received that is not imported: its raw stays where SES put it, listed once per
+    SES message id (SES invoking twice writes the same item)."""
+    SyncFailure(
+        *SyncFailure.received_key(ses_message_id),
+        uid=0,
+        uidvalidity=0,
+        mailbox_id="ses",
+        record_id=facts.get("record_id"),
+        raw_key=raw_key,
+        sender=(facts.get("sender") or None) and str(facts["sender"])[:320],
+        subject=(facts.get("subject") or None) and str(facts["subject"])[:500],
+        size=facts.get("size"),
+        error=str(facts.get("error") or "")[:500] or "unknown",
+        at=now_iso(),
+    ).save()
 
 
 def failures() -> list[SyncFailure]:

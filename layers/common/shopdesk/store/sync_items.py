@@ -122,7 +122,8 @@ class SyncStatusItem(ShopdeskItem, discriminator="sync_status"):
 
 
 class SyncFailure(ShopdeskItem, discriminator="sync_failure"):
-    """PK=IMAPSYNC, SK=FAILED#<uidvalidity>#<uid>: a mail that could not be imported, kept raw in S3."""
+    """PK=IMAPSYNC, SK=FAILED#<uidvalidity>#<uid> (FAILED#<mailbox>#<uidvalidity>#<uid> for the mail of
+    one of several mailboxes, FAILED#ses#… for SES): a mail that could not be imported, kept raw in S3."""
 
     uid = NumberAttribute()
     uidvalidity = NumberAttribute()
@@ -133,22 +134,40 @@ class SyncFailure(ShopdeskItem, discriminator="sync_failure"):
     size = NumberAttribute(null=True)
     error = UnicodeAttribute()
     at = UnicodeAttribute()
+    mailbox_id = UnicodeAttribute(null=True)  # which mailbox it came from ("ses": SES receiving)
 
     @staticmethod
-    def key(uidvalidity: int, uid: int) -> tuple[str, str]:
-        return SYNC_PK, f"FAILED#{uidvalidity}#{uid:010d}"
+    def key(uidvalidity: int, uid: int, scope: str = "") -> tuple[str, str]:
+        return SYNC_PK, f"FAILED#{scope + '#' if scope else ''}{uidvalidity}#{uid:010d}"
+
+    @staticmethod
+    def received_key(ses_message_id: str) -> tuple[str, str]:
+        """A mail SES received and that could not be imported: one per SES message id."""
+        return SYNC_PK, f"FAILED#ses#{ses_message_id}"
 
     @staticmethod
     def key_of(name: str) -> tuple[str, str] | None:
-        """The key of a set-aside mail from its name on the page, `<uidvalidity>.<uid>`; None when
-        the name is not one."""
+        """The key of a set-aside mail from its name on the page: `<uidvalidity>.<uid>` for the
+        first mailbox, `<mailbox>.<uidvalidity>.<uid>` for another, `ses.<SES message id>` for a
+        mail SES received; None when the name is not one."""
         parts = name.split(".")
+        if len(parts) == 2 and parts[0] == "ses":
+            ok = 0 < len(parts[1]) <= 100 and parts[1].replace("-", "").isalnum() and parts[1].isascii()
+            return SyncFailure.received_key(parts[1]) if ok else None
+        if len(parts) == 3 and parts[0].replace("-", "").isalnum() and len(parts[0]) <= 64:
+            scope, parts = parts[0], parts[1:]
+        else:
+            scope = ""
         if len(parts) != 2 or not all(p.isdigit() and 0 < len(p) <= 10 for p in parts):
             return None
-        return SyncFailure.key(int(parts[0]), int(parts[1]))
+        return SyncFailure.key(int(parts[0]), int(parts[1]), scope)
 
     @staticmethod
     def name_of(failure_sk: str) -> str:
-        """`FAILED#<uidvalidity>#<uid>` → `<uidvalidity>.<uid>`, the name the page and the API use."""
-        _, uidvalidity, uid = failure_sk.split("#")
-        return f"{int(uidvalidity)}.{int(uid)}"
+        """`FAILED#[<mailbox>#]<uidvalidity>#<uid>` → the name the page and the API use."""
+        parts = failure_sk.split("#")[1:]
+        if len(parts) == 2 and all(p.isdigit() for p in parts):
+            return f"{int(parts[0])}.{int(parts[1])}"
+        if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
+            return f"{parts[0]}.{int(parts[1])}.{int(parts[2])}"
+        return ".".join(parts)  # a mail SES received: `ses.<SES message id>`

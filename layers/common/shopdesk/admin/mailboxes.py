@@ -1,0 +1,95 @@
+"""Admins' mailboxes: the typed requests of adding and changing one, and the checks that
+need the stored contacts. What a mailbox is and how it syncs lives in the mail room
+(mail/mailboxes.py); this module only turns an admin's request into its fields."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
+
+from shopdesk.core.errors import FieldError, ValidationFailed
+from shopdesk.core.i18n import register
+from shopdesk.core.requests import RequestModel, coded
+from shopdesk.core.validation import Checker
+from shopdesk.mail import mailboxes
+from shopdesk.store.contacts import stored_contacts
+
+register(
+    {
+        "unknown_contact": {
+            "en": "There is no such contact.",
+            "es": "Ese contacto no existe.",
+            "pl": "Nie ma takiego kontaktu.",
+        },
+    }
+)
+
+TEXT_LIMIT = 255
+TEXT_FIELDS = ("name", "host", "user", "folder")
+
+
+class MailboxPatch(RequestModel):
+    """A mailbox's changes: the fields sent change; `password` is write-only (Secrets Manager)."""
+
+    name: str | None = Field(default=None, max_length=TEXT_LIMIT)
+    host: str | None = Field(default=None, max_length=TEXT_LIMIT)
+    port: Annotated[int, Field(ge=1, le=65535), coded("invalid_port")] | None = None
+    user: str | None = Field(default=None, max_length=TEXT_LIMIT)
+    security: Annotated[Literal["tls", "starttls", "none"], coded("invalid_security")] | None = None
+    verify_certificate: bool | None = None
+    folder: str | None = Field(default=None, max_length=TEXT_LIMIT)
+    delete_after_sync: bool | None = None
+    create_new_threads: bool | None = None
+    contact_id: str | None = Field(default=None, max_length=100, description="the contact its new threads go to; empty: by recipient address")
+    paused: bool | None = None
+    password: Annotated[str, Field(max_length=1024), coded("validation_failed")] | None = Field(default=None, json_schema_extra={"writeOnly": True})
+
+
+class MailboxInput(MailboxPatch):
+    """A new mailbox: host and user are required."""
+
+    host: str = Field(max_length=TEXT_LIMIT)
+    user: str = Field(max_length=TEXT_LIMIT)
+
+
+def _fields(data: MailboxPatch, sent: set[str]) -> dict[str, Any]:
+    check = Checker()
+    fields: dict[str, Any] = {}
+    for name in sent - {"password"}:
+        value = getattr(data, name)
+        if name in TEXT_FIELDS:
+            value = check.text(name, value or "", TEXT_LIMIT)
+        if name == "contact_id":
+            value = (value or "").strip() or None
+        if value is None and name not in ("contact_id",):
+            continue
+        fields[name] = value
+    check.done()
+    if "host" in fields and not fields["host"] or "user" in fields and not fields["user"]:
+        raise ValidationFailed([FieldError("host" if not fields.get("host") else "user", "required")])
+    if fields.get("contact_id") and fields["contact_id"] not in {c.contact_id for c in stored_contacts()}:
+        raise ValidationFailed([FieldError("contact_id", "unknown_contact")])
+    return fields
+
+
+def list_mailboxes() -> dict[str, Any]:
+    return mailboxes.list_view()
+
+
+def add_mailbox(data: MailboxInput) -> dict[str, Any]:
+    fields = _fields(data, data.given() | {"host", "user"})
+    fields.setdefault("name", fields["user"])
+    return mailboxes.add(fields, data.password)
+
+
+def change_mailbox(mailbox_id: str, data: MailboxPatch) -> dict[str, Any]:
+    return mailboxes.change(mailbox_id, _fields(data, data.given()), data.password)
+
+
+def remove_mailbox(mailbox_id: str) -> None:
+    mailboxes.remove(mailbox_id)
+
+
+def test_mailbox(mailbox_id: str) -> dict[str, Any]:
+    return mailboxes.test(mailbox_id)

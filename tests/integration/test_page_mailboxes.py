@@ -1,0 +1,93 @@
+"""Several mailboxes from the agents' page: an admin adds two; the one whose server
+refuses its login shows its own error while the other keeps importing into its contact's threads;
+a mailbox paused, then removed, leaves its threads behind."""
+
+from __future__ import annotations
+
+import imaplib
+import time
+from collections.abc import Callable
+from email.message import EmailMessage
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.integration.browser import Tab
+from tests.integration.conftest import sign_in
+from tests.integration.page_helpers import api, signed_in, tag
+
+pytestmark = [pytest.mark.stack, pytest.mark.browser]
+
+
+def deliver(stack: dict[str, Any], folder: str, message: EmailMessage) -> None:
+    imap = stack["imap"]
+    client = imaplib.IMAP4(imap["host"], imap["port"])
+    try:
+        client.login(imap["user"], imap["password"])
+        client.create(folder)
+        client.append(folder, "", imaplib.Time2Internaldate(time.time()), message.as_bytes())
+    finally:
+        client.logout()
+
+
+def add_mailbox(page: Any, stack: dict[str, Any], name: str, password: str, folder: str, contact: str = "") -> None:
+    form = page.get_by_test_id("mailbox-add-form")
+    form.get_by_test_id("mbx-name").fill(name)
+    form.get_by_test_id("mbx-host").fill(stack["imap"]["host"])
+    form.get_by_test_id("mbx-port").fill(str(stack["imap"]["port"]))
+    form.get_by_test_id("mbx-user").fill(stack["imap"]["user"])
+    form.get_by_test_id("mbx-password").fill(password)
+    form.get_by_test_id("mbx-security").select_option("none")
+    form.get_by_test_id("mbx-folder").fill(folder)
+    if contact:
+        form.get_by_test_id("mbx-contact").select_option(contact)
+    form.get_by_test_id("mailbox-add").click()
+    expect(form.get_by_test_id("mailbox-add-status")).to_have_text("Mailbox added.")
+
+
+def test_a_failing_mailbox_shows_its_error_while_a_second_keeps_importing(stack: dict[str, Any], open_page: Callable[..., Tab]) -> None:
+    name, folder, email = f"Orders {tag()}", f"Orders{tag()}", f"mbx-{tag()}@example.com"
+    message = EmailMessage()
+    message["From"] = f"Bea <{email}>"
+    message["To"] = "orders@shop.example"
+    message["Subject"] = "Invoice for my order, please"
+    message.set_content("Could you send me the invoice?")
+    deliver(stack, folder, message)
+    tab = open_page()
+    page = signed_in(tab, stack, "admin")
+    try:
+        add_mailbox(page, stack, f"Broken {name}", "not-the-password", "INBOX")
+        add_mailbox(page, stack, name, stack["imap"]["password"], folder, contact="webmaster")
+
+        page.get_by_test_id("run-sync").click()
+        expect(page.get_by_test_id("sync-message")).to_have_text("The sync failed.", timeout=60_000)
+
+        broken = page.get_by_test_id("mailbox").filter(has_text=f"Broken {name}")
+        working = page.get_by_test_id("mailbox").filter(has=page.get_by_test_id("mailbox-name").get_by_text(name, exact=True))
+        expect(broken.get_by_test_id("mailbox-state")).to_have_text("Failed")
+        expect(broken.get_by_test_id("mailbox-errors")).to_contain_text("imap_login_failed")
+        expect(working.get_by_test_id("mailbox-state")).to_have_text("Succeeded")
+        expect(working.get_by_test_id("mailbox-imported").locator("dd")).to_have_text("1")
+        expect(working.get_by_test_id("mailbox-errors")).to_have_count(0)
+        broken.get_by_test_id("mailbox-test").click()  # each mailbox's Test uses its own password
+        expect(broken.get_by_test_id("mailbox-line")).to_contain_text("Connection failed.")
+        working.get_by_test_id("mailbox-test").click()
+        expect(working.get_by_test_id("mailbox-line")).to_have_text("Connection successful.")
+        expect(page.get_by_test_id("thread-row").filter(has_text=email)).to_have_count(1)
+        expect(page.get_by_test_id("thread-row").filter(has_text=email).get_by_test_id("thread-contact")).to_have_text("Webmaster")  # the mailbox's contact
+        expect(working.get_by_test_id("mailbox-contact")).to_have_text("Webmaster")
+
+        working.get_by_test_id("mailbox-pause").click()
+        expect(working.get_by_test_id("mailbox-state")).to_have_text("Paused")
+        working.get_by_test_id("mailbox-remove").click()
+        page.get_by_test_id("mailbox-remove-confirm").click()
+        expect(working).to_have_count(0)  # removed; its thread stays
+        expect(broken).to_have_count(1)
+        expect(page.get_by_test_id("thread-row").filter(has_text=email)).to_have_count(1)
+        assert tab.problems() == []
+    finally:
+        token = sign_in(stack, "admin")
+        for box in api(stack, token, "GET", "/v1/mailboxes").json()["mailboxes"]:
+            if box["name"].endswith(name):
+                api(stack, token, "DELETE", f"/v1/mailboxes/{box['id']}")

@@ -1,0 +1,225 @@
+// The admins' "Mailboxes" panel: every mailbox the sync reads, each with its own last
+// sync (state, figures, its own errors), Test, Pause/Resume and Remove; and a form to add one
+// (its password goes to its own secret and is never shown again). Customer-written text (the
+// mailbox names, server errors) is only ever set as text.
+
+import { h, mount, loading, errorBox, confirmDialog } from "../dom.js";
+import { t, pick, onLanguageChange } from "../i18n.js";
+import { messageFor } from "../messages.js";
+import { dateNode, valueNode } from "../format.js";
+
+function field(name, key, control) {
+  control.id = `mbx-${name}`;
+  control.name = name;
+  return h("div", { class: "field" }, h("label", { for: control.id, i18n: key }), control);
+}
+
+function securitySelect() {
+  return h(
+    "select",
+    { testid: "mbx-security" },
+    h("option", { value: "tls", i18n: "options.securityTls" }),
+    h("option", { value: "starttls", i18n: "options.securityStarttls" }),
+    h("option", { value: "none", i18n: "options.securityNone" }),
+  );
+}
+
+export function mailboxOptions(ctx) {
+  const { api } = ctx;
+  const list = h("div", { testid: "mailbox-list" }, loading("mailboxes-loading"));
+  const formArea = h("div", {});
+  const element = h(
+    "section",
+    { class: "panel options", "aria-labelledby": "mailboxes-title", testid: "mailboxes" },
+    h("h2", { id: "mailboxes-title", i18n: "mailboxes.title" }),
+    h("p", { class: "muted", i18n: "mailboxes.intro" }),
+    list,
+    formArea,
+  );
+  let contacts = [];
+  const removal = confirmDialog({
+    testid: "mailbox-remove-dialog",
+    titleKey: "mailboxes.removeTitle",
+    content: [h("p", { i18n: "mailboxes.removeText" })],
+    confirmKey: "mailboxes.remove",
+    confirmTestid: "mailbox-remove-confirm",
+    cancelTestid: "mailbox-remove-cancel",
+  });
+  element.append(removal.element);
+
+  function contactName(id) {
+    const contact = contacts.find((c) => c.id === id);
+    return contact ? pick(contact.names || {}) || contact.id : id;
+  }
+
+  async function refresh() {
+    let answer;
+    try {
+      answer = await api.get("/v1/mailboxes");
+    } catch (error) {
+      if (error.code === "session_ended" || !list.isConnected) return;
+      mount(list, errorBox(messageFor(error), refresh, "mailboxes-error"));
+      return;
+    }
+    const boxes = answer.mailboxes || [];
+    mount(list, boxes.length ? h("ul", { class: "mailbox-rows" }, boxes.map(row)) : h("p", { class: "muted", i18n: "mailboxes.none", testid: "mailboxes-none" }));
+  }
+
+  function row(box) {
+    const sync = box.sync || {};
+    const state = sync.state || "never";
+    const line = h("p", { class: "status", role: "status", testid: "mailbox-line" });
+    const errors = sync.errors || [];
+    const figures = ["imported", "new_threads", "skipped", "failed"].map((key) =>
+      h("div", { class: "figure", testid: `mailbox-${key}` }, h("dt", { i18n: `sync.${key}` }), h("dd", {}, valueNode(sync[key] ?? 0))),
+    );
+    return h(
+      "li",
+      { class: ["mailbox-row", `sync-${state}`], testid: "mailbox", "data-mailbox-id": box.id },
+      h("div", { class: "mailbox-head" }, h("strong", { text: box.name || box.user, testid: "mailbox-name" }), " ", h("span", { class: "muted", text: `${box.user}@${box.host} · ${box.folder}` })),
+      h(
+        "dl",
+        { class: "figures sync-figures" },
+        h("div", { class: "figure" }, h("dt", { i18n: "sync.state" }), h("dd", {}, h("span", { class: ["sync-state", `sync-${state}`], i18n: `sync.state.${state}`, testid: "mailbox-state" }))),
+        sync.last_run_at ? h("div", { class: "figure" }, h("dt", { i18n: "sync.lastRun" }), h("dd", {}, dateNode(sync.last_run_at))) : null,
+        h("div", { class: "figure" }, h("dt", { i18n: "mailboxes.contact" }), h("dd", box.contact_id ? { text: contactName(box.contact_id), "data-contact-id": box.contact_id, testid: "mailbox-contact" } : { i18n: "mailboxes.byRecipient", testid: "mailbox-contact" })),
+        state === "never" ? null : figures,
+      ),
+      errors.length
+        ? h("ul", { class: "sync-errors", testid: "mailbox-errors" }, errors.map((e) => h("li", {}, dateNode(e.at), " ", h("code", { text: e.code || "" }), " ", h("span", { text: e.message || "" }))))
+        : null,
+      h(
+        "div",
+        { class: "form-actions" },
+        h("button", { type: "button", class: "button", i18n: "options.testConnection", testid: "mailbox-test", on: { click: (event) => test(box, event.currentTarget, line) } }),
+        h("button", {
+          type: "button",
+          class: "button",
+          i18n: box.paused ? "mailboxes.resume" : "mailboxes.pause",
+          testid: "mailbox-pause",
+          on: { click: (event) => change(box, { paused: !box.paused }, event.currentTarget, line) },
+        }),
+        h("button", { type: "button", class: "button danger", i18n: "mailboxes.remove", testid: "mailbox-remove", on: { click: () => remove(box, line) } }),
+      ),
+      line,
+    );
+  }
+
+  function failed(line, error) {
+    if (error.code === "session_ended") return;
+    delete line.dataset.i18n;
+    line.classList.add("status-error");
+    line.textContent = [messageFor(error), ...(error.fields || []).map((f) => f.message)].filter(Boolean).join(" ");
+  }
+
+  async function test(box, button, line) {
+    button.disabled = true;
+    line.classList.remove("status-error", "status-ok");
+    line.textContent = t("options.testing");
+    try {
+      const answer = await api.post(`/v1/mailboxes/${encodeURIComponent(box.id)}/test`, {});
+      line.classList.add(answer.ok ? "status-ok" : "status-error");
+      line.textContent = answer.ok ? t("options.connectionOk") : [t("options.connectionFailed"), answer.message].filter(Boolean).join(" ");
+    } catch (error) {
+      failed(line, error);
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  async function change(box, fields, button, line) {
+    button.disabled = true;
+    try {
+      await api.patch(`/v1/mailboxes/${encodeURIComponent(box.id)}`, fields);
+      await refresh();
+    } catch (error) {
+      failed(line, error);
+      button.disabled = false;
+    }
+  }
+
+  async function remove(box, line) {
+    if (!(await removal.ask())) return;
+    try {
+      await api.delete(`/v1/mailboxes/${encodeURIComponent(box.id)}`);
+      await refresh();
+    } catch (error) {
+      failed(line, error);
+    }
+  }
+
+  function addForm() {
+    const status = h("p", { class: "status", role: "status", testid: "mailbox-add-status" });
+    const submit = h("button", { type: "submit", class: "button primary", i18n: "mailboxes.add", testid: "mailbox-add" });
+    const contactSelect = h(
+      "select",
+      { testid: "mbx-contact" },
+      h("option", { value: "", i18n: "mailboxes.byRecipient" }),
+      contacts.map((c) => h("option", { value: c.id, text: contactName(c.id), "data-contact-id": c.id })),
+    );
+    const form = h(
+      "form",
+      { class: "options-form", novalidate: true, testid: "mailbox-add-form" },
+      h("h3", { i18n: "mailboxes.addTitle" }),
+      h(
+        "div",
+        { class: "grid-2" },
+        field("name", "mailboxes.name", h("input", { type: "text", autocomplete: "off", testid: "mbx-name" })),
+        field("host", "options.host", h("input", { type: "text", autocomplete: "off", spellcheck: "false", testid: "mbx-host" })),
+        field("port", "options.port", h("input", { type: "number", min: "1", max: "65535", value: "993", testid: "mbx-port" })),
+        field("user", "options.user", h("input", { type: "text", autocomplete: "off", spellcheck: "false", testid: "mbx-user" })),
+        field("password", "options.password", h("input", { type: "password", autocomplete: "new-password", testid: "mbx-password" })),
+        field("security", "options.security", securitySelect()),
+        field("folder", "options.folder", h("input", { type: "text", value: "INBOX", autocomplete: "off", spellcheck: "false", testid: "mbx-folder" })),
+        field("contact", "mailboxes.contact", contactSelect),
+      ),
+      h("div", { class: "form-actions" }, submit),
+      status,
+    );
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const f = form.elements;
+      const body = {
+        name: f.name.value.trim() || f.user.value.trim(),
+        host: f.host.value.trim(),
+        port: Number(f.port.value || 993),
+        user: f.user.value.trim(),
+        security: f.security.value,
+        folder: f.folder.value.trim() || "INBOX",
+        contact_id: f.contact.value || null,
+      };
+      if (f.password.value) body.password = f.password.value; // write-only
+      submit.disabled = true;
+      status.classList.remove("status-error");
+      status.textContent = "";
+      try {
+        await api.post("/v1/mailboxes", body);
+        form.reset();
+        status.textContent = t("mailboxes.added");
+        await refresh();
+      } catch (error) {
+        failed(status, error);
+      } finally {
+        submit.disabled = false;
+      }
+    });
+    return form;
+  }
+
+  async function start() {
+    try {
+      contacts = (await api.get("/v1/contacts")).contacts || [];
+    } catch {
+      contacts = [];
+    }
+    mount(formArea, addForm());
+    await refresh();
+  }
+
+  // Contact names are the shop's own per-language texts: a language switch re-picks them in place.
+  const stopListening = onLanguageChange(() => {
+    for (const node of element.querySelectorAll("[data-contact-id]")) node.textContent = contactName(node.dataset.contactId);
+  });
+
+  return { element, start, refresh, dispose: stopListening };
+}
