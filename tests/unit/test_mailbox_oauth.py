@@ -129,9 +129,9 @@ def expire_access_token(mailbox_id: str) -> None:
 
 
 def sent_subjects() -> list[str]:
-    from moto.ses.models import ses_backends
-
     import email
+
+    from moto.ses.models import ses_backends
 
     return [str(email.message_from_string(m.raw_data)["Subject"]) for m in ses_backends["123456789012"][REGION].sent_messages]
 
@@ -208,7 +208,7 @@ def test_an_expired_state_is_refused_even_before_the_table_forgets_it(aws: Any, 
 def test_a_wrong_pkce_verifier_is_refused_by_the_provider(aws: Any, provider: LocalOAuthServer) -> None:
     params = provider_redirect(start()["authorize_url"])
     with pytest.raises(oauth2.OAuthError) as refused:
-        oauth2.exchange_code("google", params["code"], oauth2.pkce_pair()[0], "local-google-secret")
+        oauth2.exchange_code("google", params["code"], oauth2.pkce_pair()[0], "local-google-secret", REDIRECT)
     assert refused.value.grant_gone
 
 

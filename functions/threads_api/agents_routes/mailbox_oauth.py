@@ -33,7 +33,7 @@ Text = Annotated[str | None, Query(max_length=2048)]
 )
 @admin_only
 def start_oauth(body: MailboxOAuthStart) -> Response[str]:
-    return json_response(mailbox_oauth.start(body, caller().username))
+    return json_response(mailbox_oauth.start(body, caller().username, router.current_event.request_context.domain_name))
 
 
 @router.get(
@@ -43,5 +43,5 @@ def start_oauth(body: MailboxOAuthStart) -> Response[str]:
 )
 @signed_state_only
 def oauth_callback(code: Text = None, state: Text = None, error: Text = None) -> Response[str]:
-    location = mailbox_oauth.callback(code, state, error)
+    location = mailbox_oauth.callback(code, state, error, router.current_event.request_context.domain_name)
     return Response(status_code=302, headers={"Location": location, "Cache-Control": "no-store"}, body="")

@@ -51,11 +51,12 @@ def test_any_other_state_is_refused(state: str) -> None:
 
 def test_the_authorize_url_asks_for_a_code_with_pkce_s256_the_scopes_and_the_registered_redirect(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OAUTH2_MICROSOFT_CLIENT_ID", "ms-client")
-    monkeypatch.setenv("OAUTH2_REDIRECT_URI", "https://api.example/v1/mailboxes/oauth2/callback")
+    monkeypatch.delenv("OAUTH2_REDIRECT_URI", raising=False)
     monkeypatch.delenv("OAUTH2_ENDPOINT_BASE", raising=False)
     config.cache_clear()
     try:
-        url = urllib.parse.urlsplit(oauth2.authorize_url("microsoft", "the-state", "the-challenge", login_hint="shop@contoso.example"))
+        callback = oauth2.redirect_uri("api.example")  # the agents' API's own domain
+        url = urllib.parse.urlsplit(oauth2.authorize_url("microsoft", "the-state", "the-challenge", callback, login_hint="shop@contoso.example"))
         query = dict(urllib.parse.parse_qsl(url.query))
     finally:
         config.cache_clear()

@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from shopdesk.core.config import config
-from shopdesk.core.errors import FieldError, Forbidden, Unprocessable, ValidationFailed
+from shopdesk.core.errors import FieldError, Forbidden, Unprocessable, UpstreamFailed, ValidationFailed
 from shopdesk.core.i18n import register
 from shopdesk.core.observability import logger
 from shopdesk.core.requests import RequestModel, coded
@@ -59,7 +59,7 @@ class MailboxOAuthStart(RequestModel):
     contact_id: str | None = Field(default=None, max_length=100)
 
 
-def start(data: MailboxOAuthStart, admin: str) -> dict[str, Any]:
+def start(data: MailboxOAuthStart, admin: str, api_domain: str) -> dict[str, Any]:
     """The authorize URL to send the admin's browser to (with the mailbox it will connect)."""
     oauth2_tokens.client_secret(data.provider)  # a stack without the app set up says so now, not at the callback
     key = oauth2_tokens.state_key()
@@ -74,7 +74,7 @@ def start(data: MailboxOAuthStart, admin: str) -> dict[str, Any]:
     nonce = oauth2.new_nonce()
     verifier, challenge = oauth2.pkce_pair()
     oauth_states.save_state(nonce, PendingConnection(item.mailbox_id, data.provider, verifier), oauth2.STATE_SECONDS, admin)
-    url = oauth2.authorize_url(data.provider, oauth2.sign_state(nonce, key), challenge, login_hint=item.user)
+    url = oauth2.authorize_url(data.provider, oauth2.sign_state(nonce, key), challenge, oauth2.redirect_uri(api_domain), login_hint=item.user)
     return {"authorize_url": url, "mailbox": mailboxes.view(mailboxes.mailbox(item.mailbox_id))}
 
 
@@ -104,10 +104,14 @@ def _new_mailbox(data: MailboxOAuthStart) -> Any:
     return item
 
 
-def callback(code: str | None, state: str | None, error: str | None) -> str:
+def callback(code: str | None, state: str | None, error: str | None, api_domain: str) -> str:
     """Where the browser goes next (the page, with the outcome); a state this stack did not sign,
     or signed but already used or expired, is refused (403) before anything else happens."""
-    nonce = oauth2.verify_state(state or "", oauth2_tokens.state_key())
+    try:
+        key = oauth2_tokens.state_key()
+    except UpstreamFailed:  # a stack without OAuth2 set up made no state
+        raise Forbidden("oauth2_state_refused") from None
+    nonce = oauth2.verify_state(state or "", key)
     pending = oauth_states.consume_state(nonce) if nonce else None
     if pending is None:
         raise Forbidden("oauth2_state_refused")
@@ -115,7 +119,8 @@ def callback(code: str | None, state: str | None, error: str | None) -> str:
         return _done("denied" if error == "access_denied" else "failed", pending.mailbox_id)
     item = mailboxes.mailbox(pending.mailbox_id)
     try:
-        grant = oauth2.exchange_code(pending.provider, code, pending.code_verifier, oauth2_tokens.client_secret(pending.provider))
+        secret = oauth2_tokens.client_secret(pending.provider)
+        grant = oauth2.exchange_code(pending.provider, code, pending.code_verifier, secret, oauth2.redirect_uri(api_domain))
         oauth2_tokens.connected(item, grant)
     except oauth2.OAuthError as failure:
         logger.warning("an OAuth2 code exchange failed", extra={"mailbox": item.mailbox_id, "error": failure.error})

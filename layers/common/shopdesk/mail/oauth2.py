@@ -85,6 +85,16 @@ def endpoints(provider: str) -> Endpoints:
     return Endpoints(f"{root}/authorize", f"{root}/token", f"{root}/logout")
 
 
+CALLBACK_PATH = "/v1/mailboxes/oauth2/callback"
+
+
+def redirect_uri(api_domain: str) -> str:
+    """The callback's URL, as registered with the provider: configured (the local stack), else the
+    agents' API's own domain (the template cannot pass its API's URL to its own function: a cycle;
+    the stack's Output MailboxOAuthRedirectUri is the same URL)."""
+    return config().oauth2_redirect_uri or f"https://{api_domain}{CALLBACK_PATH}"
+
+
 def client_id(provider: str) -> str:
     return config().oauth2_google_client_id if provider == "google" else config().oauth2_microsoft_client_id
 
@@ -133,11 +143,11 @@ def verify_state(state: str, key: bytes, seconds: int = STATE_SECONDS, now: int 
     return parts[0] if 0 <= age <= seconds else None
 
 
-def authorize_url(provider: str, state: str, challenge: str, login_hint: str = "") -> str:
+def authorize_url(provider: str, state: str, challenge: str, callback_url: str, login_hint: str = "") -> str:
     query = {
         "response_type": "code",
         "client_id": client_id(provider),
-        "redirect_uri": config().oauth2_redirect_uri,
+        "redirect_uri": callback_url,
         "scope": SCOPES[provider],
         "state": state,
         "code_challenge": challenge,
@@ -187,9 +197,9 @@ def _grant(answer: dict[str, Any]) -> Grant:
     return Grant(token, int(time.time()) + expires_in, refresh if isinstance(refresh, str) and refresh else None)
 
 
-def exchange_code(provider: str, code: str, verifier: str, secret: str) -> Grant:
+def exchange_code(provider: str, code: str, verifier: str, secret: str, callback_url: str) -> Grant:
     form = {
-        "grant_type": "authorization_code", "code": code, "redirect_uri": config().oauth2_redirect_uri,
+        "grant_type": "authorization_code", "code": code, "redirect_uri": callback_url,
         "client_id": client_id(provider), "client_secret": secret, "code_verifier": verifier,
     }
     return _grant(_post(endpoints(provider).token, form))
