@@ -8,6 +8,9 @@ Microsoft in `make run` and the tests: `OAUTH2_ENDPOINT_BASE` points the desk he
                                and refresh_token (rotates: the old refresh token stops working)
   POST /<provider>/revoke      revokes a grant by any of its tokens (RFC 7009)
   POST /introspect             RFC 7662, for Dovecot's oauth2 passdb: {"active", "email", ...}
+  POST /_local/revoke-user     (local only) the account withdraws every grant, as at myaccount.google.com
+  POST /_local/access-token    (local only) a fresh access token of the account's live grant, for
+                               tests that put mail into its mailbox by XOAUTH2
 
 Codes live 60 s and are used once; access tokens live `access_seconds` (tests make that short).
 """
@@ -67,6 +70,11 @@ class OAuthState:
             for grant in found:
                 grant.revoked = True
             return len(found)
+
+    def access_token_for(self, user: str) -> str | None:
+        with self.lock:
+            grant = self.grant_of(user)
+            return self._issue_access(grant)[0] if grant else None
 
     def grant_of(self, user: str) -> Grant | None:
         live = [g for g in self.grants if g.user.lower() == user.lower() and not g.revoked]
@@ -184,6 +192,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._answer(*state.revoke(form))
         elif path == "/introspect":
             self._answer(*state.introspect(form))
+        elif path == "/_local/revoke-user":
+            self._answer(200, {"revoked": state.revoke_user(form.get("user", ""))})
+        elif path == "/_local/access-token":
+            token = state.access_token_for(form.get("user", ""))
+            self._answer(200 if token else 404, {"access_token": token} if token else {"error": "no_grant"})
         else:
             self._answer(404, {"error": "not_found"})
 

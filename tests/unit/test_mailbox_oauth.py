@@ -107,7 +107,7 @@ def connect(provider_name: str = "google", **fields: Any) -> str:
     started = start(provider_name, **fields)
     status, _, location = callback(provider_redirect(started["authorize_url"]))
     assert status == 302
-    assert location == f"{DONE}#/settings?oauth2=connected&mailbox={started['mailbox']['id']}"
+    assert location == f"{DONE}?oauth2=connected&mailbox={started['mailbox']['id']}#/"
     return str(started["mailbox"]["id"])
 
 

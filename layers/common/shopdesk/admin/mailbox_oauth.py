@@ -129,6 +129,6 @@ def callback(code: str | None, state: str | None, error: str | None, api_domain:
 
 
 def _done(outcome: str, mailbox_id: str) -> str:
-    base = config().oauth2_done_url or "/"
-    query = urllib.parse.urlencode({"oauth2": outcome, "mailbox": mailbox_id})
-    return f"{base}#/settings?{query}" if "#" not in base else f"{base}?{query}"
+    """The agents' page, with the outcome in its query (the mailboxes panel shows it, then drops it)."""
+    base = (config().oauth2_done_url or "/").split("#")[0].split("?")[0]
+    return f"{base}?{urllib.parse.urlencode({'oauth2': outcome, 'mailbox': mailbox_id})}#/"
