@@ -129,6 +129,7 @@ class LocalStack:
             "OAUTH2_ENDPOINT_BASE": self._oauth2.base_url,
             "OAUTH2_REDIRECT_URI": f"{gateway}/agent/v1/mailboxes/oauth2/callback",
             "OAUTH2_DONE_URL": f"{gateway}/",
+            "OAUTH2_IMAP_SERVER": f"{HOST}:{self.imap_port}",  # a connected mailbox never reaches Gmail from here
         })
 
         wait_for_port(self.imap_port)

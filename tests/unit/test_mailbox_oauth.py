@@ -322,3 +322,14 @@ def test_a_password_mailbox_cannot_be_reconnected_by_oauth2(aws: Any) -> None:
     status, body = call("POST", "/v1/mailboxes", ADMIN, {"host": "imap.password.example", "user": "support", "password": "pw"})
     status, body = call("POST", "/v1/mailboxes/oauth2", ADMIN, {"provider": "google", "mailbox_id": body["id"]})
     assert (status, body["error"]["code"]) == (422, "oauth2_not_oauth_mailbox")
+
+
+def test_a_new_mailbox_defaults_to_the_providers_imap_server_and_locally_to_loopback(aws: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    status, body = call("POST", "/v1/mailboxes/oauth2", ADMIN, {"provider": "microsoft", "user": "shop@contoso.test"})
+    assert status == 200 and (body["mailbox"]["host"], body["mailbox"]["port"], body["mailbox"]["security"]) == ("outlook.office365.com", 993, "tls")
+    monkeypatch.setenv("OAUTH2_IMAP_SERVER", "127.0.0.1:1143")
+    from shopdesk.core.config import config
+
+    config.cache_clear()
+    status, body = call("POST", "/v1/mailboxes/oauth2", ADMIN, {"provider": "google", "user": ACCOUNT})
+    assert (body["mailbox"]["host"], body["mailbox"]["port"], body["mailbox"]["security"]) == ("127.0.0.1", 1143, "none")

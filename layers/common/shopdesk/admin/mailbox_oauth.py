@@ -85,14 +85,19 @@ def _new_mailbox(data: MailboxOAuthStart) -> Any:
     contact_id = (data.contact_id or "").strip() or None
     if contact_id and contact_id not in {c.contact_id for c in stored_contacts()}:
         raise ValidationFailed([FieldError("contact_id", "unknown_contact")])
+    host, port, security = (data.host or "").strip(), 993, "tls"
+    if not host and config().oauth2_imap_server:  # the local stack: never the real provider's server
+        host, _, local_port = config().oauth2_imap_server.rpartition(":")
+        port, security = int(local_port), "none"
+    host = host or oauth2.IMAP_HOSTS[data.provider]
     mailboxes.migrate()
     mailbox_id = uuid.uuid4().hex[:12]
     fields = {
         "name": (data.name or "").strip() or user,
-        "host": (data.host or "").strip() or oauth2.IMAP_HOSTS[data.provider],
-        "port": data.port or 993,
+        "host": host,
+        "port": data.port or port,
         "user": user,
-        "security": data.security or "tls",
+        "security": data.security or security,
         "folder": (data.folder or "").strip() or "INBOX",
         "contact_id": contact_id,
         "auth": "oauth2",

@@ -55,6 +55,7 @@ class Config:
     oauth2_redirect_uri: str = ""
     oauth2_done_url: str = ""
     oauth2_endpoint_base: str = ""
+    oauth2_imap_server: str = ""  # host:port a new OAuth2 mailbox defaults to ("": the provider's own; local: loopback)
 
 
 @cache
@@ -98,4 +99,5 @@ def config() -> Config:
         oauth2_redirect_uri=os.environ.get("OAUTH2_REDIRECT_URI", ""),
         oauth2_done_url=os.environ.get("OAUTH2_DONE_URL", ""),
         oauth2_endpoint_base=os.environ.get("OAUTH2_ENDPOINT_BASE", "").rstrip("/"),
+        oauth2_imap_server=os.environ.get("OAUTH2_IMAP_SERVER", ""),
     )
