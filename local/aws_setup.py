@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -18,6 +19,10 @@ MAILBOX_PASSWORD = "mailbox-demo-password"
 # The storefront's demo keys: docs/storefront.md signs its worked example with this one.
 STOREFRONT_SIGNING_KEY = "demo-signing-key"
 FORM_TOKEN_KEY = "demo-form-token-key"
+OAUTH2_CLIENT_SECRET_ID = "shopdesk/oauth2-clients"
+OAUTH2_CLIENT_SECRETS = {"google": "local-google-secret", "microsoft": "local-microsoft-secret"}
+OAUTH2_STATE_KEY_SECRET_ID = "shopdesk/oauth2-state-key"
+OAUTH2_STATE_KEY = "demo-oauth2-state-key"
 
 
 @dataclass
@@ -91,6 +96,9 @@ def provision(endpoint: str, region: str = "eu-west-1") -> AwsResources:
     _client("secretsmanager", endpoint, region).create_secret(Name=secret_id, SecretString=MAILBOX_PASSWORD)
     for name, value in (("shopdesk/form-token", FORM_TOKEN_KEY), ("shopdesk/storefront-signing", STOREFRONT_SIGNING_KEY)):
         _client("secretsmanager", endpoint, region).create_secret(Name=name, SecretString=value)
+    # Mailboxes by OAuth2: the local OAuth2 server's clients (local/oauth2_server.py) and the state's key.
+    for name, value in ((OAUTH2_CLIENT_SECRET_ID, json.dumps(OAUTH2_CLIENT_SECRETS)), (OAUTH2_STATE_KEY_SECRET_ID, OAUTH2_STATE_KEY)):
+        _client("secretsmanager", endpoint, region).create_secret(Name=name, SecretString=value)
 
     return AwsResources(
         endpoint=endpoint,
@@ -127,4 +135,9 @@ def function_environment(resources: AwsResources) -> dict[str, str]:
         # Agents' API: forward targets come from the pool; replies link to the shop's contact page.
         "USER_POOL_ID": resources.user_pool_id,
         "CONTACT_PAGE_URL": "https://shop.example/contact",
+        # Mailboxes by OAuth2 (issue 15): the local OAuth2 server's apps (its URL is set by local/stack.py).
+        "OAUTH2_GOOGLE_CLIENT_ID": "local-google-client",
+        "OAUTH2_MICROSOFT_CLIENT_ID": "local-microsoft-client",
+        "OAUTH2_CLIENT_SECRET_ID": OAUTH2_CLIENT_SECRET_ID,
+        "OAUTH2_STATE_KEY_SECRET_ID": OAUTH2_STATE_KEY_SECRET_ID,
     }

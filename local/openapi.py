@@ -373,6 +373,9 @@ SCHEMAS: dict[str, Any] = {
             "contact_id": {**_SN, "description": "the contact its new threads go to (null: by recipient address)"},
             "paused": _B,
             "password_set": _B,
+            "auth": {"type": "string", "enum": ["password", "oauth2"]},
+            "provider": {"type": ["string", "null"], "enum": ["google", "microsoft", None]},
+            "needs_reconnect": {**_B, "description": "an OAuth2 grant was refused: an admin must reconnect (the admins were mailed once)"},
             "sync": _obj(
                 {
                     "state": {"type": "string", "enum": ["never", "ok", "failed", "running", "paused"]},

@@ -88,6 +88,8 @@ class LocalStack:
         self.moto_port = _port("SHOPDESK_MOTO_PORT", 4566)
         self.imap_port = _port("SHOPDESK_IMAP_PORT", 1143)
         self.smtp_port = _port("SHOPDESK_SMTP_PORT", 2525)
+        self.oauth2_port = _port("SHOPDESK_OAUTH2_PORT", 9400)
+        self._oauth2: Any = None
         self._smtp: Any = None
         self._stopping = threading.Event()
         self._imap_process: subprocess.Popen[bytes] | None = None
@@ -118,6 +120,17 @@ class LocalStack:
         os.environ.update(function_environment(resources))
         # "Run sync" invokes the sync function through Lambda's API, which the gateway answers here.
         os.environ.update({"IMAP_SYNC_FUNCTION": IMAP_SYNC_FUNCTION, "AWS_ENDPOINT_URL_LAMBDA": f"http://{HOST}:{self.gateway_port}"})
+        # Mailboxes by OAuth2: a local authorization server plays Google and Microsoft (local/oauth2_server.py).
+        from local.oauth2_server import LocalOAuthServer
+
+        self._oauth2 = LocalOAuthServer(self.oauth2_port).start()
+        gateway = f"http://{HOST}:{self.gateway_port}"
+        os.environ.update({
+            "OAUTH2_ENDPOINT_BASE": self._oauth2.base_url,
+            "OAUTH2_REDIRECT_URI": f"{gateway}/agent/v1/mailboxes/oauth2/callback",
+            "OAUTH2_DONE_URL": f"{gateway}/",
+            "OAUTH2_IMAP_SERVER": f"{HOST}:{self.imap_port}",  # a connected mailbox never reaches Gmail from here
+        })
 
         wait_for_port(self.imap_port)
 
@@ -162,6 +175,7 @@ class LocalStack:
             "aws_endpoint": endpoint,
             "imap": {"host": HOST, "port": self.imap_port, "user": MAILBOX_USER, "password": MAILBOX_PASSWORD},
             "smtp": {"host": HOST, "port": self.smtp_port},
+            "oauth2": {"base_url": self._oauth2.base_url, "introspection_url": f"{self._oauth2.base_url}/introspect"},
             "logins": {
                 "admin": {"username": DEMO_ADMIN, "password": DEMO_PASSWORD},
                 "agent": {"username": DEMO_AGENT, "password": DEMO_PASSWORD},
@@ -205,6 +219,8 @@ class LocalStack:
         if self._imap_process is not None:
             self._imap_process.terminate()
             self._imap_process.wait(timeout=5)
+        if self._oauth2 is not None:
+            self._oauth2.stop()
         if self._moto is not None:
             self._moto.stop()
         (self.state_dir / "stack.json").unlink(missing_ok=True)
@@ -231,6 +247,7 @@ Shopdesk is running locally (ready in {time.monotonic() - started:.1f} s).
   AWS (moto)       {state['aws_endpoint']}
   IMAP mailbox     {state['imap']['host']}:{state['imap']['port']}  ({state['imap']['user']} / {state['imap']['password']})
   SMTP (as SES)    {state['smtp']['host']}:{state['smtp']['port']}  (any mail client; the mail lands in its thread)
+  OAuth2 (as Google/Microsoft)  {state['oauth2']['base_url']}  ("Connect with Google" approves at once; pymap takes no XOAUTH2, Dovecot does: docs/deploy.md)
 
   Demo admin       {admin['username']} / {admin['password']}
   Demo agent       {agent['username']} / {agent['password']}

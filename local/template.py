@@ -46,3 +46,16 @@ def table_definition() -> dict[str, Any]:
         "GlobalSecondaryIndexes": properties["GlobalSecondaryIndexes"],
         "BillingMode": properties["BillingMode"],
     }
+
+
+@cache
+def open_routes(api: str = "AgentsApi") -> set[tuple[str, str]]:
+    """(method, path) of the routes of `api` that the template gives no authorizer (`Auth:
+    Authorizer: NONE`), so the local gateway asks those for no token, as API Gateway does."""
+    found: set[tuple[str, str]] = set()
+    for resource in load_template()["Resources"].values():
+        for event in ((resource.get("Properties") or {}).get("Events") or {}).values():
+            props = event.get("Properties") or {}
+            if event.get("Type") == "HttpApi" and props.get("ApiId") == {"Ref": api} and (props.get("Auth") or {}).get("Authorizer") == "NONE":
+                found.add((str(props["Method"]).upper(), str(props["Path"])))
+    return found

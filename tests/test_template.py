@@ -153,4 +153,7 @@ def test_the_agents_api_protects_every_route_by_default() -> None:
     assert auth["DefaultAuthorizer"] == "CognitoAuthorizer"
     ((_, function),) = API_FUNCTIONS["AgentsApi"]
     for name, event in function["Events"].items():
+        if name == "MailboxOAuthCallback":  # the provider's redirect: no JWT; the route accepts only its own signed state
+            assert event["Properties"]["Auth"] == {"Authorizer": "NONE"} and event["Properties"]["Path"] == "/v1/mailboxes/oauth2/callback"
+            continue
         assert "Auth" not in event["Properties"], f"{name} overrides the agents' API authorizer"

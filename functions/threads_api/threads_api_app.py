@@ -11,6 +11,7 @@ from agents_routes import (
     customers,
     drafts,
     mail_log,
+    mailbox_oauth,
     mailboxes,
     me,
     ownership,
@@ -26,7 +27,7 @@ from shopdesk.api.http import make_resolver
 from shopdesk.api.lambda_handler import observed
 
 app = make_resolver(guarded=True)
-for feature in (me, contacts, threads, replies, ownership, drafts, saved_replies, team, blocked_senders, customers, privacy, sync, mail_log, mailboxes):
+for feature in (me, contacts, threads, replies, ownership, drafts, saved_replies, team, blocked_senders, customers, privacy, sync, mail_log, mailbox_oauth, mailboxes):
     app.include_router(feature.router)
 
 

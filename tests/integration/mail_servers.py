@@ -117,8 +117,30 @@ service imap-login {{
 """
 
 
+# OAuth2 (issue 15): Dovecot's oauth2 passdb checks a bearer token (XOAUTH2 / OAUTHBEARER) with the
+# local OAuth2 server's RFC 7662 introspection; the password users keep the passwd-file.
+DOVECOT_OAUTH2 = """
+auth_mechanisms = plain login xoauth2 oauthbearer
+passdb {{
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = {root}/oauth2.conf.ext
+}}
+"""
+
+DOVECOT_OAUTH2_EXT = """
+introspection_mode = post
+introspection_url = {url}
+force_introspection = yes
+username_attribute = email
+active_attribute = active
+active_value = true
+"""
+
+
 @contextmanager
-def dovecot() -> Iterator[ImapServer]:
+def dovecot(oauth2_introspection_url: str | None = None) -> Iterator[ImapServer]:
+    """`oauth2_introspection_url`: also accept XOAUTH2 tokens that this URL says are active."""
     root = Path(tempfile.mkdtemp(prefix="shopdesk-dovecot-"))
     os.chmod(root, 0o755)
     port, tls_port = free_port(), free_port()
@@ -131,7 +153,12 @@ def dovecot() -> Iterator[ImapServer]:
     mail.mkdir()
     dovecot_user = pwd.getpwnam("dovecot")
     os.chown(mail, dovecot_user.pw_uid, dovecot_user.pw_gid)
-    (root / "dovecot.conf").write_text(DOVECOT_CONF.format(root=root, host=HOST, port=port, tls_port=tls_port))
+    conf = DOVECOT_CONF.format(root=root, host=HOST, port=port, tls_port=tls_port)
+    if oauth2_introspection_url:
+        conf = conf.replace("auth_mechanisms = plain login\n", "") + DOVECOT_OAUTH2.format(root=root)
+        conf = conf.replace("  driver = passwd-file\n", "  driver = passwd-file\n  mechanisms = plain login\n")
+        (root / "oauth2.conf.ext").write_text(DOVECOT_OAUTH2_EXT.format(url=oauth2_introspection_url))
+    (root / "dovecot.conf").write_text(conf)
     process = subprocess.Popen(
         ["/usr/sbin/dovecot", "-F", "-c", str(root / "dovecot.conf")], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )

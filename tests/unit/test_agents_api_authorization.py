@@ -16,14 +16,18 @@ TABLE = threads_api_app.app._static_routes + threads_api_app.app._dynamic_routes
 # What each route declared: the guard checks it, the OpenAPI document tags it.
 ACCESS = {(r.method, re.sub(r"<(\w+)>", r"{\1}", r.path)): access_of(r.func) for r in TABLE}
 ADMIN_ONLY = {route for route, access in ACCESS.items() if access == "admin"}
+# The one route without a caller: the OAuth2 provider sends the admin's browser back to it, and it
+# accepts only a state this stack signed (tests/unit/test_mailbox_oauth.py).
+SIGNED_STATE = {route for route, access in ACCESS.items() if access == "signed_state"}
 
 
 def routes() -> list[tuple[str, str]]:
-    return sorted(ACCESS)
+    return sorted(set(ACCESS) - SIGNED_STATE)
 
 
 def test_every_route_declares_who_may_call_it() -> None:
-    assert {route for route, access in ACCESS.items() if access not in ("agent", "admin")} == set()
+    assert {route for route, access in ACCESS.items() if access not in ("agent", "admin", "signed_state")} == set()
+    assert SIGNED_STATE == {("GET", "/v1/mailboxes/oauth2/callback")}
     assert ("PATCH", "/v1/settings") in ADMIN_ONLY and ("GET", "/v1/threads") not in ADMIN_ONLY
 
 
@@ -80,3 +84,9 @@ def test_an_admin_passes_the_admin_check(aws: Any, method: str, path: str) -> No
 def test_an_agent_passes_on_team_routes(aws: Any, method: str, path: str) -> None:
     status, _ = call(method, concrete(path), claims=AGENT, body={})
     assert status not in (401, 403)
+
+
+@pytest.mark.parametrize("claims", [None, AGENT, ADMIN])
+def test_the_oauth2_callback_lets_no_one_in_without_its_own_state(aws: Any, claims: Any) -> None:
+    status, body = call("GET", "/v1/mailboxes/oauth2/callback", claims=claims, query="code=x&state=forged.1.sig")
+    assert status == 403 and body["error"]["code"] == "oauth2_state_refused"

@@ -2,6 +2,10 @@
 // sync (state, figures, its own errors), Test, Pause/Resume and Remove; and a form to add one
 // (its password goes to its own secret and is never shown again). Customer-written text (the
 // mailbox names, server errors) is only ever set as text.
+// Gmail and Microsoft 365 mailboxes connect by OAuth2 (issue 15): "Connect with Google / Microsoft"
+// asks the API for the provider's sign-in page and goes there; the provider comes back through the
+// API's callback to this page with ?oauth2=<outcome>, shown once. A refused grant shows
+// "Needs reconnecting" and a Reconnect button on that mailbox.
 
 import { h, mount, loading, errorBox, confirmDialog } from "../dom.js";
 import { t, pick, onLanguageChange } from "../i18n.js";
@@ -24,16 +28,35 @@ function securitySelect() {
   );
 }
 
+const PROVIDERS = [
+  ["google", "mailboxes.connectGoogle", "Google"],
+  ["microsoft", "mailboxes.connectMicrosoft", "Microsoft"],
+];
+const PROVIDER_NAMES = Object.fromEntries(PROVIDERS.map(([id, , name]) => [id, name]));
+
+/** The outcome the OAuth2 callback sent the browser back with, read once and dropped from the address. */
+function takeOAuthOutcome() {
+  const params = new URLSearchParams(location.search);
+  const outcome = params.get("oauth2");
+  if (!outcome) return null;
+  history.replaceState(null, "", location.pathname + location.hash);
+  return ["connected", "denied", "failed"].includes(outcome) ? outcome : "failed";
+}
+
 export function mailboxOptions(ctx) {
   const { api } = ctx;
   const list = h("div", { testid: "mailbox-list" }, loading("mailboxes-loading"));
   const formArea = h("div", {});
+  const oauthArea = h("div", {});
+  const outcomeLine = h("p", { class: "status", role: "status", testid: "mailbox-oauth-outcome" });
   const element = h(
     "section",
     { class: "panel options", "aria-labelledby": "mailboxes-title", testid: "mailboxes" },
     h("h2", { id: "mailboxes-title", i18n: "mailboxes.title" }),
     h("p", { class: "muted", i18n: "mailboxes.intro" }),
+    outcomeLine,
     list,
+    oauthArea,
     formArea,
   );
   let contacts = [];
@@ -76,7 +99,15 @@ export function mailboxOptions(ctx) {
     return h(
       "li",
       { class: ["mailbox-row", `sync-${state}`], testid: "mailbox", "data-mailbox-id": box.id },
-      h("div", { class: "mailbox-head" }, h("strong", { text: box.name || box.user, testid: "mailbox-name" }), " ", h("span", { class: "muted", text: `${box.user}@${box.host} · ${box.folder}` })),
+      h(
+        "div",
+        { class: "mailbox-head" },
+        h("strong", { text: box.name || box.user, testid: "mailbox-name" }),
+        " ",
+        h("span", { class: "muted", text: `${box.user}@${box.host} · ${box.folder}` }),
+        box.auth === "oauth2" ? [" ", h("span", { class: "muted", i18n: "mailboxes.signedInWith", params: { provider: PROVIDER_NAMES[box.provider] || box.provider }, testid: "mailbox-provider" })] : null,
+        box.needs_reconnect ? [" ", h("span", { class: "badge status-error", i18n: "mailboxes.needsReconnect", testid: "mailbox-needs-reconnect" })] : null,
+      ),
       h(
         "dl",
         { class: "figures sync-figures" },
@@ -91,6 +122,15 @@ export function mailboxOptions(ctx) {
       h(
         "div",
         { class: "form-actions" },
+        box.auth === "oauth2"
+          ? h("button", {
+              type: "button",
+              class: box.needs_reconnect ? "button primary" : "button",
+              i18n: "mailboxes.reconnect",
+              testid: "mailbox-reconnect",
+              on: { click: (event) => connect({ provider: box.provider, mailbox_id: box.id }, event.currentTarget, line) },
+            })
+          : null,
         h("button", { type: "button", class: "button", i18n: "options.testConnection", testid: "mailbox-test", on: { click: (event) => test(box, event.currentTarget, line) } }),
         h("button", {
           type: "button",
@@ -146,6 +186,84 @@ export function mailboxOptions(ctx) {
     } catch (error) {
       failed(line, error);
     }
+  }
+
+  /** Asks the API for the provider's sign-in page (PKCE and a signed state) and goes there. */
+  async function connect(body, button, line) {
+    button.disabled = true;
+    line.classList.remove("status-error", "status-ok");
+    line.textContent = t("mailboxes.connecting");
+    try {
+      const answer = await api.post("/v1/mailboxes/oauth2", body);
+      location.assign(answer.authorize_url);
+    } catch (error) {
+      failed(line, error);
+      button.disabled = false;
+    }
+  }
+
+  function connectForm() {
+    const status = h("p", { class: "status", role: "status", testid: "mailbox-connect-status" });
+    const contactSelect = h(
+      "select",
+      { testid: "oauth-contact" },
+      h("option", { value: "", i18n: "mailboxes.byRecipient" }),
+      contacts.map((c) => h("option", { value: c.id, text: pick(c.names || {}) || c.id })),
+    );
+    const control = (name, key, input) => {
+      input.id = `oauth-${name}`;
+      input.name = name;
+      return h("div", { class: "field" }, h("label", { for: input.id, i18n: key }), input);
+    };
+    const form = h(
+      "form",
+      { class: "options-form", novalidate: true, testid: "mailbox-connect-form" },
+      h("h3", { i18n: "mailboxes.connectTitle" }),
+      h("p", { class: "muted", i18n: "mailboxes.connectIntro" }),
+      h(
+        "div",
+        { class: "grid-2" },
+        control("user", "mailboxes.account", h("input", { type: "email", autocomplete: "off", spellcheck: "false", testid: "oauth-user" })),
+        control("contact", "mailboxes.contact", contactSelect),
+      ),
+      h(
+        "details",
+        {},
+        h("summary", { i18n: "mailboxes.otherServer" }),
+        h(
+          "div",
+          { class: "grid-2" },
+          control("host", "options.host", h("input", { type: "text", autocomplete: "off", spellcheck: "false", testid: "oauth-host" })),
+          control("port", "options.port", h("input", { type: "number", min: "1", max: "65535", testid: "oauth-port" })),
+          control("security", "options.security", h(
+            "select",
+            { testid: "oauth-security" },
+            h("option", { value: "tls", i18n: "options.securityTls" }),
+            h("option", { value: "starttls", i18n: "options.securityStarttls" }),
+            h("option", { value: "none", i18n: "options.securityNone" }),
+          )),
+        ),
+      ),
+      h(
+        "div",
+        { class: "form-actions" },
+        PROVIDERS.map(([provider, key]) =>
+          h("button", { type: "button", class: "button", i18n: key, testid: `mailbox-connect-${provider}`, on: { click: (event) => submit(provider, event.currentTarget) } }),
+        ),
+      ),
+      status,
+    );
+    function submit(provider, button) {
+      const f = form.elements;
+      const body = { provider, user: f.user.value.trim(), contact_id: f.contact.value || null };
+      if (f.host.value.trim()) {
+        body.host = f.host.value.trim();
+        body.security = f.security.value;
+      }
+      if (f.port.value) body.port = Number(f.port.value);
+      connect(body, button, status);
+    }
+    return form;
   }
 
   function addForm() {
@@ -212,6 +330,13 @@ export function mailboxOptions(ctx) {
     } catch {
       contacts = [];
     }
+    const outcome = takeOAuthOutcome();
+    if (outcome) {
+      outcomeLine.classList.add(outcome === "connected" ? "status-ok" : "status-error");
+      outcomeLine.dataset.i18n = `mailboxes.oauth2.${outcome}`;
+      outcomeLine.textContent = t(`mailboxes.oauth2.${outcome}`);
+    }
+    mount(oauthArea, connectForm());
     mount(formArea, addForm());
     await refresh();
   }

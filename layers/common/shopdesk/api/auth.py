@@ -17,7 +17,7 @@ from typing import Any, Literal, TypeVar
 from shopdesk.core.errors import Forbidden, Unauthorized
 from shopdesk.core.vocabulary import ADMIN_GROUP, AGENT_GROUP  # noqa: E402  (re-exported for the routes)
 
-Access = Literal["agent", "admin"]
+Access = Literal["agent", "admin", "signed_state"]
 ACCESS_ATTRIBUTE = "__shopdesk_access__"
 CALLER_KEY = "shopdesk_caller"
 
@@ -83,14 +83,22 @@ admin_only = _declare("admin")
 """Members of the admin group only."""
 
 
+signed_state_only = _declare("signed_state")
+"""No caller at all: the OAuth2 provider sends the admin's browser back with a `state` this stack
+signed and stored once (admin/mailbox_oauth.py checks it). The template gives such a route no
+authorizer, and the route itself refuses anything but its own state."""
+
+
 def access_of(func: Callable[..., Any]) -> Access | None:
     """What a route function declared with `@agent_only` / `@admin_only` (None: nothing)."""
     return getattr(func, ACCESS_ATTRIBUTE, None)
 
 
-def authorize(func: Callable[..., Any], event: dict[str, Any]) -> Agent:
+def authorize(func: Callable[..., Any], event: dict[str, Any]) -> Agent | None:
     """The caller, if the route's declaration lets them in; a route without one lets no one in."""
     access = access_of(func)
+    if access == "signed_state":
+        return None
     if access == "admin":
         return require_admin(event)
     agent = agent_from_event(event)

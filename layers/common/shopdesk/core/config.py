@@ -44,6 +44,18 @@ class Config:
     mailbox_secret_prefix: str = "shopdesk/mailbox/"
     # SES receiving: where the receipt rule stores raw mail in the private bucket
     inbound_mail_prefix: str = "inbound-mail/"
+    # OAuth2 mailboxes (issue 15): the apps' client ids (their secrets and the state's HMAC key are
+    # in Secrets Manager), the callback's URL, where the browser goes afterwards, Microsoft's tenant,
+    # and one base URL that replaces every provider endpoint (the local OAuth2 server; "" in AWS).
+    oauth2_google_client_id: str = ""
+    oauth2_microsoft_client_id: str = ""
+    oauth2_microsoft_tenant: str = "organizations"
+    oauth2_client_secret_id: str = ""
+    oauth2_state_key_secret_id: str = ""
+    oauth2_redirect_uri: str = ""
+    oauth2_done_url: str = ""
+    oauth2_endpoint_base: str = ""
+    oauth2_imap_server: str = ""  # host:port a new OAuth2 mailbox defaults to ("": the provider's own; local: loopback)
 
 
 @cache
@@ -79,4 +91,13 @@ def config() -> Config:
         imap_max_message_bytes=int(os.environ.get("IMAP_MAX_MESSAGE_BYTES", str(25 * 1024 * 1024))),
         mailbox_secret_prefix=os.environ.get("MAILBOX_SECRET_PREFIX", "shopdesk/mailbox/"),
         inbound_mail_prefix=os.environ.get("INBOUND_MAIL_PREFIX", "inbound-mail/"),
+        oauth2_google_client_id=os.environ.get("OAUTH2_GOOGLE_CLIENT_ID", ""),
+        oauth2_microsoft_client_id=os.environ.get("OAUTH2_MICROSOFT_CLIENT_ID", ""),
+        oauth2_microsoft_tenant=os.environ.get("OAUTH2_MICROSOFT_TENANT", "") or "organizations",
+        oauth2_client_secret_id=os.environ.get("OAUTH2_CLIENT_SECRET_ID", ""),
+        oauth2_state_key_secret_id=os.environ.get("OAUTH2_STATE_KEY_SECRET_ID", ""),
+        oauth2_redirect_uri=os.environ.get("OAUTH2_REDIRECT_URI", ""),
+        oauth2_done_url=os.environ.get("OAUTH2_DONE_URL", ""),
+        oauth2_endpoint_base=os.environ.get("OAUTH2_ENDPOINT_BASE", "").rstrip("/"),
+        oauth2_imap_server=os.environ.get("OAUTH2_IMAP_SERVER", ""),
     )

@@ -94,6 +94,7 @@ class MailboxSettings:
     folder: str = "INBOX"
     connect_timeout: float = CONNECT_TIMEOUT
     read_timeout: float = READ_TIMEOUT
+    access_token: str = ""  # an OAuth2 mailbox logs in with SASL XOAUTH2 instead of the password
 
     @property
     def label(self) -> str:
@@ -189,7 +190,10 @@ class Mailbox:
             )
             if s.security == "starttls":
                 self.client.starttls(_ssl_context(s.verify_certificate))
-            self.client.login(s.user, s.password)
+            if s.access_token:
+                self.client.oauth2_login(s.user, s.access_token)
+            else:
+                self.client.login(s.user, s.password)
         except BaseException as error:
             self.close()
             raise _translate(error, s) from error

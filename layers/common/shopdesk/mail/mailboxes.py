@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from shopdesk.core.aws import client
 from shopdesk.core.config import config
 from shopdesk.core.errors import NotFound
 from shopdesk.core.i18n import message, register
-from shopdesk.mail.imap import SECURITIES, MailboxError, MailboxSettings, check_connection
+from shopdesk.mail import oauth2_tokens
+from shopdesk.mail.imap import SECURITIES, Mailbox, MailboxError, MailboxSettings, check_connection
 from shopdesk.store import mailboxes as store
 from shopdesk.store.mailboxes import MailboxItem
 from shopdesk.store.settings import load_settings
@@ -115,18 +117,35 @@ def password_of(item: MailboxItem) -> str:
         raise
 
 
-def settings_of(item: MailboxItem, password: str | None = None) -> MailboxSettings:
+def settings_of(item: MailboxItem, password: str | None = None, fresh_token: bool = False) -> MailboxSettings:
     if not item.host or not item.user:
         raise MailboxError("imap_not_configured")
+    oauth = item.auth == "oauth2"
     return MailboxSettings(
         host=item.host,
         port=int(item.port),
         user=item.user,
-        password=password if password is not None else password_of(item),
+        password="" if oauth else password if password is not None else password_of(item),
+        access_token=oauth2_tokens.access_token(item, force_refresh=fresh_token) if oauth else "",
         security=item.security if item.security in SECURITIES else "tls",
         verify_certificate=bool(item.verify_certificate),
         folder=item.folder or "INBOX",
     )
+
+
+def connected_box(item: MailboxItem, factory: Callable[[MailboxSettings], Mailbox] = Mailbox) -> Mailbox:
+    """A logged-in connection. An OAuth2 mailbox whose cached access token is refused (revoked
+    before it expired) refreshes once and tries again; a refused refresh is "needs reconnecting"."""
+    box = factory(settings_of(item))
+    try:
+        box.connect()
+    except MailboxError as error:
+        if item.auth != "oauth2" or error.code != "imap_login_failed":
+            raise
+        oauth2_tokens.forget(item.mailbox_id)
+        box = factory(settings_of(item, fresh_token=True))
+        box.connect()
+    return box
 
 
 def label_of(item: MailboxItem) -> str:
@@ -174,7 +193,8 @@ def remove(mailbox_id: str) -> None:
     item = store.remove(mailbox_id) if is_mailbox_id(mailbox_id) else None
     if item is None:
         raise NotFound("mailbox_not_found")
-    if item.password_set and item.secret_id != config().imap_secret_id:
+    oauth2_tokens.forget(item.mailbox_id)
+    if (item.password_set or item.auth == "oauth2") and item.secret_id != config().imap_secret_id:
         try:
             client("secretsmanager").delete_secret(SecretId=item.secret_id, RecoveryWindowInDays=7)
         except Exception as error:
@@ -209,6 +229,9 @@ def view(item: MailboxItem) -> dict[str, Any]:
         "contact_id": item.contact_id,
         "paused": bool(item.paused),
         "password_set": bool(item.password_set),
+        "auth": item.auth or "password",
+        "provider": item.provider,
+        "needs_reconnect": bool(item.needs_reconnect),
         "sync": {
             "state": "paused" if item.paused and item.state != "running" else item.state,
             "last_run_at": item.last_run_at,

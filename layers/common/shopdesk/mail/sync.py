@@ -233,8 +233,7 @@ def run_mailbox(mailbox_id: str, remaining_ms: Remaining | None = None, mailbox_
 def _run_locked(mailbox_id: str, result: RunResult, remaining: Remaining, mailbox_factory: Factory, contacts: Contacts) -> None:
     try:
         item = mailboxes.mailbox(mailbox_id)
-        box = mailbox_factory(mailboxes.settings_of(item))
-        box.connect()
+        box = mailboxes.connected_box(item, mailbox_factory)
         try:
             _sync(box, item, result, remaining, contacts)
         finally:

@@ -63,6 +63,11 @@ class MailboxItem(ShopdeskItem, discriminator="mailbox"):
     unknown_reports = NumberAttribute(default=0)  # delivery reports about mail we never sent
     failed = NumberAttribute(default=0)
     errors = ListAttribute(of=SyncError, default=list)
+    # OAuth2 (issue 15): how it logs in, and whether its grant must be renewed by an admin
+    auth = UnicodeAttribute(default="password")  # password | oauth2
+    provider = UnicodeAttribute(null=True)  # google | microsoft (oauth2 only)
+    needs_reconnect = BooleanAttribute(default=False)
+    reconnect_mailed_at = UnicodeAttribute(null=True)  # the admins were told; cleared when reconnected
 
     @staticmethod
     def key(mailbox_id: str) -> tuple[str, str]:
@@ -230,3 +235,23 @@ def write_status(mailbox_id: str, state: str, counts: dict[str, int], errors: li
     actions.append(MailboxItem.errors.set([SyncError(**e) for e in errors]))
     actions += [getattr(MailboxItem, name).set(value) for name, value in counts.items()]
     _update(mailbox_id, actions)
+
+
+# --- OAuth2 mailboxes (issue 15) ----------------------------------------------------------------------
+
+
+def mark_connected(mailbox_id: str) -> bool:
+    """The grant was (re)connected: the mailbox syncs again and the next failure is mailed again."""
+    return _update(mailbox_id, [MailboxItem.needs_reconnect.set(False), MailboxItem.reconnect_mailed_at.remove(), MailboxItem.updated_at.set(now_iso())])
+
+
+def mark_needs_reconnect(mailbox_id: str) -> bool:
+    """The grant was refused: marks the mailbox and returns True for the one caller that must tell
+    the admins (one UpdateItem, conditional on nobody having told them since the last connection)."""
+    if _update(
+        mailbox_id,
+        [MailboxItem.needs_reconnect.set(True), MailboxItem.reconnect_mailed_at.set(now_iso())],
+        MailboxItem.reconnect_mailed_at.does_not_exist(),
+    ):
+        return True
+    return False  # already marked and mailed (both are set together), or the mailbox is gone
