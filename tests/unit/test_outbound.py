@@ -194,7 +194,7 @@ def test_status_changes_follow_the_buttons(shop: dict[str, Any]) -> None:
         status, body = call("PUT", f"/v1/threads/{number}/status", body={"status": wanted})
         assert status == 200 and body["thread"]["status"] == wanted
     status, body = call("PUT", f"/v1/threads/{number}/status", body={"status": "archived"})
-    assert status == 400 and body["error"]["code"] == "invalid_status"
+    assert status == 422 and [(f["field"], f["code"]) for f in body["error"]["fields"]] == [("status", "invalid_status")]
 
 
 def test_an_empty_reply_is_refused_with_every_error(shop: dict[str, Any]) -> None:
