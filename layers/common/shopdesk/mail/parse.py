@@ -21,7 +21,7 @@ from email.message import Message
 from email.utils import parsedate_to_datetime
 
 from shopdesk.mail.classify import classify
-from shopdesk.mail.headers import addresses, header, ids, normalize_id, undo_surrogates
+from shopdesk.mail.headers import addresses, header, ids, normalize_id, original_id, undo_surrogates
 from shopdesk.mail.quotes import strip_quoted
 from shopdesk.mail.text import html_to_text, part_text
 from shopdesk.store.attachments import display_name
@@ -56,6 +56,7 @@ class ParsedMail:
     bounced_ids: list[str] = field(default_factory=list)
     digest: str = ""
     size: int = 0
+    original_message_id: str | None = None  # as the sender wrote it, brackets included
 
 
 def digest_of(raw: bytes) -> str:
@@ -187,6 +188,7 @@ def parse(raw: bytes) -> ParsedMail:
     """Reads everything Shopdesk needs from a raw message; raises only when nothing can be read."""
     msg = email.message_from_bytes(_repair_header_wrap(raw), policy=policy.default)
     message_id = next(iter(ids(header(msg, "Message-ID"))), None)
+    original_message_id = original_id(header(msg, "Message-ID"))
     digest = digest_of(raw)
     from_name, from_email = _sender(msg)
     recipients = [a for _, a in addresses(msg, "To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To")]
@@ -219,4 +221,5 @@ def parse(raw: bytes) -> ParsedMail:
         bounced_ids=kind.bounced_ids,
         digest=digest,
         size=len(raw),
+        original_message_id=original_message_id,
     )

@@ -213,7 +213,7 @@ def _checked_text(value: Any, field: str, limit: int, required: bool = True) -> 
 def _last_customer_mail_id(messages: list[Message]) -> str | None:
     for message in reversed(messages):
         if message.author == "customer" and message.mail_message_id:
-            return message.mail_message_id
+            return message.mail_message_id_written or message.mail_message_id  # older items: lower case
     return None
 
 

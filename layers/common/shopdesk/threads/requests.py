@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, WithJsonSchema
 
 from shopdesk.core.requests import RequestModel, coded, rule
 
@@ -51,7 +51,12 @@ class ReplyRequest(RequestModel):
     )
     last_seen: str | None = Field(default=None, description="id of the last message the agent saw: a newer one refuses the send (409 reply_outdated)")
     force: bool = Field(default=False, description="send anyway, after seeing the newer messages")
-    after_send: Annotated[Literal["close", "open", "snooze"] | None, coded("invalid_after_send")] = Field(
+    # Documented as a pattern, not an enum: these are actions, not the thread statuses every status enum lists.
+    after_send: Annotated[
+        Literal["close", "open", "snooze"] | None,
+        coded("invalid_after_send"),
+        WithJsonSchema({"anyOf": [{"type": "string", "pattern": "^(close|open|snooze)$"}, {"type": "null"}]}),
+    ] = Field(
         default=None, description="close (Send and close), open (Send and keep open) or snooze (pending 1 until snooze_until); null: the shop's default"
     )
     snooze_until: str | None = Field(default=None, description="with after_send=snooze: open again at this time (ISO 8601 with a time zone)")
