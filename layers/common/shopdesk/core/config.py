@@ -31,6 +31,9 @@ class Config:
     rate_limit_per_ip: int = 10
     rate_limit_per_email: int = 5
     rate_window_seconds: int = 600
+    # Presigned upload grants of the public form, per network and per form token, in the same window.
+    upload_limit_per_ip: int = 20
+    upload_limit_per_form: int = 10
     # Agents' API: the Cognito pool of agents, the shop's contact page (the link that
     # continues a thread), whether replies carry a plus-address Reply-To.
     user_pool_id: str = ""
@@ -67,6 +70,8 @@ def config() -> Config:
         rate_limit_per_ip=int(os.environ.get("RATE_LIMIT_PER_IP", "10")),
         rate_limit_per_email=int(os.environ.get("RATE_LIMIT_PER_EMAIL", "5")),
         rate_window_seconds=int(os.environ.get("RATE_WINDOW_SECONDS", "600")),
+        upload_limit_per_ip=int(os.environ.get("UPLOAD_LIMIT_PER_IP", "20")),
+        upload_limit_per_form=int(os.environ.get("UPLOAD_LIMIT_PER_FORM", "10")),
         user_pool_id=os.environ.get("USER_POOL_ID", ""),
         contact_page_url=os.environ.get("CONTACT_PAGE_URL", ""),
         plus_addressing=os.environ.get("PLUS_ADDRESSING", "").lower() in ("1", "true", "yes"),
