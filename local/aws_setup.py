@@ -127,4 +127,6 @@ def function_environment(resources: AwsResources) -> dict[str, str]:
         # Agents' API: forward targets come from the pool; replies link to the shop's contact page.
         "USER_POOL_ID": resources.user_pool_id,
         "CONTACT_PAGE_URL": "https://shop.example/contact",
+        # The local mailbox (Dovecot/pymap) listens on 127.0.0.1; a deployment never allows loopback.
+        "IMAP_ALLOW_LOOPBACK": "true",
     }

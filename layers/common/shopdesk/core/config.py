@@ -39,6 +39,8 @@ class Config:
     user_pool_id: str = ""
     contact_page_url: str = ""
     plus_addressing: bool = False
+    # The mailbox may be on this machine (127.0.0.0/8, ::1): local runs and tests only.
+    imap_allow_loopback: bool = False
     # mail sync: the first run's window, the batch size, the largest message downloaded
     imap_window_days: int = 30
     imap_batch_size: int = 50
@@ -75,6 +77,7 @@ def config() -> Config:
         user_pool_id=os.environ.get("USER_POOL_ID", ""),
         contact_page_url=os.environ.get("CONTACT_PAGE_URL", ""),
         plus_addressing=os.environ.get("PLUS_ADDRESSING", "").lower() in ("1", "true", "yes"),
+        imap_allow_loopback=os.environ.get("IMAP_ALLOW_LOOPBACK", "").lower() in ("1", "true", "yes"),
         imap_window_days=int(os.environ.get("IMAP_SYNC_WINDOW_DAYS", "30")),
         imap_batch_size=int(os.environ.get("IMAP_SYNC_BATCH_SIZE", "50")),
         imap_max_message_bytes=int(os.environ.get("IMAP_MAX_MESSAGE_BYTES", str(25 * 1024 * 1024))),
