@@ -236,3 +236,10 @@ def test_a_reply_attachments_name_cannot_add_a_mime_header_or_part(shop: dict[st
     assert [p.get_content_type() for p in parts] == ["text/plain", "text/html", "application/pdf"]
     assert sorted(k.lower() for k in parts[-1].keys()) == ["content-disposition", "content-transfer-encoding", "content-type", "mime-version"]
     assert "\n" not in parts[-1].get_filename() and parts[-1].get_content() == PDF
+
+
+def test_a_reply_or_note_without_a_body_is_a_422_never_a_500(shop: dict[str, Any]) -> None:
+    for path in ("replies", "notes", "forward"):
+        status, body = call("POST", f"/v1/threads/{shop['number']}/{path}")
+        assert status == 422, (path, body)
+    assert call("PUT", f"/v1/threads/{shop['number']}/status")[0] == 422

@@ -41,11 +41,11 @@ def counted_sending() -> Iterator[None]:
     responses=answers({201: "ThreadAndMessage", 409: "Error", 422: "Error", 502: "ReplyNotSent"}),
 )
 @agent_only
-def reply(number: str, body: ReplyRequest | None = None) -> Response[str]:
+def reply(number: str, body: ReplyRequest) -> Response[str]:
     agent = caller()
     me = AgentRef(agent.sub, agent.name or agent.username, agent.username.lower())
     with counted_sending():
-        answer = views.answered(lambda: outbound.reply(agent.username, thread_number(number), body or ReplyRequest(), agent.sub, me=me))
+        answer = views.answered(lambda: outbound.reply(agent.username, thread_number(number), body, agent.sub, me=me))
     return json_response(answer, status=201)
 
 
@@ -63,9 +63,9 @@ def retry_reply(number: str, message_id: str) -> Response[str]:
 
 @router.post("/v1/threads/<number>/notes", summary="Add a private note (never sent)", responses=answers({201: "ThreadAndMessage", 422: "Error"}))
 @agent_only
-def add_note(number: str, body: NoteRequest | None = None) -> Response[str]:
+def add_note(number: str, body: NoteRequest) -> Response[str]:
     agent = caller()
-    return json_response(views.posted_view(outbound.add_note(agent.username, thread_number(number), body or NoteRequest(), agent.sub)), status=201)
+    return json_response(views.posted_view(outbound.add_note(agent.username, thread_number(number), body, agent.sub)), status=201)
 
 
 @router.post(
