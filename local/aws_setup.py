@@ -135,9 +135,11 @@ def function_environment(resources: AwsResources) -> dict[str, str]:
         # Agents' API: forward targets come from the pool; replies link to the shop's contact page.
         "USER_POOL_ID": resources.user_pool_id,
         "CONTACT_PAGE_URL": "https://shop.example/contact",
-        # Mailboxes by OAuth2 (issue 15): the local OAuth2 server's apps (its URL is set by local/stack.py).
+        # Mailboxes by OAuth2: the local OAuth2 server's apps (its URL is set by local/stack.py).
         "OAUTH2_GOOGLE_CLIENT_ID": "local-google-client",
         "OAUTH2_MICROSOFT_CLIENT_ID": "local-microsoft-client",
         "OAUTH2_CLIENT_SECRET_ID": OAUTH2_CLIENT_SECRET_ID,
         "OAUTH2_STATE_KEY_SECRET_ID": OAUTH2_STATE_KEY_SECRET_ID,
+        # The local mailbox (Dovecot/pymap) listens on 127.0.0.1; a deployment never allows loopback.
+        "IMAP_ALLOW_LOOPBACK": "true",
     }

@@ -206,7 +206,8 @@ def test_attachments_are_kept_and_abandoned_uploads_expire(cfn: dict[str, Any]) 
     bucket = cfn["Resources"]["AttachmentsBucket"]
     assert bucket["DeletionPolicy"] == "Retain"
     rules = bucket["Properties"]["LifecycleConfiguration"]["Rules"]
-    assert any(r.get("Prefix") == "uploads/" and r.get("ExpirationInDays") for r in rules)
+    (uploads,) = [r for r in rules if r.get("Prefix") == "uploads/"]
+    assert uploads["ExpirationInDays"] == 1 and uploads["NoncurrentVersionExpiration"] == {"NoncurrentDays": 1}  # versions too
     assert any(r.get("AbortIncompleteMultipartUpload") for r in rules)
 
 

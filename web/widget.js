@@ -151,7 +151,7 @@
       return fetch(api + "/v1/uploads?lang=" + encodeURIComponent(config.language), {
         method: "POST",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ filename: chosen.name }),
+        body: JSON.stringify({ filename: chosen.name, form_token: config.form_token }),
       }).then(function (r) {
         return r.json().then(function (body) {
           if (!r.ok) throw body.error;

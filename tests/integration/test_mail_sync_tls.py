@@ -5,11 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from shopdesk.core.config import config
 from shopdesk.mail.imap import MailboxSettings, check_connection
 
 from tests.integration import mail_servers
 
 FOLDER = "INBOX"
+
+
+@pytest.fixture(autouse=True)
+def loopback_allowed(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Dovecot listens on 127.0.0.1: allowed here as in every local run, never in a deployment."""
+    monkeypatch.setenv("IMAP_ALLOW_LOOPBACK", "true")
+    config.cache_clear()
+    yield
+    config.cache_clear()
 
 
 @pytest.fixture(scope="module")

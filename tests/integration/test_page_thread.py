@@ -366,3 +366,25 @@ def test_marking_a_thread_as_spam_asks_first_closes_it_flags_it_and_can_block_th
     assert api(stack, admin_token, "GET", f"/v1/threads/{number}").json()["thread"]["spam"] is False
     api(stack, admin_token, "DELETE", f"/v1/blocked-senders/{email}")
     assert tab.problems() == []
+
+
+def test_a_customers_message_whose_confirmation_could_not_be_sent_says_so_on_the_thread(
+    stack: dict[str, Any], open_page: Callable[..., Tab], ses_refuses_mail: Callable[[bool], None]
+) -> None:
+    import time
+
+    import requests
+
+    form = requests.get(stack["public_api"] + "/v1/form", params={"lang": "en"}, timeout=10).json()
+    time.sleep(3.5)  # longer than the form's minimum fill time
+    ses_refuses_mail(True)
+    fields = {"contact_id": "customer-service", "email": f"unconfirmed-{tag()}@example.com", "message": "Is it in stock?", "lang": "en", "form_token": form["form_token"], "website": ""}
+    answer = requests.post(stack["public_api"] + "/v1/messages", json=fields, timeout=10)
+    ses_refuses_mail(False)
+    assert answer.status_code == 201, answer.text  # the message is stored all the same
+    number = answer.json()["thread"]["number"]
+    tab = open_page()
+    page = open_thread(tab, stack, number)
+    failure = page.get_by_test_id("message").first.get_by_test_id("notification-failed")
+    expect(failure).to_have_text("The confirmation to the customer could not be sent.")
+    assert tab.problems() == []

@@ -212,3 +212,46 @@ def test_admins_list_add_and_remove_blocked_senders_and_agents_may_not(shop: Any
     assert agents_call("DELETE", "/v1/blocked-senders/%40spam.example", "[admin]")[0] == 204
     assert agents_call("DELETE", "/v1/blocked-senders/%40spam.example", "[admin]")[0] == 404
     assert [b["value"] for b in agents_call("GET", "/v1/blocked-senders", "[admin]")[1]["blocked_senders"]] == ["ann@spam.example"]
+
+
+# --- presigned upload grants: storage, so limited like the posts --------------------------------
+
+
+def _grant(ip: str, **body: Any) -> tuple[int, dict[str, Any]]:
+    status, answer, _ = intake_support.call(
+        intake_support.event("POST", "/v1/uploads", json.dumps({"filename": "a.pdf", **body}), {"content-type": "application/json"}, ip=ip)
+    )
+    return status, answer
+
+
+def test_upload_grants_are_limited_per_network_and_an_ipv6_visitor_counts_per_64(shop: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("UPLOAD_LIMIT_PER_IP", "3")
+    config.cache_clear()
+    assert [_grant("192.0.2.30")[0] for _ in range(3)] == [200, 200, 200]
+    status, answer = _grant("192.0.2.30")
+    assert status == 429 and answer["error"]["code"] == "too_many_uploads" and answer["error"]["fields"][0]["field"] == "attachment"
+    assert _grant("192.0.2.31")[0] == 200  # another visitor
+    assert [_grant(f"2001:db8:9:9:{n}::1")[0] for n in range(4)] == [200, 200, 200, 429]  # rotating inside one /64
+    assert _grant("2001:db8:9:a::1")[0] == 200
+    assert int(RateWindow.query("RATE#upload:ip:192.0.2.30").next().count) == 4  # a counter item per window, expired by TTL
+
+
+def test_upload_grants_are_limited_per_form_token_whatever_the_network(shop: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("UPLOAD_LIMIT_PER_FORM", "2")
+    config.cache_clear()
+    token = antispam.issue_form_token()  # just shown: a file may be attached at once
+    assert [_grant(f"192.0.2.{40 + n}", form_token=token)[0] for n in range(2)] == [200, 200]
+    assert _grant("192.0.2.43", form_token=token)[0] == 429
+    assert _grant("192.0.2.43", form_token=antispam.issue_form_token())[0] == 200  # another form
+    forged = token.rsplit(".", 1)[0] + ".forged"
+    status, answer = _grant("192.0.2.44", form_token=forged)
+    assert status == 422 and answer["error"]["code"] == "spam_suspected"
+
+
+def test_an_upload_grant_costs_the_settings_read_and_one_counter_write_per_window(shop: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.in_process_aws import count_dynamodb_requests
+
+    _grant("192.0.2.50")  # the settings are cached per process after the first read
+    requests = count_dynamodb_requests(monkeypatch)
+    assert _grant("192.0.2.50", form_token=antispam.issue_form_token())[0] == 200
+    assert requests.count("UpdateItem") == 2 and "Scan" not in requests and "Query" not in requests, requests

@@ -384,3 +384,10 @@ def test_deleting_a_contact_keeps_its_threads_which_show_its_last_name(aws: Any)
     assert thread.contact_id == created["id"]
     assert thread.contact_names.as_dict() == renamed, "the thread shows the name the contact had when it was deleted"
     assert [type(i) for i in ShopdeskItem.query(f"THREAD#{stored.thread.number}")] == [Thread, Message], "the thread and its message are kept"
+
+
+def test_a_name_with_a_line_break_or_another_control_character_is_refused(aws: Any) -> None:
+    """A contact's name goes into the notification's headers: a line break there would start a
+    header of its own (and SES would drop every notification of that contact)."""
+    for bad in ("Returns\r\nBcc: eve@example.com", "Returns\nX", "Ret\x00urns", "Returns\u2028", "Ret\x85urns"):
+        assert refused({**VALID, "names": {**VALID["names"], "en": bad}}) == {"names.en": "control_characters"}, bad

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ import requests
 import threads_api_app
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
+from shopdesk.api.auth import access_of
 
 from local.gateway import Gateway
 from local.jwt_check import InvalidToken, JwtVerifier
@@ -193,3 +195,39 @@ def test_the_verifier_accepts_the_clients_access_token_like_api_gateway(verifier
 def test_the_verifier_allows_no_leeway_on_expiry(verifier: JwtVerifier) -> None:
     with pytest.raises(InvalidToken):
         verifier.claims(f"Bearer {token(claims(exp=int(time.time()) - 1))}")
+
+
+# --- the authorization matrix: every route of the agents' API, from its route table ----------------------------
+
+ROUTES = sorted(
+    {(r.method, re.sub(r"<(\w+)>", r"{\1}", r.path)): access_of(r.func) for r in threads_api_app.app._static_routes + threads_api_app.app._dynamic_routes}.items()
+)
+MATRIX_REFUSED = ["no token", "an expired token", "another client's token", "another pool's token", "a forged signature", "a tampered payload"]
+
+
+def _concrete(path: str) -> str:
+    values = {"number": "1", "message_id": "abc", "index": "0", "contact_id": "webmaster", "value": "x@example.com", "reply_id": "r1"}
+    return re.sub(r"\{(\w+)\}", lambda found: values.get(found[1], "x"), path)
+
+
+def _call(gateway: str, method: str, path: str, authorization: str | None) -> requests.Response:
+    headers = {"Content-Type": "application/json"} | ({"Authorization": authorization} if authorization is not None else {})
+    return requests.request(method, gateway + "/agent" + _concrete(path), headers=headers, data="{}" if method in ("POST", "PUT", "PATCH") else None, timeout=10)
+
+
+def test_the_matrix_covers_every_route_and_every_route_declares_its_access() -> None:
+    assert len(ROUTES) >= 30 and {access for _, access in ROUTES} == {"agent", "admin"}
+
+
+@pytest.mark.parametrize("case", MATRIX_REFUSED)
+def test_every_route_refuses_a_bad_token_with_401_before_the_function(gateway: str, case: str) -> None:
+    refused = [(method, path, answer.status_code) for (method, path), _ in ROUTES if (answer := _call(gateway, method, path, REFUSED[case]())).status_code != 401]
+    assert refused == []
+
+
+def test_every_admin_route_refuses_an_agent_with_403(gateway: str) -> None:
+    agent = f"Bearer {token(claims())}"
+    admin_routes = [route for route, access in ROUTES if access == "admin"]
+    assert admin_routes
+    refused = {(method, path): _call(gateway, method, path, agent).status_code for method, path in admin_routes}
+    assert set(refused.values()) == {403}, refused

@@ -309,6 +309,21 @@ def test_a_failed_notification_keeps_the_message_and_records_the_failure(shop: A
     assert "notification:" in message.notification.error and "confirmation:" in message.notification.error
 
 
+def test_an_unexpected_error_while_mailing_keeps_the_message_and_is_recorded_for_the_agents(shop: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from shopdesk.mail import notifications
+
+    settings(notify_contact=True, confirm_visitor=True)
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise KeyError("a template")
+
+    monkeypatch.setattr(notifications, "_send_after_stored", broken)
+    status, body = post_json(form_fields())
+    assert status == 201 and body["status"] == "stored"
+    [message] = messages_of(body["thread"]["number"])
+    assert (message.notification.state, message.notification.error) == ("not_sent", "error: KeyError")
+
+
 # --- continuation --------------------------------------------------------------------------------------
 
 

@@ -194,7 +194,7 @@ def test_status_changes_follow_the_buttons(shop: dict[str, Any]) -> None:
         status, body = call("PUT", f"/v1/threads/{number}/status", body={"status": wanted})
         assert status == 200 and body["thread"]["status"] == wanted
     status, body = call("PUT", f"/v1/threads/{number}/status", body={"status": "archived"})
-    assert status == 400 and body["error"]["code"] == "invalid_status"
+    assert status == 422 and [(f["field"], f["code"]) for f in body["error"]["fields"]] == [("status", "invalid_status")]
 
 
 def test_an_empty_reply_is_refused_with_every_error(shop: dict[str, Any]) -> None:
@@ -209,3 +209,37 @@ def test_with_plus_addressing_the_reply_to_names_the_thread(shop: dict[str, Any]
     number, token = shop["number"], shop["token"]
     assert call("POST", f"/v1/threads/{number}/replies", body={"text": "Sale hoy."})[0] == 201
     assert sent_mail()[0]["Reply-To"] == f"desk+ct{number}.tc{token}@shop.example"
+
+
+def test_a_reply_answers_the_customers_mail_with_its_message_id_byte_for_byte_in_brackets(shop: dict[str, Any]) -> None:
+    from shopdesk.admin.contacts import all_contacts
+    from shopdesk.mail import importer, parse
+
+    number, token = shop["number"], shop["token"]
+    raw = (
+        f"From: Ana <ana@example.com>\r\nTo: desk@shop.example\r\nSubject: Re: #ct{number} #tc{token}\r\n"
+        "Message-ID: <CAF+Xy.9Q@Mail.Gmail.COM>\r\n\r\nOtra pregunta\r\n"
+    ).encode()
+    parsed = parse.parse(raw)
+    assert importer.store(parsed, importer.prepare_batch([parsed], all_contacts(), True)).outcome == "imported"
+    assert call("POST", f"/v1/threads/{number}/replies", body={"text": "Respuesta"})[0] == 201
+    [reply] = sent_mail()
+    assert reply["In-Reply-To"] == "<CAF+Xy.9Q@Mail.Gmail.COM>" and reply["References"] == "<CAF+Xy.9Q@Mail.Gmail.COM>"
+
+
+def test_a_reply_attachments_name_cannot_add_a_mime_header_or_part(shop: dict[str, Any]) -> None:
+    name = "=?utf-8?q?x=0D=0AContent-Type:_text/html=0D=0A=0D=0A<script>x</script>?= a.pdf"
+    status, body = call("POST", f"/v1/threads/{shop['number']}/replies", body={"text": "Adjunto", "attachments": [upload(PDF, name)]})
+    assert status == 201, body
+    [reply] = sent_mail()
+    parts = [p for p in reply.walk() if not p.is_multipart()]
+    assert [p.get_content_type() for p in parts] == ["text/plain", "text/html", "application/pdf"]
+    assert sorted(k.lower() for k in parts[-1].keys()) == ["content-disposition", "content-transfer-encoding", "content-type", "mime-version"]
+    assert "\n" not in parts[-1].get_filename() and parts[-1].get_content() == PDF
+
+
+def test_a_reply_or_note_without_a_body_is_a_422_never_a_500(shop: dict[str, Any]) -> None:
+    for path in ("replies", "notes", "forward"):
+        status, body = call("POST", f"/v1/threads/{shop['number']}/{path}")
+        assert status == 422, (path, body)
+    assert call("PUT", f"/v1/threads/{shop['number']}/status")[0] == 422

@@ -77,3 +77,12 @@ def test_the_team_is_the_pools_admins_and_agents(aws: Any, monkeypatch: pytest.M
         ("boss@shop.example", "boss@shop.example", ["admin", "agent"], True),
         ("lia@shop.example", "lia@shop.example", ["agent"], True),
     ]
+
+
+def test_imap_fields_with_a_line_break_or_another_control_character_are_refused(aws: Any) -> None:
+    """They go into IMAP commands (LOGIN, SELECT) and the sync's logs: one line each."""
+    for field in ("host", "user", "folder", "password"):
+        for bad in ("a\r\nb", "a\nb", "a\x00b", "a\u2028b"):
+            status, body = call("PATCH", "/v1/settings", claims=ADMIN, body={"imap": {field: bad}})
+            assert status == 422 and [(f["field"], f["code"]) for f in body["error"]["fields"]] == [(f"imap.{field}", "control_characters")], (field, bad)
+    assert call("PATCH", "/v1/settings", claims=ADMIN, body={"imap": {"folder": "INBOX/Support ünï"}})[0] == 200

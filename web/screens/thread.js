@@ -289,6 +289,7 @@ export function threadScreen(container, params, ctx) {
       mailFiles({ api, number: () => number, message, flash: showFlash }),
       attachmentList(message),
       delivery(message),
+      notificationFailures(message),
       message.author === "customer" && (message.ip || message.user_agent)
         ? h("p", { class: "message-meta muted" }, message.ip ? h("span", { text: message.ip }) : null, message.user_agent ? h("span", { text: message.user_agent }) : null)
         : null,
@@ -356,6 +357,21 @@ export function threadScreen(container, params, ctx) {
       );
     }
     return line;
+  }
+
+  // The mails a customer's message triggers (the contact's notification, the customer's
+  // confirmation) that could not be sent: the message is stored, the agents see what did not go.
+  function notificationFailures(message) {
+    const failure = message.notification;
+    if (!failure || failure.state !== "not_sent") return null;
+    const reasons = String(failure.error || "").split("; ").map((part) => part.split(":")[0]);
+    const known = ["notification", "confirmation"].filter((kind) => reasons.includes(kind));
+    const keys = known.length ? known.map((kind) => `notice.${kind}NotSent`) : ["notice.mailNotSent"];
+    return h(
+      "div",
+      { class: ["delivery", "delivery-not_sent"], testid: "notification-failed", role: "status" },
+      keys.map((key) => h("p", { i18n: key })),
+    );
   }
 
   async function retry(button, message) {

@@ -58,10 +58,11 @@ def get_form(lang: Lang = None) -> Response[str]:
 @router.post(
     "/v1/uploads",
     summary="A presigned POST for one attachment (when uploads are allowed)",
-    responses=answers({200: "UploadForm", 422: "Error"}),
+    responses=answers({200: "UploadForm", 422: "Error", 429: "Error"}),
 )
 def post_upload(body: UploadRequest | None = None) -> Response[str]:
-    return json_response(intake.upload_url(body or parse(UploadRequest, {})))
+    http = (router.current_event.raw_event.get("requestContext") or {}).get("http") or {}
+    return json_response(intake.upload_url(body or parse(UploadRequest, {}), http.get("sourceIp")))
 
 
 @router.post(

@@ -8,8 +8,6 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, WithJsonSchema
 
-STATUS = {"type": "string", "enum": ["open", "closed", "pending1", "pending2"]}
-
 
 def documented(schema: dict[str, Any]) -> Any:
     """A field the domain validates, documented with `schema`."""
@@ -25,28 +23,6 @@ class DomainChecked(BaseModel):
         return self.model_dump(exclude_unset=True)
 
 
-class StatusInput(DomainChecked):
-    status: documented(STATUS) = None
-    snooze_until: documented(
-        {"type": "string", "format": "date-time", "description": "with pending1 or pending2: open again at this time (or when the customer writes)"}
-    ) = None
-
-
-class ReplyInput(DomainChecked):
-    last_seen: documented({"type": "string", "description": "id of the last message the agent saw: a newer one refuses the send (409 reply_outdated)"}) = None
-    force: documented({"type": "boolean", "default": False, "description": "send anyway, after seeing the newer messages"}) = None
-    # A pattern, not an enum: these are actions, not the thread statuses every status enum lists.
-    after_send: documented({"type": "string", "pattern": "^(close|open)$", "description": "close the thread or keep it open; default: the shop's"}) = None
-    text: documented({"type": "string"}) = None
-    attachments: documented(
-        {"type": "array", "maxItems": 5, "items": {"type": "object", "properties": {"upload_key": {"type": "string"}, "filename": {"type": "string"}}}}
-    ) = None
-    after_send: documented(
-        {"type": "string", "default": "close", "description": "close (Send and close), open (Send and keep open) or snooze (pending 1 until snooze_until)"}
-    ) = None
-    snooze_until: documented({"type": "string", "format": "date-time", "description": "with after_send=snooze: open again at this time"}) = None
-
-
 class AssigneeInput(DomainChecked):
     assignee: documented({"type": "string", "description": "an agent's sub: the caller's own takes the thread; null releases it"}) = None
     note: documented({"type": "string", "description": "a hand-over's note, kept as a private entry"}) = None
@@ -54,16 +30,6 @@ class AssigneeInput(DomainChecked):
 
 class PresenceInput(DomainChecked):
     state: documented({"type": "string", "enum": ["viewing", "writing"]}) = None
-
-
-class NoteInput(DomainChecked):
-    text: documented({"type": "string"}) = None
-
-
-class ForwardInput(DomainChecked):
-    to_agent: documented({"type": "string", "format": "email"}) = None
-    to_email: documented({"type": "string", "format": "email"}) = None
-    comment: documented({"type": "string"}) = None
 
 
 class DraftInput(DomainChecked):
@@ -83,7 +49,6 @@ class MergeInput(DomainChecked):
 
 class SplitInput(DomainChecked):
     message_id: documented({"type": "string", "description": "the message that leaves for a new thread of its own"}) = None
-
 
 
 def as_dict(body: DomainChecked | None) -> dict[str, Any]:

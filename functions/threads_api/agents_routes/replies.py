@@ -16,10 +16,9 @@ from shopdesk.intake.requests import UploadRequest
 from shopdesk.store import attachments
 from shopdesk.store.assignment import AgentRef
 from shopdesk.threads import forwarding, outbound
-from shopdesk.threads.requests import ForwardRequest, NoteRequest, ReplyRequest, parsed
+from shopdesk.threads.requests import ForwardRequest, NoteRequest, ReplyRequest
 from shopdesk.views import threads as views
 
-from agents_routes.bodies import ForwardInput, NoteInput, ReplyInput, as_dict
 from agents_routes.threads import thread_number
 
 router = Router()
@@ -42,11 +41,11 @@ def counted_sending() -> Iterator[None]:
     responses=answers({201: "ThreadAndMessage", 409: "Error", 422: "Error", 502: "ReplyNotSent"}),
 )
 @agent_only
-def reply(number: str, body: ReplyInput | None = None) -> Response[str]:
+def reply(number: str, body: ReplyRequest) -> Response[str]:
     agent = caller()
     me = AgentRef(agent.sub, agent.name or agent.username, agent.username.lower())
     with counted_sending():
-        answer = views.answered(lambda: outbound.reply(agent.username, thread_number(number), parsed(ReplyRequest, as_dict(body)), agent.sub, me=me))
+        answer = views.answered(lambda: outbound.reply(agent.username, thread_number(number), body, agent.sub, me=me))
     return json_response(answer, status=201)
 
 
@@ -64,9 +63,9 @@ def retry_reply(number: str, message_id: str) -> Response[str]:
 
 @router.post("/v1/threads/<number>/notes", summary="Add a private note (never sent)", responses=answers({201: "ThreadAndMessage", 422: "Error"}))
 @agent_only
-def add_note(number: str, body: NoteInput | None = None) -> Response[str]:
+def add_note(number: str, body: NoteRequest) -> Response[str]:
     agent = caller()
-    return json_response(views.posted_view(outbound.add_note(agent.username, thread_number(number), parsed(NoteRequest, as_dict(body)), agent.sub)), status=201)
+    return json_response(views.posted_view(outbound.add_note(agent.username, thread_number(number), body, agent.sub)), status=201)
 
 
 @router.post(
@@ -75,8 +74,8 @@ def add_note(number: str, body: NoteInput | None = None) -> Response[str]:
     responses=answers({201: "ThreadAndMessage", 422: "Error", 502: "Error"}),
 )
 @agent_only
-def forward(number: str, body: ForwardInput | None = None) -> Response[str]:
-    answer = views.posted_view(forwarding.forward(caller().username, thread_number(number), parsed(ForwardRequest, as_dict(body)), request_language(router)))
+def forward(number: str, body: ForwardRequest | None = None) -> Response[str]:
+    answer = views.posted_view(forwarding.forward(caller().username, thread_number(number), body or ForwardRequest(), request_language(router)))
     return json_response(answer, status=201)
 
 

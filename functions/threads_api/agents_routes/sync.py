@@ -32,7 +32,7 @@ def start_sync() -> Response[str]:
 @router.post(
     "/v1/sync/test-connection",
     summary="Try the IMAP settings typed in the form (nothing saved), or the saved ones",
-    responses=answers({200: {"type": "object", "properties": {"ok": {"type": "boolean"}, "code": {"type": "string"}, "message": {"type": "string"}}}}),
+    responses=answers({200: {"type": "object", "properties": {"ok": {"type": "boolean"}, "code": {"type": "string"}, "message": {"type": "string"}}}, 422: "Error"}),
 )
 @admin_only
 def test_sync_connection(body: ImapInput | None = None) -> Response[str]:

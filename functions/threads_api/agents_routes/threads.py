@@ -20,7 +20,7 @@ from shopdesk.threads.requests import BulkRequest, MergeRequest, SplitRequest, S
 from shopdesk.views import dashboard as dashboard_views
 from shopdesk.views import threads as views
 
-from agents_routes.bodies import MergeInput, SplitInput, StatusInput, as_dict
+from agents_routes.bodies import MergeInput, SplitInput, as_dict
 
 router = Router()
 
@@ -113,14 +113,13 @@ def delete_thread(number: str) -> Response[None]:
 @router.put(
     "/v1/threads/<number>/status",
     summary="Mark as handled, re-open, mark as pending 1/2, disable pending",
-    responses=answers({200: "ThreadOnly", 400: "Error", 404: "Error"}),
+    responses=answers({200: "ThreadOnly", 404: "Error", 422: "Error"}),
 )
 @agent_only
-def change_status(number: str, body: StatusInput | None = None) -> Response[str]:
-    request = parsed(StatusRequest, as_dict(body))
-    if request.snooze_until is not None:  # pending until a date and time
-        return json_response(views.thread_answer(snoozing.snooze(thread_number(number), request, caller().sub)))
-    thread = threads.change_status(thread_number(number), request.status)
+def change_status(number: str, body: StatusRequest) -> Response[str]:
+    if body.snooze_until is not None:  # pending until a date and time
+        return json_response(views.thread_answer(snoozing.snooze(thread_number(number), body, caller().sub)))
+    thread = threads.change_status(thread_number(number), body.status)
     return json_response(views.thread_answer(thread))
 
 

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from shopdesk.core.thread_rules import is_status, leaves_open, preview_of, same_token
 from shopdesk.store import keys
 from shopdesk.store.customers import CustomerCard, OrderCard, OrderStatus, card_from_text, card_text
-from shopdesk.threads.requests import BulkRequest, ReplyRequest, parsed
+from shopdesk.threads.requests import BulkRequest, ForwardRequest, MergeRequest, NoteRequest, ReplyRequest, StatusRequest, parsed
 
 
 def a_thread(**fields: object) -> SimpleNamespace:
@@ -61,7 +61,28 @@ def test_a_card_copied_onto_a_thread_reads_back_the_same_and_a_guest_is_null() -
 
 
 def test_a_request_body_keeps_its_fields_and_drops_the_wrongly_typed_ones_for_the_domain_to_report() -> None:
-    assert parsed(ReplyRequest, {"text": "Hi", "attachments": "x"}).attachments == "x"  # the domain says what is wrong
+    assert parsed(MergeRequest, {"source": "x"}).source == "x"  # the domain says what is wrong
+
+
+def test_reply_note_forward_and_status_bodies_are_typed_as_their_documents_say() -> None:
+    """The routes take these models: what the OpenAPI document refuses, they refuse, with a code."""
+    reply = ReplyRequest.model_validate({"text": "Hi", "attachments": [{"upload_key": "k", "filename": "a.pdf"}], "after_send": None, "last_seen": None})
+    assert reply.attachments[0].filename == "a.pdf" and reply.after_send is None and reply.force is False
+    refused = {
+        ReplyRequest: [{"text": 5}, {"force": "true"}, {"attachments": "x"}, {"attachments": [{"upload_key": "k"}] * 6}, {"after_send": "later"}, {"cc": "x"}],
+        NoteRequest: [{"text": None}, {"text": ["a"]}, {"private": True}],
+        ForwardRequest: [{"to_email": 1}, {"comment": None}, {"bcc": "x@example.com"}],
+        StatusRequest: [{}, {"status": "archived"}, {"status": "open", "snooze_until": 5}],
+    }
+    for model, bodies in refused.items():
+        for body in bodies:
+            with pytest.raises(ValidationError):
+                model.model_validate(body)
+    with pytest.raises(ValidationError) as wrong:
+        ReplyRequest.model_validate({"text": "Hi", "after_send": "later"})
+    assert wrong.value.errors()[0]["type"] == "invalid_after_send"
+    assert ForwardRequest.model_validate({"to_agent": None, "to_email": "a@example.com"}).to_email == "a@example.com"
+    assert StatusRequest.model_validate({"status": "pending1", "snooze_until": None}).status == "pending1"
 
 
 def test_the_bulk_request_is_the_routes_model_and_refuses_what_its_document_refuses() -> None:

@@ -12,7 +12,7 @@ from shopdesk.core.errors import FieldError, ValidationFailed
 from shopdesk.core.i18n import register
 from shopdesk.core.requests import RequestModel, coded
 from shopdesk.core.validation import Checker
-from shopdesk.mail import mailboxes
+from shopdesk.mail import mailboxes, outbound_hosts
 from shopdesk.store.contacts import stored_contacts
 
 register(
@@ -65,6 +65,8 @@ def _fields(data: MailboxPatch, sent: set[str]) -> dict[str, Any]:
         if value is None and name not in ("contact_id",):
             continue
         fields[name] = value
+    if fields.get("host") and outbound_hosts.refused_without_dns(fields["host"]):
+        check.fail("host", outbound_hosts.HostNotAllowed.code)  # a name is checked where it is resolved: on connecting
     check.done()
     if "host" in fields and not fields["host"] or "user" in fields and not fields["user"]:
         raise ValidationFailed([FieldError("host" if not fields.get("host") else "user", "required")])

@@ -5,12 +5,14 @@ only the APIs import pydantic: the mail sync reads contacts and settings without
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, ValidatorFunctionWrapHandler, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 
 from shopdesk.core.config import LANGUAGES, config
+from shopdesk.core.i18n import register
 from shopdesk.core.requests import RequestModel, coded, rule
 from shopdesk.core.validation import is_valid_email
 
@@ -29,8 +31,26 @@ def _no_markup(text: str) -> bool:
     return not FORBIDDEN_NAME_CHARACTERS & set(text)
 
 
+def _one_line(text: str) -> bool:
+    """No control character (CR, LF, NUL, C1…) nor line separator: these values go into mail
+    headers, IMAP commands and the page, where a line break would start something else."""
+    return not _CONTROL.search(text)
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+register(
+    {
+        "control_characters": {
+            "en": "Line breaks and other control characters are not allowed here.",
+            "es": "Aquí no se permiten saltos de línea ni otros caracteres de control.",
+            "pl": "Podziały wierszy i inne znaki sterujące są tu niedozwolone.",
+        },
+    }
+)
+
 Language = Annotated[str, rule(_known_language, "unknown_language")]
-Name = Annotated[str | None, rule(_no_markup, "name_invalid_characters")]
+OneLine = Annotated[str | None, rule(_one_line, "control_characters")]
+Name = Annotated[str | None, rule(_no_markup, "name_invalid_characters"), rule(_one_line, "control_characters")]
 Email = Annotated[str, rule(lambda value: not value.strip() or is_valid_email(value.strip()), "invalid_email")]
 Position = Annotated[int, Field(ge=0), coded("invalid_position")]
 
@@ -94,15 +114,15 @@ Switch = bool
 class ImapInput(RequestModel):
     """The mailbox the sync reads; `password` is write-only (it goes to Secrets Manager)."""
 
-    host: str | None = Field(default=None, max_length=IMAP_TEXT_LIMIT)
+    host: OneLine = Field(default=None, max_length=IMAP_TEXT_LIMIT)
     port: Annotated[int, Field(ge=1, le=65535), coded("invalid_port")] = 993
-    user: str | None = Field(default=None, max_length=IMAP_TEXT_LIMIT)
+    user: OneLine = Field(default=None, max_length=IMAP_TEXT_LIMIT)
     security: Annotated[Literal["tls", "starttls", "none"], coded("invalid_security")] = "tls"
     verify_certificate: Switch = True
-    folder: str | None = Field(default=None, max_length=IMAP_TEXT_LIMIT)
+    folder: OneLine = Field(default=None, max_length=IMAP_TEXT_LIMIT)
     delete_after_sync: Switch = False
     create_new_threads: Switch = True
-    password: Annotated[str, Field(max_length=1024), coded("validation_failed")] | None = Field(default=None, json_schema_extra={"writeOnly": True})
+    password: Annotated[str, Field(max_length=1024), coded("validation_failed"), rule(_one_line, "control_characters")] | None = Field(default=None, json_schema_extra={"writeOnly": True})
 
 
 class SettingsInput(RequestModel):

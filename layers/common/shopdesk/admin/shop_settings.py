@@ -14,7 +14,7 @@ from shopdesk.core.config import LANGUAGES, config
 from shopdesk.core.errors import Conflict
 from shopdesk.core.i18n import register
 from shopdesk.core.validation import Checker
-from shopdesk.mail import mailboxes
+from shopdesk.mail import mailboxes, outbound_hosts
 from shopdesk.store.models import ImapSettings, ShopSettings
 from shopdesk.store.settings import SettingsChanged, load_settings, save_settings
 
@@ -130,6 +130,8 @@ def _apply_imap(check: Checker, settings: ShopSettings, given: ImapInput) -> str
     for name, limit in IMAP_TEXT_FIELDS.items():
         if name in sent:
             setattr(imap, name, check.text(f"imap.{name}", getattr(given, name), limit))
+    if "host" in sent and imap.host and outbound_hosts.refused_without_dns(imap.host):
+        check.fail("imap.host", outbound_hosts.HostNotAllowed.code)  # a name is checked where it is resolved: on connecting
     for name in (*IMAP_SWITCHES, "port", "security"):
         if name in sent:
             setattr(imap, name, getattr(given, name))

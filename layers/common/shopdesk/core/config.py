@@ -31,11 +31,16 @@ class Config:
     rate_limit_per_ip: int = 10
     rate_limit_per_email: int = 5
     rate_window_seconds: int = 600
+    # Presigned upload grants of the public form, per network and per form token, in the same window.
+    upload_limit_per_ip: int = 20
+    upload_limit_per_form: int = 10
     # Agents' API: the Cognito pool of agents, the shop's contact page (the link that
     # continues a thread), whether replies carry a plus-address Reply-To.
     user_pool_id: str = ""
     contact_page_url: str = ""
     plus_addressing: bool = False
+    # The mailbox may be on this machine (127.0.0.0/8, ::1): local runs and tests only.
+    imap_allow_loopback: bool = False
     # mail sync: the first run's window, the batch size, the largest message downloaded
     imap_window_days: int = 30
     imap_batch_size: int = 50
@@ -83,9 +88,12 @@ def config() -> Config:
         rate_limit_per_ip=int(os.environ.get("RATE_LIMIT_PER_IP", "10")),
         rate_limit_per_email=int(os.environ.get("RATE_LIMIT_PER_EMAIL", "5")),
         rate_window_seconds=int(os.environ.get("RATE_WINDOW_SECONDS", "600")),
+        upload_limit_per_ip=int(os.environ.get("UPLOAD_LIMIT_PER_IP", "20")),
+        upload_limit_per_form=int(os.environ.get("UPLOAD_LIMIT_PER_FORM", "10")),
         user_pool_id=os.environ.get("USER_POOL_ID", ""),
         contact_page_url=os.environ.get("CONTACT_PAGE_URL", ""),
         plus_addressing=os.environ.get("PLUS_ADDRESSING", "").lower() in ("1", "true", "yes"),
+        imap_allow_loopback=os.environ.get("IMAP_ALLOW_LOOPBACK", "").lower() in ("1", "true", "yes"),
         imap_window_days=int(os.environ.get("IMAP_SYNC_WINDOW_DAYS", "30")),
         imap_batch_size=int(os.environ.get("IMAP_SYNC_BATCH_SIZE", "50")),
         imap_max_message_bytes=int(os.environ.get("IMAP_MAX_MESSAGE_BYTES", str(25 * 1024 * 1024))),

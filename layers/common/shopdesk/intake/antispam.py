@@ -117,6 +117,17 @@ def check_form_token(token: object, now: float | None = None) -> FormToken:
     return FormToken(signature, int(issued_text) + FORM_TOKEN_MAX_AGE + 60)
 
 
+def form_of_token(token: str) -> str:
+    """The form a token names (its nonce) when we signed it, its age unchecked: an upload may come
+    the moment the form appears. A forged token is refused as a bot's."""
+    issued_text, nonce, signature = (token.split(".") + ["", "", ""])[:3]
+    if not (issued_text.isdigit() and len(issued_text) <= 12 and re.fullmatch(r"[0-9a-f]{16}", nonce)):
+        raise SpamSuspected("form_token")
+    if not hmac.compare_digest(signature.encode(), _token_signature(int(issued_text), nonce).encode()):
+        raise SpamSuspected("form_token")
+    return nonce
+
+
 def check_honeypot(value: Any) -> None:
     """The hidden `website` field: people never see it, form-filling bots fill it."""
     if isinstance(value, str) and value.strip():

@@ -61,6 +61,8 @@ class UploadRequest(_Request):
 
     # A name that is not text, or blank, is refused by the domain as a file type it does not take.
     filename: Annotated[str, WithJsonSchema({"type": "string", "minLength": 1, "description": "the file's name; its extension is its type"})] = ""
+    # The form's token (from GET /v1/form): grants are counted per form as well as per network.
+    form_token: str | None = None
 
     @field_validator("filename", mode="before")
     @classmethod

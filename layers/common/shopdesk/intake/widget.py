@@ -12,6 +12,7 @@ from shopdesk.core.i18n import localized, pick_language
 from shopdesk.core.i18n import message as localized_message
 from shopdesk.intake import antispam
 from shopdesk.intake.requests import UploadRequest
+from shopdesk.intake.upload_limits import check_upload_limits
 from shopdesk.store import attachments
 from shopdesk.store.contacts import all_contacts
 from shopdesk.store.settings import load_settings
@@ -76,12 +77,14 @@ def form_configuration(language_hint: str | None) -> dict[str, Any]:
     return answer
 
 
-def upload_url(request: UploadRequest) -> dict[str, Any]:
-    """POST /v1/uploads: a presigned POST for one attachment, only when the shop allows uploads."""
+def upload_url(request: UploadRequest, ip: str | None = None) -> dict[str, Any]:
+    """POST /v1/uploads: a presigned POST for one attachment, only when the shop allows uploads,
+    and only so many per visitor's network and per form (`upload_limits`)."""
     if not load_settings().allow_uploads:
         raise ValidationFailed([FieldError("attachment", "uploads_not_allowed")])
     if not request.filename.strip():
         raise ValidationFailed([FieldError("attachment", "bad_file_type", {"allowed": ", ".join(attachments.ALLOWED_EXTENSIONS)})])
+    check_upload_limits(ip, request.form_token)
     try:
         return attachments.upload_form(request.filename)
     except attachments.AttachmentRefused as refused:

@@ -70,6 +70,13 @@ def normalize_id(value: str) -> str:
     return value.strip().strip("<>").lower()
 
 
+def original_id(value: str) -> str | None:
+    """The first Message-ID a header names as it was written, brackets included (an answer's
+    In-Reply-To must repeat it byte for byte: mail programs thread on the exact id)."""
+    found = _MSGID.search(value or "")
+    return found.group(0) if found else None
+
+
 def ids(value: str) -> list[str]:
     """The Message-IDs a header names, normalised (a bare id without brackets is accepted)."""
     found = _MSGID.findall(value or "")

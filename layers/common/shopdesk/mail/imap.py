@@ -25,8 +25,9 @@ from imapclient.response_parser import parse_fetch_response
 
 from shopdesk.core.aws import client
 from shopdesk.core.config import config
-from shopdesk.core.errors import UpstreamFailed
+from shopdesk.core.errors import FieldError, UpstreamFailed, ValidationFailed
 from shopdesk.core.i18n import message, register
+from shopdesk.mail import outbound_hosts
 
 register(
     {
@@ -157,6 +158,8 @@ def _ssl_context(verify: bool) -> ssl.SSLContext:
 def _translate(error: BaseException, settings: MailboxSettings) -> MailboxError:
     if isinstance(error, MailboxError):
         return error
+    if isinstance(error, outbound_hosts.HostNotAllowed):
+        return MailboxError(error.code)
     if isinstance(error, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(error):
         return MailboxError("imap_certificate_failed")
     if isinstance(error, LoginError):
@@ -185,8 +188,9 @@ class Mailbox:
         s = self.settings
         timeout = SocketTimeout(connect=s.connect_timeout, read=s.read_timeout)
         try:
-            self.client = IMAPClient(
-                s.host, port=s.port, ssl=s.security == "tls", ssl_context=_ssl_context(s.verify_certificate), timeout=timeout
+            address = outbound_hosts.pinned_address(s.host, s.port)  # checked once, then the one used
+            self.client = outbound_hosts.PinnedIMAPClient(
+                s.host, address, port=s.port, ssl=s.security == "tls", ssl_context=_ssl_context(s.verify_certificate), timeout=timeout
             )
             if s.security == "starttls":
                 self.client.starttls(_ssl_context(s.verify_certificate))
@@ -289,11 +293,14 @@ def open_mailbox(settings: MailboxSettings) -> Iterator[Mailbox]:
 
 
 def check_connection(settings: MailboxSettings) -> dict[str, Any]:
-    """What the settings page's "test connection" shows: ok, or the error's code and message."""
+    """What the settings page's "test connection" shows: ok, or the error's code and message. A
+    host that is not a public address is a field error (422), the same whatever it is."""
     try:
         with open_mailbox(settings) as box:
             box.select()
     except MailboxError as error:
+        if error.code == outbound_hosts.HostNotAllowed.code:
+            raise ValidationFailed([FieldError("host", error.code)]) from None
         return {"ok": False, "code": error.code, "message": message(error.code, None, **error.params)}
     return {"ok": True}
 

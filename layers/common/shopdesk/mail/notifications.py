@@ -140,6 +140,10 @@ def after_stored(settings: ShopSettings, contact: Contact, thread: Thread, messa
         _send_after_stored(settings, contact, thread, message, visit)
     except Exception as error:  # the message is stored: nothing after that may turn the answer into an error
         logger.exception("form mails failed", extra={"thread_number": int(thread.number), "error_type": type(error).__name__})
+        try:  # ...but the agents learn that its mails may not have gone out
+            record_failure(message, f"error: {type(error).__name__}")
+        except Exception:
+            logger.exception("form mail failure not recorded", extra={"thread_number": int(thread.number)})
 
 
 def _send_after_stored(settings: ShopSettings, contact: Contact, thread: Thread, message: Message, visit: Visit) -> None:

@@ -21,7 +21,7 @@ from email.message import Message
 from email.utils import parsedate_to_datetime
 
 from shopdesk.mail.classify import DeliveryReport, classify
-from shopdesk.mail.headers import addresses, header, ids, normalize_id, undo_surrogates
+from shopdesk.mail.headers import addresses, header, ids, normalize_id, original_id, undo_surrogates
 from shopdesk.mail.legacy import TNEF_TYPES, UU_ENCODINGS, split_uuencoded, unpack_tnef
 from shopdesk.mail.quotes import strip_quoted
 from shopdesk.mail.text import html_to_text, part_text
@@ -61,6 +61,7 @@ class ParsedMail:
     # where the mail was delivered (Delivered-To, X-Original-To, Envelope-To), then To, then Cc.
     delivered_to: list[str] = field(default_factory=list)
     report: DeliveryReport | None = None  # a bounce: the report's status, diagnostic and recipient
+    original_message_id: str | None = None  # as the sender wrote it, brackets included
 
 
 def digest_of(raw: bytes) -> str:
@@ -242,6 +243,7 @@ def parse(raw: bytes) -> ParsedMail:
     """Reads everything Shopdesk needs from a raw message; raises only when nothing can be read."""
     msg = email.message_from_bytes(_repair_header_wrap(raw), policy=policy.default)
     message_id = next(iter(ids(header(msg, "Message-ID"))), None)
+    original_message_id = original_id(header(msg, "Message-ID"))
     digest = digest_of(raw)
     from_name, from_email = _sender(msg)
     delivered_to = [a for _, a in addresses(msg, *ROUTING_HEADERS)]
@@ -280,4 +282,5 @@ def parse(raw: bytes) -> ParsedMail:
         size=len(raw),
         delivered_to=delivered_to,
         report=kind.report,
+        original_message_id=original_message_id,
     )

@@ -1,8 +1,9 @@
 """Outbound mail through SES, and the thread markers that let answers find their thread.
 
-Every mail Shopdesk sends is built here with the stdlib `email` package (policy.default, which
-refuses CR/LF in header values, so nothing a customer typed can inject a header) and sent as raw
-MIME, so attachments, Reply-To and our own headers survive.
+Every mail Shopdesk sends is built here with the stdlib `email` package and sent as raw MIME, so
+attachments, Reply-To and our own headers survive. Every header value and file name is written
+through `mail.header_encoding` (the one encoder), so nothing anyone typed can add or split a
+header or a MIME part.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from shopdesk.core.aws import client
 from shopdesk.core.config import config
 from shopdesk.core.errors import UpstreamFailed
 from shopdesk.core.i18n import register
+from shopdesk.mail import header_encoding as encode
 
 register(
     {
@@ -98,28 +100,42 @@ class SentMail:
     message_ids: list[str]
 
 
+# Headers whose value is a list of Message-IDs, written byte for byte with their brackets.
+_ID_HEADERS = {"in-reply-to", "references"}
+_HEADER_NAME = re.compile(r"^[A-Za-z0-9-]{1,76}$")
+_MIME_TOKEN = re.compile(r"^[A-Za-z0-9!#$&^_.+-]{1,64}$")
+
+
 def build(mail: OutgoingMail) -> tuple[EmailMessage, str]:
-    """The MIME message and the Message-ID we gave it."""
+    """The MIME message and the Message-ID we gave it. Raises NotAHeaderValue when an address
+    cannot be written as it is (`send` reports it as a mail not sent)."""
     message = EmailMessage()
     sender = config().sender_email
-    message["From"] = Address(display_name=mail.sender_name or config().shop_name, addr_spec=sender)
-    message["To"] = ", ".join(mail.to)
+    message["From"] = Address(display_name=encode.header_text(mail.sender_name or config().shop_name), addr_spec=sender)
+    message["To"] = encode.address_list(mail.to)
     if mail.reply_to:
-        message["Reply-To"] = ", ".join(mail.reply_to)
-    message["Subject"] = mail.subject
+        message["Reply-To"] = encode.address_list(mail.reply_to)
+    message["Subject"] = encode.header_text(mail.subject)
     message["Date"] = format_datetime(datetime.now(UTC))
     message_id = make_msgid(idstring=secrets.token_hex(6), domain=sender.partition("@")[2] or "shopdesk.local")
     message["Message-ID"] = message_id
     message[SHOPDESK_HEADER] = mail.kind
     message["Auto-Submitted"] = "auto-generated" if mail.kind in ("notification", "confirmation") else "no"
     for name, value in mail.headers.items():
-        message[name] = value
+        if not _HEADER_NAME.match(name):
+            raise encode.NotAHeaderValue(f"not a header name: {name!r}")
+        written = encode.message_ids(value.split()) if name.lower() in _ID_HEADERS else encode.header_text(value)
+        del message[name]  # one of each: a mail's own header replaces the default
+        if written:
+            message[name] = written
     message.set_content(mail.text)
     if mail.html is not None:
         message.add_alternative(mail.html, subtype="html")
     for attachment in mail.attachments:
         maintype, _, subtype = attachment.content_type.partition("/")
-        message.add_attachment(attachment.data, maintype=maintype or "application", subtype=subtype or "octet-stream", filename=attachment.filename)
+        if not (_MIME_TOKEN.match(maintype) and _MIME_TOKEN.match(subtype)):
+            maintype, subtype = "application", "octet-stream"
+        message.add_attachment(attachment.data, maintype=maintype or "application", subtype=subtype or "octet-stream", filename=encode.filename(attachment.filename))
     return message, message_id
 
 
@@ -134,7 +150,10 @@ def destinations(addresses: list[str]) -> list[str]:
 
 def send(mail: OutgoingMail) -> SentMail:
     """Sends through SES; raises MailNotSent with the reason when SES refuses or cannot be reached."""
-    message, message_id = build(mail)
+    try:
+        message, message_id = build(mail)
+    except encode.NotAHeaderValue as error:
+        raise MailNotSent(f"NotAHeaderValue: {error}") from error
     try:
         answer = client("ses").send_raw_email(
             Source=config().sender_email,

@@ -69,6 +69,7 @@ class CustomerMessage:
     attachments: list[dict[str, Any]] = field(default_factory=list)
     match_rule: str | None = None
     mail_message_id: str | None = None
+    mail_message_id_written: str | None = None  # as the sender wrote it (brackets, case)
     # An imported mail's raw .eml, and its whole text when the item keeps only the start of it.
     original: dict[str, Any] | None = None
     full_text: dict[str, Any] | None = None
@@ -102,6 +103,7 @@ def _message_item(number: int, incoming: CustomerMessage, created_at: str) -> Me
         attachments=[Attachment(**a) for a in incoming.attachments],
         match_rule=incoming.match_rule,
         mail_message_id=incoming.mail_message_id,
+        mail_message_id_written=incoming.mail_message_id_written,
         original=Attachment(**incoming.original) if incoming.original else None,
         full_text=Attachment(**incoming.full_text) if incoming.full_text else None,
     )

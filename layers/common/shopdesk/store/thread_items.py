@@ -110,6 +110,9 @@ class Message(ShopdeskItem, discriminator="message"):
     notification = Delivery(null=True)  # the contact notification of a saved form message
     match_rule = UnicodeAttribute(null=True)  # how an inbound mail found its thread
     mail_message_id = UnicodeAttribute(null=True)  # inbound: the mail's own Message-ID
+    # Inbound: that Message-ID as the sender wrote it, brackets and case kept; our answer's
+    # In-Reply-To repeats it byte for byte (mail programs thread on the exact id).
+    mail_message_id_written = UnicodeAttribute(null=True)
     original = Attachment(null=True)  # inbound: the raw .eml in the private bucket ("download original")
     full_text = Attachment(null=True)  # inbound: the whole text when `text` was cut to fit the item
     assignee_name = UnicodeAttribute(null=True)  # a hand-over (source "handover"): to whom (None: released)

@@ -38,7 +38,7 @@ from shopdesk.store.threads import (
     thread_partition,
 )
 from shopdesk.threads.after_send import AfterSend, after_send, shop_default
-from shopdesk.threads.requests import NoteRequest, ReplyRequest
+from shopdesk.threads.requests import MAX_REPLY_ATTACHMENTS, NoteRequest, ReplyRequest, Upload
 from shopdesk.threads.saved_replies import refuse_unfilled
 
 register(
@@ -73,7 +73,6 @@ register(
 
 TEXT_LIMIT = 20000
 COMMENT_LIMIT = 5000
-MAX_REPLY_ATTACHMENTS = 5
 
 # The customer-facing words of a reply, in the thread's language (SPEC §8).
 REPLY_WORDS: dict[str, dict[str, str]] = {
@@ -214,7 +213,7 @@ def _checked_text(value: Any, field: str, limit: int, required: bool = True) -> 
 def _last_customer_mail_id(messages: list[Message]) -> str | None:
     for message in reversed(messages):
         if message.author == "customer" and message.mail_message_id:
-            return message.mail_message_id
+            return message.mail_message_id_written or message.mail_message_id  # older items: lower case
     return None
 
 
@@ -245,13 +244,11 @@ def _send_stored_reply(
     return Posted(closed, message)
 
 
-def _uploads(check: Checker, uploads: Any) -> list[tuple[str, str]]:
-    valid = isinstance(uploads, list) and len(uploads) <= MAX_REPLY_ATTACHMENTS
-    valid = valid and all(isinstance(u, dict) and isinstance(u.get("upload_key"), str) and isinstance(u.get("filename"), str) for u in uploads)
-    if not valid:
+def _uploads(check: Checker, uploads: list[Upload]) -> list[tuple[str, str]]:
+    if len(uploads) > MAX_REPLY_ATTACHMENTS:
         check.fail("attachments", "validation_failed")
         return []
-    return [(u["upload_key"], u["filename"]) for u in uploads]
+    return [(u.upload_key, u.filename) for u in uploads]
 
 
 def reply(agent_email: str, number: int, request: ReplyRequest, agent_sub: str | None = None, me: AgentRef | None = None) -> Posted:

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, WithJsonSchema
 
-from shopdesk.core.requests import coded
+from shopdesk.core.requests import RequestModel, coded, rule
+
+MAX_REPLY_ATTACHMENTS = 5
+STATUSES = Literal["open", "closed", "pending1", "pending2"]
 
 
 class _Body(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
 
-class Upload(_Body):
+class Upload(RequestModel):
     """A file the page posted to S3 with a reply-upload grant (`POST /v1/reply-uploads`)."""
 
     upload_key: str
@@ -29,15 +32,34 @@ class Upload(_Body):
 AfterSend = Literal["close", "open", "snooze"]
 
 
-class ReplyRequest(_Body):
+# A reply's or a note's text: something besides spaces (reported with the other fields' errors).
+RequiredText = Annotated[str, rule(lambda text: bool(text.strip()), "text_required")]
+_REQUIRED_TEXT = {"default": "", "validate_default": True, "json_schema_extra": {"pattern": r"\S"}}
+
+# The typed bodies of reply, note, forward and status are what the route takes, so the OpenAPI
+# document made from them is the contract: strict types, no unknown field, null only where the
+# domain reads it as "not given". Text lengths (after trimming), a known agent, a valid address
+# and a wake-up time in range stay the domain's rules.
+
+
+class ReplyRequest(RequestModel):
     """POST /v1/threads/{n}/replies."""
 
-    text: Any = ""
-    attachments: Any = Field(default_factory=list)  # checked by the domain (every error at once)
-    last_seen: str | None = None  # the id of the last message the agent saw: a newer one refuses the send (409)
-    force: bool = False  # "send anyway": the agent saw the newer messages
-    after_send: Any = None  # close | open | snooze (checked by threads.after_send); None: the shop's default
-    snooze_until: Any = None  # with after_send=snooze: when the thread comes back open
+    text: RequiredText = Field(**_REQUIRED_TEXT)
+    attachments: Annotated[list[Upload], Field(max_length=MAX_REPLY_ATTACHMENTS), coded("validation_failed")] = Field(
+        default_factory=list, description="files posted with reply-upload grants (at most 5)"
+    )
+    last_seen: str | None = Field(default=None, description="id of the last message the agent saw: a newer one refuses the send (409 reply_outdated)")
+    force: bool = Field(default=False, description="send anyway, after seeing the newer messages")
+    # Documented as a pattern, not an enum: these are actions, not the thread statuses every status enum lists.
+    after_send: Annotated[
+        Literal["close", "open", "snooze"] | None,
+        coded("invalid_after_send"),
+        WithJsonSchema({"anyOf": [{"type": "string", "pattern": "^(close|open|snooze)$"}, {"type": "null"}]}),
+    ] = Field(
+        default=None, description="close (Send and close), open (Send and keep open) or snooze (pending 1 until snooze_until); null: the shop's default"
+    )
+    snooze_until: str | None = Field(default=None, description="with after_send=snooze: open again at this time (ISO 8601 with a time zone)")
 
 
 class AssigneeRequest(_Body):
@@ -53,25 +75,25 @@ class PresenceRequest(_Body):
     state: Literal["viewing", "writing"] = "viewing"
 
 
-class NoteRequest(_Body):
+class NoteRequest(RequestModel):
     """POST /v1/threads/{n}/notes."""
 
-    text: Any = ""
+    text: RequiredText = Field(**_REQUIRED_TEXT)
 
 
-class ForwardRequest(_Body):
+class ForwardRequest(RequestModel):
     """POST /v1/threads/{n}/forward: to a member of the team or to any address, with a comment."""
 
-    to_agent: Any = None
-    to_email: Any = None
-    comment: Any = ""
+    to_agent: str | None = Field(default=None, description="a team member's e-mail address")
+    to_email: str | None = Field(default=None, description="any e-mail address")
+    comment: str = ""
 
 
-class StatusRequest(_Body):
+class StatusRequest(RequestModel):
     """PUT /v1/threads/{n}/status (`snooze_until`: with pending1/pending2, the wake-up time)."""
 
-    status: Any = None
-    snooze_until: Any = None
+    status: Annotated[STATUSES, coded("invalid_status")]
+    snooze_until: str | None = Field(default=None, description="with pending1 or pending2: open again at this time (or when the customer writes)")
 
 
 class BulkRequest(_Body):

@@ -1,0 +1,98 @@
+"""What customers type is only ever text: a corpus of markup and script payloads, stored in the
+customer-controlled fields (message text, name, product, order reference), rendered on the list
+and on every thread screen in Chromium. No dialog opens, no element is injected, the CSP reports
+nothing, the page never navigates away, and each text reads back exactly as typed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.integration.browser import Tab
+from tests.integration.page_helpers import row, signed_in, tag
+from tests.integration.page_seed import seed
+
+pytestmark = [pytest.mark.stack, pytest.mark.browser]
+
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "<svg onload=alert(1)>",
+    "<svg><script>alert(1)</script></svg>",
+    "<iframe src=javascript:alert(1)></iframe>",
+    "<a href=javascript:alert(1)>click</a>",
+    '"><script>alert(1)</script>',
+    "'><img src=x onerror=alert(1)>",
+    "<body onload=alert(1)>",
+    "<details open ontoggle=alert(1)>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    "<object data=javascript:alert(1)></object>",
+    "<embed src=javascript:alert(1)>",
+    "<input autofocus onfocus=alert(1)>",
+    "<video><source onerror=alert(1)></video>",
+    "<style>@import 'javascript:alert(1)';</style>",
+    "{{constructor.constructor('alert(1)')()}}",
+    "${alert(1)}",
+    "javascript:alert(1)",
+    "<template><script>alert(1)</script></template>",
+    '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
+    "<xmp><img src=x onerror=alert(1)></xmp>",
+    "&lt;img src=x onerror=alert(1)&gt;",
+    '<img src="x" onerror="&#97;lert(1)">',
+    "<marquee onstart=alert(1)>x</marquee>",
+    "<form><button formaction=javascript:alert(1)>x</button></form>",
+    '<meta http-equiv=refresh content="0;url=javascript:alert(1)">',
+    "<base href=javascript:alert(1)//>",
+    "</textarea><script>alert(1)</script>",
+    "</title><script>alert(1)</script>",
+    "<scr<script>ipt>alert(1)</scr</script>ipt>",
+    "<img src=x:x onerror=alert`1`>",
+    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>',
+    '<div style="background:url(javascript:alert(1))">x</div>',
+    "\u202e<script>alert(1)</script>",
+    "<x contenteditable onblur=alert(1)>lose focus</x>",
+]
+THREADS = 24  # one page of the list (25 rows)
+INJECTED = "main script, main img, main iframe, main object, main embed, main svg, main math, main video, main marquee, main details, main input[autofocus], main [onerror], main [onload], main [onfocus], main a[href^='javascript'], main a[href^='data']"
+
+
+def _spec(i: int, marker: str) -> dict[str, Any]:
+    n = len(PAYLOADS)
+    return {
+        "email": f"xss-{marker}-{i}@example.com",
+        "text": f"{PAYLOADS[i]} {PAYLOADS[(i + THREADS) % n]}",
+        "customer_name": PAYLOADS[(i + 12) % n],
+        "product": PAYLOADS[(i + 24) % n],
+        "order_ref": PAYLOADS[(i + 6) % n][:64],
+        "language": "en",
+    }
+
+
+def test_the_xss_corpus_is_shown_as_text_on_the_list_and_the_thread_screens(stack: dict[str, Any], open_page: Callable[..., Tab]) -> None:
+    marker = tag()
+    specs = [_spec(i, marker) for i in range(THREADS)]
+    assert {p for s in specs for p in PAYLOADS if p in s["text"]} == set(PAYLOADS)  # every payload is rendered
+    numbers = seed(stack, specs)
+    tab = open_page()
+    dialogs: list[str] = []
+    tab.page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page = signed_in(tab, stack, "admin")
+    origin = page.url.split("#")[0]
+
+    for number, spec in zip(numbers, specs, strict=True):
+        expect(row(page, number).get_by_test_id("thread-customer")).to_have_text(spec["customer_name"])
+    assert page.locator(INJECTED).count() == 0
+
+    for number, spec in zip(numbers, specs, strict=True):
+        page.evaluate("(n) => { location.hash = `#/threads/${n}`; }", number)
+        expect(page.get_by_test_id("thread-title")).to_have_text(f"Thread #{number}")
+        expect(page.get_by_test_id("message-text").first).to_have_text(spec["text"])
+        expect(page.get_by_test_id("message-author").first).to_have_text(spec["customer_name"])
+        expect(page.get_by_test_id("customer-block")).to_contain_text(spec["product"])
+        assert page.locator(INJECTED).count() == 0, spec
+    page.wait_for_timeout(300)  # a deferred handler (onfocus, ontoggle) would have fired by now
+    assert dialogs == [] and page.url.split("#")[0] == origin
+    assert tab.problems() == []
