@@ -24,6 +24,7 @@ from shopdesk.store.conditions import ATTEMPTS, condition_failed
 from shopdesk.store.counters import CounterDeltas, settle_oldest_open
 from shopdesk.store.keys import list_sort_key
 from shopdesk.store.models import Attachment, Delivery, MailId, Message, OpenThreadClaim, Thread, transaction
+from shopdesk.store.search_index import file_rest, file_terms, message_terms
 from shopdesk.store.thread_items import index_actions
 from shopdesk.store.thread_reads import ChangeContext, ThreadChanged, find_message, get_claim, get_thread, read_change_context
 
@@ -155,12 +156,14 @@ def store_agent_message(
                 for outbound_id in outgoing.outbound_message_ids:
                     writes.save(MailId(*MailId.key(outbound_id), thread_number=number, message_sk=message.sk))
                 deltas.write(writes, moment)
+                rest = file_terms(writes, number, message_terms(message))
         except TransactWriteError as error:
             if not condition_failed(error):
                 raise
             (thread.agent_messages, thread.last_agent, thread.preview, thread.first_response_at, thread.has_private_note) = was
             thread.status, thread.last_message_at = old_status, previous_last_message_at
             continue
+        file_rest(number, rest)
         _remember_read(thread, reader, created_at)
         box = deltas.applied_to(context.box if context is not None else None)
         if context is not None:

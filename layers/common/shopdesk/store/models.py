@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from shopdesk.store.customer_items import Customer, CustomerIdAlias, Order, OrderRef, OrderStatusChange
 from shopdesk.store.intake_items import BlockedSender, RateWindow, RecentPost, SignedRequest
+from shopdesk.store.search_items import SearchTerm, TagCount, TagMember
 from shopdesk.store.setting_items import CONTACTS_PK, DEFAULT_REPLY_MESSAGES, SETTINGS_PK, Contact, ImapSettings, ShopSettings
 from shopdesk.store.sync_items import SYNC_PK, InboundRecord, SyncCursor, SyncError, SyncFailure, SyncLease, SyncStatusItem
 from shopdesk.store.table import INDEX_COUNT, INDEXES, ShopdeskItem, _connection, transaction
@@ -49,6 +50,7 @@ __all__ = [
     "OrderStatusChange",
     "RateWindow",
     "RecentPost",
+    "SearchTerm",
     "ShopSettings",
     "ShopdeskItem",
     "SignedRequest",
@@ -58,6 +60,8 @@ __all__ = [
     "SyncFailure",
     "SyncLease",
     "SyncStatusItem",
+    "TagCount",
+    "TagMember",
     "Thread",
     "_connection",
     "transaction",

@@ -3,7 +3,7 @@ and the Message-IDs we sent (docs/data-model.md, "Threads and messages")."""
 
 from __future__ import annotations
 
-from pynamodb.attributes import BooleanAttribute, ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute, UnicodeSetAttribute
 from pynamodb.expressions.update import Action
 
 from shopdesk.core.thread_rules import STATUSES
@@ -49,6 +49,8 @@ class Thread(ShopdeskItem, discriminator="thread"):
     customer_card_at = UnicodeAttribute(null=True)
     # The contact's e-mail when the thread started (its names are in contact_names).
     contact_email = UnicodeAttribute(null=True)
+    # The thread's tags, normalised (threads/tags.py); each also a TAG#<tag> item and a search word.
+    tags = UnicodeSetAttribute(null=True)
 
     @staticmethod
     def key(number: int) -> tuple[str, str]:
@@ -93,6 +95,7 @@ class Message(ShopdeskItem, discriminator="message"):
     mail_message_id = UnicodeAttribute(null=True)  # inbound: the mail's own Message-ID
     original = Attachment(null=True)  # inbound: the raw .eml in the private bucket ("download original")
     full_text = Attachment(null=True)  # inbound: the whole text when `text` was cut to fit the item
+    subject = UnicodeAttribute(null=True)  # inbound: the mail's subject (searched with the text)
 
     @staticmethod
     def sort_key(created_at: str, message_id: str) -> str:

@@ -35,6 +35,7 @@ from shopdesk.store.customer_messages import (
 )
 from shopdesk.store.keys import list_sort_key, normalized_name
 from shopdesk.store.models import Message, Thread, transaction
+from shopdesk.store.search_index import delete_terms
 from shopdesk.store.thread_items import apply_index_keys
 from shopdesk.store.thread_reads import (
     ChangeContext,
@@ -142,6 +143,7 @@ def delete_thread(number: int) -> None:
         raise ThreadChanged() from None
     if thread.status == "open":
         settle_oldest_open(thread.contact_id, number, None)
+    delete_terms(thread, messages)
     with Message.batch_write() as batch:
         for message in messages:
             batch.delete(message)
