@@ -50,9 +50,9 @@ def search_page(
     start = cursor
     for _ in range(MAX_CHUNKS):
         rows, last_key = partition_page(partition, forward, start, chunk)
-        candidates = [(n, key) for n, item, key in rows if lead is None or matches(lead, words_of(item))]
-        threads, terms = threads_and_terms([n for n, _ in candidates], set(other_buckets.values()))
-        for number, key in candidates:
+        candidates = [n for n, item in rows if lead is None or matches(lead, words_of(item))]
+        threads, terms = threads_and_terms(candidates, set(other_buckets.values()))
+        for number in candidates:
             thread = threads.get(number)
             if thread is None:  # deleted since its items were read
                 continue
