@@ -58,6 +58,7 @@ _SUMMARY_FIELDS = {
     "customer_messages": _I,
     "agent_messages": _I,
     "unread": _B,
+    "tags": {"type": "array", "items": _S},
 }
 _IMAP_FIELDS = {
     "host": _S,
@@ -139,6 +140,8 @@ SCHEMAS: dict[str, Any] = {
             "first_response_at": _SN,
         }
     ),
+    "TagList": _obj({"tags": {"type": "array", "items": _obj({"tag": _S, "threads": _I})}}),
+    "TagChange": _obj({"tag": _S, "threads": _I}),
     "ThreadPage": _obj({"threads": {"type": "array", "items": _ref("ThreadSummary")}, "next_cursor": _SN}),
     "Message": _obj(
         {

@@ -23,10 +23,21 @@ def found(q: str, query: str = "") -> list[int]:
 def shop(aws: Any) -> dict[str, int]:
     contacts.all_contacts()
     made = {
-        "ania": customer_writes("Dzień dobry, zażółć gęślą jaźń. Zamówienie nie dotarło.", email="anna.wisniewska@example.pl", customer_name="Anna Wiśniewska", order_ref="ZK-2026/0042"),
-        "jose": customer_writes("¿Dónde está mi pedido? Llegó roto el cañón.", email="jose@tienda.es", customer_name="José Núñez", language="es"),
-        "hans": customer_writes("Die Straße ist gesperrt, bitte später liefern. Grüße", email="hans@beispiel.de", customer_name="Hans Müller"),
-        "mail": customer_writes("Thanks, the parcel arrived", email="bob@example.com", customer_name="Bob Stone", source="email", subject="Parcel question"),
+        "ania": customer_writes(
+            "Dzień dobry, zażółć gęślą jaźń. Zamówienie nie dotarło.",
+            email="anna.wisniewska@example.pl",
+            customer_name="Anna Wiśniewska",
+            order_ref="ZK-2026/0042",
+        ),
+        "jose": customer_writes(
+            "¿Dónde está mi pedido? Llegó roto el cañón.", email="jose@tienda.es", customer_name="José Núñez", language="es"
+        ),
+        "hans": customer_writes(
+            "Die Straße ist gesperrt, bitte später liefern. Grüße", email="hans@beispiel.de", customer_name="Hans Müller"
+        ),
+        "mail": customer_writes(
+            "Thanks, the parcel arrived", email="bob@example.com", customer_name="Bob Stone", source="email", subject="Parcel question"
+        ),
     }
     return {name: int(stored.thread.number) for name, stored in made.items()}
 
@@ -65,8 +76,12 @@ def test_an_e_mail_answer_and_its_subject_are_searched(shop: dict[str, int]) -> 
 
 
 def test_replies_and_private_notes_are_searched(shop: dict[str, int]) -> None:
-    threads.store_agent_message(shop["jose"], threads.AgentMessage(agent="agent@shop.example", text="Enviamos un reemplazo", source="agent"))
-    threads.store_agent_message(shop["hans"], threads.AgentMessage(agent="agent@shop.example", text="Kurier angerufen", source="note", private=True))
+    threads.store_agent_message(
+        shop["jose"], threads.AgentMessage(agent="agent@shop.example", text="Enviamos un reemplazo", source="agent")
+    )
+    threads.store_agent_message(
+        shop["hans"], threads.AgentMessage(agent="agent@shop.example", text="Kurier angerufen", source="note", private=True)
+    )
     assert found("reemplazo") == [shop["jose"]]
     assert found("kurier") == [shop["hans"]]
 
@@ -106,7 +121,9 @@ def _terms_of(number: int) -> list[Any]:
 
 
 def test_a_deleted_thread_leaves_no_terms(shop: dict[str, int]) -> None:
-    threads.store_agent_message(shop["ania"], threads.AgentMessage(agent="agent@shop.example", text="Wysłaliśmy paczkę ponownie", source="agent"))
+    threads.store_agent_message(
+        shop["ania"], threads.AgentMessage(agent="agent@shop.example", text="Wysłaliśmy paczkę ponownie", source="agent")
+    )
     assert _terms_of(shop["ania"])
     threads.delete_thread(shop["ania"])
     assert _terms_of(shop["ania"]) == []

@@ -36,7 +36,9 @@ def test_a_new_threads_first_message_files_its_terms_in_its_own_transaction(aws:
     assert requests_made.count("TransactWriteItems") == 1 and "BatchWriteItem" not in requests_made
 
 
-def test_a_message_with_more_buckets_than_its_transaction_holds_writes_the_rest_a_hundred_a_request(aws: Any, requests_made: list[str]) -> None:
+def test_a_message_with_more_buckets_than_its_transaction_holds_writes_the_rest_a_hundred_a_request(
+    aws: Any, requests_made: list[str]
+) -> None:
     contacts.all_contacts()
     words = " ".join(f"{a}{b}{c}word" for a in "abcdefgh" for b in "abcdefgh" for c in "ab")  # 128 words, 256 buckets
     requests_made.clear()

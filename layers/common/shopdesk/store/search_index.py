@@ -109,7 +109,9 @@ def tag_partition(tag: str) -> str:
     return keys.tag_pk(tag)
 
 
-def partition_page(partition: str, forward: bool, start: dict[str, Any] | None, size: int) -> tuple[list[tuple[int, Any]], dict[str, Any] | None]:
+def partition_page(
+    partition: str, forward: bool, start: dict[str, Any] | None, size: int
+) -> tuple[list[tuple[int, Any]], dict[str, Any] | None]:
     """One Query of a search or tag partition: (thread number, item) in order, and the Query's
     LastEvaluatedKey (None: the partition is done)."""
     results = ShopdeskItem.query(partition, scan_index_forward=forward, last_evaluated_key=start, limit=size, page_size=size)

@@ -36,6 +36,7 @@ from shopdesk.store.customer_messages import (
 from shopdesk.store.keys import list_sort_key, normalized_name
 from shopdesk.store.models import Message, Thread, transaction
 from shopdesk.store.search_index import delete_terms
+from shopdesk.store.tags import change_tags, tag_counts, tagged_threads, untag_deleted
 from shopdesk.store.thread_items import apply_index_keys
 from shopdesk.store.thread_reads import (
     ChangeContext,
@@ -62,6 +63,7 @@ __all__ = [
     "allocate_thread_number",
     "apply_index_keys",
     "change_status",
+    "change_tags",
     "delete_thread",
     "find_message",
     "get_thread",
@@ -82,6 +84,8 @@ __all__ = [
     "settle_oldest_open",
     "store_agent_message",
     "store_customer_message",
+    "tag_counts",
+    "tagged_threads",
     "thread_partition",
     "token_matches",
 ]
@@ -137,6 +141,7 @@ def delete_thread(number: int) -> None:
             if claim is not None and int(claim.number) == number:
                 writes.delete(claim)
             deltas.write(writes, datetime.now(UTC))
+            untag_deleted(writes, thread)
     except TransactWriteError as error:
         if not condition_failed(error):
             raise
