@@ -7,6 +7,7 @@ import { t, pick, onLanguageChange } from "../i18n.js";
 import { messageFor } from "../messages.js";
 import { dateNode, valueNode } from "../format.js";
 import { statusPill } from "../status.js";
+import { tagEditor } from "./thread-tags.js";
 
 const POLL_MS = 20_000;
 
@@ -87,6 +88,7 @@ export function threadScreen(container, params, ctx) {
         neighbourLinks(neighbours || {}),
       ),
       statusButtons(thread),
+      tagEditor({ api, number, tags: thread.tags, show, flash: showFlash }),
       flash,
       deleteDialog.element,
       spamDialog.element,
