@@ -36,7 +36,7 @@ def test_the_search_box_finds_an_e_mail_answer_part_of_a_name_and_a_domain(stack
     }
     number, same = seed(stack, [first, answer])  # her e-mail answer continues her open thread
     assert same == number
-    other = seed(stack, [{"email": f"jan.{run}@example.com", "customer_name": "Jan Kowalski", "text": "Karton był zgnieciony też u mnie."}])[0]
+    other = seed(stack, [{"email": f"jan.{tag()}@example.com", "customer_name": "Jan Kowalski", "text": "Karton był zgnieciony też u mnie."}])[0]
     tab = open_page()
     page = signed_in(tab, stack, "agent")
     rows = page.get_by_test_id("thread-row")
