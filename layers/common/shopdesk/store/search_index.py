@@ -84,18 +84,17 @@ def tag_terms(writes: TransactWrite, number: int, tag: str, add: bool) -> None:
             writes.update(item, actions=[SearchTerm.tags.delete({tag})])
 
 
-def delete_terms(thread: Thread, messages: Iterable[Message]) -> None:
-    """Deletes every search and tag item of a thread (a BatchWriteItem per 25 keys)."""
+def index_items(thread: Thread, messages: Iterable[Message]) -> list[SearchTerm | TagMember]:
+    """Every search and tag item a thread can have filed (its deletion deletes them, in the same
+    BatchWriteItem as its messages; a key never written costs nothing to delete)."""
     number = int(thread.number)
     terms = thread_terms(thread) | set(thread.tags or ())
     for message in messages:
         terms |= index_terms(message.subject, message.new_text, message.text)
+    terms |= index_terms(*(thread.tags or ()))
     buckets = {bucket for term in terms for bucket in keys.term_buckets(term)}
-    with SearchTerm.batch_write() as batch:
-        for bucket in sorted(buckets):
-            batch.delete(SearchTerm(*SearchTerm.key(bucket, number)))
-        for tag in sorted(thread.tags or ()):
-            batch.delete(TagMember(*TagMember.key(tag, number)))
+    items: list[SearchTerm | TagMember] = [SearchTerm(*SearchTerm.key(bucket, number)) for bucket in sorted(buckets)]
+    return items + [TagMember(*TagMember.key(tag, number)) for tag in sorted(thread.tags or ())]
 
 
 # --- reading -------------------------------------------------------------------------------------

@@ -34,8 +34,8 @@ from shopdesk.store.customer_messages import (
     store_customer_message,
 )
 from shopdesk.store.keys import list_sort_key, normalized_name
-from shopdesk.store.models import Message, Thread, transaction
-from shopdesk.store.search_index import delete_terms
+from shopdesk.store.models import ShopdeskItem, Thread, transaction
+from shopdesk.store.search_index import index_items
 from shopdesk.store.tags import change_tags, tag_counts, tagged_threads, untag_deleted
 from shopdesk.store.thread_items import apply_index_keys
 from shopdesk.store.thread_reads import (
@@ -148,10 +148,9 @@ def delete_thread(number: int) -> None:
         raise ThreadChanged() from None
     if thread.status == "open":
         settle_oldest_open(thread.contact_id, number, None)
-    delete_terms(thread, messages)
-    with Message.batch_write() as batch:
-        for message in messages:
-            batch.delete(message)
+    with ShopdeskItem.batch_write() as batch:  # its messages, and its search and tag items
+        for item in [*messages, *index_items(thread, messages)]:
+            batch.delete(item)
 
 
 def mark_read(agent_sub: str, number: int, card: tuple[str, str] | None = None) -> str:

@@ -1,8 +1,8 @@
 """Search and the tag filter (docs/data-model.md, "Search"): a page of threads whose words start
 with every word of the query, and that carry the tag, among the list's other filters.
 
-One partition leads: the tag's (`TAG#<tag>`, exact) or else the bucket of the longest query word
-(the most selective one can tell without counting). It is read in thread-number order (newest
+One partition leads: the tag's (`TAG#<tag>`, exact) or else the bucket of the query word most
+likely to be selective (`selectivity`: digits or joined parts first, then the longest). It is read in thread-number order (newest
 first: the highest number, i.e. the thread started last; or oldest first) a chunk at a time; the
 chunk's candidates are then checked in one BatchGetItem that brings their thread summaries and
 their items of the other words' buckets. A selective word costs 2 requests a page (Query,
@@ -22,6 +22,13 @@ from shopdesk.store.models import Thread
 from shopdesk.store.search_index import partition_page, tag_partition, term_item, term_partition, threads_and_terms, words_of
 
 MAX_CHUNKS = 3
+BATCH_KEYS = 100
+
+
+def selectivity(word: str) -> tuple[int, int]:
+    """How selective a query word is likely to be, without counting: a word with digits (an order
+    reference, a number, a postcode) or joined parts (an address, a domain) first, then the longest."""
+    return (1 if any(ch.isdigit() for ch in word) or any(ch in ".@-_+/" for ch in word) else 0, len(word))
 CURSOR_KEYS = {"PK", "SK"}
 
 
@@ -38,14 +45,16 @@ def search_page(
         partition, lead = tag_partition(tag), None
         others = words
     else:
-        lead = max(words, key=len)
+        lead = max(words, key=selectivity)
         partition = term_partition(keys.query_bucket(lead))
         others = [w for w in words if w != lead]
     if cursor is not None and (set(cursor) != CURSOR_KEYS or cursor["PK"].get("S") != partition):
         raise ShopdeskError("invalid_cursor")
     other_buckets = {w: keys.query_bucket(w) for w in others}
-    checked = bool(others) or keep is not _keep_all
-    chunk = limit + 1 if not checked else min(2 * limit + 1, 100)
+    if others:  # the candidates and their other buckets fit one BatchGetItem (100 keys)
+        chunk = min(2 * limit + 1, BATCH_KEYS // (1 + len(others)))
+    else:
+        chunk = limit + 1 if keep is _keep_all else min(4 * limit + 1, BATCH_KEYS)
     found: list[Thread] = []
     start = cursor
     for _ in range(MAX_CHUNKS):
