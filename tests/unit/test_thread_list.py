@@ -179,7 +179,7 @@ def test_a_summary_never_carries_the_token(shop: dict[str, Any]) -> None:
     assert token not in str(body)
     assert set(body["threads"][0]) == {
         "number", "customer_name", "email", "contact_id", "contact_names", "language", "status", "last_agent",
-        "preview", "private", "spam", "last_message_at", "customer_messages", "agent_messages", "unread",
+        "preview", "private", "spam", "last_message_at", "customer_messages", "agent_messages", "unread", "tags",
     }
 
 
