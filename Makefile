@@ -87,7 +87,7 @@ lint: venv checkov
 clean:
 	rm -rf $(VENV) .local .pytest_cache
 
-# --- Deploying (issue 7, docs/deploy.md) -------------------------------------------------------
+# --- Deploying (docs/deploy.md) -------------------------------------------------------
 # The SAM CLI and checkov each get their own venv: their pins clash with requirements-dev.txt.
 SAM_VENV := .venv-sam
 CHECKOV_VENV := .venv-checkov
@@ -123,7 +123,7 @@ publish-page: sam
 destroy: sam
 	PATH="$(SAM_PATH)" $(SAM_VENV)/bin/python ops/deploy.py destroy
 
-# --- Agents' API (issue 4) ------------------------------------------------------------------------
+# --- Agents' API ------------------------------------------------------------------------
 .PHONY: openapi vocabulary demo
 
 # docs/openapi/{agents,public}.json generated from the apps' routes and request models (tests/test_openapi.py checks they are current).

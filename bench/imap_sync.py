@@ -1,6 +1,6 @@
 """Mail sync: 1,000 customer mails (a fifth of them answers to threads) from a local Dovecot.
 
-Reported in one run (issue 5), never asserted:
+Reported in one run, never asserted:
 - IMAP commands per batch, and DynamoDB requests (all, and writes) per message;
 - the sync process's own CPU time per message: moto's server runs in a separate process, so its
   time is not counted (target <= 3 ms);

@@ -3,7 +3,7 @@
 Runs in-process against the local stack's AWS (moto's server on a free port, provisioned as
 `make run` does) and calls the public function's handler with API Gateway events. Every botocore
 request (boto3's and pynamodb's) is counted by operation and timed; the handler's time is reported
-as a ratio to the time spent in those AWS calls. Target (issue 3): per accepted message, at most
+as a ratio to the time spent in those AWS calls. Target: per accepted message, at most
 one read and one transactional write beyond the thread-number allocation (plus the two rate-limit
 counters, which count refused posts too, and the conditional put that spends the form token).
 """

@@ -15,7 +15,7 @@ DEMO_AGENT = "agent@shop.example"
 SENDER = "support@shop.example"
 MAILBOX_USER = "support@shop.example"
 MAILBOX_PASSWORD = "mailbox-demo-password"
-# The storefront's demo keys (issue 3): docs/storefront.md signs its worked example with this one.
+# The storefront's demo keys: docs/storefront.md signs its worked example with this one.
 STOREFRONT_SIGNING_KEY = "demo-signing-key"
 FORM_TOKEN_KEY = "demo-form-token-key"
 
@@ -71,14 +71,16 @@ def provision(endpoint: str, region: str = "eu-west-1") -> AwsResources:
         UserPoolId=pool_id,
         ClientName="agents-page",
         ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        ReadAttributes=["email", "email_verified", "name"],  # the ID token names the agent (display name)
     )["UserPoolClient"]["ClientId"]
     for group in ("admin", "agent"):
         cognito.create_group(UserPoolId=pool_id, GroupName=group)
-    for username, groups in ((DEMO_ADMIN, ("admin", "agent")), (DEMO_AGENT, ("agent",))):
+    # Display names (the `name` attribute): shown wherever the page would show an address.
+    for username, name, groups in ((DEMO_ADMIN, "Marta Admin", ("admin", "agent")), (DEMO_AGENT, "Alex Agent", ("agent",))):
         cognito.admin_create_user(
             UserPoolId=pool_id,
             Username=username,
-            UserAttributes=[{"Name": "email", "Value": username}, {"Name": "email_verified", "Value": "true"}],
+            UserAttributes=[{"Name": "email", "Value": username}, {"Name": "email_verified", "Value": "true"}, {"Name": "name", "Value": name}],
             MessageAction="SUPPRESS",
         )
         cognito.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=DEMO_PASSWORD, Permanent=True)
@@ -122,7 +124,7 @@ def function_environment(resources: AwsResources) -> dict[str, str]:
         "STOREFRONT_SECRET_ID": resources.storefront_secret_id,
         "POWERTOOLS_SERVICE_NAME": "shopdesk",
         "POWERTOOLS_LOG_LEVEL": "WARNING",
-        # Agents' API (issue 4): forward targets come from the pool; replies link to the shop's contact page.
+        # Agents' API: forward targets come from the pool; replies link to the shop's contact page.
         "USER_POOL_ID": resources.user_pool_id,
         "CONTACT_PAGE_URL": "https://shop.example/contact",
     }

@@ -188,7 +188,8 @@ class GatewayRequestHandler(BaseHTTPRequestHandler):
                 return
         event = build_event(self.command, path, query, headers, body, self.client_address[0], claims)
         try:
-            result = handler(event, LambdaContext())
+            with one_request_at_a_time(handler):
+                result = handler(event, LambdaContext())
         except Exception as error:  # a function that crashes: API Gateway answers 500 with its own body
             print(f"function failed: {type(error).__name__}: {error}", file=sys.stderr)
             self._json(500, {"message": "Internal Server Error"})
@@ -248,6 +249,19 @@ class GatewayRequestHandler(BaseHTTPRequestHandler):
 
 LAMBDA_INVOKE_PREFIX = "/2015-03-31/functions/"
 MAX_PAYLOAD = 10 * 1024 * 1024  # API Gateway's payload quota
+
+
+_HANDLER_LOCKS: dict[int, threading.Lock] = {}
+_LOCKS_LOCK = threading.Lock()
+
+
+def one_request_at_a_time(handler: Handler) -> threading.Lock:
+    """A Lambda execution environment serves one request at a time (concurrency is more
+    environments, each its own process), and the resolver keeps the current request on the app:
+    two threads in one handler at once would read each other's route. The gateway's threads take
+    turns per function, as requests do in one environment."""
+    with _LOCKS_LOCK:
+        return _HANDLER_LOCKS.setdefault(id(handler), threading.Lock())
 
 
 def _run_quietly(handler: Handler, event: dict[str, Any]) -> None:

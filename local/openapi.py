@@ -42,6 +42,21 @@ def _ref(name: str) -> dict[str, str]:
 
 
 _DELIVERY = {"oneOf": [_obj({"state": {"type": "string", "enum": ["sent", "not_sent", "bounced"]}, "message_id": _SN, "error": _SN, "at": _SN}), {"type": "null"}]}
+_MAIL_LOG_ENTRY = _obj(
+    {
+        "id": {"type": "string", "description": "the mail's Message-ID (or the digest of a mail without one)"},
+        "at": _S,
+        "outcome": {"type": "string", "enum": ["imported", "skipped", "bounced", "failed"]},
+        "reason": {"type": ["string", "null"], "description": "imported: the match rule; skipped: why; bounced: delivery_report or unknown_message"},
+        "error": {"type": ["string", "null"], "description": "failed (set aside): why"},
+        "sender": _SN,
+        "subject": _SN,
+        "size": _IN,
+        "thread_number": _IN,
+        "reply": {"type": ["string", "null"], "description": "bounced: the message id of the reply the report is about"},
+        "set_aside": {"type": ["string", "null"], "description": "failed: the set-aside mail's name (POST /v1/mail-log/set-aside/{name})"},
+    }
+)
 _SUMMARY_FIELDS = {
     "number": _I,
     "customer_name": _SN,
@@ -51,6 +66,7 @@ _SUMMARY_FIELDS = {
     "language": _S,
     "status": {"type": "string", "enum": ["open", "closed", "pending1", "pending2"]},
     "last_agent": _SN,
+    "assignee": {"oneOf": [_obj({"sub": _S, "name": _S}), {"type": "null"}]},
     "preview": _S,
     "private": _B,
     "spam": _B,
@@ -108,7 +124,7 @@ SCHEMAS: dict[str, Any] = {
             }
         }
     ),
-    "Me": _obj({"sub": _S, "username": _S, "groups": {"type": "array", "items": _S}, "is_admin": _B}),
+    "Me": _obj({"sub": _S, "username": _S, "name": _S, "groups": {"type": "array", "items": _S}, "is_admin": _B}),
     "Contact": _obj(
         {"id": _S, "names": _NAMES, "descriptions": _NAMES, "email": _SN, "save_messages": _B, "position": _I, "created_at": _S, "updated_at": _S}
     ),
@@ -126,6 +142,18 @@ SCHEMAS: dict[str, Any] = {
             "indicators": _obj(
                 {"pending_discussions": _I, "average_response_seconds": _IN, "messages_per_closed_thread": {"type": ["number", "null"]}}
             ),
+            "assignment": _obj(
+                {
+                    "everyone": _I,
+                    "unassigned": _I,
+                    "agents": {"type": "array", "items": _obj({"sub": _S, "name": _S, "active": _I})},
+                }
+            ),
+            "former_contacts": {
+                "type": "array",
+                "description": "deleted contacts that threads still carry (the list's contact filter keeps them)",
+                "items": _obj({"contact_id": _S, "names": _NAMES}),
+            },
         }
     ),
     "ThreadSummary": _obj(_SUMMARY_FIELDS),
@@ -138,6 +166,8 @@ SCHEMAS: dict[str, Any] = {
             "product": _SN,
             "customer_id": _SN,
             "first_response_at": _SN,
+            "snooze_until": {"type": ["string", "null"], "description": "pending until this time, then open again"},
+            "merged_from": {"type": "array", "items": _I, "description": "the numbers of the threads merged into this one (they lead here)"},
         }
     ),
     "TagList": _obj({"tags": {"type": "array", "items": _obj({"tag": _S, "threads": _I})}}),
@@ -148,7 +178,7 @@ SCHEMAS: dict[str, Any] = {
             "id": _S,
             "author": {"type": "string", "enum": ["customer", "agent", "system"]},
             "agent": _SN,
-            "source": {"type": "string", "enum": ["form", "email", "agent", "note", "forward"]},
+            "source": {"type": "string", "enum": ["form", "email", "agent", "note", "forward", "handover", "merge", "split"]},
             "text": _S,
             "new_text": _SN,
             "private": _B,
@@ -160,6 +190,7 @@ SCHEMAS: dict[str, Any] = {
             "delivery": _DELIVERY,
             "notification": _DELIVERY,
             "match_rule": _SN,
+            "assignee_name": _SN,
         }
     ),
     "Customer": _obj(
@@ -193,21 +224,70 @@ SCHEMAS: dict[str, Any] = {
             "neighbours": _obj({"previous": _IN, "next": _IN}),
             "history": {"type": "array", "items": _ref("HistoryEntry")},
             "default_reply": _S,
+            "after_send_default": {"type": "string", "pattern": "^(close|open)$"},
+            "presence": {"type": "array", "items": _obj({"sub": _S, "name": _S, "state": {"type": "string", "enum": ["viewing", "writing"]}, "at": _S})},
+            "default_reply_language": {"type": ["string", "null"], "description": "not the thread's language: its language has no default message"},
+            "drafts": {
+                "type": "array",
+                "description": "the caller's own drafts with their text; colleagues' drafts say only who (text null)",
+                "items": _obj({"kind": _S, "agent": _S, "mine": _B, "updated_at": _S, "text": _SN}),
+            },
+            "other_threads": {"type": "array", "items": _ref("OtherThread"), "description": "the customer's newest other threads (at most 10)"},
+            "orders": {"type": "array", "items": _ref("OrderLine")},
+        }
+    ),
+    "DraftSaved": _obj({"kind": _S, "saved": _B, "updated_at": _SN}),
+    "SavedReply": _obj({"id": _S, "title": _S, "texts": _NAMES, "updated_at": _S}),
+    "SavedReplyLibrary": _obj({"saved_replies": {"type": "array", "items": _ref("SavedReply")}, "variables": {"type": "array", "items": _S}}),
+    "FilledSavedReplies": _obj(
+        {
+            "saved_replies": {
+                "type": "array",
+                "items": _obj(
+                    {
+                        "id": _S,
+                        "title": _S,
+                        "language": _S,
+                        "fallback": {"type": "boolean", "description": "the thread's language has no text: this is the shop's default language's"},
+                        "text": _S,
+                        "unknown": {"type": "array", "items": _S},
+                        "empty": {"type": "array", "items": _S},
+                    }
+                ),
+            }
+        }
+    ),
+    "OtherThread": _obj(
+        {"number": _I, "status": _S, "spam": _B, "preview": _S, "order_ref": _SN, "contact_names": _NAMES, "created_at": _S, "last_message_at": _S}
+    ),
+    "OrderLine": _obj({"reference": _S, "total": _S, "currency": _S, "validated": _B, "placed_at": _SN, "status": _SN}),
+    "CustomerStory": _obj(
+        {
+            "email": _S,
+            "customer": {"oneOf": [_ref("Customer"), {"type": "null"}]},
+            "orders": {"type": "array", "items": _ref("OrderLine")},
+            "threads": {"type": "array", "items": _ref("ThreadSummary")},
+            "next_cursor": _SN,
         }
     ),
     "ThreadOnly": _obj({"thread": _ref("ThreadDetail")}),
     "ThreadAndMessage": _obj({"thread": _ref("ThreadDetail"), "message": _ref("Message")}),
+    "ThreadAndEntry": _obj({"thread": _ref("ThreadDetail"), "message": {"oneOf": [_ref("Message"), {"type": "null"}]}}),
+    # 409 reply_outdated also carries `thread` and `new_messages` (what was written since last_seen).
     "ReplyNotSent": {"allOf": [_ref("Error"), _ref("ThreadAndMessage")], "description": "the reply is stored as not sent; retry it"},
     "BulkResult": _obj({"done": {"type": "array", "items": _I}, "failed": {"type": "array", "items": _obj({"number": _I, "code": _S})}}),
     "DownloadLink": _obj({"url": _S, "filename": _S, "expires_in": _I}),
     "UploadForm": _obj({"url": _S, "fields": {"type": "object"}, "upload_key": _S, "filename": _S, "max_size": _I}),
-    "AgentList": _obj({"agents": {"type": "array", "items": _obj({"email": _S, "groups": {"type": "array", "items": _S}})}}),
+    "AgentList": _obj({"agents": {"type": "array", "items": _obj({"email": _S, "sub": _S, "name": _S, "groups": {"type": "array", "items": _S}})}}),
     "Settings": _obj(
         {
             "allow_uploads": _B,
             "default_messages": _NAMES,
             "notify_contact": _B,
             "confirm_visitor": _B,
+            "assign_on_first_reply": _B,
+            "notify_assignee": _B,
+            "after_send_default": {"type": "string", "pattern": "^(close|open)$"},
             "imap": _obj({**_IMAP_FIELDS, "password_set": _B}),
         }
     ),
@@ -236,7 +316,8 @@ SCHEMAS: dict[str, Any] = {
     "SyncStatus": _obj(
         {
             "state": {"type": "string", "enum": ["never", "ok", "failed", "running"]},
-            "last_run_at": _SN,
+            "last_run_at": {"type": ["string", "null"], "description": "the last run that did something (or failed): its figures follow"},
+            "checked_at": {"type": ["string", "null"], "description": "the last run of all, even one that found nothing new"},
             "finished_at": _SN,
             "imported": _I,
             "matched": _I,
@@ -247,6 +328,8 @@ SCHEMAS: dict[str, Any] = {
             "errors": {"type": "array", "items": _obj({"at": _S, "code": _S, "message": _S})},
         }
     ),
+    "MailLogEntry": _MAIL_LOG_ENTRY,
+    "MailLogPage": _obj({"entries": {"type": "array", "items": _ref("MailLogEntry")}, "next_cursor": _SN}),
 }
 
 APIS = {
@@ -270,8 +353,26 @@ APIS = {
 _POWERTOOLS_ERRORS = ("HTTPValidationError", "ValidationError", "ResponseValidationError")
 _ERROR = {"description": "", "content": {"application/json": {"schema": _ref("Error")}}}
 _STANDARD_ERRORS = {"401": "No valid token or signature", "403": "Not allowed (admins only, or not a team member)"}
+# API Gateway's JWT authorizer refuses a missing or invalid token itself, with its own body; the
+# function's guard answers Shopdesk's Error. A 401 is either.
+_UNAUTHORIZED = {
+    "description": _STANDARD_ERRORS["401"],
+    "content": {"application/json": {"schema": {"anyOf": [_ref("Error"), _obj({"message": _S})]}}},
+}
+# The agents' API refuses a `lang` it does not speak (422 unknown_language); the public API lets a
+# storefront's page pass its own and falls back to Accept-Language, then the shop's default.
 _LANG = {"name": "lang", "in": "query", "required": False, "schema": {"type": "string", "enum": ["en", "es", "pl"]},
          "description": "the language of the answer's messages (else Accept-Language)"}
+_PUBLIC_LANG = {"name": "lang", "in": "query", "required": False, "schema": {"type": "string"},
+                "description": "en, es or pl; another value falls back to Accept-Language, then the shop's default"}
+# What the resolver answers on any route, whatever the route declares: a body it cannot read, a
+# path naming nothing, a query it refuses.
+_BODY_ERRORS = {
+    "400": "The body is not JSON (invalid_json, json_too_deep)",
+    "413": "The body is too large",
+    "415": "The body's Content-Type is not one this route reads",
+    "422": "Invalid fields (every error at once)",
+}
 
 
 def _import(folder: str, name: str) -> Any:
@@ -314,7 +415,7 @@ def _operation(operation: dict[str, Any], func: Any, secured: bool) -> dict[str,
     if secured:
         operation["tags"] = ["admin" if access_of(func) == "admin" else "team"]
     if not any(p.get("name") == "lang" for p in operation.get("parameters", [])):
-        operation.setdefault("parameters", []).append(_LANG)
+        operation.setdefault("parameters", []).append(_LANG if secured else _PUBLIC_LANG)
     body = getattr(func, BODY_ATTRIBUTE, None)
     if body is not None:
         operation["requestBody"] = {"required": True, "content": body}
@@ -325,11 +426,17 @@ def _operation(operation: dict[str, Any], func: Any, secured: bool) -> dict[str,
     for status, answer in list(responses.items()):
         if used_refs(answer) & set(_POWERTOOLS_ERRORS):  # what Powertools would answer; Shopdesk answers Error
             responses[status] = {**_ERROR, "description": "Invalid fields (every error at once)"}
-    if operation.get("requestBody") or any(p.get("in") == "query" and p.get("name") != "lang" for p in operation.get("parameters", [])):
-        responses.setdefault("422", {**_ERROR, "description": "Invalid fields (every error at once)"})
+    if operation.get("requestBody") or any(p.get("in") == "query" and (secured or p.get("name") != "lang") for p in operation.get("parameters", [])):
+        responses.setdefault("422", {**_ERROR, "description": _BODY_ERRORS["422"]})
+    if operation.get("requestBody"):
+        for status, text in _BODY_ERRORS.items():
+            responses.setdefault(status, {**_ERROR, "description": text})
+    if any(p.get("in") == "path" for p in operation.get("parameters", [])):
+        responses.setdefault("404", {**_ERROR, "description": "Not found"})
     if secured:
         for status, text in _STANDARD_ERRORS.items():
             responses.setdefault(status, {**_ERROR, "description": text})
+        responses["401"] = _UNAUTHORIZED
     responses.setdefault("500", {**_ERROR, "description": "Something failed on our side"})
     operation["responses"] = dict(sorted(responses.items()))
     return operation

@@ -1,4 +1,4 @@
-"""`sam build` for real (issue 7): the layer ships valid Python 3.13 bytecode and arm64 wheels, leaves out
+"""`sam build` for real: the layer ships valid Python 3.13 bytecode and arm64 wheels, leaves out
 what the runtime or only the tests need, and every handler imports from the built artifacts with
 Python 3.13 without calling AWS.
 

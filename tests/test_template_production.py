@@ -1,4 +1,4 @@
-"""template.yaml is something a careful AWS engineer would deploy (issue 7): linted, translated by SAM
+"""template.yaml is something a careful AWS engineer would deploy: linted, translated by SAM
 exactly as CloudFormation will, and checked resource by resource; checkov finds nothing unexplained.
 
 The template's own shape (the table's keys, the routes) is tests/test_template.py's business.

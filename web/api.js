@@ -22,7 +22,7 @@ export class ApiError extends Error {
 export function createApi(baseUrl, auth) {
   const root = baseUrl.replace(/\/+$/, "");
 
-  async function send(method, path, body, token) {
+  async function send(method, path, body, token, keepalive = false) {
     const headers = { Accept: "application/json", "Accept-Language": language() };
     if (token) headers.Authorization = `Bearer ${token}`;
     if (body !== undefined) headers["Content-Type"] = "application/json";
@@ -32,15 +32,16 @@ export function createApi(baseUrl, auth) {
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
         cache: "no-store",
+        keepalive, // a save made while the page goes away still reaches the server
       });
     } catch {
       throw new ApiError(0, "network");
     }
   }
 
-  async function request(method, path, body) {
+  async function request(method, path, body, options = {}) {
     let token = await idToken(() => auth.idToken());
-    let response = await send(method, path, body, token);
+    let response = await send(method, path, body, token, Boolean(options.keepalive));
     if (response.status === 401) {
       token = await idToken(() => auth.renew());
       response = await send(method, path, body, token);
@@ -58,7 +59,9 @@ export function createApi(baseUrl, auth) {
     }
     if (!response.ok) {
       const error = (data && data.error) || {};
-      throw new ApiError(response.status, error.code || `http_${response.status}`, error.message || "", error.fields || []);
+      const failure = new ApiError(response.status, error.code || `http_${response.status}`, error.message || "", error.fields || []);
+      failure.body = data; // what a refusal carries besides the error (409 reply_outdated: the new messages)
+      throw failure;
     }
     return data;
   }
@@ -77,7 +80,7 @@ export function createApi(baseUrl, auth) {
   return {
     get: (path) => request("GET", path),
     post: (path, body) => request("POST", path, body ?? {}),
-    put: (path, body) => request("PUT", path, body ?? {}),
+    put: (path, body, options) => request("PUT", path, body ?? {}, options),
     patch: (path, body) => request("PATCH", path, body ?? {}),
     delete: (path) => request("DELETE", path),
   };

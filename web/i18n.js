@@ -5,6 +5,7 @@
 
 import { LANGUAGES } from "./vocabulary.js";
 import { WORDS } from "./words.js";
+import { REPLY_KIT_WORDS } from "./words-replies.js";
 
 // The languages come from shopdesk.core.vocabulary (web/vocabulary.js, generated): never listed here.
 export { LANGUAGES };
@@ -259,6 +260,7 @@ const MESSAGES = {
 };
 
 for (const code of CODES) Object.assign(MESSAGES[code], WORDS[code]);
+for (const code of CODES) Object.assign(MESSAGES[code], REPLY_KIT_WORDS[code]);
 
 const listeners = new Set();
 let current = initialLanguage();

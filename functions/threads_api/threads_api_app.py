@@ -5,13 +5,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from agents_routes import blocked_senders, contacts, me, privacy, replies, sync, tags, team, threads
+from agents_routes import (
+    blocked_senders,
+    contacts,
+    customers,
+    drafts,
+    mail_log,
+    me,
+    ownership,
+    privacy,
+    replies,
+    saved_replies,
+    sync,
+    tags,
+    team,
+    threads,
+)
 from aws_lambda_powertools.logging import correlation_paths
 from shopdesk.api.http import make_resolver
 from shopdesk.api.lambda_handler import observed
 
 app = make_resolver(guarded=True)
-for feature in (me, contacts, threads, replies, team, blocked_senders, privacy, sync, tags):
+for feature in (me, contacts, threads, replies, ownership, drafts, saved_replies, team, blocked_senders, customers, privacy, sync, mail_log, tags):
     app.include_router(feature.router)
 
 

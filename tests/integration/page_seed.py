@@ -44,10 +44,12 @@ def seed(stack: dict[str, Any], threads: list[dict[str, Any]] | None = None, bul
 
 def _customers(specs: list[dict[str, Any]]) -> None:
     """What the storefront's signed customer and order routes store (models Customer and Order)."""
-    from shopdesk.store.models import Customer, Order, OrderStatusChange
+    from shopdesk.store.models import Customer, CustomerIdAlias, Order, OrderStatusChange
 
     for spec in specs:
         Customer(*Customer.key(spec["email"]), email=spec["email"], name=spec.get("name"), since=spec.get("since"), customer_id=spec.get("customer_id")).save()
+        if spec.get("customer_id"):  # the storefront's id leads to the address, as its signed calls write it
+            CustomerIdAlias(*CustomerIdAlias.key(spec["customer_id"]), email=spec["email"]).save()
         for order in spec.get("orders", []):
             Order(
                 *Order.key(spec["email"], order["reference"]),

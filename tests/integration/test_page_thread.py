@@ -349,6 +349,9 @@ def test_marking_a_thread_as_spam_asks_first_closes_it_flags_it_and_can_block_th
     blocked = api(stack, admin_token, "GET", "/v1/blocked-senders").json()["blocked_senders"]
     assert email in [b["value"] for b in blocked]
     page.get_by_test_id("back-to-list").click()
+    expect(page.locator("[data-testid=thread-row], [data-testid=list-empty]").first).to_be_visible()  # the list has loaded
+    expect(row(page, number)).to_have_count(0)  # spam is its own view, out of the main list
+    page.get_by_test_id("filter-spam").check()
     expect(row(page, number).locator(".tag-spam")).to_have_text("Spam")
     row(page, number).get_by_test_id("thread-link").click()
     page.get_by_test_id("thread-unmark-spam").click()

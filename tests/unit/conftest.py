@@ -16,3 +16,22 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
 
     with in_process_aws(monkeypatch) as environment:
         yield environment
+
+
+@pytest.fixture
+def atomic_requests(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process moto is not thread-safe within one request (its transaction copies the table
+    while another thread writes it); DynamoDB is. One lock per AWS request gives moto the
+    service's atomicity and leaves the races between requests, which are what is tested."""
+    import threading
+
+    from moto.core.botocore_stubber import BotocoreStubber
+
+    lock = threading.Lock()
+    real = BotocoreStubber.__call__
+
+    def atomic(self: Any, event_name: str, request: Any, **kwargs: Any) -> Any:
+        with lock:
+            return real(self, event_name, request, **kwargs)
+
+    monkeypatch.setattr(BotocoreStubber, "__call__", atomic)

@@ -15,6 +15,7 @@ import boto3
 import pytest
 from shopdesk.core.aws import forget_secrets
 from shopdesk.core.config import config
+from shopdesk.core.validation import mailbox_of
 from shopdesk.intake import antispam
 from shopdesk.intake.requests import BlockedSenderRequest
 from shopdesk.store.models import RateWindow, Thread
@@ -91,7 +92,7 @@ def test_an_address_is_counted_by_its_mailbox_whatever_its_tags_case_or_ignored_
     # Elsewhere dots are part of the address: another mailbox, its own count (the tag still goes).
     assert post_json(form_fields(email="ann.smith+x@example.com", message="question 5"), ip="192.0.2.61")[0] == 201
     assert post_json(form_fields(email="annsmith@example.com", message="question 6"), ip="192.0.2.62")[0] == 201
-    assert antispam.mailbox_of("A.n.n+1@GoogleMail.com") == "ann@gmail.com" and antispam.mailbox_of("a.nn+x@example.com") == "a.nn@example.com"
+    assert mailbox_of("A.n.n+1@GoogleMail.com") == "ann@gmail.com" and mailbox_of("a.nn+x@example.com") == "a.nn@example.com"
 
 
 def test_ipv6_visitors_are_limited_per_64_block_ipv4_per_address(shop: Any, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -72,24 +72,26 @@ def test_the_defaults_are_created_once_across_requests(aws: Any) -> None:
 def test_two_first_requests_that_race_seed_the_defaults_once(aws: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """Both requests read an empty table before either wrote: the loser's seed fails its condition
     and it answers with the winner's contacts."""
-    real_query = contacts._query_contacts
+    from shopdesk.store import contacts as store_contacts
+
+    real_query = store_contacts.stored_contacts
     reads = {"count": 0}
 
     def read_before_any_write() -> list[Contact]:
         reads["count"] += 1
         return [] if reads["count"] <= 2 else real_query()
 
-    monkeypatch.setattr(contacts, "_query_contacts", read_before_any_write)
+    monkeypatch.setattr(store_contacts, "stored_contacts", read_before_any_write)
     winner = contacts.all_contacts()
     reads["count"] = 1  # the second request's first read also sees nothing
     loser = contacts.all_contacts()
-    monkeypatch.setattr(contacts, "_query_contacts", real_query)
+    monkeypatch.setattr(store_contacts, "stored_contacts", real_query)
 
     assert [c.contact_id for c in winner] == [c.contact_id for c in loser] == ["webmaster", "customer-service"]
     assert sorted(c.contact_id for c in stored_contacts()) == ["customer-service", "webmaster"]
 
 
-def test_first_requests_in_parallel_threads_all_see_the_same_two_defaults(aws: Any) -> None:
+def test_first_requests_in_parallel_threads_all_see_the_same_two_defaults(aws: Any, atomic_requests: None) -> None:
     """Whatever the interleaving, the storefront and the page starting together give two contacts."""
     start = threading.Barrier(4)
     seen: list[list[str]] = []

@@ -116,7 +116,7 @@ def me(url: str, authorization: str | None) -> requests.Response:
 def test_a_valid_id_token_reaches_the_agents_api_with_its_claims(gateway: str) -> None:
     answer = me(gateway, f"Bearer {token(claims())}")
     assert answer.status_code == 200, answer.text
-    assert answer.json() == {"sub": "agent-sub", "username": "agent@shop.example", "groups": ["agent"], "is_admin": False}
+    assert answer.json() == {"sub": "agent-sub", "username": "agent@shop.example", "name": "agent@shop.example", "groups": ["agent"], "is_admin": False}
 
 
 REFUSED = {

@@ -14,7 +14,7 @@ from typing import Any
 import contact_form_app
 import pytest
 import threads_api_app
-from api_calls import ADMIN, agents_api
+from api_calls import ADMIN, agents_api, public_api
 from shopdesk.admin import shop_settings
 from shopdesk.admin.requests import SettingsInput
 from shopdesk.api.http import MAX_JSON_CHARACTERS
@@ -148,3 +148,34 @@ def test_the_gateway_answers_unknown_paths_and_bad_lengths_with_a_4xx(gateway: t
     assert _request(gateway, "DELETE", "/public/v1/contacts") == 404
     assert _request(gateway, "GET", "/no/such/file") == 404
     assert _request(gateway, "POST", "/public/v1/uploads", {"Content-Length": "not-a-number"}) == 400
+
+
+@pytest.mark.parametrize("content_type", ["multipart/form-data", "multipart/form-data; boundary=x", "application/x-www-form-urlencoded"])
+def test_a_route_that_reads_json_refuses_a_form_body_with_a_415_whatever_its_boundary(aws: Any, content_type: str) -> None:
+    """Found by the contract run: multipart without a boundary was a 500 on every JSON route."""
+    answer = agents_api("POST", "/v1/blocked-senders", '{"value": "ann@spam.example"}', ADMIN, headers={"content-type": content_type})
+    assert answer.status == 415 and answer.error_code == "unsupported_body"
+    answer = public_api("POST", "/v1/uploads", '{"filename": "a.pdf"}', headers={"content-type": content_type})
+    assert answer.status == 415 and answer.error_code == "unsupported_body"
+
+
+def test_the_agents_api_refuses_a_language_it_does_not_speak_as_its_document_says(aws: Any) -> None:
+    assert agents_api("GET", "/v1/me", claims=ADMIN, query="lang=es").status == 200
+    answer = agents_api("GET", "/v1/me", claims=ADMIN, query="lang=fr")
+    assert answer.status == 422 and answer.field_errors == {"lang": "unknown_language"}
+    assert agents_api("GET", "/v1/me", query="lang=fr").status == 401  # a stranger learns nothing
+
+
+def test_a_contact_patch_with_a_null_position_keeps_its_place(aws: Any) -> None:
+    """Found by the contract run: `{"position": null}` was a 500 (a null written to the position)."""
+    contacts = agents_api("GET", "/v1/contacts", claims=ADMIN).body["contacts"]
+    answer = agents_api("PATCH", f"/v1/contacts/{contacts[1]['id']}", {"position": None}, ADMIN)
+    assert answer.status == 200 and answer.body["position"] == contacts[1]["position"]
+
+
+@pytest.mark.parametrize("body", [[None, None], "text", 5])
+def test_a_json_body_that_is_not_an_object_is_a_422_on_every_model_route(aws: Any, body: Any) -> None:
+    """Found by the contract run: `[null, null]` was taken as no body and saved nothing with a 200."""
+    for method, path in (("PATCH", "/v1/settings"), ("PATCH", "/v1/contacts/webmaster"), ("POST", "/v1/threads/bulk")):
+        answer = agents_api(method, path, json.dumps(body), ADMIN)
+        assert (answer.status, answer.field_errors) == (422, {"body": "validation_failed"}), (method, path, answer)

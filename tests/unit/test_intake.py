@@ -550,25 +550,6 @@ def test_an_address_hiding_a_line_break_in_an_encoded_word_is_invalid(shop: Any)
 # --- concurrency: simultaneous posts are all stored, or answered alike, never a 500 --------------------
 
 
-@pytest.fixture
-def atomic_requests(monkeypatch: pytest.MonkeyPatch) -> None:
-    """In-process moto is not thread-safe within one request (its transaction copies the table
-    while another thread writes it); DynamoDB is. One lock per AWS request gives moto the
-    service's atomicity and leaves the races between requests, which are what is tested."""
-    import threading
-
-    from moto.core.botocore_stubber import BotocoreStubber
-
-    lock = threading.Lock()
-    real = BotocoreStubber.__call__
-
-    def atomic(self: Any, event_name: str, request: Any, **kwargs: Any) -> Any:
-        with lock:
-            return real(self, event_name, request, **kwargs)
-
-    monkeypatch.setattr(BotocoreStubber, "__call__", atomic)
-
-
 def at_once(posts: list[dict[str, Any]], headers: dict[str, str] | None = None) -> list[tuple[int, dict[str, Any]]]:
     """Every post sent from its own thread, released together."""
     import threading

@@ -30,9 +30,23 @@ def test_marking_a_thread_as_spam_closes_and_flags_it_and_moves_the_counters(sho
     assert status == 200 and body["thread"]["spam"] is True and body["thread"]["status"] == "closed"
     assert (global_stats()["threads_open"], global_stats()["threads_closed"]) == (0, 1)
     assert call("GET", f"/v1/threads/{number}")[1]["thread"]["spam"] is True
-    [row] = call("GET", "/v1/threads")[1]["threads"]
+    # Spam is its own view, out of the main list; the closed threads still list it.
+    assert call("GET", "/v1/threads")[1]["threads"] == []
+    [row] = call("GET", "/v1/threads", query="spam=true")[1]["threads"]
     assert row["spam"] is True and row["status"] == "closed"
+    assert [t["number"] for t in call("GET", "/v1/threads", query="status=closed")[1]["threads"]] == [number]
     assert list(BlockedSender.query("BLOCKED")) == []
+
+
+def test_a_closed_thread_marked_as_spam_leaves_the_main_list_and_comes_back_when_unmarked(shop: Any) -> None:
+    number = open_thread()
+    call("PUT", f"/v1/threads/{number}/status", AGENT, {"status": "closed"})
+    call("PUT", f"/v1/threads/{number}/spam", AGENT, {"spam": True})
+    assert call("GET", "/v1/threads")[1]["threads"] == []
+    assert [t["number"] for t in call("GET", "/v1/threads", query="spam=true")[1]["threads"]] == [number]
+    call("PUT", f"/v1/threads/{number}/spam", AGENT, {"spam": False})
+    assert [t["number"] for t in call("GET", "/v1/threads")[1]["threads"]] == [number]
+    assert call("GET", "/v1/threads", query="spam=true")[1]["threads"] == []
 
 
 def test_marking_as_spam_and_blocking_the_sender_refuses_their_next_form_post(shop: Any) -> None:

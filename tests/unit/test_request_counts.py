@@ -75,21 +75,23 @@ def test_the_first_view_of_a_thread_reads_its_customer_once_and_keeps_the_card_w
     requests_made.clear()
     assert call("GET", f"/v1/threads/{shop[3]}")[0] == 200
     assert requests_made[0] == "Query"  # the thread and its messages
-    # Side by side: the contact and settings, the two neighbours, the customer's partition; then the mark with the card.
-    assert sorted(requests_made[1:-1]) == ["BatchGetItem", "Query", "Query", "Query"] and requests_made[-1] == "UpdateItem"
+    # Side by side: the contact and settings, the two neighbours, the customer's other threads (GSI7),
+    # the customer's partition; then the mark with the card.
+    assert sorted(requests_made[1:-1]) == ["BatchGetItem", "Query", "Query", "Query", "Query"] and requests_made[-1] == "UpdateItem"
 
 
-def test_viewing_a_thread_already_read_is_four_reads_and_writes_nothing(shop: list[int], requests_made: list[str]) -> None:
+def test_viewing_a_thread_already_read_is_five_reads_and_writes_nothing(shop: list[int], requests_made: list[str]) -> None:
     assert call("GET", f"/v1/threads/{shop[3]}")[0] == 200
     requests_made.clear()
     assert call("GET", f"/v1/threads/{shop[3]}")[0] == 200
-    assert requests_made[0] == "Query" and sorted(requests_made[1:]) == ["BatchGetItem", "Query", "Query"]
+    # The partition, then side by side: contact and settings, the two neighbours, the customer's other threads.
+    assert requests_made[0] == "Query" and sorted(requests_made[1:]) == ["BatchGetItem", "Query", "Query", "Query"]
     contact = contacts.get_contact("customer-service")
     again = threads.CustomerMessage(email="c3@example.com", text="And?", source="form", language="en")
     threads.store_customer_message(contact, again, thread=threads.get_thread(shop[3]))  # the next view marks it read again
     requests_made.clear()
     assert call("GET", f"/v1/threads/{shop[3]}")[0] == 200
-    assert requests_made[0] == "Query" and sorted(requests_made[1:]) == ["BatchGetItem", "Query", "Query", "UpdateItem"]
+    assert requests_made[0] == "Query" and sorted(requests_made[1:]) == ["BatchGetItem", "Query", "Query", "Query", "UpdateItem"]
 
 
 def test_an_agents_reply_reads_the_thread_once_and_is_four_requests(shop: list[int], requests_made: list[str]) -> None:
@@ -120,3 +122,39 @@ def test_a_status_change_reads_the_thread_and_its_claim_box_and_settings_once(sh
     requests_made.clear()
     assert call("PUT", f"/v1/threads/{shop[2]}/status", body={"status": "pending1"})[0] == 200
     assert requests_made == ["GetItem", "BatchGetItem", "TransactWriteItems"]
+
+
+def test_taking_a_thread_is_a_read_and_one_transaction(shop: list[int], requests_made: list[str]) -> None:
+    requests_made.clear()
+    assert call("PUT", f"/v1/threads/{shop[-1]}/assignee", body={"assignee": "sub-agent"})[0] == 200
+    # The thread, then its assignee, GSI6 key and the agent's counter in one transaction.
+    assert requests_made == ["GetItem", "TransactWriteItems"]
+
+
+def test_a_presence_heartbeat_is_one_write_and_its_read_rides_on_the_thread_views_query(shop: list[int], requests_made: list[str]) -> None:
+    requests_made.clear()
+    assert call("PUT", f"/v1/threads/{shop[3]}/presence", body={"state": "writing"})[0] == 204
+    assert requests_made == ["PutItem"]
+    call("GET", f"/v1/threads/{shop[3]}", claims={"sub": "sub-lia", "email": "lia@shop.example", "cognito:groups": "[agent]"})
+    requests_made.clear()
+    view = call("GET", f"/v1/threads/{shop[3]}", claims={"sub": "sub-lia", "email": "lia@shop.example", "cognito:groups": "[agent]"})[1]
+    assert [p["state"] for p in view["presence"]] == ["writing"]
+    assert requests_made[0] == "Query" and sorted(requests_made[1:]) == ["BatchGetItem", "Query", "Query", "Query"]
+
+
+def test_a_reply_checked_against_the_last_message_seen_keeps_the_replys_four_requests(shop: list[int], requests_made: list[str]) -> None:
+    stored = customer_writes(email="late@example.com")
+    requests_made.clear()
+    body = {"text": "It ships today.", "last_seen": stored.message.message_id}
+    assert call("POST", f"/v1/threads/{stored.thread.number}/replies", body=body)[0] == 201
+    assert requests_made == ["Query", "BatchGetItem", "TransactWriteItems", "TransactWriteItems"]
+    newer = customer_writes(email="late2@example.com")
+    threads.store_customer_message(
+        contacts.get_contact("customer-service"),
+        threads.CustomerMessage(email="late2@example.com", text="And?", source="form", language="en"),
+        thread=newer.thread,
+    )
+    requests_made.clear()
+    body = {"text": "It ships today.", "last_seen": newer.message.message_id}
+    assert call("POST", f"/v1/threads/{newer.thread.number}/replies", body=body)[0] == 409
+    assert requests_made == ["Query"]  # refused on the partition the reply reads anyway

@@ -72,4 +72,8 @@ def test_the_team_is_the_pools_admins_and_agents(aws: Any, monkeypatch: pytest.M
     config.cache_clear()
     status, body = call("GET", "/v1/agents", claims=AGENT)
     assert status == 200
-    assert body == {"agents": [{"email": "boss@shop.example", "groups": ["admin", "agent"]}, {"email": "lia@shop.example", "groups": ["agent"]}]}
+    # Each with the Cognito sub (what a thread's assignee is) and the display name (the e-mail when the pool has no `name`).
+    assert [(a["email"], a["name"], a["groups"], bool(a["sub"])) for a in body["agents"]] == [
+        ("boss@shop.example", "boss@shop.example", ["admin", "agent"], True),
+        ("lia@shop.example", "lia@shop.example", ["agent"], True),
+    ]

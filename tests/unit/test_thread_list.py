@@ -75,12 +75,15 @@ def test_filter_by_language(shop: dict[str, Any]) -> None:
     assert listed("language=pl&status=open") == [n[9], n[2]]
 
 
-def test_filter_by_last_agent(shop: dict[str, Any]) -> None:
+def test_the_employee_filter_means_the_assignee(shop: dict[str, Any]) -> None:
     n = shop["numbers"]
-    assert call("POST", f"/v1/threads/{n[5]}/replies", body={"text": "Hola"})[0] == 201
-    assert listed("agent=agent@shop.example") == [n[5]]
-    assert listed("agent=agent@shop.example&status=open") == []
-    assert listed("agent=someone@shop.example") == []
+    assert call("POST", f"/v1/threads/{n[5]}/replies", body={"text": "Hola"})[0] == 201  # replying does not assign (by default)
+    assert listed("agent=sub-agent") == []
+    assert call("PUT", f"/v1/threads/{n[5]}/assignee", body={"assignee": "sub-agent"})[0] == 200
+    assert listed("agent=sub-agent") == [n[5]]
+    assert listed("agent=sub-agent&status=open") == []
+    assert listed("agent=sub-someone") == []
+    assert n[5] not in listed("agent=-") and n[4] in listed("agent=-")
 
 
 def test_filter_by_private_note(shop: dict[str, Any]) -> None:
@@ -178,7 +181,7 @@ def test_a_summary_never_carries_the_token(shop: dict[str, Any]) -> None:
     token = threads.get_thread(shop["numbers"][0]).token
     assert token not in str(body)
     assert set(body["threads"][0]) == {
-        "number", "customer_name", "email", "contact_id", "contact_names", "language", "status", "last_agent",
+        "number", "customer_name", "email", "contact_id", "contact_names", "language", "status", "last_agent", "assignee",
         "preview", "private", "spam", "last_message_at", "customer_messages", "agent_messages", "unread", "tags",
     }
 

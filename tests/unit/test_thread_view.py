@@ -156,10 +156,10 @@ def test_an_order_the_storefront_sends_after_the_thread_was_opened_shows_on_the_
     assert ("order", "NEWORDER1") in [(e["type"], e.get("reference")) for e in body["history"]]
 
 
-def test_a_thread_keeps_its_customers_card_so_a_second_view_reads_only_its_partition_the_contact_and_the_neighbours(
+def test_a_thread_keeps_its_customers_card_so_a_second_view_reads_only_its_partition_the_contact_the_neighbours_and_the_other_threads(
     shop: dict[str, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = view(shop["thread"])
     requests_made = count_dynamodb_requests(monkeypatch)
     assert view(shop["thread"]) == first
-    assert sorted(requests_made) == ["BatchGetItem", "Query", "Query", "Query"]
+    assert sorted(requests_made) == ["BatchGetItem", "Query", "Query", "Query", "Query"]

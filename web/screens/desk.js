@@ -51,6 +51,7 @@ export function deskScreen(container, _params, ctx) {
     }
     try {
       dashboard = await api.get("/v1/dashboard");
+      list.setFormerContacts(dashboard.former_contacts || []); // a deleted contact stays a filter while threads carry it
       firstLoad = false;
       keepingFocus(boxes, renderDashboard);
     } catch (error) {

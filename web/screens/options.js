@@ -210,15 +210,8 @@ export function serviceOptions(ctx) {
       return value;
     }
 
-    let dirty = false;
-    form.addEventListener("input", () => {
-      dirty = true;
-    });
-
     async function saveImap() {
-      const answer = await save(api, form, { imap: readImap() }, statusLine, submit);
-      if (answer) dirty = false;
-      return answer;
+      return save(api, form, { imap: readImap() }, statusLine, submit);
     }
 
     form.addEventListener("submit", async (event) => {
@@ -237,13 +230,8 @@ export function serviceOptions(ctx) {
       testLine.dataset.i18n = "options.testing";
       testLine.textContent = t("options.testing");
       try {
-        // The test uses the saved settings (the password is only in Secrets Manager): save changes first.
-        if (dirty && !(await saveImap())) {
-          delete testLine.dataset.i18n;
-          testLine.textContent = "";
-          return;
-        }
-        const answer = await api.post("/v1/sync/test-connection", {});
+        // The values as typed, nothing saved: a password typed here is used for this test only.
+        const answer = await api.post("/v1/sync/test-connection", readImap());
         delete testLine.dataset.i18n;
         testLine.classList.add(answer.ok ? "status-ok" : "status-error");
         testLine.textContent = answer.ok ? t("options.connectionOk") : [t("options.connectionFailed"), answer.message].filter(Boolean).join(" ");
@@ -281,6 +269,7 @@ export function serviceOptions(ctx) {
     rows.push(item("sync.state", h("span", { class: ["sync-state", `sync-${state}`], i18n: `sync.state.${state}`, testid: "sync-state" }), "sync-state-row"));
     if (state !== "never") {
       rows.push(item("sync.lastRun", dateNode(sync.last_run_at), "sync-last-run"));
+      if (sync.checked_at && sync.checked_at !== sync.last_run_at) rows.push(item("sync.checkedAt", dateNode(sync.checked_at), "sync-checked-at"));
       if (sync.finished_at) rows.push(item("sync.finished", dateNode(sync.finished_at), "sync-finished"));
       for (const key of ["imported", "matched", "new_threads", "skipped", "bounced", "failed"]) rows.push(item(`sync.${key}`, valueNode(sync[key] ?? 0), `sync-${key}`));
     }

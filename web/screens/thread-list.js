@@ -18,11 +18,14 @@ export function threadList(ctx) {
   let threads = [];
   const selected = new Set();
   let contacts = [];
+  let formerContacts = []; // deleted contacts that threads still carry (from the dashboard)
   let agents = [];
   let loaded = false;
   let loadCount = 0;
 
   const status = h("p", { class: "status", role: "status", testid: "list-status" });
+  // The sort the list is in, as the filters chose it (updated with them, re-translated with the page).
+  const sortNote = h("span", { class: "muted sort-note", i18n: "list.newestFirst", testid: "sort-note" });
   const body = h("div", { class: "list-body", "aria-live": "polite" });
   const pager = h("nav", { class: "pager", "aria-label": t("list.pages"), i18nAttrs: { "aria-label": "list.pages" } });
   const contactSelect = h("select", { name: "contact", testid: "filter-contact" }, h("option", { value: "", i18n: "list.allContacts" }));
@@ -56,6 +59,7 @@ export function threadList(ctx) {
       { class: "filter-checks" },
       h("label", { class: "check" }, h("input", { type: "checkbox", name: "unread", testid: "filter-unread" }), h("span", { i18n: "list.onlyUnread" })),
       h("label", { class: "check" }, h("input", { type: "checkbox", name: "private", testid: "filter-private" }), h("span", { i18n: "list.onlyPrivate" })),
+      h("label", { class: "check" }, h("input", { type: "checkbox", name: "spam", testid: "filter-spam" }), h("span", { i18n: "list.onlySpam" })),
     ),
     h(
       "div",
@@ -87,7 +91,7 @@ export function threadList(ctx) {
   const element = h(
     "section",
     { class: "panel threads", "aria-labelledby": "threads-title", testid: "thread-list" },
-    h("div", { class: "panel-head" }, h("h2", { id: "threads-title", i18n: "list.title" }), h("span", { class: "muted sort-note", i18n: "list.newestFirst" })),
+    h("div", { class: "panel-head" }, h("h2", { id: "threads-title", i18n: "list.title" }), sortNote),
     filterForm,
     bulkBar,
     status,
@@ -102,13 +106,15 @@ export function threadList(ctx) {
     for (const [key, value] of data.entries()) {
       const text = String(value).trim();
       if (!text) continue;
-      result[key] = key === "unread" || key === "private" ? "true" : text;
+      result[key] = key === "unread" || key === "private" || key === "spam" ? "true" : text;
     }
     return result;
   }
 
   function applyFilters() {
     filters = readFilters();
+    sortNote.dataset.i18n = filters.order === "oldest" ? "list.oldestFirst" : "list.newestFirst";
+    sortNote.textContent = t(sortNote.dataset.i18n);
     cursors = [null];
     page = 0;
     selected.clear();
@@ -139,7 +145,12 @@ export function threadList(ctx) {
 
   function fillChoices() {
     const keepContact = contactSelect.value;
-    contactSelect.replaceChildren(h("option", { value: "", i18n: "list.allContacts" }), ...contacts.map((c) => h("option", { value: c.id, text: pick(c.names) })));
+    const former = formerContacts.filter((f) => !contacts.some((c) => c.id === f.contact_id));
+    contactSelect.replaceChildren(
+      h("option", { value: "", i18n: "list.allContacts" }),
+      ...contacts.map((c) => h("option", { value: c.id, text: pick(c.names) })),
+      ...former.map((f) => h("option", { value: f.contact_id, text: t("list.deletedContact", { name: pick(f.names) || f.contact_id }), testid: "filter-contact-deleted" })),
+    );
     contactSelect.value = keepContact;
     const keepAgent = agentSelect.value;
     agentSelect.replaceChildren(h("option", { value: "", i18n: "list.allAgents" }), ...agents.map((a) => h("option", { value: a.email, text: a.email })));
@@ -263,7 +274,12 @@ export function threadList(ctx) {
     const previous = h("button", { type: "button", class: "button small", i18n: "list.previous", testid: "page-previous", disabled: page === 0, on: { click: () => go(page - 1) } });
     const next = h("button", { type: "button", class: "button small", i18n: "list.next", testid: "page-next", disabled: !nextCursor, on: { click: () => go(page + 1) } });
     const where = h("span", { class: "muted", i18n: "list.page", params: { page: page + 1 }, testid: "page-number" });
-    mount(pager, previous, where, next);
+    // Which threads are shown, and whether more follow: a count without counting the whole list.
+    const first = page * PAGE_SIZE + 1;
+    const shown = threads.length
+      ? h("span", { class: "muted result-count", testid: "result-count" }, h("span", { i18n: "list.shown", params: { from: first, to: first + threads.length - 1 } }), nextCursor ? h("span", {}, ", ", h("span", { i18n: "list.more", testid: "result-more" })) : null)
+      : null;
+    mount(pager, shown, previous, where, next);
   }
 
   function go(target) {
@@ -281,7 +297,7 @@ export function threadList(ctx) {
   async function bulk(action) {
     const numbers = [...selected];
     if (!numbers.length) return;
-    if (action === "delete" && !(await dialog.ask(numbers.length))) return;
+    if (action === "delete" && !(await dialog.ask(numbers))) return;
     const body_ = { action, numbers };
     if (action === "status") body_.status = bulkStatus.value;
     status.textContent = "";
@@ -309,6 +325,10 @@ export function threadList(ctx) {
     element,
     load: () => load(),
     loadChoices,
+    setFormerContacts(former) {
+      formerContacts = former;
+      fillChoices();
+    },
     /** A background refresh: only on the first page, so paging is not disturbed. */
     refresh: () => (page === 0 && loaded ? load(true) : Promise.resolve()),
     dispose() {
@@ -331,8 +351,9 @@ function confirm() {
     confirmKey: "bulk.delete",
     confirmTestid: "bulk-confirm-delete",
     cancelTestid: "bulk-confirm-cancel",
-    prepare(count) {
-      text.textContent = t("bulk.confirmText", { count });
+    // Speaks of the threads chosen, by number (never "this thread").
+    prepare(numbers) {
+      text.textContent = t("bulk.confirmText", { count: numbers.length, numbers: numbers.map((n) => `#${n}`).join(", ") });
     },
   });
 }

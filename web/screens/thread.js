@@ -7,6 +7,11 @@ import { t, pick, onLanguageChange } from "../i18n.js";
 import { messageFor } from "../messages.js";
 import { dateNode, valueNode } from "../format.js";
 import { statusPill } from "../status.js";
+import { nameOf, outdatedBox, ownerPanel, presenceLine } from "./thread-team.js";
+import { draftKeeper } from "./drafts.js";
+import { savedReplyPicker } from "./saved-reply-picker.js";
+import { afterSendField, snoozeControl, snoozedTag } from "./snooze.js";
+import { mergePanel, splitButton, splitDialog } from "./thread-merge.js";
 import { tagEditor } from "./thread-tags.js";
 
 const POLL_MS = 20_000;
@@ -16,7 +21,9 @@ let agentsOnce = null;
 
 export function threadScreen(container, params, ctx) {
   const { api, me } = ctx;
-  const number = Number.parseInt(params.number, 10);
+  // Only digits name a thread: `#/threads/abc` is a thread that does not exist, never "Thread #NaN".
+  const valid = /^\d{1,10}$/.test(String(params.number ?? ""));
+  let number = valid ? Number.parseInt(params.number, 10) : null;
   let detail = null;
   let agents = null;
   let alive = true;
@@ -27,8 +34,24 @@ export function threadScreen(container, params, ctx) {
   const spamDialog = confirmSpam();
   // Forms survive a reload of the thread (after a note, a status change...): typed text stays.
   const forms = buildForms();
+  // What the agent types is kept server-side as a draft, restored here next time.
+  const drafts = draftKeeper(api, number, { reply: forms.replyText, note: forms.noteText });
+  const splitAsk = splitDialog();
+  const merge = mergePanel({
+    api,
+    current: () => number,
+    flash: (text, isError) => showFlash(text, isError),
+    done: async (answer, source) => {
+      await load();
+      showFlash(t("merge.done", { source, number }));
+    },
+  });
 
   mount(container, root);
+  if (!valid) {
+    mount(root, h("h1", { id: "thread-title", i18n: "thread.unknownTitle" }), h("p", { class: "notice notice-warning", i18n: "thread.notFound", testid: "thread-not-found" }), h("p", {}, h("a", { href: "#/", class: "back", i18n: "thread.back" })));
+    return { dispose() {} };
+  }
 
   async function load(focusTitle = false) {
     if (!detail) mount(root, h("h1", { id: "thread-title", i18n: "thread.title", params: { number } }), loading("thread-loading"));
@@ -42,6 +65,13 @@ export function threadScreen(container, params, ctx) {
       return;
     }
     if (!alive) return;
+    if (detail.thread.number !== number) {
+      // A merged thread's number answers with the thread it joined: the address follows.
+      const from = number;
+      number = detail.thread.number;
+      history.replaceState(null, "", `#/threads/${number}`);
+      showFlash(t("merge.redirected", { from, number }));
+    }
     const hadFocus = document.activeElement === document.body || document.activeElement?.id === "thread-title" || document.activeElement === container;
     render();
     // The router focused the placeholder title; keep keyboard and screen-reader focus on the real one.
@@ -78,20 +108,28 @@ export function threadScreen(container, params, ctx) {
       forms.replyText.value = detail.default_reply || "";
       forms.reply.dataset.filled = String(number);
     }
+    drafts.restore(detail);
+    forms.picker.refresh();
+    const defaultLanguage = detail.default_reply_language;
+    forms.defaultNote.hidden = !defaultLanguage || defaultLanguage === thread.language;
+    if (!forms.defaultNote.hidden) forms.defaultNote.textContent = t("saved.defaultFallback", { language: t(`lang.${thread.language}`), used: t(`lang.${defaultLanguage}`) });
     mount(
       root,
       h("p", { class: "crumbs" }, h("a", { href: "#/", class: "back", i18n: "thread.back", testid: "back-to-list" })),
       h(
         "div",
         { class: "thread-head" },
-        h("div", { class: "thread-title-line" }, h("h1", { id: "thread-title", i18n: "thread.title", params: { number: thread.number }, testid: "thread-title" }), statusPill(thread.status, { testid: "thread-status" }), thread.spam ? h("span", { class: "tag tag-spam", i18n: "list.spam", testid: "thread-spam" }) : null),
+        h("div", { class: "thread-title-line" }, h("h1", { id: "thread-title", i18n: "thread.title", params: { number: thread.number }, testid: "thread-title" }), statusPill(thread.status, { testid: "thread-status" }), snoozedTag(thread), thread.spam ? h("span", { class: "tag tag-spam", i18n: "list.spam", testid: "thread-spam" }) : null),
         neighbourLinks(neighbours || {}),
       ),
+      (presenceArea = h("div", { class: "presence-area" }, presenceLine(detail.presence))),
       statusButtons(thread),
       tagEditor({ api, number, tags: thread.tags, show, flash: showFlash }),
+      snoozeControl(api, thread, { done: (answer) => { showFlash(t("snooze.done")); show(answer); }, failed: (error) => showFlash(messageFor(error), true) }),
       flash,
       deleteDialog.element,
       spamDialog.element,
+      splitAsk.element,
       h(
         "div",
         { class: "thread-layout" },
@@ -102,15 +140,30 @@ export function threadScreen(container, params, ctx) {
             "section",
             { class: "panel", "aria-labelledby": "messages-title" },
             h("h2", { id: "messages-title", i18n: "thread.messages" }),
-            h("ol", { class: "messages", testid: "messages" }, messages.map((message) => messageItem(message, thread))),
+            (messagesList = h("ol", { class: "messages", testid: "messages" }, messages.map((message) => messageItem(message, thread)))),
           ),
+          drafts.others(detail),
           forms.replyPanel,
           forms.notePanel,
         ),
-        h("aside", { class: "thread-side" }, customerBlock(thread, customer, contact), forms.forwardPanel, historyBlock(history || [])),
+        h("aside", { class: "thread-side" }, (ownerArea = h("div", {})), customerBlock(thread, customer, contact), otherThreads(detail.other_threads || [], thread), forms.forwardPanel, merge, historyBlock(history || [])),
       ),
     );
-    fillAgents();
+    fillAgents().then(() => {
+      if (alive && detail) ownerArea.replaceChildren(ownerPanel({ thread: detail.thread, me, agents, api, onAnswer: show }));
+    });
+    forms.afterSend.setDefault(detail.after_send_default); // the shop's "after sending" option
+  }
+
+  let messagesList = null;
+  let presenceArea = null;
+  let ownerArea = h("div", {});
+
+  // While the agent types, only the messages and who is here are redrawn: the forms are untouched.
+  function refreshInPlace(fresh) {
+    detail = { ...fresh };
+    messagesList?.replaceChildren(...fresh.messages.map((message) => messageItem(message, fresh.thread)));
+    presenceArea?.replaceChildren(presenceLine(fresh.presence));
   }
 
   function neighbourLinks(neighbours) {
@@ -190,11 +243,19 @@ export function threadScreen(container, params, ctx) {
       message.author === "customer"
         ? h("span", { class: "author", text: thread.customer_name || thread.email || "", testid: "message-author" })
         : message.author === "agent"
-          ? h("span", { class: "author", text: message.agent || "", testid: "message-author" })
+          ? h("span", { class: "author", text: nameOf(agents, message.agent), title: message.agent || "", testid: "message-author" })
           : h("span", { class: "author", i18n: "thread.system", testid: "message-author" });
     const badges = [];
     if (message.private) badges.push(h("span", { class: "tag tag-private", i18n: "thread.privateNote", testid: "private-mark" }));
     badges.push(h("span", { class: "tag", i18n: `source.${message.source}`, testid: "message-source" }));
+    if (message.attachments?.length) {
+      // A paper clip with the number of files, named in words for screen readers.
+      badges.push(h("span", { class: "tag file-count", testid: "file-count", title: t("thread.files", { count: message.attachments.length }) }, h("span", { class: "clip", "aria-hidden": "true" }), h("span", { "aria-hidden": "true", text: String(message.attachments.length) }), h("span", { class: "visually-hidden", text: t("thread.files", { count: message.attachments.length }) })));
+    }
+    // A customer's or agent's message may leave for a thread of its own (not the thread's only one).
+    if (message.author !== "system" && detail.messages.filter((m) => m.author !== "system").length > 1) {
+      badges.push(splitButton({ api, current: () => number, message, dialog: splitAsk, flash: showFlash, done: (answer) => (location.hash = `#/threads/${answer.thread.number}`) }));
+    }
     const shown = message.new_text || message.text || "";
     const full = message.new_text && message.text && message.text !== message.new_text
       ? h("details", { class: "original" }, h("summary", { i18n: "thread.showOriginal" }), h("div", { class: "message-text", text: message.text }))
@@ -204,6 +265,7 @@ export function threadScreen(container, params, ctx) {
       { class: ["message", `message-${message.author}`, message.private && "message-private"], testid: "message", "data-message-id": message.id },
       h("header", { class: "message-head" }, author, badges, dateNode(message.created_at, "datetime", { class: "muted", testid: "message-date" })),
       message.product ? h("p", { class: "muted message-product" }, h("span", { i18n: "thread.product" }), ": ", h("span", { text: message.product })) : null,
+      message.source === "handover" ? h("p", { class: "muted", testid: "handover-to" }, "→ ", message.assignee_name ? h("span", { text: message.assignee_name }) : h("span", { i18n: "owner.none" })) : null,
       h("div", { class: "message-text", text: shown, testid: "message-text" }),
       full,
       attachmentList(message),
@@ -306,6 +368,30 @@ export function threadScreen(container, params, ctx) {
     );
   }
 
+  // The customer's story: their other threads (newest ten) and the page that has everything.
+  function otherThreads(others, thread) {
+    return h(
+      "section",
+      { class: "panel", "aria-labelledby": "other-threads-title", testid: "other-threads" },
+      h("h2", { id: "other-threads-title", i18n: "customerPage.otherThreads" }),
+      others.length === 0
+        ? h("p", { class: "muted", i18n: "customerPage.noOtherThreads" })
+        : h(
+            "ol",
+            { class: "other-threads" },
+            others.map((other) =>
+              h(
+                "li",
+                { testid: "other-thread", "data-number": String(other.number) },
+                h("div", {}, h("a", { href: `#/threads/${other.number}`, text: `#${other.number}`, testid: "other-thread-link" }), " ", statusPill(other.status), " ", dateNode(other.last_message_at, "date", { class: "muted" })),
+                h("span", { class: "muted preview", text: other.preview || "" }),
+              ),
+            ),
+          ),
+      h("p", {}, h("a", { href: `#/customers/${encodeURIComponent(thread.email)}`, i18n: "customerPage.open", testid: "customer-page-link" })),
+    );
+  }
+
   function historyBlock(history) {
     return h(
       "section",
@@ -372,19 +458,37 @@ export function threadScreen(container, params, ctx) {
     });
     const replyStatus = h("p", { class: "status", role: "status", testid: "reply-status" });
     const replySubmit = h("button", { type: "submit", class: "button primary", i18n: "reply.send", testid: "reply-send" });
+    const picker = savedReplyPicker(api, number, replyText);
+    const afterSend = afterSendField();
+    const defaultNote = h("p", { class: "notice notice-warning", testid: "default-reply-fallback", hidden: true });
+    const outdatedArea = h("div", { testid: "reply-outdated-area" });
     const reply = h(
       "form",
       { class: "reply-form", novalidate: true, testid: "reply-form" },
-      h("div", { class: "field" }, h("label", { for: "reply-text", i18n: "reply.label" }), replyText, h("p", { class: "hint", i18n: "reply.hint" })),
+      defaultNote,
+      h(
+        "div",
+        { class: "field" },
+        h("label", { for: "reply-text", i18n: "reply.label" }),
+        replyText,
+        picker.warning,
+        picker.fallbackNote,
+        h("div", { class: "saved-reply-bar" }, picker.opener, h("span", { class: "hint", i18n: "saved.hint" })),
+        picker.menu,
+        h("p", { class: "hint", i18n: "reply.hint" }),
+      ),
       h(
         "div",
         { class: "field" },
         h("span", { class: "field-label", i18n: "reply.attachments" }),
         h("div", { class: "file-picker" }, files, h("label", { for: "reply-files", class: "button small", i18n: "reply.chooseFiles" }), chosen),
       ),
+      outdatedArea,
+      afterSend.element,
       h("div", { class: "form-actions" }, replySubmit),
       replyStatus,
     );
+    let force = false;
     reply.addEventListener("submit", async (event) => {
       event.preventDefault();
       const text = replyText.value.trim();
@@ -394,6 +498,17 @@ export function threadScreen(container, params, ctx) {
         replyText.focus();
         return;
       }
+      if (picker.blocksSend()) {
+        replyStatus.textContent = t("saved.fillFirst");
+        replyStatus.classList.add("status-error");
+        return;
+      }
+      const after = afterSend.value();
+      if (!after) {
+        replyStatus.textContent = t("snooze.required");
+        replyStatus.classList.add("status-error");
+        return;
+      }
       replySubmit.disabled = true;
       replyStatus.classList.remove("status-error");
       replyStatus.textContent = t("reply.sending");
@@ -401,17 +516,43 @@ export function threadScreen(container, params, ctx) {
       let answer = null;
       try {
         attachments = await uploadAll([...files.files]);
-        answer = await api.post(`/v1/threads/${number}/replies`, { text, attachments });
+        const lastSeen = detail?.messages?.length ? detail.messages[detail.messages.length - 1].id : undefined;
+        answer = await api.post(`/v1/threads/${number}/replies`, { text, attachments, last_seen: lastSeen, force, ...after });
+        force = false;
+        outdatedArea.replaceChildren();
         replyStatus.textContent = "";
-        showFlash(t("reply.sent"));
+        drafts.sent("reply");
+        showFlash(t({ open: "reply.sentKeptOpen", snooze: "reply.sentSnoozed" }[after.after_send] || "reply.sent"));
+        afterSend.reset();
         files.value = "";
         files.dispatchEvent(new Event("change"));
         delete reply.dataset.filled; // the next render puts the default message back
       } catch (error) {
         if (error.code === "session_ended") return;
+        if (error.code === "reply_outdated") {
+          // Someone wrote since: show it, keep the text, let the agent send anyway or revise.
+          replyStatus.textContent = "";
+          const fresh = error.body?.new_messages || [];
+          if (detail) refreshInPlace({ ...detail, messages: [...detail.messages, ...fresh.filter((m) => !detail.messages.some((k) => k.id === m.id))] });
+          outdatedArea.replaceChildren(
+            outdatedBox(fresh, agents, {
+              onSendAnyway: () => {
+                force = true;
+                reply.requestSubmit();
+              },
+              onRevise: () => {
+                outdatedArea.replaceChildren();
+                replyText.focus();
+              },
+            }),
+          );
+          replySubmit.disabled = false;
+          return;
+        }
         if (error.code === "reply_not_sent") {
           // Kept on the thread as not sent, with a Retry button.
           replyStatus.textContent = "";
+          drafts.sent("reply");
           showFlash(t("reply.notSent"), true);
           files.value = "";
           files.dispatchEvent(new Event("change"));
@@ -481,6 +622,7 @@ export function threadScreen(container, params, ctx) {
       try {
         const answer = await api.post(`/v1/threads/${number}/notes`, { text });
         noteText.value = "";
+        drafts.sent("note");
         noteStatus.textContent = t("note.added");
         await show(answer);
       } catch (error) {
@@ -512,9 +654,10 @@ export function threadScreen(container, params, ctx) {
       forwardStatus.classList.remove("status-error");
       forwardStatus.textContent = "";
       const payload = { comment: comment.value.trim() };
+      // Both filled: sent to both, never one dropped.
       if (agentSelect.value) payload.to_agent = agentSelect.value;
-      else if (address.value.trim()) payload.to_email = address.value.trim();
-      else {
+      if (address.value.trim()) payload.to_email = address.value.trim();
+      if (!payload.to_agent && !payload.to_email) {
         forwardStatus.classList.add("status-error");
         forwardStatus.textContent = t("forward.missing");
         agentSelect.focus();
@@ -541,6 +684,10 @@ export function threadScreen(container, params, ctx) {
     return {
       reply,
       replyText,
+      afterSend,
+      noteText,
+      picker,
+      defaultNote,
       agentSelect,
       replyPanel: h("section", { class: "panel", "aria-labelledby": "reply-title" }, h("h2", { id: "reply-title", i18n: "reply.title" }), reply),
       notePanel: h("section", { class: "panel note-panel", "aria-labelledby": "note-title" }, h("h2", { id: "note-title", i18n: "note.title" }), note),
@@ -566,7 +713,7 @@ export function threadScreen(container, params, ctx) {
     }
     const select = forms.agentSelect;
     if (select.options.length > 1) return;
-    for (const agent of agents) if (agent.email !== me.username) select.append(h("option", { value: agent.email, text: agent.email }));
+    for (const agent of agents) if (agent.email !== me.username) select.append(h("option", { value: agent.email, text: agent.name || agent.email }));
   }
 
   const stopListening = onLanguageChange(() => {
@@ -578,11 +725,13 @@ export function threadScreen(container, params, ctx) {
   async function poll() {
     // Not while the agent types: re-drawing would move the focus out of the form.
     const typing = Boolean(document.activeElement?.closest("form")) && root.contains(document.activeElement);
-    if (alive && detail && document.visibilityState === "visible" && !typing) {
+    if (alive && detail && document.visibilityState === "visible") {
       try {
+        await beat();
         const fresh = await api.get(`/v1/threads/${number}`);
-        const changed = JSON.stringify([fresh.thread.status, fresh.messages.length, fresh.thread.last_message_at]) !== JSON.stringify([detail.thread.status, detail.messages.length, detail.thread.last_message_at]);
-        if (alive && changed) {
+        const seen = (d) => JSON.stringify([d.thread.status, d.messages.length, d.thread.last_message_at, d.thread.assignee, d.presence]);
+        if (alive && typing) refreshInPlace(fresh); // the typed text and the focus stay where they are
+        else if (alive && seen(fresh) !== seen(detail)) {
           detail = fresh;
           render();
         }
@@ -594,14 +743,26 @@ export function threadScreen(container, params, ctx) {
   }
   timer = setTimeout(poll, POLL_MS);
 
-  load();
+  // Presence: one heartbeat (one write) per poll, "writing" while the reply holds the agent's own text.
+  async function beat() {
+    const own = forms.replyText.value.trim() && forms.replyText.value !== (detail?.default_reply || "");
+    try {
+      await api.put(`/v1/threads/${number}/presence`, { state: own ? "writing" : "viewing" });
+    } catch {
+      // presence is a courtesy: a failed beat changes nothing else
+    }
+  }
+
+  load().then(() => alive && detail && beat());
   return {
     dispose() {
       alive = false;
+      drafts.dispose(); // leaving the thread saves what is typed at once
       clearTimeout(timer);
       stopListening();
       deleteDialog.close();
       spamDialog.close();
+      splitAsk.close();
     },
   };
 }

@@ -7,26 +7,18 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from pydantic import BaseModel, ConfigDict, WithJsonSchema
-from shopdesk.admin.contacts import public_contacts
 from shopdesk.api.docs import answers, reads_raw_body
 from shopdesk.api.http import json_response, request_language
 from shopdesk.core.observability import count
 from shopdesk.intake import intake
 from shopdesk.intake.requests import UploadRequest, parse
+from shopdesk.intake.widget import public_contacts
 
 from public_routes.raw import answer, intake_request
 
 router = Router()
 
 Lang = Annotated[str | None, Query(description="en, es or pl (else Accept-Language, else the shop's default)")]
-
-
-class UploadInput(BaseModel):
-    """The file to upload; intake checks its name and type with its own codes."""
-
-    model_config = ConfigDict(extra="allow", defer_build=True)
-    filename: Annotated[Any, WithJsonSchema({"type": "string"})] = None
 
 
 # POST /v1/messages reads its body itself (JSON, urlencoded or multipart): this is the JSON form.
@@ -68,8 +60,8 @@ def get_form(lang: Lang = None) -> Response[str]:
     summary="A presigned POST for one attachment (when uploads are allowed)",
     responses=answers({200: "UploadForm", 422: "Error"}),
 )
-def post_upload(body: UploadInput | None = None) -> Response[str]:
-    return json_response(intake.upload_url(parse(UploadRequest, body.model_dump(exclude_unset=True) if body else {})))
+def post_upload(body: UploadRequest | None = None) -> Response[str]:
+    return json_response(intake.upload_url(body or parse(UploadRequest, {})))
 
 
 @router.post(

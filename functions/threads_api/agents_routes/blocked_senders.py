@@ -10,8 +10,6 @@ from shopdesk.api.http import json_response
 from shopdesk.intake import antispam
 from shopdesk.intake.requests import BlockedSenderRequest, parse
 
-from agents_routes.bodies import BlockedSenderInput, as_dict
-
 router = Router()
 
 
@@ -23,8 +21,8 @@ def list_blocked_senders() -> Response[str]:
 
 @router.post("/v1/blocked-senders", summary="Block an address or a domain", responses=answers({201: {"type": "object"}, 422: "Error"}))
 @admin_only
-def add_blocked_sender(body: BlockedSenderInput | None = None) -> Response[str]:
-    return json_response(antispam.add_blocked(parse(BlockedSenderRequest, as_dict(body)), caller().username), status=201)
+def add_blocked_sender(body: BlockedSenderRequest | None = None) -> Response[str]:
+    return json_response(antispam.add_blocked(body or parse(BlockedSenderRequest, {}), caller().username), status=201)
 
 
 @router.delete("/v1/blocked-senders/<value>", summary="Unblock", responses=answers({204: None}))

@@ -25,26 +25,35 @@ class DomainChecked(BaseModel):
         return self.model_dump(exclude_unset=True)
 
 
-class BulkInput(DomainChecked):
-    action: documented({"type": "string", "enum": ["delete", "status"]}) = None
-    status: documented(STATUS) = None
-    numbers: documented({"type": "array", "items": {"type": "integer"}, "maxItems": 100}) = None
-
-
 class StatusInput(DomainChecked):
     status: documented(STATUS) = None
-
-
-class SpamInput(DomainChecked):
-    spam: documented({"type": "boolean"}) = None
-    block_sender: documented({"type": "boolean", "default": False}) = None
+    snooze_until: documented(
+        {"type": "string", "format": "date-time", "description": "with pending1 or pending2: open again at this time (or when the customer writes)"}
+    ) = None
 
 
 class ReplyInput(DomainChecked):
+    last_seen: documented({"type": "string", "description": "id of the last message the agent saw: a newer one refuses the send (409 reply_outdated)"}) = None
+    force: documented({"type": "boolean", "default": False, "description": "send anyway, after seeing the newer messages"}) = None
+    # A pattern, not an enum: these are actions, not the thread statuses every status enum lists.
+    after_send: documented({"type": "string", "pattern": "^(close|open)$", "description": "close the thread or keep it open; default: the shop's"}) = None
     text: documented({"type": "string"}) = None
     attachments: documented(
         {"type": "array", "maxItems": 5, "items": {"type": "object", "properties": {"upload_key": {"type": "string"}, "filename": {"type": "string"}}}}
     ) = None
+    after_send: documented(
+        {"type": "string", "default": "close", "description": "close (Send and close), open (Send and keep open) or snooze (pending 1 until snooze_until)"}
+    ) = None
+    snooze_until: documented({"type": "string", "format": "date-time", "description": "with after_send=snooze: open again at this time"}) = None
+
+
+class AssigneeInput(DomainChecked):
+    assignee: documented({"type": "string", "description": "an agent's sub: the caller's own takes the thread; null releases it"}) = None
+    note: documented({"type": "string", "description": "a hand-over's note, kept as a private entry"}) = None
+
+
+class PresenceInput(DomainChecked):
+    state: documented({"type": "string", "enum": ["viewing", "writing"]}) = None
 
 
 class NoteInput(DomainChecked):
@@ -57,12 +66,24 @@ class ForwardInput(DomainChecked):
     comment: documented({"type": "string"}) = None
 
 
-class UploadInput(DomainChecked):
-    filename: documented({"type": "string"}) = None
+class DraftInput(DomainChecked):
+    text: documented({"type": "string", "description": "as typed; blank discards the draft"}) = None
 
 
-class BlockedSenderInput(DomainChecked):
-    value: documented({"type": "string", "description": "an address, or a domain as @example.com"}) = None
+class SavedReplyInput(DomainChecked):
+    title: documented({"type": "string", "maxLength": 120}) = None
+    texts: documented(
+        {"type": "object", "description": "the text per language (en, es, pl), with {variables}", "properties": {"en": {"type": "string"}, "es": {"type": "string"}, "pl": {"type": "string"}}}
+    ) = None
+
+
+class MergeInput(DomainChecked):
+    source: documented({"type": "integer", "description": "the thread merged into this one; its number then forwards here"}) = None
+
+
+class SplitInput(DomainChecked):
+    message_id: documented({"type": "string", "description": "the message that leaves for a new thread of its own"}) = None
+
 
 
 def as_dict(body: DomainChecked | None) -> dict[str, Any]:

@@ -12,12 +12,14 @@ from shopdesk.api.docs import answers
 from shopdesk.api.http import json_response, request_language
 from shopdesk.core.errors import UpstreamFailed
 from shopdesk.core.observability import count
+from shopdesk.intake.requests import UploadRequest
 from shopdesk.store import attachments
-from shopdesk.threads import outbound
+from shopdesk.store.assignment import AgentRef
+from shopdesk.threads import forwarding, outbound
 from shopdesk.threads.requests import ForwardRequest, NoteRequest, ReplyRequest, parsed
 from shopdesk.views import threads as views
 
-from agents_routes.bodies import ForwardInput, NoteInput, ReplyInput, UploadInput, as_dict
+from agents_routes.bodies import ForwardInput, NoteInput, ReplyInput, as_dict
 from agents_routes.threads import thread_number
 
 router = Router()
@@ -36,14 +38,15 @@ def counted_sending() -> Iterator[None]:
 
 @router.post(
     "/v1/threads/<number>/replies",
-    summary="Reply to the customer by e-mail; the thread closes",
-    responses=answers({201: "ThreadAndMessage", 422: "Error", 502: "ReplyNotSent"}),
+    summary="Reply to the customer by e-mail; the thread closes or stays open (after_send); refused if someone wrote since last_seen",
+    responses=answers({201: "ThreadAndMessage", 409: "Error", 422: "Error", 502: "ReplyNotSent"}),
 )
 @agent_only
 def reply(number: str, body: ReplyInput | None = None) -> Response[str]:
     agent = caller()
+    me = AgentRef(agent.sub, agent.name or agent.username, agent.username.lower())
     with counted_sending():
-        answer = views.answered(lambda: outbound.reply(agent.username, thread_number(number), parsed(ReplyRequest, as_dict(body)), agent.sub))
+        answer = views.answered(lambda: outbound.reply(agent.username, thread_number(number), parsed(ReplyRequest, as_dict(body)), agent.sub, me=me))
     return json_response(answer, status=201)
 
 
@@ -68,17 +71,16 @@ def add_note(number: str, body: NoteInput | None = None) -> Response[str]:
 
 @router.post(
     "/v1/threads/<number>/forward",
-    summary="Forward the whole discussion to an agent or any address; records a private note",
+    summary="Forward the whole discussion, with its files, to an employee, an address or both; records a private note",
     responses=answers({201: "ThreadAndMessage", 422: "Error", 502: "Error"}),
 )
 @agent_only
 def forward(number: str, body: ForwardInput | None = None) -> Response[str]:
-    answer = views.posted_view(outbound.forward(caller().username, thread_number(number), parsed(ForwardRequest, as_dict(body)), request_language(router)))
+    answer = views.posted_view(forwarding.forward(caller().username, thread_number(number), parsed(ForwardRequest, as_dict(body)), request_language(router)))
     return json_response(answer, status=201)
 
 
 @router.post("/v1/reply-uploads", summary="A presigned POST for a reply attachment", responses=answers({201: "UploadForm", 422: "Error"}))
 @agent_only
-def reply_upload(body: UploadInput | None = None) -> Response[str]:
-    filename = as_dict(body).get("filename")
-    return json_response(attachments.upload_form(filename if isinstance(filename, str) else ""), status=201)
+def reply_upload(body: UploadRequest | None = None) -> Response[str]:
+    return json_response(attachments.upload_form((body or UploadRequest()).filename), status=201)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
+from shopdesk.admin.requests import ImapInput
 from shopdesk.api.auth import admin_only, agent_only
 from shopdesk.api.docs import answers
 from shopdesk.api.http import json_response
@@ -30,9 +31,13 @@ def start_sync() -> Response[str]:
 
 @router.post(
     "/v1/sync/test-connection",
-    summary="Try the IMAP settings",
+    summary="Try the IMAP settings typed in the form (nothing saved), or the saved ones",
     responses=answers({200: {"type": "object", "properties": {"ok": {"type": "boolean"}, "code": {"type": "string"}, "message": {"type": "string"}}}}),
 )
 @admin_only
-def test_sync_connection() -> Response[str]:
-    return json_response(mail_sync.check_connection())
+def test_sync_connection(body: ImapInput | None = None) -> Response[str]:
+    """The values typed in the form (nothing is saved; a typed password is used for this test only),
+    or, without a body, the saved settings."""
+    if body is None or not body.given():
+        return json_response(mail_sync.check_connection())
+    return json_response(mail_sync.check_connection(body, body.password))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from shopdesk.admin import agents, shop_settings
+from shopdesk.admin import shop_settings
 from shopdesk.admin.requests import SettingsInput
 from shopdesk.api.auth import admin_only, agent_only
 from shopdesk.api.docs import answers
 from shopdesk.api.http import json_response
+from shopdesk.store import team as agents
 
 router = Router()
 

@@ -14,12 +14,13 @@ from shopdesk.core.errors import NotFound
 from shopdesk.intake import antispam
 from shopdesk.intake.requests import SpamMarkRequest, parse
 from shopdesk.store import threads
-from shopdesk.threads import bulk, dashboard, thread_list, thread_view
-from shopdesk.threads.requests import BulkRequest, StatusRequest, parsed
+from shopdesk.threads import bulk, dashboard, merging, thread_list, thread_view
+from shopdesk.threads import snooze as snoozing
+from shopdesk.threads.requests import BulkRequest, MergeRequest, SplitRequest, StatusRequest, parsed
 from shopdesk.views import dashboard as dashboard_views
 from shopdesk.views import threads as views
 
-from agents_routes.bodies import BulkInput, SpamInput, StatusInput, as_dict
+from agents_routes.bodies import MergeInput, SplitInput, StatusInput, as_dict
 
 router = Router()
 
@@ -52,7 +53,7 @@ def list_threads(
     status: Annotated[Text, Query(description="open, closed, pending1 or pending2")] = None,
     contact: Annotated[Text, Query(description="a contact id")] = None,
     language: Annotated[Text, Query(description="en, es or pl")] = None,
-    agent: Annotated[Text, Query(description="the last agent's e-mail")] = None,
+    agent: Annotated[Text, Query(description="the assignee (an agent's sub), or - for threads no one has taken")] = None,
     private: Annotated[Text, Query(description="true: only threads with a private note")] = None,
     unread: Annotated[Text, Query(description="true: only threads the caller has not opened since their last message")] = None,
     from_: Annotated[Text, Query(alias="from", description="last message on or after (YYYY-MM-DD or ISO-8601)")] = None,
@@ -68,8 +69,9 @@ def list_threads(
     limit: Annotated[Text, Query(description="1 to 100, 25 by default")] = None,
     cursor: Annotated[Text, Query(description="next_cursor of the previous page")] = None,
     order: Annotated[
-        Text, Query(description="newest (default) or oldest: by last message date; words and tags by when the thread started")
+        Text, Query(description="newest (default) or oldest, by last message date; a name search goes in name order; words and tags: see docs/data-model.md, Search")
     ] = None,
+    spam: Annotated[Text, Query(description="true: the spam view (threads marked as spam are out of the main list)")] = None,
 ) -> Response[str]:
     return json_response(views.page_view(thread_list.list_threads(caller().sub, router.current_event.query_string_parameters)))
 
@@ -80,8 +82,8 @@ def list_threads(
     responses=answers({200: "BulkResult", 422: "Error"}),
 )
 @agent_only
-def bulk_threads(body: BulkInput | None = None) -> Response[str]:
-    return json_response(views.bulk_view(bulk.bulk_change(parsed(BulkRequest, as_dict(body)))))
+def bulk_threads(body: BulkRequest) -> Response[str]:
+    return json_response(views.bulk_view(bulk.bulk_change(body)))
 
 
 @router.get(
@@ -110,8 +112,33 @@ def delete_thread(number: str) -> Response[None]:
 )
 @agent_only
 def change_status(number: str, body: StatusInput | None = None) -> Response[str]:
-    thread = threads.change_status(thread_number(number), parsed(StatusRequest, as_dict(body)).status)
+    request = parsed(StatusRequest, as_dict(body))
+    if request.snooze_until is not None:  # pending until a date and time
+        return json_response(views.thread_answer(snoozing.snooze(thread_number(number), request, caller().sub)))
+    thread = threads.change_status(thread_number(number), request.status)
     return json_response(views.thread_answer(thread))
+
+
+@router.post(
+    "/v1/threads/<number>/merge",
+    summary="Merge another thread of the same customer into this one (its number forwards here)",
+    responses=answers({200: "ThreadOnly", 404: "Error", 409: "Error", 422: "Error"}),
+)
+@agent_only
+def merge_thread(number: str, body: MergeInput | None = None) -> Response[str]:
+    merged = merging.merge(caller().username, thread_number(number), parsed(MergeRequest, as_dict(body)))
+    return json_response(views.thread_answer(merged.thread))
+
+
+@router.post(
+    "/v1/threads/<number>/split",
+    summary="Start a new thread of the same customer from one message of this one",
+    responses=answers({200: "ThreadOnly", 404: "Error", 409: "Error", 422: "Error"}),
+)
+@agent_only
+def split_thread(number: str, body: SplitInput | None = None) -> Response[str]:
+    new = merging.split(caller().username, thread_number(number), parsed(SplitRequest, as_dict(body)))
+    return json_response(views.thread_answer(new))
 
 
 @router.put(
@@ -120,8 +147,8 @@ def change_status(number: str, body: StatusInput | None = None) -> Response[str]
     responses=answers({200: "ThreadOnly", 404: "Error", 422: "Error"}),
 )
 @agent_only
-def mark_spam(number: str, body: SpamInput | None = None) -> Response[str]:
-    thread = antispam.mark_thread_spam(thread_number(number), parse(SpamMarkRequest, as_dict(body)), caller().username)
+def mark_spam(number: str, body: SpamMarkRequest | None = None) -> Response[str]:
+    thread = antispam.mark_thread_spam(thread_number(number), body or parse(SpamMarkRequest, {}), caller().username)
     return json_response(views.thread_answer(thread))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import botocore.client
 import botocore.session
 import pytest
 
@@ -29,6 +30,8 @@ def _no_aws(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("a pure test created an AWS client: it belongs in tests/unit, with moto in-process")
 
     monkeypatch.setattr(botocore.session.Session, "create_client", refuse)
+    # A client made earlier in the session (pynamodb keeps its connection) must not reach AWS either.
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", refuse)
 
 
 @pytest.fixture

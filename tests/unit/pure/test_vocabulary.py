@@ -83,3 +83,9 @@ def test_every_openapi_enum_that_names_a_language_or_a_status_lists_them_all_in_
                 assert enum == expected, f"{name}.json lists {enum}, shopdesk.core.vocabulary {expected}"
                 found[kind] += 1
     assert found["languages"] > 0 and (found["statuses"] > 0 or name == "public")
+
+
+def test_the_reply_kits_words_have_the_same_keys_in_every_language() -> None:
+    words = _words_by_language(WEB / "words-replies.js")
+    assert list(words) == LISTS["languages"]
+    assert all(words[language] == words["en"] for language in words)

@@ -7,16 +7,13 @@ handful, so ordering by position happens after the read.
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from pynamodb.exceptions import TransactWriteError
-
 from shopdesk.core.config import config
-from shopdesk.core.errors import NotFound
-from shopdesk.core.i18n import pick_language
 from shopdesk.core.validation import Checker
-from shopdesk.store.models import CONTACTS_PK, Contact, ShopSettings, Stats, transaction
+from shopdesk.store import contacts as store_contacts
+from shopdesk.store.contacts import all_contacts, get_contact
+from shopdesk.store.models import Contact
 from shopdesk.store.threads import keep_contact_names
 
 if TYPE_CHECKING:
@@ -24,115 +21,6 @@ if TYPE_CHECKING:
 
 NAME_LIMIT = 255
 DESCRIPTION_LIMIT = 1000
-
-DEFAULT_CONTACTS: tuple[dict[str, Any], ...] = (
-    {
-        "contact_id": "webmaster",
-        "names": {"en": "Webmaster", "es": "Webmaster", "pl": "Webmaster"},
-        "descriptions": {
-            "en": "If a technical problem occurs on this website",
-            "es": "Si se produce un problema técnico en este sitio web",
-            "pl": "Jeśli wystąpi problem techniczny na tej stronie",
-        },
-    },
-    {
-        "contact_id": "customer-service",
-        "names": {"en": "Customer service", "es": "Servicio al cliente", "pl": "Obsługa klienta"},
-        "descriptions": {
-            "en": "For any question about a product or an order",
-            "es": "Para cualquier pregunta sobre un producto o un pedido",
-            "pl": "W razie pytań dotyczących produktu lub zamówienia",
-        },
-    },
-)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _mirror_box(writes: Any, contact: Contact, exists: bool = True) -> None:
-    """The contact's dashboard box lives on its STATS item, beside its open-thread counter, so the
-    dashboard is one Query (docs/data-model.md); it is written in the contact's own transaction."""
-    writes.update(
-        Stats(*Stats.contact_key(contact.contact_id)),
-        actions=[
-            Stats.kind.set(Stats),
-            Stats.names.set(contact.names.as_dict() if hasattr(contact.names, "as_dict") else dict(contact.names or {})),
-            Stats.save_messages.set(bool(contact.save_messages)),
-            Stats.position.set(int(contact.position or 0)),
-            Stats.contact_exists.set(exists),
-        ],
-    )
-
-
-def _query_contacts() -> list[Contact]:
-    return sorted(Contact.query(CONTACTS_PK), key=lambda c: (c.position, c.created_at, c.contact_id))
-
-
-def all_contacts() -> list[Contact]:
-    """Every contact by position; creates the two defaults the very first time."""
-    contacts = _query_contacts()
-    if not contacts:
-        contacts = _seed_default_contacts()
-    return contacts
-
-
-def _seed_default_contacts() -> list[Contact]:
-    """Seeds once per shop: a settings flag, written in the same transaction, stops a second seed
-    (and a shop that deleted every contact is not given them back)."""
-    settings_pk, settings_sk = ShopSettings.key()
-    now = _now()
-    defaults = [
-        Contact(
-            *Contact.key(spec["contact_id"]),
-            contact_id=spec["contact_id"],
-            names=dict(spec["names"]),
-            descriptions=dict(spec["descriptions"]),
-            email=config().sender_email,
-            save_messages=True,
-            position=position,
-            created_at=now,
-            updated_at=now,
-        )
-        for position, spec in enumerate(DEFAULT_CONTACTS)
-    ]
-    try:
-        with transaction() as writes:
-            writes.update(
-                ShopSettings(settings_pk, settings_sk),
-                actions=[ShopSettings.contacts_seeded.set(True), ShopSettings.kind.set(ShopSettings)],
-                condition=ShopSettings.contacts_seeded.does_not_exist() | (ShopSettings.contacts_seeded == False),  # noqa: E712
-            )
-            for contact in defaults:
-                writes.save(contact, condition=Contact.pk.does_not_exist())
-                _mirror_box(writes, contact)
-    except TransactWriteError:
-        return _query_contacts()  # seeded already, by us earlier or by a concurrent request
-    return defaults
-
-
-def localized(values: dict[str, str] | None, lang: str) -> str:
-    """The text in `lang`, else in the shop's default language, else any we have."""
-    values = values or {}
-    return values.get(lang) or values.get(config().default_language) or next(iter(values.values()), "")
-
-
-def public_contacts(lang: str | None) -> dict[str, Any]:
-    """What a storefront form shows: names and descriptions in one language, never addresses."""
-    language = pick_language(lang)
-    return {
-        "language": language,
-        "contacts": [
-            {
-                "id": contact.contact_id,
-                "name": localized(contact.names.as_dict(), language),
-                "description": localized(contact.descriptions.as_dict(), language),
-            }
-            for contact in all_contacts()
-        ],
-    }
-
 
 def contact_view(contact: Contact) -> dict[str, Any]:
     return {
@@ -149,13 +37,6 @@ def contact_view(contact: Contact) -> dict[str, Any]:
 
 def list_contacts() -> dict[str, Any]:
     return {"contacts": [contact_view(c) for c in all_contacts()]}
-
-
-def get_contact(contact_id: str) -> Contact:
-    try:
-        return Contact.get(*Contact.key(contact_id))
-    except Contact.DoesNotExist:
-        raise NotFound("contact_not_found") from None
 
 
 def _typed(data: ContactPatch | dict[str, Any], new: bool) -> ContactPatch:
@@ -195,7 +76,8 @@ def _validated(data: ContactPatch, current: Contact | None) -> dict[str, Any]:
     save_messages = bool(given("save_messages", current.save_messages if current else True))
     if not save_messages and email is None:
         check.fail("email", "email_required_without_saving")
-    position = given("position", int(current.position) if current else None)
+    # A null position keeps the contact where it is (a new one goes last).
+    position = data.position if "position" in sent and data.position is not None else (int(current.position) if current else None)
     check.done()
     return {"names": names, "descriptions": descriptions, "email": email, "save_messages": save_messages, "position": position}
 
@@ -205,12 +87,8 @@ def create_contact(data: ContactInput | dict[str, Any]) -> dict[str, Any]:
     existing = all_contacts()  # a shop's first contact comes after the two defaults, never instead of them
     if fields["position"] is None:
         fields["position"] = max((int(c.position) + 1 for c in existing), default=0)
-    contact_id = secrets.token_hex(6)
-    now = _now()
-    contact = Contact(*Contact.key(contact_id), contact_id=contact_id, created_at=now, updated_at=now, **fields)
-    with transaction() as writes:
-        writes.save(contact, condition=Contact.pk.does_not_exist())
-        _mirror_box(writes, contact)
+    contact = store_contacts.new_contact(secrets.token_hex(6), fields)
+    store_contacts.save_contact(contact, new=True)
     return contact_view(contact)
 
 
@@ -219,10 +97,8 @@ def update_contact(contact_id: str, data: ContactPatch | dict[str, Any]) -> dict
     fields = _validated(_typed(data, new=False), contact)
     for name, value in fields.items():
         setattr(contact, name, value)
-    contact.updated_at = _now()
-    with transaction() as writes:
-        writes.save(contact, condition=Contact.pk.exists())
-        _mirror_box(writes, contact)
+    contact.updated_at = store_contacts.now()
+    store_contacts.save_contact(contact, new=False)
     return contact_view(contact)
 
 
@@ -230,9 +106,7 @@ def delete_contact(contact_id: str) -> None:
     """Threads keep the contact's last name on themselves, so they stay readable afterwards."""
     contact = get_contact(contact_id)
     keep_contact_names(contact_id, contact.names.as_dict())
-    with transaction() as writes:
-        writes.delete(contact, condition=Contact.pk.exists())
-        _mirror_box(writes, contact, exists=False)
+    store_contacts.delete_contact_item(contact)
 
 
 def reorder_contacts(data: ContactOrder | dict[str, Any]) -> dict[str, Any]:
@@ -240,20 +114,13 @@ def reorder_contacts(data: ContactOrder | dict[str, Any]) -> dict[str, Any]:
     from shopdesk.admin.requests import ContactOrder
 
     order = (data if isinstance(data, ContactOrder) else ContactOrder.model_validate(data)).order
-    contacts = {c.contact_id: c for c in _query_contacts()}
+    contacts = {c.contact_id: c for c in store_contacts.stored_contacts()}
     if sorted(order) != sorted(contacts) or len(set(order)) != len(order):
         check = Checker()
         check.fail("order", "invalid_order")
         check.done()
-    now = _now()
-    with transaction() as writes:
-        for position, contact_id in enumerate(order):
-            writes.update(
-                contacts[contact_id],
-                actions=[Contact.position.set(position), Contact.updated_at.set(now)],
-                condition=Contact.pk.exists(),
-            )
-            contacts[contact_id].position = position
-            _mirror_box(writes, contacts[contact_id])
+    for position, contact_id in enumerate(order):
+        contacts[contact_id].position = position
+    store_contacts.save_positions([contacts[contact_id] for contact_id in order])
     return list_contacts()
 

@@ -3,7 +3,7 @@
 Both start from the address and reach everything by key, never by Scan (docs/data-model.md,
 pattern 32): GSI7 `TL#E#<e-mail>` lists the address's threads (paginated), each thread's partition
 holds its messages, `CUSTOMER#<e-mail>` holds the storefront profile and orders, `OPEN#<e-mail>`
-the open-thread claims, `RATE#<e-mail>` the rate-limit windows, `BLOCKED/<e-mail>` a block.
+the open-thread claims, `RATE#email:<mailbox>` the rate-limit windows (store.intake_data.email_rate_subject), `BLOCKED/<e-mail>` a block.
 
 What is deliberately kept by an erasure (each holds no copy of the person's messages):
 - the blocked-sender entry: a legitimate-interest record that keeps an erased spammer out; an
@@ -24,21 +24,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from shopdesk.core.errors import FieldError, NotFound, ValidationFailed
-from shopdesk.core.validation import is_valid_email
+from shopdesk.core.validation import is_valid_email, mailbox_of
+from shopdesk.store import mail_log
+from shopdesk.store import privacy as data
 from shopdesk.store.attachments import DOWNLOAD_URL_SECONDS, download_url
 from shopdesk.store.customers import customer_and_orders
-from shopdesk.store.models import (
-    BlockedSender,
-    Customer,
-    CustomerIdAlias,
-    Message,
-    OpenThreadClaim,
-    Order,
-    OrderRef,
-    RateWindow,
-    ShopdeskItem,
-    Thread,
-)
+from shopdesk.store.models import Message, Thread
 from shopdesk.store.threads import ATTEMPTS, ThreadChanged, delete_thread, thread_partition
 
 # An erasure stops starting thread deletions when less than this is left of the function's time,
@@ -52,17 +43,6 @@ def normalized_email(raw: Any) -> str:
     if not is_valid_email(email):
         raise ValidationFailed([FieldError("email", "invalid_email")])
     return email
-
-
-def _threads(email: str) -> list[Thread]:
-    """The address's thread summaries: one Query on GSI7, every page. The index is eventually
-    consistent, so a thread deleted a moment ago may still be listed: callers skip the ones whose
-    partition is gone."""
-    found: dict[int, Thread] = {}
-    for summary in Thread.gsi7.query(f"TL#E#{email}", scan_index_forward=False):
-        if isinstance(summary, Thread) and summary.email.lower() == email:
-            found.setdefault(int(summary.number), summary)
-    return list(found.values())
 
 
 # --- export ---------------------------------------------------------------------------------------
@@ -124,17 +104,14 @@ def export_customer(raw_email: Any) -> dict[str, Any]:
     """
     email = normalized_email(raw_email)
     threads: list[dict[str, Any]] = []
-    for summary in _threads(email):
+    for summary in data.threads_of(email):
         try:
             thread, messages = thread_partition(int(summary.number))
         except NotFound:
             continue
         threads.append(_thread_export(thread, messages))
     profile, orders = customer_and_orders(email, consistent_read=True)
-    try:
-        blocked: BlockedSender | None = BlockedSender.get(*BlockedSender.key(email))
-    except BlockedSender.DoesNotExist:
-        blocked = None
+    blocked = data.blocked_entry(email)
     return {
         "email": email,
         "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -160,25 +137,12 @@ def export_customer(raw_email: Any) -> dict[str, Any]:
 # --- erasure --------------------------------------------------------------------------------------
 
 
-def _aliases(email: str, profile: Customer | None, orders: list[Order], threads: list[Thread]) -> list[ShopdeskItem]:
-    """The ORDERREF#/CUSTOMERID# items that point to this address: every id and reference the
-    profile, orders and threads name, read in one BatchGetItem, kept when they name this address."""
-    references = {o.reference for o in orders} | {t.order_ref for t in threads if t.order_ref}
-    ids = {o.customer_id for o in orders if o.customer_id} | {t.customer_id for t in threads if t.customer_id}
-    if profile is not None and profile.customer_id:
-        ids.add(profile.customer_id)
-    keys = [OrderRef.key(r) for r in sorted(references)] + [CustomerIdAlias.key(i) for i in sorted(ids)]
-    if not keys:
-        return []
-    return [item for item in ShopdeskItem.batch_get(keys) if isinstance(item, OrderRef | CustomerIdAlias) and item.email.lower() == email]
-
-
 def _delete_thread(number: int) -> tuple[int, int] | None:
     """Deletes one thread through threads.delete_thread (counters, claim, files); returns its
     messages and files, or None when it was gone already. A message arriving meanwhile retries."""
     for _ in range(ATTEMPTS):
         try:
-            _, messages = thread_partition(number)
+            _, messages = thread_partition(number, include_merged=True)
             delete_thread(number)
         except NotFound:
             return None
@@ -201,30 +165,32 @@ def erase_customer(raw_email: Any, millis_left: Callable[[], int] | None = None)
     What is kept, and why: the module's docstring.
     """
     email = normalized_email(raw_email)
-    summaries = _threads(email)
+    summaries = data.threads_of(email)
     profile, orders = customer_and_orders(email, consistent_read=True)
-    aliases = _aliases(email, profile, orders, summaries)
-    claims = list(OpenThreadClaim.query(f"OPEN#{email}", consistent_read=True))
-    windows = list(RateWindow.query(f"RATE#{email}"))
+    aliases = data.aliases_of(email, profile, orders, summaries)
+    claims = data.open_claims_of(email)
+    windows = data.rate_windows_of(f"email:{mailbox_of(email)}")  # the form counts posts per mailbox
 
-    with ShopdeskItem.batch_write() as batch:
-        for alias in aliases:
-            batch.delete(alias)
+    data.delete_items(aliases)
     removed = {"threads": 0, "messages": 0, "attachments": 0}
     complete = True
-    for thread in summaries:
+    # A thread lists the numbers merged into it: their tombstones (in no list) go just before it,
+    # so an erasure cut short still finds them through the thread the next run.
+    numbers = list(dict.fromkeys(n for t in summaries for n in (*(int(m) for m in (t.merged_from or [])), int(t.number))))
+    for number in numbers:
         if millis_left is not None and millis_left() < SAFETY_MILLIS:
             complete = False
             break
-        deleted = _delete_thread(int(thread.number))
+        deleted = _delete_thread(number)
         if deleted is not None:
             removed["threads"] += 1
             removed["messages"] += deleted[0]
             removed["attachments"] += deleted[1]
     rest = [*claims, *windows, *orders, *([profile] if profile else [])] if complete else []
-    with ShopdeskItem.batch_write() as batch:
-        for item in rest:
-            batch.delete(item)
+    data.delete_items(rest)
+    if complete:
+        for entry in mail_log.sender_entries(email):
+            mail_log.forget_sender(entry)  # the mail log keeps that a mail was handled, not who sent it
     return {
         "email": email,
         "complete": complete,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, ValidationError, ValidatorFunctionWrapHandler, model_validator
+from pydantic import Field, ValidationError, ValidatorFunctionWrapHandler, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 
 from shopdesk.core.config import LANGUAGES, config
@@ -114,4 +114,10 @@ class SettingsInput(RequestModel):
     )
     notify_contact: Switch = False
     confirm_visitor: Switch = True
+    assign_on_first_reply: Switch = False
+    notify_assignee: Switch = False
+    # Documented as a pattern: "open" here is an action, not the status every status enum lists.
+    after_send_default: Annotated[Literal["close", "open"], WithJsonSchema({"type": "string", "pattern": "^(close|open)$"})] = Field(
+        default="close", description="what Send does unless the agent chooses: close or keep open"
+    )
     imap: ImapInput | None = None

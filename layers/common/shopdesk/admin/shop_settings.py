@@ -1,4 +1,4 @@
-"""The settings screen (SPEC §5, issue 4): GET/PATCH /v1/settings, for admins.
+"""The settings screen (SPEC §5): GET/PATCH /v1/settings, for admins.
 
 The IMAP password is write-only: it goes to Secrets Manager, and the settings item keeps only
 whether one was set.
@@ -42,7 +42,7 @@ register(
 
 DEFAULT_MESSAGE_LIMIT = 5000
 SAVE_ATTEMPTS = 3
-SWITCHES = ("allow_uploads", "notify_contact", "confirm_visitor")
+SWITCHES = ("allow_uploads", "notify_contact", "confirm_visitor", "assign_on_first_reply", "notify_assignee")
 IMAP_TEXT_FIELDS = {"host": 255, "user": 255, "folder": 255}
 IMAP_SWITCHES = ("verify_certificate", "delete_after_sync", "create_new_threads")
 
@@ -57,6 +57,9 @@ def settings_view(settings: ShopSettings | None = None) -> dict[str, Any]:
         "default_messages": {lang: defaults.get(lang, "") for lang in LANGUAGES},
         "notify_contact": bool(settings.notify_contact),
         "confirm_visitor": bool(settings.confirm_visitor),
+        "assign_on_first_reply": bool(settings.assign_on_first_reply),
+        "notify_assignee": bool(settings.notify_assignee),
+        "after_send_default": settings.after_send_default or "close",
         "imap": {
             "host": imap.host or "",
             "port": int(imap.port or 993),
@@ -78,6 +81,8 @@ def _apply(data: SettingsInput, settings: ShopSettings) -> str | None:
     for name in SWITCHES:
         if name in sent:
             setattr(settings, name, getattr(data, name))
+    if "after_send_default" in sent:
+        settings.after_send_default = data.after_send_default
     if "default_messages" in sent and data.default_messages is not None:
         current = settings.default_messages.as_dict() if settings.default_messages else {}
         for lang, text in data.default_messages.items():

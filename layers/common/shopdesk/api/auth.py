@@ -15,9 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 from shopdesk.core.errors import Forbidden, Unauthorized
-
-ADMIN_GROUP = "admin"
-AGENT_GROUP = "agent"
+from shopdesk.core.vocabulary import ADMIN_GROUP, AGENT_GROUP  # noqa: E402  (re-exported for the routes)
 
 Access = Literal["agent", "admin"]
 ACCESS_ATTRIBUTE = "__shopdesk_access__"
@@ -31,13 +29,14 @@ class Agent:
     sub: str
     username: str
     groups: frozenset[str]
+    name: str = ""  # the Cognito `name` attribute (the display name); the e-mail when there is none
 
     @property
     def is_admin(self) -> bool:
         return ADMIN_GROUP in self.groups
 
     def to_dict(self) -> dict[str, Any]:
-        return {"sub": self.sub, "username": self.username, "groups": sorted(self.groups), "is_admin": self.is_admin}
+        return {"sub": self.sub, "username": self.username, "name": self.name or self.username, "groups": sorted(self.groups), "is_admin": self.is_admin}
 
 
 def _groups(raw: Any) -> frozenset[str]:
@@ -58,7 +57,8 @@ def agent_from_event(event: dict[str, Any]) -> Agent:
     groups = _groups(claims.get("cognito:groups"))
     if not groups & {ADMIN_GROUP, AGENT_GROUP}:
         raise Forbidden("not_an_agent")
-    return Agent(sub=claims["sub"], username=claims.get("email") or claims.get("cognito:username") or claims.get("username") or claims["sub"], groups=groups)
+    username = claims.get("email") or claims.get("cognito:username") or claims.get("username") or claims["sub"]
+    return Agent(sub=claims["sub"], username=username, groups=groups, name=str(claims.get("name") or username))
 
 
 def require_admin(event: dict[str, Any]) -> Agent:

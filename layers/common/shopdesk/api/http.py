@@ -33,6 +33,7 @@ from shopdesk.core.errors import (
 from shopdesk.core.i18n import MESSAGES, message, register
 from shopdesk.core.observability import logger
 from shopdesk.core.validation import JSON_MAX_DEPTH, is_text, json_too_deep
+from shopdesk.core.vocabulary import LANGUAGES
 
 register(
     {
@@ -147,6 +148,14 @@ def field_errors(errors: Any) -> list[FieldError]:
     return found
 
 
+def checked_language(app: Any) -> None:
+    """The agents' API documents `lang` as one of the languages and holds to it: another value is
+    a field error (the public API lets a storefront's page pass its own and falls back instead)."""
+    lang = (app.current_event.query_string_parameters or {}).get("lang")
+    if lang is not None and lang not in LANGUAGES:
+        raise ValidationFailed([FieldError("lang", "unknown_language")])
+
+
 class _GuardThenValidate(OpenAPIRequestValidationMiddleware):
     """Powertools' request validation, preceded on a guarded API by the route's authorization:
     a stranger learns nothing from a validation answer, and the check exists once, here."""
@@ -155,11 +164,26 @@ class _GuardThenValidate(OpenAPIRequestValidationMiddleware):
         super().__init__()
         self.guarded = guarded
 
+    def _get_body(self, app: Any) -> Any:
+        """A route with a request model reads JSON, as its document says (or a body sent without a
+        Content-Type); a form or multipart body, boundary or not, is a 415 like any other type."""
+        content_type = app.current_event.headers.get("content-type", "").strip().lower()
+        if content_type and not content_type.startswith("application/json"):
+            raise RequestUnsupportedContentType(
+                "Unsupported content type",
+                errors=[{"type": "unsupported_content_type", "loc": ("body",), "msg": "Unsupported content type", "input": {}, "ctx": {}}],
+            )
+        body = super()._get_body(app)
+        if body is not None and not isinstance(body, dict):  # every request model is an object: 422 on `body`
+            raise RequestValidationError([{"type": "model_attributes_type", "loc": ("body",), "msg": "Input should be an object", "input": None}])
+        return body
+
     def handler(self, app: Any, next_middleware: NextMiddleware) -> Response:
         if not self.guarded:
             return super().handler(app, next_middleware)
         token = set_caller(authorize(app.context["_route"].func, app.current_event.raw_event))
         try:
+            checked_language(app)
             return super().handler(app, next_middleware)
         finally:
             set_caller(None, token)

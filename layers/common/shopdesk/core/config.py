@@ -19,17 +19,19 @@ class Config:
     sender_email: str
     imap_secret_id: str
     imap_sync_function: str
-    # Storefront intake (issue 3): secret ids (never the secrets), anti-spam limits.
+    # Storefront intake: secret ids (never the secrets), anti-spam limits.
     form_token_secret_id: str = ""
     storefront_secret_id: str = ""
     captcha_secret_id: str = ""
     captcha_provider: str = ""  # turnstile | hcaptcha | "" (off)
     captcha_site_key: str = ""
+    # Overridable for tests and for a self-hosted verifier; "" is the provider's own.
+    captcha_verify_url: str = ""
     min_fill_seconds: int = 3
     rate_limit_per_ip: int = 10
     rate_limit_per_email: int = 5
     rate_window_seconds: int = 600
-    # Agents' API (issue 4): the Cognito pool of agents, the shop's contact page (the link that
+    # Agents' API: the Cognito pool of agents, the shop's contact page (the link that
     # continues a thread), whether replies carry a plus-address Reply-To.
     user_pool_id: str = ""
     contact_page_url: str = ""
@@ -60,6 +62,7 @@ def config() -> Config:
         captcha_secret_id=os.environ.get("CAPTCHA_SECRET_ID", ""),
         captcha_provider=os.environ.get("CAPTCHA_PROVIDER", "").strip().lower(),
         captcha_site_key=os.environ.get("CAPTCHA_SITE_KEY", ""),
+        captcha_verify_url=os.environ.get("CAPTCHA_VERIFY_URL", ""),
         min_fill_seconds=int(os.environ.get("FORM_MIN_FILL_SECONDS", "3")),
         rate_limit_per_ip=int(os.environ.get("RATE_LIMIT_PER_IP", "10")),
         rate_limit_per_email=int(os.environ.get("RATE_LIMIT_PER_EMAIL", "5")),

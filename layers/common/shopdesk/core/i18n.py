@@ -120,6 +120,13 @@ def pick_language(requested: str | None) -> str:
     return config().default_language
 
 
+def localized(values: dict[str, str] | None, lang: str) -> str:
+    """A text kept per language (a contact's name, a default reply): in `lang`, else in the shop's
+    default language, else any we have."""
+    values = values or {}
+    return values.get(lang) or values.get(config().default_language) or next(iter(values.values()), "")
+
+
 def message(code: str, lang: str | None = None, **params: object) -> str:
     """The message for `code` in `lang`, falling back to English, then to the code itself."""
     texts = MESSAGES.get(code)

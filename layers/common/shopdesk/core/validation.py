@@ -77,6 +77,21 @@ def is_text(value: str) -> bool:
     return True
 
 
+# Providers that deliver `a.n.n@` and `ann@` to the same mailbox.
+DOTLESS_DOMAINS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
+
+
+def mailbox_of(email: str) -> str:
+    """The mailbox an address reaches: lower case, without a `+tag`, and without dots where the
+    provider ignores them, so `A.n.n+1@GoogleMail.com` and `ann@gmail.com` count as one sender."""
+    local, _, domain = email.strip().lower().rpartition("@")
+    local = local.split("+", 1)[0] or local
+    if domain in DOTLESS_DOMAINS:
+        domain = DOTLESS_DOMAINS[domain]
+        local = local.replace(".", "")
+    return f"{local}@{domain}"
+
+
 def is_valid_email(value: Any) -> bool:
     """One plain address. RFC 2047 encoded words (`=?utf-8?q?…?=`) are decoded first, the way a
     mail program would show the address, so one cannot hide a line break or a second address."""

@@ -14,3 +14,6 @@ LANGUAGES: tuple[str, ...] = ("en", "es", "pl")
 LANGUAGE_NAMES: dict[str, str] = {"en": "English", "es": "Español", "pl": "Polski"}
 # SPEC §4: a thread is open, closed, or put aside to answer later (pending 1 and 2).
 STATUSES: tuple[str, ...] = ("open", "closed", "pending1", "pending2")
+# SPEC §1: the Cognito groups of the team; an admin may also configure the desk.
+ADMIN_GROUP = "admin"
+AGENT_GROUP = "agent"

@@ -11,7 +11,6 @@ import hashlib
 import hmac
 import ipaddress
 import json
-import os
 import re
 import secrets
 import time
@@ -54,8 +53,6 @@ CAPTCHA_VERIFY_URLS = {
     "turnstile": "https://challenges.cloudflare.com/turnstile/v0/siteverify",
     "hcaptcha": "https://api.hcaptcha.com/siteverify",
 }
-# Overridable for tests and for a self-hosted verifier; the default is the provider's.
-CAPTCHA_VERIFY_URL_OVERRIDE_ENV = "CAPTCHA_VERIFY_URL"
 
 
 class SpamSuspected(Unprocessable):
@@ -139,7 +136,7 @@ def check_captcha(response: Any, ip: str | None) -> None:
         return
     if not isinstance(response, str) or not response.strip():
         raise SpamSuspected("captcha_missing")
-    url = os.environ.get(CAPTCHA_VERIFY_URL_OVERRIDE_ENV) or CAPTCHA_VERIFY_URLS[config().captcha_provider]
+    url = config().captcha_verify_url or CAPTCHA_VERIFY_URLS[config().captcha_provider]
     form = {"secret": secret_value(config().captcha_secret_id), "response": response.strip()}
     if ip:
         form["remoteip"] = ip
@@ -164,21 +161,6 @@ def count_post(subject: str, limit: int, now: float | None = None) -> int:
     return count
 
 
-# Providers that deliver `a.n.n@` and `ann@` to the same mailbox.
-DOTLESS_DOMAINS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
-
-
-def mailbox_of(email: str) -> str:
-    """The mailbox an address reaches: lower case, without a `+tag`, and without dots where the
-    provider ignores them, so `A.n.n+1@GoogleMail.com` and `ann@gmail.com` count as one sender."""
-    local, _, domain = email.strip().lower().rpartition("@")
-    local = local.split("+", 1)[0] or local
-    if domain in DOTLESS_DOMAINS:
-        domain = DOTLESS_DOMAINS[domain]
-        local = local.replace(".", "")
-    return f"{local}@{domain}"
-
-
 def network_of(ip: str) -> str:
     """Who an IP counts as: an IPv4 address itself; for IPv6 its /64, the block one subscriber
     gets (every address in it is theirs to rotate through)."""
@@ -197,7 +179,7 @@ def check_rate_limits(ip: str | None, email: str) -> None:
     """One window per network (IPv4 address or IPv6 /64) and one per mailbox."""
     if ip:
         count_post(network_of(ip), config().rate_limit_per_ip)
-    count_post(f"email:{mailbox_of(email)}", config().rate_limit_per_email)
+    count_post(intake_data.email_rate_subject(email), config().rate_limit_per_email)
 
 
 # --- blocked senders ---------------------------------------------------------------------------

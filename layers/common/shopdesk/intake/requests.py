@@ -5,12 +5,13 @@ as pydantic models, so domain functions never take `Any`."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, StrictBool, StrictStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, WithJsonSchema, field_validator
 from pydantic import ValidationError as PydanticError
 
 from shopdesk.core.errors import FieldError, ShopdeskError, ValidationFailed
+from shopdesk.core.requests import coded
 from shopdesk.core.validation import is_text
 
 
@@ -49,13 +50,17 @@ class Answer:
 
 
 class _Request(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    """The routes take these models as their bodies (the OpenAPI document is made from them), so
+    what the document says is what is checked; `defer_build` keeps the cold start short."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
 
 class UploadRequest(_Request):
     """POST /v1/uploads: the name of the file the visitor is about to upload."""
 
-    filename: str = ""
+    # A name that is not text, or blank, is refused by the domain as a file type it does not take.
+    filename: Annotated[str, WithJsonSchema({"type": "string", "minLength": 1, "description": "the file's name; its extension is its type"})] = ""
 
     @field_validator("filename", mode="before")
     @classmethod
@@ -67,7 +72,7 @@ class UploadRequest(_Request):
 class BlockedSenderRequest(_Request):
     """POST /v1/blocked-senders: an address or a domain starting with @."""
 
-    value: StrictStr = ""
+    value: Annotated[StrictStr, coded("invalid_blocked_sender")] = Field(default="", description="an address, or a domain as @example.com")
 
 
 class SpamMarkRequest(_Request):

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from shopdesk.admin.contacts import public_contacts
 from shopdesk.core.config import config
 from shopdesk.core.errors import FieldError, ValidationFailed
+from shopdesk.core.i18n import localized, pick_language
 from shopdesk.core.i18n import message as localized_message
-from shopdesk.core.i18n import pick_language
 from shopdesk.intake import antispam
 from shopdesk.intake.requests import UploadRequest
 from shopdesk.store import attachments
+from shopdesk.store.contacts import all_contacts
 from shopdesk.store.settings import load_settings
 
 LABELS: dict[str, dict[str, str]] = {
@@ -37,6 +37,22 @@ def form_labels(lang: str) -> dict[str, str]:
     labels["too_large"] = localized_message("file_too_large", lang, limit_mb=attachments.MAX_SIZE // (1024 * 1024))
     labels["network_error"] = localized_message("internal_error", lang)
     return labels
+
+
+def public_contacts(lang: str | None) -> dict[str, Any]:
+    """What a storefront form shows: names and descriptions in one language, never addresses."""
+    language = pick_language(lang)
+    return {
+        "language": language,
+        "contacts": [
+            {
+                "id": contact.contact_id,
+                "name": localized(contact.names.as_dict(), language),
+                "description": localized(contact.descriptions.as_dict(), language),
+            }
+            for contact in all_contacts()
+        ],
+    }
 
 
 def form_configuration(language_hint: str | None) -> dict[str, Any]:

@@ -56,6 +56,7 @@ class BatchContext:
     claims: dict[tuple[str, str], OpenThreadClaim] = field(default_factory=dict)
     claims_read: set[tuple[str, str]] = field(default_factory=set)
     blocked: set[str] = field(default_factory=set)  # blocked addresses and @domains among the senders
+    ignore_matching: bool = False  # an admin imports a set-aside mail as a new conversation
 
 
 def cut_utf8(text: str, limit: int) -> tuple[str, bool]:
@@ -149,8 +150,10 @@ def _contact_for(parsed: ParsedMail, contacts: list[Contact]) -> Contact | None:
     return contacts[0] if contacts else None
 
 
-def _record(parsed: ParsedMail, outcome: str, reason: str | None = None, thread_number: int | None = None) -> InboundRecord:
-    return mail_sync.inbound_record(parsed.record_id, outcome, reason, thread_number, parsed.digest)
+def _record(parsed: ParsedMail, outcome: str, reason: str | None = None, thread_number: int | None = None, **shown: str) -> InboundRecord:
+    """The mail's record and log entry: what happened, to which thread, and who sent what."""
+    size = parsed.size or None
+    return mail_sync.inbound_record(parsed.record_id, outcome, reason, thread_number, parsed.digest, sender=parsed.from_email, subject=parsed.subject, size=size, **shown)
 
 
 def store(parsed: ParsedMail, context: BatchContext, raw: bytes | None = None) -> Outcome:
@@ -167,7 +170,7 @@ def store(parsed: ParsedMail, context: BatchContext, raw: bytes | None = None) -
         return _skip(parsed, parsed.reason or parsed.kind)
     if {key[1] for key in blocked_keys(parsed.from_email)} & context.blocked:
         return _skip(parsed, "blocked_sender")
-    thread, rule = match(parsed, context)
+    thread, rule = (None, None) if context.ignore_matching else match(parsed, context)
     if thread is None:
         if not context.create_new_threads:
             return _skip(parsed, "unmatched")
@@ -213,7 +216,7 @@ def _import(parsed: ParsedMail, context: BatchContext, thread: Thread | None, co
         full_text=mail_sync.keep_full_text(parsed.digest, whole) if cut else None,
         subject=parsed.subject or None,
     )
-    record = _record(parsed, "imported", rule)
+    record = _record(parsed, "imported", rule)  # its thread number is set once the thread is known
     key = mail_sync.claim_key(parsed.from_email, contact.contact_id)
     claim_read: dict[str, OpenThreadClaim | None] = {}  # the batch read the sender's claim: hand it over
     if thread is None and key in context.claims_read:
@@ -221,7 +224,16 @@ def _import(parsed: ParsedMail, context: BatchContext, thread: Thread | None, co
         if claim is not None:  # the sender's open thread, as the intake would continue it
             incoming.match_rule = record.reason = "open_thread"
     number = context.reserved_numbers.pop(0) if thread is None and not claim_read.get("claim") and context.reserved_numbers else None
-    stored = threads.store_customer_message(contact, incoming, thread=thread, extra_writes=mail_sync.record_in(record), thread_number=number, **claim_read)
+    def record_with_its_thread(writes: object) -> None:
+        record.thread_number = incoming.thread_number  # known once the store chose or started the thread
+        mail_sync.record_in(record)(writes)
+
+    try:
+        stored = threads.store_customer_message(contact, incoming, thread=thread, extra_writes=record_with_its_thread, thread_number=number, **claim_read)
+    except BaseException:
+        if number is not None:  # not used: the next new thread of the batch takes it, or it goes back
+            context.reserved_numbers.insert(0, number)
+        raise
     context.threads[int(stored.thread.number)] = stored.thread
     if incoming.match_rule in ("new_thread", "open_thread"):
         context.claims[key] = mail_sync.new_claim(key, int(stored.thread.number))
@@ -238,17 +250,21 @@ def _skip(parsed: ParsedMail, reason: str) -> Outcome:
 def _store_bounce(parsed: ParsedMail, context: BatchContext) -> Outcome:
     """Marks the outbound message a delivery report names as bounced, with the report's record."""
     known = next((context.mail_ids[i] for i in parsed.bounced_ids if i in context.mail_ids), None)
-    record = _record(parsed, "bounced", "delivery_report", int(known.thread_number) if known else None)
+    record = _record(parsed, "bounced", "delivery_report", int(known.thread_number) if known else None, message_sk=known.message_sk if known else None)
     if known is None:
         if not mail_sync.put_record(record):
             return Outcome("duplicate")
         return Outcome("bounced", reason="unknown_message")
-    if not mail_sync.mark_bounced(record, int(known.thread_number), known.message_sk, parsed.subject or "bounced"):
+    number = int(known.thread_number)
+    linked = context.threads.get(number)
+    if linked is not None and linked.merged_into is not None:  # the message moved with its thread's merge
+        number = int(threads.follow_merges(linked).number)
+    if not mail_sync.mark_bounced(record, number, known.message_sk, parsed.subject or "bounced"):
         if mail_sync.already_recorded(parsed.record_id):
             return Outcome("duplicate")
         if not mail_sync.put_record(record):  # the message was deleted since: the report is still recorded
             return Outcome("duplicate")
-    return Outcome("bounced", reason="delivery_report", thread_number=int(known.thread_number))
+    return Outcome("bounced", reason="delivery_report", thread_number=number)
 
 
 def record_failure(parsed: ParsedMail, error: str) -> bool:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from shopdesk.core.config import config
+from shopdesk.core.i18n import localized
 from shopdesk.core.observability import logger
 from shopdesk.mail.links import continue_link
 from shopdesk.mail.send import MailNotSent, OutgoingAttachment, OutgoingMail, send, subject_markers
@@ -57,12 +58,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "product": {"en": "Product", "es": "Producto", "pl": "Produkt"},
     "attachment": {"en": "Attachment", "es": "Archivo adjunto", "pl": "Załącznik"},
 }
-
-
-def localized(values: dict[str, str] | None, lang: str) -> str:
-    """The text in `lang`, else in the shop's default language, else any we have (as the admin room reads a contact's names)."""
-    values = values or {}
-    return values.get(lang) or values.get(config().default_language) or next(iter(values.values()), "")
 
 
 def text(key: str, lang: str, **params: object) -> str:

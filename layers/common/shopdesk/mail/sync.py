@@ -32,6 +32,7 @@ from shopdesk.core.observability import count, duration_ms, logger
 from shopdesk.mail import imap, importer, parse
 from shopdesk.mail.imap import Envelope, Mailbox, MailboxError, MailboxSettings, settings_from
 from shopdesk.store import mail_sync, threads
+from shopdesk.store.contacts import all_contacts
 from shopdesk.store.models import Contact
 from shopdesk.store.settings import load_settings
 
@@ -56,6 +57,11 @@ register(
             "en": "A message could not be imported; it is kept as it came and listed.",
             "es": "Un mensaje no se pudo importar; se conserva tal como llegó y figura en la lista.",
             "pl": "Nie udało się zaimportować wiadomości; zachowano ją w oryginalnej postaci i wymieniono na liście.",
+        },
+        "imap_password_needed": {
+            "en": "Type the mailbox password to test another server or user; the saved one is only used for the saved mailbox.",
+            "es": "Escriba la contraseña del buzón para probar otro servidor u otro usuario; la guardada solo se usa con el buzón guardado.",
+            "pl": "Wpisz hasło skrzynki, aby sprawdzić inny serwer lub użytkownika; zapisane hasło służy tylko zapisanej skrzynce.",
         },
         "aws_error": {
             "en": "The sync stopped because the database or storage failed; the next run resumes.",
@@ -120,6 +126,7 @@ def sync_status() -> dict[str, Any]:
     return {
         "state": item.state,
         "last_run_at": item.last_run_at,
+        "checked_at": item.checked_at or item.last_run_at,
         "finished_at": item.finished_at,
         "imported": int(item.imported),
         "matched": int(item.matched),
@@ -132,6 +139,10 @@ def sync_status() -> dict[str, Any]:
 
 
 def _write_status(result: RunResult, started_at: str) -> None:
+    """The last run that did something stays visible: a run that found nothing only says when it looked."""
+    if result.state != "failed" and not result.errors and not any(result.counts().values()):
+        mail_sync.write_quiet_run(started_at)
+        return
     mail_sync.write_status("failed" if result.state == "failed" else "ok", started_at, result.counts(), result.errors[-MAX_ERRORS:])
 
 
@@ -150,7 +161,7 @@ Contacts = Callable[[], list[Contact]]
 
 
 def run(
-    remaining_ms: Remaining | None = None, mailbox_factory: Callable[[MailboxSettings], Mailbox] = Mailbox, contacts: Contacts = mail_sync.contacts
+    remaining_ms: Remaining | None = None, mailbox_factory: Callable[[MailboxSettings], Mailbox] = Mailbox, contacts: Contacts = all_contacts
 ) -> RunResult:
     """One sync: takes the lease, imports what is new batch by batch, records the status.
     `contacts` reads the shop's contacts (the handler passes the admin room's, which seeds the defaults)."""
@@ -250,26 +261,42 @@ def _sync_batch(box: Mailbox, settings: Any, batch: list[int], found: dict[int, 
     wanted = importer.new_threads_expected([p for _, p in parsed], context)
     if wanted:
         context.reserved_numbers = threads.reserve_thread_numbers(wanted)
-    for uid, mail in parsed:
-        try:
-            result.add(importer.store(mail, context, raws[uid]))
-        except importer.SetAside as error:
-            _set_aside(box.uidvalidity, uid, raws[uid], error, result, mail=mail)
-        except mail_sync.AWS_ERRORS as error:
-            if not mail_sync.refused_for_the_item(error):
-                raise  # AWS is failing: stop here, the cursor stays before this batch
-            _set_aside(box.uidvalidity, uid, raws[uid], error, result, mail=mail)
-        except Exception as error:  # anything unexpected belongs to this mail alone
-            _set_aside(box.uidvalidity, uid, raws[uid], error, result, mail=mail)
+    try:
+        for uid, mail in parsed:
+            try:
+                result.add(importer.store(mail, context, raws[uid]))
+            except importer.SetAside as error:
+                _set_aside(box.uidvalidity, uid, raws[uid], error, result, mail=mail)
+            except mail_sync.AWS_ERRORS as error:
+                if not mail_sync.refused_for_the_item(error):
+                    raise  # AWS is failing: stop here, the cursor stays before this batch
+                _set_aside(box.uidvalidity, uid, raws[uid], error, result, mail=mail)
+            except Exception as error:  # anything unexpected belongs to this mail alone
+                _set_aside(box.uidvalidity, uid, raws[uid], error, result, mail=mail)
+    finally:
+        _give_back(context.reserved_numbers)
     box.mark_done(batch, delete=bool(settings.imap.delete_after_sync))
+
+
+def _give_back(numbers: list[int]) -> None:
+    """The thread numbers the batch reserved and did not use (set-aside mail, a run stopped by AWS)."""
+    if not numbers:
+        return
+    try:
+        mail_sync.give_back_thread_numbers(numbers)
+    except mail_sync.AWS_ERRORS:
+        logger.warning("unused thread numbers could not be given back", extra={"count": len(numbers)})
+    numbers.clear()
 
 
 def _too_large(uidvalidity: int, uid: int, envelope: Envelope, limit: int, result: RunResult) -> None:
     """Not downloaded: listed with what its header said, recorded so it is not looked at again."""
     record_id = envelope.message_id or f"uid:{uidvalidity}:{uid}"
     text = f"{envelope.size} bytes, more than {limit}; not downloaded"
-    if mail_sync.put_record(mail_sync.inbound_record(record_id, "failed", "too_large")):
-        mail_sync.set_aside(uidvalidity, uid, b"", {"record_id": record_id, "sender": envelope.sender, "subject": envelope.subject, "size": envelope.size, "error": text})
+    facts = {"record_id": record_id, "sender": envelope.sender, "subject": envelope.subject, "size": envelope.size, "error": text}
+    shown = {"sender": envelope.sender, "subject": envelope.subject, "size": envelope.size, "failure_sk": mail_sync.failure_sk(uidvalidity, uid)}
+    if mail_sync.put_record(mail_sync.inbound_record(record_id, "failed", "too_large", **shown)):
+        mail_sync.set_aside(uidvalidity, uid, b"", facts)
         result.failed += 1
         result.error("message_too_large", f"UID {uid}: {text}")
 
@@ -288,24 +315,37 @@ def _set_aside(
         "error": text,
     }
     mail_sync.set_aside(uidvalidity, uid, raw, facts)
-    mail_sync.put_record(mail_sync.inbound_record(record_id, "failed", text, digest=mail.digest if mail is not None else None))
+    shown = {"sender": facts["sender"], "subject": facts["subject"], "size": len(raw), "failure_sk": mail_sync.failure_sk(uidvalidity, uid)}
+    mail_sync.put_record(mail_sync.inbound_record(record_id, "failed", text, digest=mail.digest if mail is not None else None, **shown))
     result.failed += 1
     result.error("message_unreadable" if mail is None else "message_set_aside", f"UID {uid}: {text}")
     logger.warning("a message was set aside", extra={"uid": uid, "error_type": type(error).__name__})
 
 
-def run_handler(context: Any, contacts: Contacts = mail_sync.contacts) -> dict[str, Any]:
+def run_handler(context: Any, contacts: Contacts = all_contacts) -> dict[str, Any]:
     """What the Lambda handler calls: the run, bounded by the invocation's remaining time."""
     remaining = getattr(context, "get_remaining_time_in_millis", None)
     return run(remaining, contacts=contacts).to_dict()
 
 
-def check_connection() -> dict[str, Any]:
-    """The settings page's check of the stored mailbox settings (the password from Secrets Manager)."""
+def check_connection(typed: Any | None = None, password: str | None = None) -> dict[str, Any]:
+    """The settings page's "Test connection": the values the admin typed (`typed`, with `host`,
+    `port`, `user`, `security`, `verify_certificate`, `folder`), nothing saved; without them, the
+    stored settings. A password typed is used for this test only; without one, the stored password
+    is used only for the stored host and user (it is never sent to another server)."""
     try:
-        return imap.check_connection(settings_from(load_settings().imap))
+        stored = load_settings().imap
+        if typed is None:
+            return imap.check_connection(settings_from(stored))
+        if password is None and not _same_mailbox(typed, stored):
+            raise MailboxError("imap_password_needed")
+        return imap.check_connection(settings_from(typed, password))
     except MailboxError as error:
         return {"ok": False, "code": error.code, "message": message(error.code, None, **error.params)}
+
+
+def _same_mailbox(typed: Any, stored: Any) -> bool:
+    return bool(stored.host) and (typed.host or "").strip().lower() == stored.host.strip().lower() and (typed.user or "").strip() == (stored.user or "").strip()
 
 
 def start_async() -> dict[str, Any]:

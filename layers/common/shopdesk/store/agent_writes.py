@@ -20,13 +20,20 @@ from pynamodb.transactions import TransactWrite
 from shopdesk.core.errors import Conflict, ShopdeskError
 from shopdesk.core.thread_rules import is_status, leaves_open, now_iso, preview_of
 from shopdesk.store import keys
+from shopdesk.store.assignment import AgentRef, assignee_is
 from shopdesk.store.conditions import ATTEMPTS, condition_failed
 from shopdesk.store.counters import CounterDeltas, settle_oldest_open
 from shopdesk.store.keys import list_sort_key
-from shopdesk.store.models import Attachment, Delivery, MailId, Message, OpenThreadClaim, Thread, transaction
+from shopdesk.store.models import Attachment, Delivery, Draft, MailId, Message, OpenThreadClaim, Thread, transaction
 from shopdesk.store.search_index import file_rest, file_terms, message_terms
 from shopdesk.store.thread_items import index_actions
 from shopdesk.store.thread_reads import ChangeContext, ThreadChanged, find_message, get_claim, get_thread, read_change_context
+
+
+class ThreadMovedOn(Conflict):
+    """Someone wrote in the thread after the message the replying agent last saw."""
+
+    code = "reply_outdated"
 
 
 def claim_writes(writes: TransactWrite, thread: Thread, new_status: str, context: ChangeContext | None = None) -> None:
@@ -73,6 +80,10 @@ class AgentMessage:
     # The Message-IDs of the mail we sent (ours and SES's), so an answer's In-Reply-To finds the thread.
     outbound_message_ids: list[str] = field(default_factory=list)
     close: bool = False  # a reply that was sent closes the thread
+    assign_to: AgentRef | None = None  # becomes the assignee if the thread has none (first reply)
+    # The kind of the writer's draft (reply | note) this message sends: deleted in the same
+    # transaction (needs `reader`, the agent's sub), so sending costs no extra request.
+    sends_draft: str | None = None
 
 
 def store_agent_message(
@@ -82,13 +93,16 @@ def store_agent_message(
     context: ChangeContext | None = None,
     reader: str | None = None,
     settle: bool = True,
+    stop_if_moved: bool = False,
 ) -> tuple[Thread, Message]:
     """Stores what an agent wrote, with the thread's counters, first response time and claim.
 
     `known` and `context`: the thread and its ChangeContext as the caller just read them (saves
     those reads; a lost race re-reads). `reader`: the acting agent's sub, marked read in the same
     write. `settle=False`: the caller changes the thread again at once (a reply being sent) and
-    keeps the box link after that change (`context.box` then reflects this one)."""
+    keeps the box link after that change (`context.box` then reflects this one).
+    `stop_if_moved`: a lost race to a new message raises ThreadMovedOn instead of writing after it
+    (a reply checked against the last message its agent saw)."""
     for attempt in range(ATTEMPTS):
         if attempt or known is None:
             known, context = get_thread(number), None
@@ -111,6 +125,7 @@ def store_agent_message(
             delivery=Delivery(**outgoing.delivery) if outgoing.delivery else None,
         )
         old_status = thread.status
+        old_assignee = thread.assignee
         previous_last_message_at = thread.last_message_at
         was = (int(thread.agent_messages), thread.last_agent, thread.preview, thread.first_response_at, bool(thread.has_private_note))
         deltas = CounterDeltas()
@@ -127,8 +142,12 @@ def store_agent_message(
             thread.has_private_note = True
         if outgoing.close and old_status != "closed":
             thread.status = "closed"
-            deltas.status_change(thread.contact_id, old_status, "closed")
+            deltas.status_change(thread.contact_id, old_status, "closed", assignee=old_assignee)
             deltas.closing(thread)
+        if outgoing.assign_to is not None and not old_assignee:  # "assign to the replier on first reply"
+            to = outgoing.assign_to
+            deltas.assignment_change(None, to.sub, thread.status, thread.status, name=to.name)
+            thread.assignee, thread.assignee_name, thread.assignee_email = to.sub, to.name, to.email
         # An open thread that stays open but has a new last message moves to the newest end of its box.
         moved = old_status == thread.status == "open" and thread.last_message_at != previous_last_message_at
         if moved:
@@ -145,8 +164,12 @@ def store_agent_message(
             actions.append(Thread.last_agent.set(thread.last_agent))
         if thread.first_response_at:
             actions.append(Thread.first_response_at.set(thread.first_response_at))
+        if thread.assignee != old_assignee and thread.assignee:
+            actions += [Thread.assignee.set(thread.assignee), Thread.assignee_name.set(thread.assignee_name), Thread.assignee_email.set(thread.assignee_email)]
         mark, mark_condition = read_mark(thread, reader, created_at)
-        condition = Thread.pk.exists() & (Thread.status == old_status) & (Thread.last_message_at == previous_last_message_at)
+        condition = (
+            Thread.pk.exists() & (Thread.status == old_status) & (Thread.last_message_at == previous_last_message_at) & assignee_is(old_assignee)
+        )
         try:
             with transaction() as writes:
                 writes.save(message, condition=Message.pk.does_not_exist())
@@ -155,6 +178,8 @@ def store_agent_message(
                     claim_writes(writes, thread, thread.status, context)
                 for outbound_id in outgoing.outbound_message_ids:
                     writes.save(MailId(*MailId.key(outbound_id), thread_number=number, message_sk=message.sk))
+                if outgoing.sends_draft and reader:
+                    writes.delete(Draft(*Draft.key(number, reader, outgoing.sends_draft)))
                 deltas.write(writes, moment)
                 rest = file_terms(writes, number, message_terms(message))
         except TransactWriteError as error:
@@ -162,6 +187,10 @@ def store_agent_message(
                 raise
             (thread.agent_messages, thread.last_agent, thread.preview, thread.first_response_at, thread.has_private_note) = was
             thread.status, thread.last_message_at = old_status, previous_last_message_at
+            if thread.assignee != old_assignee:
+                thread.assignee = thread.assignee_name = thread.assignee_email = None
+            if stop_if_moved and get_thread(number).last_message_at != previous_last_message_at:
+                raise ThreadMovedOn() from None
             continue
         file_rest(number, rest)
         _remember_read(thread, reader, created_at)
@@ -182,10 +211,14 @@ def reply_delivered(
     known: Thread | None = None,
     context: ChangeContext | None = None,
     moved_from: str | None = None,
+    after: str = "closed",
+    snooze_until: str | None = None,
 ) -> Thread:
     """A stored reply went out: its delivery becomes "sent", its Message-IDs are recorded for
-    answer matching, the first response is counted, and the thread closes (unless the customer
-    wrote again after the reply was written, so their new message is not hidden).
+    answer matching, the first response is counted, and the thread takes `after` (the agent's
+    "Send and close": closed; "Send and keep open": open; "Send and snooze": pending1 until
+    `snooze_until`), or open if the customer wrote again after the reply was written, so their
+    new message is not hidden.
 
     `known`/`context`: as the caller left them after storing the reply. `moved_from`: the thread's
     status before that store when it deferred keeping the box link (store_agent_message
@@ -199,10 +232,18 @@ def reply_delivered(
         deltas = CounterDeltas()
         actions: list[Action] = []
         customer_wrote_since = (thread.last_customer_message_at or "") > message.created_at
-        if not customer_wrote_since and old_status != "closed":
-            thread.status = "closed"
-            deltas.status_change(thread.contact_id, old_status, "closed")
-            deltas.closing(thread)
+        # `after`: the status the agent chose for this send (closed, open, or pending1 with
+        # `snooze_until`: "Send and snooze"); a customer who wrote meanwhile keeps the thread open,
+        # so their new message is not hidden.
+        target = "open" if customer_wrote_since else after
+        target_snooze = snooze_until if target in keys.PENDING else None
+        if old_status != target or (target_snooze or None) != thread.snooze_until:
+            thread.status = target
+            thread.snooze_until = target_snooze
+            actions.append(Thread.snooze_until.set(thread.snooze_until) if thread.snooze_until else Thread.snooze_until.remove())
+            deltas.status_change(thread.contact_id, old_status, target, assignee=thread.assignee)
+            if target == "closed" and old_status != "closed":
+                deltas.closing(thread)
         first_response = None
         if not thread.first_response_at:
             first_response = delivery.get("at") or now_iso(moment)
@@ -217,7 +258,9 @@ def reply_delivered(
                     actions=[Message.delivery.set(Delivery(**delivery))],
                     condition=Message.pk.exists() & (Message.delivery.state != "sent"),
                 )
-                writes.update(Thread(*Thread.key(number)), actions=actions, condition=Thread.pk.exists() & (Thread.status == old_status))
+                writes.update(
+                    Thread(*Thread.key(number)), actions=actions, condition=Thread.pk.exists() & (Thread.status == old_status) & assignee_is(thread.assignee)
+                )
                 if thread.status != old_status:
                     claim_writes(writes, thread, thread.status, context)
                 for outbound_id in outbound_message_ids:
@@ -235,7 +278,7 @@ def reply_delivered(
         before = moved_from or old_status
         if leaves_open(before, thread.status):
             settle_oldest_open(thread.contact_id, number, None, box)
-        elif moved_from == "open" and thread.status == "open":  # still open (the customer wrote since): it moved
+        elif thread.status == "open" and (moved_from == "open" or old_status != "open"):  # moved, or re-opened: kept open
             settle_oldest_open(thread.contact_id, number, list_sort_key(thread.last_message_at, number), box)
         message.delivery = Delivery(**delivery)
         return thread
@@ -250,23 +293,36 @@ def reply_not_delivered(message: Message, error: str) -> None:
 
 
 def change_status(
-    number: int, new_status: str, also: list[Action] | None = None, known: Thread | None = None, reader: str | None = None
+    number: int,
+    new_status: str,
+    also: list[Action] | None = None,
+    known: Thread | None = None,
+    reader: str | None = None,
+    snooze_until: str | None = None,
+    spam: bool | None = None,
 ) -> Thread:
     """Mark as handled (closed), re-open (open), pending 1/2, or disable pending (back to open).
 
-    `also`: more changes of the thread item made in the same write (the spam flag). `known`: the
-    thread as the caller read it; `reader`: the acting agent, marked read in the same write."""
+    `also`: more changes of the thread item made in the same write. `known`: the thread as the
+    caller read it; `reader`: the acting agent, marked read in the same write. `spam`: the spam
+    flag set in the same write, with the list keys it moves (a spam thread is in the spam list,
+    not the main one)."""
     if not is_status(new_status):
         raise ShopdeskError("invalid_status")
     for attempt in range(ATTEMPTS):
         thread = known if known is not None and not attempt else get_thread(number)
         moment = now_iso()
         mark, mark_condition = read_mark(thread, reader, moment)
+        more = list(also or [])
+        if spam is not None:
+            thread.spam = spam
+            more.append(Thread.spam.set(spam))
         if thread.status == new_status:
-            if also or mark:
+            if more or mark:
                 condition = Thread.pk.exists() & mark_condition if mark_condition is not None else Thread.pk.exists()
+                keys_moved = index_actions(thread) if spam is not None else []
                 try:
-                    Thread(*Thread.key(number)).update(actions=[*(also or []), *mark], condition=condition)
+                    Thread(*Thread.key(number)).update(actions=[*more, *keys_moved, *mark], condition=condition)
                 except UpdateError as error:
                     if not condition_failed(error):
                         raise
@@ -276,16 +332,19 @@ def change_status(
         context = read_change_context(thread)
         old = thread.status
         thread.status = new_status
+        # A status change starts without a snooze unless it is one (a pending status with a time).
+        thread.snooze_until = snooze_until if new_status in keys.PENDING else None
+        snooze_action = Thread.snooze_until.set(thread.snooze_until) if thread.snooze_until else Thread.snooze_until.remove()
         deltas = CounterDeltas()
-        deltas.status_change(thread.contact_id, old, new_status)
+        deltas.status_change(thread.contact_id, old, new_status, assignee=thread.assignee)
         if new_status == "closed":
             deltas.closing(thread)
-        condition = Thread.pk.exists() & (Thread.status == old)
+        condition = Thread.pk.exists() & (Thread.status == old) & assignee_is(thread.assignee)
         try:
             with transaction() as writes:
                 writes.update(
                     Thread(*Thread.key(number)),
-                    actions=[Thread.status.set(new_status), *index_actions(thread), *(also or []), *mark],
+                    actions=[Thread.status.set(new_status), snooze_action, *index_actions(thread), *more, *mark],
                     condition=condition & mark_condition if mark_condition is not None else condition,
                 )
                 claim_writes(writes, thread, new_status, context)

@@ -185,14 +185,14 @@ def accept_upload(upload_key: str, filename: str) -> StoredFile:
     return StoredFile(key, name, content_type, size)
 
 
-def download_url(key: str, filename: str) -> str:
+def download_url(key: str, filename: str, expires_in: int = DOWNLOAD_URL_SECONDS) -> str:
     """A short-lived link that always downloads (never renders inline) under the original name."""
     ascii_name = _ascii_name(filename)
     disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
     return client("s3").generate_presigned_url(
         "get_object",
         Params={"Bucket": config().attachments_bucket, "Key": key, "ResponseContentDisposition": disposition},
-        ExpiresIn=DOWNLOAD_URL_SECONDS,
+        ExpiresIn=expires_in,
     )
 
 

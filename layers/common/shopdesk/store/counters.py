@@ -15,7 +15,7 @@ from pynamodb.transactions import TransactWrite
 
 from shopdesk.store import keys
 from shopdesk.store.conditions import ATTEMPTS, condition_failed
-from shopdesk.store.thread_items import Stats, Thread
+from shopdesk.store.thread_items import AgentStats, Stats, Thread
 
 DAY_AGGREGATE_TTL = timedelta(days=40)
 
@@ -29,14 +29,20 @@ class CounterDeltas:
     day: dict[str, int] = field(default_factory=dict)
     # A thread that became open at the newest end of its box: the box's link if it has none.
     newest_open: dict[str, tuple[int, str]] = field(default_factory=dict)
+    # Per assignee (Cognito sub): the change of their threads that are not closed (STATS/AGENT#sub).
+    agents: dict[str, int] = field(default_factory=dict)
+    agent_names: dict[str, str] = field(default_factory=dict)
 
     def add(self, target: dict[str, int], name: str, amount: int) -> None:
         if amount:
             target[name] = target.get(name, 0) + amount
 
-    def status_change(self, contact_id: str, old: str | None, new: str | None) -> None:
+    def status_change(self, contact_id: str, old: str | None, new: str | None, *, assignee: str | None) -> None:
+        """`assignee`: the thread's, as the transaction's condition holds it (the agent's count of
+        threads not closed moves with the status)."""
         if old == new:
             return
+        self.assignment_change(assignee, assignee, old, new)
         if old:
             self.add(self.global_, f"threads_{old}", -1)
             if old == "open":
@@ -47,6 +53,20 @@ class CounterDeltas:
                 self.add(self.contacts.setdefault(contact_id, {}), "open", 1)
         if "open" in (old, new):
             self.open_moved(contact_id)
+
+    def assignment_change(self, old: str | None, new: str | None, old_status: str | None, new_status: str | None, name: str | None = None) -> None:
+        """The assignee's count of threads that are not closed: the thread leaves `old`'s count
+        if it counted there, and joins `new`'s if it counts now (a closed thread counts nowhere)."""
+        was = old if old_status not in (None, "closed") else None
+        now = new if new_status not in (None, "closed") else None
+        if was == now:
+            return
+        if was:
+            self.agents[was] = self.agents.get(was, 0) - 1
+        if now:
+            self.agents[now] = self.agents.get(now, 0) + 1
+            if name:
+                self.agent_names[now] = name
 
     def open_moved(self, contact_id: str) -> None:
         """The box's open threads or their order changed (see settle_oldest_open)."""
@@ -97,6 +117,13 @@ class CounterDeltas:
             if expires_at is not None:
                 actions.append(Stats.expires_at.set(expires_at))
             writes.update(item, actions=actions)
+        for agent_sub, amount in sorted(self.agents.items()):
+            if not amount and agent_sub not in self.agent_names:
+                continue
+            agent_actions: list[Action] = [AgentStats.kind.set(AgentStats), AgentStats.active.add(amount)]
+            if agent_sub in self.agent_names:
+                agent_actions.append(AgentStats.name.set(self.agent_names[agent_sub]))
+            writes.update(AgentStats(*AgentStats.key(agent_sub)), actions=agent_actions)
 
 
 def settle_oldest_open(contact_id: str, number: int, sort_key: str | None, box: Stats | None = None) -> None:

@@ -19,13 +19,14 @@ from pynamodb.transactions import TransactWrite
 
 from shopdesk.core.thread_rules import new_token, now_iso, preview_of
 from shopdesk.store import keys
+from shopdesk.store.assignment import assignee_is
 from shopdesk.store.conditions import ATTEMPTS, condition_failed
 from shopdesk.store.counters import CounterDeltas, settle_oldest_open
 from shopdesk.store.keys import list_sort_key
 from shopdesk.store.models import Attachment, Contact, Counter, Message, OpenThreadClaim, Stats, Thread, transaction
 from shopdesk.store.search_index import file_rest, file_terms, message_terms, thread_terms
 from shopdesk.store.thread_items import apply_index_keys
-from shopdesk.store.thread_reads import ThreadChanged, get_claim, get_thread
+from shopdesk.store.thread_reads import ThreadChanged, follow_merges, get_claim, get_thread
 
 # Extra writes a caller adds to a thread's transaction (an inbound-mail record, say).
 ExtraWrites = Callable[[TransactWrite], None]
@@ -132,6 +133,8 @@ def store_customer_message(
     """
     for _ in range(ATTEMPTS):
         try:
+            if thread is not None and thread.merged_into is not None:
+                thread = follow_merges(thread)  # a merged thread's link or mail lands in the thread it joined
             if thread is not None:
                 return _append(thread.number, thread.status, thread.contact_id, incoming, extra_writes, known=thread, box=box)
             if claim is _UNREAD:  # a caller that read the claim already (intake and mail sync batch it) saves a read
@@ -147,7 +150,7 @@ def store_customer_message(
                 raise
             claim = _UNREAD
             if thread is not None:
-                thread = get_thread(int(thread.number))
+                thread = get_thread(int(thread.number), include_merged=True)
     raise ThreadChanged()
 
 
@@ -186,7 +189,7 @@ def _start(contact: Contact, incoming: CustomerMessage, extra_writes: ExtraWrite
     deltas = CounterDeltas()
     deltas.add(deltas.global_, "threads_total", 1)
     deltas.add(deltas.global_, "customer_messages", 1)
-    deltas.status_change(contact.contact_id, None, "open")
+    deltas.status_change(contact.contact_id, None, "open", assignee=None)
     deltas.opened_newest(contact.contact_id, number, thread.gsi4sk)
     with transaction() as writes:
         writes.save(thread, condition=Thread.pk.does_not_exist())
@@ -227,14 +230,20 @@ def _append(
     actions += [getattr(Thread, f"gsi{n}sk").set(sort) for n in keys.INDEXED_BY_DATE]
     deltas = CounterDeltas()
     deltas.add(deltas.global_, "customer_messages", 1)
-    deltas.status_change(contact_id, status, "open")
+    # Without the thread (continued from its claim) the thread is not closed (a closed thread has
+    # no claim): its assignee's count of threads not closed does not move, whoever it is.
+    assignee = known.assignee if known is not None else None
+    deltas.status_change(contact_id, status, "open", assignee=assignee)
     if status == "open":
         deltas.open_moved(contact_id)  # an open thread moves to the newest end of its box
     else:
         deltas.opened_newest(contact_id, number, sort)
     with transaction() as writes:
         writes.save(message, condition=Message.pk.does_not_exist())
-        writes.update(thread_ref, actions=actions, condition=Thread.pk.exists() & (Thread.status == status))
+        condition = Thread.pk.exists() & (Thread.status == status)
+        if known is not None:
+            condition &= assignee_is(assignee)
+        writes.update(thread_ref, actions=actions, condition=condition)
         # The thread continues this address again (a re-opened thread takes the claim over).
         claim_actions: list[Action] = [OpenThreadClaim.number.set(number), OpenThreadClaim.status.set("open"), OpenThreadClaim.kind.set(OpenThreadClaim)]
         if known is not None:

@@ -20,6 +20,7 @@ from shopdesk.core.aws import client
 from shopdesk.core.config import config
 from shopdesk.core.errors import Conflict
 from shopdesk.core.i18n import register
+from shopdesk.core.validation import mailbox_of
 from shopdesk.store.conditions import condition_failed
 from shopdesk.store.models import RateWindow, RecentPost, ShopdeskItem, SignedRequest
 from shopdesk.store.threads import now_iso
@@ -54,6 +55,17 @@ def count_in_window(subject: str, window_seconds: int, now: float | None = None)
     item = RateWindow(*RateWindow.key(subject, start))
     item.update(actions=[RateWindow.count.add(1), RateWindow.kind.set(RateWindow), RateWindow.expires_at.set(start + 2 * window_seconds)])
     return int(item.count)
+
+
+def email_rate_subject(email: str) -> str:
+    """The window's subject for a sender: their mailbox (`+tags` and ignored dots folded)."""
+    return f"email:{mailbox_of(email)}"
+
+
+def rate_windows_of_email(email: str) -> list[RateWindow]:
+    """The rate windows that count an address's posts (an erasure removes them): one Query on
+    the subject the form counts it under, the mailbox `email_rate_subject` names."""
+    return list(RateWindow.query(RateWindow.key(email_rate_subject(email), 0)[0]))
 
 
 # --- recent posts (duplicate suppression) -------------------------------------------------------

@@ -12,7 +12,10 @@ THREAD_PREFIX = "THREAD#"
 THREAD_SK = "#THREAD"
 MESSAGE_PREFIX = "MSG#"
 STATS_PK = "STATS"
+PRESENCE_PREFIX = "PRESENCE#"
+UNASSIGNED = "-"  # the assignee part of GSI6's `TL#A#-`: threads no one has taken
 INDEXED_BY_DATE = (1, 2, 3, 4, 5, 6, 7, 9)  # every list index but GSI8 (names) sorts by last message
+PENDING = ("pending1", "pending2")  # the statuses a snooze (a wake-up time) is an option of
 
 
 def thread_pk(number: int) -> str:
@@ -42,6 +45,20 @@ def stats_contact_key(contact_id: str) -> tuple[str, str]:
 
 def stats_day_key(day: str) -> tuple[str, str]:
     return STATS_PK, f"DAY#{day}"
+
+
+def stats_agent_key(agent_sub: str) -> tuple[str, str]:
+    """An agent's counters (threads assigned to them that are not closed), read with the dashboard."""
+    return STATS_PK, f"AGENT#{agent_sub}"
+
+
+def agent_of_stats(sk: str) -> str | None:
+    return sk.removeprefix("AGENT#") if sk.startswith("AGENT#") else None
+
+
+def presence_key(number: int, agent_sub: str) -> tuple[str, str]:
+    """Who is on a thread: in the thread's own partition, so the thread view's Query reads it."""
+    return thread_pk(number), f"{PRESENCE_PREFIX}{agent_sub}"
 
 
 def contact_of_stats(sk: str) -> str | None:
@@ -112,6 +129,11 @@ def all_list() -> str:
     return "TL#ALL"
 
 
+def spam_list() -> str:
+    """Threads marked as spam: their own list, out of the main one (GSI1 `TL#ALL`)."""
+    return "TL#SPAM"
+
+
 def status_list(status: str) -> str:
     return f"TL#S#{status}"
 
@@ -128,8 +150,9 @@ def language_list(language: str) -> str:
     return f"TL#L#{language}"
 
 
-def agent_list(agent: str) -> str:
-    return f"TL#A#{agent}"
+def agent_list(assignee: str | None) -> str:
+    """GSI6: the threads assigned to one agent (their Cognito sub), or `TL#A#-`: no one's."""
+    return f"TL#A#{assignee or UNASSIGNED}"
 
 
 def email_list(email: str) -> str:
@@ -159,11 +182,12 @@ class ListedThread(Protocol):
     status: str
     contact_id: str
     language: str
-    last_agent: str | None
+    assignee: str | None
     email: str
     customer_name: str | None
     has_private_note: object
     last_message_at: str
+    spam: object
 
 
 def index_keys(thread: ListedThread) -> dict[str, str | None]:
@@ -173,12 +197,12 @@ def index_keys(thread: ListedThread) -> dict[str, str | None]:
     sort = list_sort_key(thread.last_message_at, number)
     name = normalized_name(thread.customer_name)
     keys: dict[str, str | None] = {
-        "gsi1pk": all_list(),
+        "gsi1pk": spam_list() if getattr(thread, "spam", False) else all_list(),
         "gsi2pk": status_list(thread.status),
         "gsi3pk": contact_list(thread.contact_id),
         "gsi4pk": contact_status_list(thread.contact_id, thread.status),
         "gsi5pk": language_list(thread.language),
-        "gsi6pk": agent_list(thread.last_agent) if thread.last_agent else None,
+        "gsi6pk": agent_list(thread.assignee),
         "gsi7pk": email_list(thread.email),
         "gsi8pk": name_list(name) if name else None,
         "gsi9pk": private_list() if thread.has_private_note else None,
@@ -186,4 +210,29 @@ def index_keys(thread: ListedThread) -> dict[str, str | None]:
     }
     for index in INDEXED_BY_DATE:
         keys[f"gsi{index}sk"] = sort
+    # GSI10: a snoozed thread (pending with a wake-up time) waits in the WAKE list.
+    snooze = getattr(thread, "snooze_until", None)
+    waking = bool(snooze) and thread.status in PENDING
+    keys["gsi10pk"] = wake_list() if waking else None
+    keys["gsi10sk"] = wake_sort_key(str(snooze), number) if waking else None
     return keys
+
+
+# --- what agents keep while they work: drafts (in the thread's partition), the wake-up index -----
+
+DRAFT_PREFIX = "DRAFT#"
+
+
+def draft_sk(agent_sub: str, kind: str) -> str:
+    """An agent's unsent reply or note sorts in the thread's partition, so the thread view's one
+    Query returns it with the messages."""
+    return f"{DRAFT_PREFIX}{agent_sub}#{kind}"
+
+
+def wake_list() -> str:
+    """GSI10's one partition: snoozed threads by wake-up time (read forwards up to now)."""
+    return "WAKE"
+
+
+def wake_sort_key(wake_at: str, number: int) -> str:
+    return f"{wake_at}#{int(number):010d}"

@@ -13,16 +13,16 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
-from pynamodb.exceptions import DeleteError, PutError, PynamoDBException, TransactWriteError
+from pynamodb.exceptions import DeleteError, PutError, PynamoDBException, TransactWriteError, UpdateError
 
 from shopdesk.core.aws import client
 from shopdesk.core.config import config
 from shopdesk.store.blocked_senders import blocked_keys
 from shopdesk.store.conditions import condition_failed
 from shopdesk.store.models import (
-    CONTACTS_PK,
     BlockedSender,
     Contact,
+    Counter,
     Delivery,
     InboundRecord,
     MailId,
@@ -106,20 +106,57 @@ def new_claim(key: Key, number: int) -> OpenThreadClaim:
     return OpenThreadClaim(*key, number=number, status="open")
 
 
-def contacts() -> list[Contact]:
-    """Every contact by position (one Query); the shop's defaults are seeded by the admin room."""
-    return sorted(Contact.query(CONTACTS_PK), key=lambda c: (c.position, c.created_at, c.contact_id))
-
-
 def contact_stub(contact_id: str) -> Contact:
     return Contact(*Contact.key(contact_id), contact_id=contact_id)
+
+
+def give_back_thread_numbers(numbers: list[int]) -> bool:
+    """Numbers a batch reserved and did not use go back to the counter when they are its last ones
+    (one UpdateItem, on the condition that no one took a number since): a failed or partly set-aside
+    run uses no thread number. False when they cannot go back (then they are skipped, as ever)."""
+    if not numbers:
+        return True
+    ordered = sorted(numbers)
+    if ordered != list(range(ordered[0], ordered[-1] + 1)):
+        return False
+    try:
+        Counter(*Counter.thread_number_key()).update(actions=[Counter.value.set(ordered[0] - 1)], condition=Counter.value == ordered[-1])
+        return True
+    except UpdateError as error:
+        if condition_failed(error):
+            return False
+        raise
 
 
 # --- INBOUND records: each mail handled once ----------------------------------------------------------
 
 
-def inbound_record(record_id: str, outcome: str, reason: str | None = None, thread_number: int | None = None, digest: str | None = None) -> InboundRecord:
-    return InboundRecord(*InboundRecord.key(record_id), outcome=outcome, reason=(reason or None) and reason[:500], thread_number=thread_number, digest=digest or None, at=now_iso())
+def inbound_record(
+    record_id: str,
+    outcome: str,
+    reason: str | None = None,
+    thread_number: int | None = None,
+    digest: str | None = None,
+    **shown: Any,
+) -> InboundRecord:
+    """The mail's record, which is also its mail log entry. `shown`: sender, subject, size,
+    message_sk (a bounce's reply), failure_sk (a set-aside mail's item)."""
+    at = now_iso()
+    sender = (shown.get("sender") or None) and str(shown["sender"])[:320]
+    return InboundRecord(
+        *InboundRecord.key(record_id),
+        outcome=outcome,
+        reason=(reason or None) and reason[:500],
+        thread_number=thread_number,
+        digest=digest or None,
+        at=at,
+        sender=sender,
+        subject=(shown.get("subject") or None) and str(shown["subject"])[:300],
+        size=shown.get("size"),
+        message_sk=shown.get("message_sk"),
+        failure_sk=shown.get("failure_sk"),
+        **InboundRecord.log_keys(record_id, outcome, at, sender),
+    )
 
 
 def put_record(record: InboundRecord) -> bool:
@@ -225,13 +262,30 @@ def read_status() -> SyncStatusItem:
 
 
 def mark_running(started_at: str) -> None:
+    """The run has started: `checked_at` moves; the last run's figures stay until this one did something."""
     SyncStatusItem(*SyncStatusItem.key()).update(
-        actions=[SyncStatusItem.kind.set(SyncStatusItem), SyncStatusItem.state.set("running"), SyncStatusItem.last_run_at.set(started_at)]
+        actions=[SyncStatusItem.kind.set(SyncStatusItem), SyncStatusItem.state.set("running"), SyncStatusItem.checked_at.set(started_at)]
     )
 
 
 def write_status(state: str, started_at: str, counts: dict[str, int], errors: list[dict[str, str]]) -> None:
-    SyncStatusItem(*SyncStatusItem.key(), state=state, last_run_at=started_at, finished_at=now_iso(), errors=[SyncError(**e) for e in errors], **counts).save()
+    """A run that did something (or failed): its figures replace the last ones."""
+    SyncStatusItem(
+        *SyncStatusItem.key(), state=state, last_run_at=started_at, checked_at=started_at, finished_at=now_iso(), errors=[SyncError(**e) for e in errors], **counts
+    ).save()
+
+
+def write_quiet_run(started_at: str) -> None:
+    """A run that found nothing to do: the state and `checked_at` only, so the minute timer never
+    replaces the figures of the last run that did something (an admin's Run sync, say)."""
+    SyncStatusItem(*SyncStatusItem.key()).update(
+        actions=[SyncStatusItem.kind.set(SyncStatusItem), SyncStatusItem.state.set("ok"), SyncStatusItem.checked_at.set(started_at)]
+    )
+
+
+def failure_sk(uidvalidity: int, uid: int) -> str:
+    """How a set-aside mail is named (its item's sort key): the mail log's entry points to it."""
+    return SyncFailure.key(uidvalidity, uid)[1]
 
 
 def set_aside(uidvalidity: int, uid: int, raw: bytes, facts: dict[str, Any]) -> str:

@@ -6,7 +6,9 @@ polymorphic Query (`ShopdeskItem.query`) runs."""
 from __future__ import annotations
 
 from shopdesk.store.customer_items import Customer, CustomerIdAlias, Order, OrderRef, OrderStatusChange
+from shopdesk.store.draft_items import Draft
 from shopdesk.store.intake_items import BlockedSender, RateWindow, RecentPost, SignedRequest
+from shopdesk.store.saved_reply_items import SAVED_REPLIES_PK, SavedReply
 from shopdesk.store.search_items import SearchTerm, TagCount, TagMember
 from shopdesk.store.setting_items import CONTACTS_PK, DEFAULT_REPLY_MESSAGES, SETTINGS_PK, Contact, ImapSettings, ShopSettings
 from shopdesk.store.sync_items import SYNC_PK, InboundRecord, SyncCursor, SyncError, SyncFailure, SyncLease, SyncStatusItem
@@ -14,21 +16,26 @@ from shopdesk.store.table import INDEX_COUNT, INDEXES, ShopdeskItem, _connection
 from shopdesk.store.thread_items import (
     STATUSES,
     THREAD_SK,
+    AgentStats,
     Attachment,
     Counter,
     Delivery,
     MailId,
     Message,
     OpenThreadClaim,
+    Presence,
     Stats,
     Thread,
 )
 
 __all__ = [
     "CONTACTS_PK",
+    "AgentStats",
+    "Presence",
     "DEFAULT_REPLY_MESSAGES",
     "INDEXES",
     "INDEX_COUNT",
+    "SAVED_REPLIES_PK",
     "SETTINGS_PK",
     "STATUSES",
     "SYNC_PK",
@@ -40,6 +47,7 @@ __all__ = [
     "Customer",
     "CustomerIdAlias",
     "Delivery",
+    "Draft",
     "ImapSettings",
     "InboundRecord",
     "MailId",
@@ -50,6 +58,7 @@ __all__ = [
     "OrderStatusChange",
     "RateWindow",
     "RecentPost",
+    "SavedReply",
     "SearchTerm",
     "ShopSettings",
     "ShopdeskItem",

@@ -57,6 +57,12 @@ class ShopSettings(ShopdeskItem, discriminator="settings"):
     confirm_visitor = BooleanAttribute(default=True)
     imap = ImapSettings(default=ImapSettings)
     contacts_seeded = BooleanAttribute(default=False)
+    # The team's day: a thread no one owns goes to the agent who first replies; the
+    # assignee hears by mail of a hand-over to them; what Send does unless the agent chooses
+    # (`close` or `open`; a later option adds `snooze`).
+    assign_on_first_reply = BooleanAttribute(default=False)
+    notify_assignee = BooleanAttribute(default=False)
+    after_send_default = UnicodeAttribute(default="close")
     updated_at = UTCDateTimeAttribute(null=True)
 
     @staticmethod

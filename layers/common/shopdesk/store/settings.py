@@ -23,7 +23,8 @@ class SettingsChanged(Exception):
 def save_settings(settings: ShopSettings, read_at: datetime | None) -> None:
     """Writes the admins' fields with one UpdateItem, only if the item is still as it was read
     (`updated_at` is the version); fields others write (`contacts_seeded`) are left alone."""
-    fields = (ShopSettings.allow_uploads, ShopSettings.default_messages, ShopSettings.notify_contact, ShopSettings.confirm_visitor, ShopSettings.imap, ShopSettings.updated_at)
+    fields = (ShopSettings.allow_uploads, ShopSettings.default_messages, ShopSettings.notify_contact, ShopSettings.confirm_visitor, ShopSettings.imap, ShopSettings.updated_at,
+              ShopSettings.assign_on_first_reply, ShopSettings.notify_assignee, ShopSettings.after_send_default)
     actions = [ShopSettings.kind.set(ShopSettings)] + [field.set(getattr(settings, field.attr_name)) for field in fields]
     condition = ShopSettings.updated_at.does_not_exist() if read_at is None else ShopSettings.updated_at == read_at
     try:

@@ -6,7 +6,6 @@ outside `store/` needs pynamodb to name the table."""
 
 from __future__ import annotations
 
-import os
 from functools import cache
 
 from pynamodb.attributes import DiscriminatorAttribute, NumberAttribute, UnicodeAttribute
@@ -15,11 +14,13 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-INDEX_COUNT = 9
+from shopdesk.core.config import config
+
+INDEX_COUNT = 10
 
 
 def _index(number: int) -> type[GlobalSecondaryIndex]:
-    """GSI1..GSI9 are generic, overloaded, sparse indexes: an item writes only the keys it needs.
+    """GSI1..GSI10 are generic, overloaded, sparse indexes: an item writes only the keys it needs.
 
     Thread summaries use them as the thread list's filters (docs/data-model.md, "Indexes").
     """
@@ -54,8 +55,9 @@ def _base_attributes() -> dict[str, object]:
 
 
 class _Meta:
-    table_name = os.environ.get("TABLE_NAME", "shopdesk")
-    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "eu-west-1"
+    # pynamodb reads the table's name when the model class is made: configuration, not an AWS call.
+    table_name = config().table_name
+    region = config().region
 
 
 # Base of every item: one table, overloaded keys, a discriminator (`kind`) naming the entity.

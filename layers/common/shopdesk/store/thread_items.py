@@ -36,6 +36,11 @@ class Thread(ShopdeskItem, discriminator="thread"):
     customer_messages = NumberAttribute(default=0)
     agent_messages = NumberAttribute(default=0)
     last_agent = UnicodeAttribute(null=True)
+    # Who owns the thread: an agent's Cognito sub (None: no one), with their display name and
+    # e-mail when it was assigned, so the list and the notifications need no directory lookup.
+    assignee = UnicodeAttribute(null=True)
+    assignee_name = UnicodeAttribute(null=True)
+    assignee_email = UnicodeAttribute(null=True)
     preview = UnicodeAttribute(default="")
     has_private_note = BooleanAttribute(default=False)
     spam = BooleanAttribute(default=False)
@@ -51,6 +56,14 @@ class Thread(ShopdeskItem, discriminator="thread"):
     contact_email = UnicodeAttribute(null=True)
     # The thread's tags, normalised (threads/tags.py); each also a TAG#<tag> item and a search word.
     tags = UnicodeSetAttribute(null=True)
+    # Snoozed: pending until this time (ISO-8601 UTC), then open again (store/snooze.py, GSI10).
+    snooze_until = UnicodeAttribute(null=True)
+    # Merging (store/thread_merge.py): the thread merged into another stays as a tombstone with
+    # status "merged", no list keys and `merged_into` (its number forwards: the view, the
+    # continue link and answers to its mails reach the target); the target lists every number
+    # merged into it, so erasing the customer finds the tombstones without an index.
+    merged_into = NumberAttribute(null=True)
+    merged_from = ListAttribute(of=NumberAttribute, null=True)
 
     @staticmethod
     def key(number: int) -> tuple[str, str]:
@@ -96,6 +109,7 @@ class Message(ShopdeskItem, discriminator="message"):
     original = Attachment(null=True)  # inbound: the raw .eml in the private bucket ("download original")
     full_text = Attachment(null=True)  # inbound: the whole text when `text` was cut to fit the item
     subject = UnicodeAttribute(null=True)  # inbound: the mail's subject (searched with the text)
+    assignee_name = UnicodeAttribute(null=True)  # a hand-over (source "handover"): to whom (None: released)
 
     @staticmethod
     def sort_key(created_at: str, message_id: str) -> str:
@@ -167,6 +181,35 @@ class Stats(ShopdeskItem, discriminator="stats"):
     @staticmethod
     def day_key(day: str) -> tuple[str, str]:
         return keys.stats_day_key(day)
+
+
+class AgentStats(Stats, discriminator="agent_stats"):
+    """STATS/AGENT#<sub>: the threads assigned to one agent that are not closed (`active`), kept by
+    every transaction that changes a thread's assignee or whether it is closed; with the agent's
+    display name, so the dashboard's one Query of PK=STATS shows each agent's count by name."""
+
+    active = NumberAttribute(default=0)
+    name = UnicodeAttribute(null=True)
+
+    @staticmethod
+    def key(agent_sub: str) -> tuple[str, str]:
+        return keys.stats_agent_key(agent_sub)
+
+
+class Presence(ShopdeskItem, discriminator="presence"):
+    """An agent on a thread screen: PK=THREAD#<n>, SK=PRESENCE#<sub>, rewritten by the page's
+    heartbeat (one PutItem), gone by TTL (`expires_at`) once the heartbeats stop. In the thread's
+    partition, so the thread view's Query reads it with the messages."""
+
+    agent_sub = UnicodeAttribute()
+    name = UnicodeAttribute(null=True)
+    email = UnicodeAttribute(null=True)
+    state = UnicodeAttribute(default="viewing")  # viewing | writing
+    at = UnicodeAttribute()
+
+    @staticmethod
+    def key(number: int, agent_sub: str) -> tuple[str, str]:
+        return keys.presence_key(number, agent_sub)
 
 
 class MailId(ShopdeskItem, discriminator="mail_id"):

@@ -53,8 +53,8 @@ def _condition(query: ListQuery) -> Condition | None:
         conditions.append(Thread.contact_id == query.contact)
     if query.language:
         conditions.append(Thread.language == query.language)
-    if query.agent:
-        conditions.append(Thread.last_agent == query.agent)
+    if query.agent:  # the assignee (`-`: no one)
+        conditions.append(Thread.assignee.does_not_exist() if query.agent == keys.UNASSIGNED else Thread.assignee == query.agent)
     if query.private:
         conditions.append(Thread.has_private_note == True)  # noqa: E712
     if query.date_from:
@@ -132,3 +132,12 @@ def older_open(thread: Thread) -> int | None:
     """The open thread just older than this one (the same index read backwards)."""
     sort = keys.list_sort_key(thread.last_message_at, int(thread.number))
     return next((int(t.number) for t in Thread.gsi2.query(keys.status_list("open"), Thread.gsi2sk < sort, scan_index_forward=False, limit=1)), None)
+
+
+def contact_has_threads(contact_id: str) -> bool:
+    """Whether any thread carries this contact: one `Limit 1` Query on GSI3 `TL#C#<id>` (a deleted
+    contact stays a filter of the list while it does)."""
+    for _ in Thread.gsi3.query(keys.contact_list(contact_id), limit=1):
+        return True
+    return False
+

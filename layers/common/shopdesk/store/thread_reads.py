@@ -5,12 +5,12 @@ read together in one BatchGetItem so an agent's action reads each item once."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from shopdesk.core.errors import Conflict, NotFound
 from shopdesk.core.i18n import register
 from shopdesk.store import keys
-from shopdesk.store.models import Message, OpenThreadClaim, ShopdeskItem, ShopSettings, Stats, Thread
+from shopdesk.store.models import Draft, Message, OpenThreadClaim, Presence, ShopdeskItem, ShopSettings, Stats, Thread
 
 register(
     {
@@ -34,6 +34,11 @@ register(
             "es": "Esta respuesta ya se ha enviado.",
             "pl": "Ta odpowiedź została już wysłana.",
         },
+        "thread_merged": {
+            "en": "This thread was merged into thread #{into}.",
+            "es": "Esta conversación se unió a la conversación #{into}.",
+            "pl": "Ten wątek został scalony z wątkiem #{into}.",
+        },
         "message_not_found": {
             "en": "This message does not exist in the thread.",
             "es": "Este mensaje no existe en la conversación.",
@@ -49,11 +54,41 @@ class ThreadChanged(Conflict):
     code = "thread_busy"
 
 
-def get_thread(number: int) -> Thread:
+class ThreadMerged(NotFound):
+    """The thread was merged into another: its number forwards to `into` (a tombstone is never
+    changed, so every change of it is refused; the view and the customer's messages follow it)."""
+
+    code = "thread_merged"
+
+    def __init__(self, into: int) -> None:
+        super().__init__(into=int(into))
+        self.into = int(into)
+
+
+def live(thread: Thread) -> Thread:
+    """The thread itself, unless it is a merge's tombstone (ThreadMerged names where it went)."""
+    if thread.merged_into is not None:
+        raise ThreadMerged(int(thread.merged_into))
+    return thread
+
+
+def get_thread(number: int, include_merged: bool = False) -> Thread:
+    """One thread (consistent). A merged thread's tombstone raises ThreadMerged unless asked for."""
     try:
-        return Thread.get(*Thread.key(number), consistent_read=True)
+        thread = Thread.get(*Thread.key(number), consistent_read=True)
     except Thread.DoesNotExist:
         raise NotFound("thread_not_found") from None
+    return thread if include_merged else live(thread)
+
+
+def follow_merges(thread: Thread) -> Thread:
+    """The thread a tombstone's number now lives in (a chain of merges followed; one GetItem per
+    merge): the form's continue link and answers to a merged thread's mails land there."""
+    for _ in range(10):
+        if thread.merged_into is None:
+            return thread
+        thread = get_thread(int(thread.merged_into), include_merged=True)
+    return live(thread)
 
 
 def iter_thread_items(number: int) -> Iterable[Thread | Message]:
@@ -61,18 +96,43 @@ def iter_thread_items(number: int) -> Iterable[Thread | Message]:
     return Thread.query(keys.thread_pk(number), consistent_read=True)
 
 
-def thread_partition(number: int) -> tuple[Thread, list[Message]]:
-    """The thread and its messages, oldest first: one Query on PK=THREAD#<n> (the thread view)."""
+def thread_partition(number: int, include_merged: bool = False) -> tuple[Thread, list[Message]]:
+    """The thread and its messages, oldest first: one Query on PK=THREAD#<n>. A merge's tombstone
+    raises ThreadMerged unless asked for (deleting it, finishing a merge)."""
+    whole = thread_partition_items(number, include_merged)
+    return whole.thread, whole.messages
+
+
+@dataclass
+class ThreadPartition:
+    """Everything the thread's partition holds: the thread, its messages oldest first, the
+    presence items of the agents on it (which may have expired: store.assignment.present) and
+    the agents' drafts. The thread view reads it in one Query."""
+
+    thread: Thread
+    messages: list[Message] = field(default_factory=list)
+    presence: list[Presence] = field(default_factory=list)
+    drafts: list[Draft] = field(default_factory=list)
+
+
+def thread_partition_items(number: int, include_merged: bool = False) -> ThreadPartition:
+    """One Query on PK=THREAD#<n>, every item sorted by kind (a tombstone: as thread_partition)."""
     thread: Thread | None = None
     messages: list[Message] = []
+    presence: list[Presence] = []
+    drafts: list[Draft] = []
     for item in ShopdeskItem.query(keys.thread_pk(number), consistent_read=True):
         if isinstance(item, Thread):
             thread = item
         elif isinstance(item, Message):
             messages.append(item)
+        elif isinstance(item, Presence):
+            presence.append(item)
+        elif isinstance(item, Draft):
+            drafts.append(item)
     if thread is None:
         raise NotFound("thread_not_found")
-    return thread, messages
+    return ThreadPartition(thread if include_merged else live(thread), messages, presence, drafts)
 
 
 def find_message(number: int, message_id: str) -> Message:

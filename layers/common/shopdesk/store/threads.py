@@ -23,6 +23,7 @@ from shopdesk.store.agent_writes import (
     settle_moved,
     store_agent_message,
 )
+from shopdesk.store.assignment import assignee_is
 from shopdesk.store.conditions import ATTEMPTS, condition_failed
 from shopdesk.store.counters import CounterDeltas, settle_oldest_open
 from shopdesk.store.customer_messages import (
@@ -37,11 +38,13 @@ from shopdesk.store.keys import list_sort_key, normalized_name
 from shopdesk.store.models import ShopdeskItem, Thread, transaction
 from shopdesk.store.search_index import index_items
 from shopdesk.store.tags import change_tags, tag_counts, tagged_threads, untag_deleted
-from shopdesk.store.thread_items import apply_index_keys
+from shopdesk.store.thread_items import apply_index_keys, index_actions
 from shopdesk.store.thread_reads import (
     ChangeContext,
     ThreadChanged,
+    ThreadMerged,
     find_message,
+    follow_merges,
     get_claim,
     get_thread,
     iter_thread_items,
@@ -60,12 +63,14 @@ __all__ = [
     "Stored",
     "Thread",
     "ThreadChanged",
+    "ThreadMerged",
     "allocate_thread_number",
     "apply_index_keys",
     "change_status",
     "change_tags",
     "delete_thread",
     "find_message",
+    "follow_merges",
     "get_thread",
     "iter_thread_items",
     "keep_contact_names",
@@ -123,20 +128,31 @@ def delete_thread(number: int) -> None:
     BatchWriteItem. The 30-day aggregates are history (what was answered and closed) and stay.
     """
     from shopdesk.store.attachments import delete_files
+    from shopdesk.store.drafts import delete_drafts
+    from shopdesk.store.thread_reads import thread_partition_items
 
-    thread, messages = thread_partition(number)
+    whole = thread_partition_items(number, include_merged=True)
+    thread, messages, drafts = whole.thread, whole.messages, whole.drafts
     delete_files([a.key for m in messages for a in (m.attachments or [])])
+    if thread.merged_into is not None:  # a merge's tombstone counts nowhere: only its items go
+        with ShopdeskItem.batch_write() as batch:  # (and any search item a merge cut short left)
+            for item in [thread, *messages, *index_items(thread, messages)]:
+                batch.delete(item)
+        return
     deltas = CounterDeltas()
     deltas.add(deltas.global_, "threads_total", -1)
     deltas.add(deltas.global_, "customer_messages", -int(thread.customer_messages))
     deltas.add(deltas.global_, "agent_messages", -int(thread.agent_messages))
-    deltas.status_change(thread.contact_id, thread.status, None)
+    deltas.status_change(thread.contact_id, thread.status, None, assignee=thread.assignee)
     claim = get_claim(thread.email, thread.contact_id, thread.order_ref)
     try:
         with transaction() as writes:
             writes.delete(
                 Thread(*Thread.key(number)),
-                condition=Thread.pk.exists() & (Thread.status == thread.status) & (Thread.last_message_at == thread.last_message_at),
+                condition=Thread.pk.exists()
+                & (Thread.status == thread.status)
+                & (Thread.last_message_at == thread.last_message_at)
+                & assignee_is(thread.assignee),
             )
             if claim is not None and int(claim.number) == number:
                 writes.delete(claim)
@@ -151,6 +167,7 @@ def delete_thread(number: int) -> None:
     with ShopdeskItem.batch_write() as batch:  # its messages, and its search and tag items
         for item in [*messages, *index_items(thread, messages)]:
             batch.delete(item)
+    delete_drafts(drafts)
 
 
 def mark_read(agent_sub: str, number: int, card: tuple[str, str] | None = None) -> str:
@@ -184,12 +201,14 @@ def mark_read(agent_sub: str, number: int, card: tuple[str, str] | None = None) 
 
 def set_spam(number: int, spam: bool) -> Thread:
     """Marking closes the thread and flags it in one write (change_status, counters and claim with
-    it); unmarking only clears the flag: the thread stays closed."""
+    it), moving it from the main list (GSI1 `TL#ALL`) to the spam list (`TL#SPAM`); unmarking
+    clears the flag and puts it back in the main list: the thread stays closed."""
     if spam:
-        thread = change_status(number, "closed", also=[Thread.spam.set(True)])
+        thread = change_status(number, "closed", spam=True)
     else:
         thread = get_thread(number)
         if thread.spam:
-            Thread(*Thread.key(number)).update(actions=[Thread.spam.set(False)], condition=Thread.pk.exists())
+            thread.spam = False  # back in the main list
+            Thread(*Thread.key(number)).update(actions=[Thread.spam.set(False), *index_actions(thread)], condition=Thread.pk.exists())
     thread.spam = spam
     return thread

@@ -15,10 +15,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from shopdesk.admin.contacts import all_contacts
 from shopdesk.store import keys
+from shopdesk.store.contacts import all_contacts
 from shopdesk.store.counters import dashboard_items, oldest_open_thread
 from shopdesk.store.models import Stats
+from shopdesk.store.thread_lists import contact_has_threads
 
 WINDOW_DAYS = 30
 
@@ -49,10 +50,49 @@ class Indicators:
 
 
 @dataclass(frozen=True)
+class AgentLoad:
+    sub: str
+    name: str
+    active: int  # threads assigned to the agent that are not closed
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """The list's views "Everyone's", "Unassigned" and each agent's ("Mine"): threads not closed.
+    Unassigned is everyone's less the assigned ones, so threads older than ownership count there
+    without a migration."""
+
+    everyone: int = 0
+    unassigned: int = 0
+    agents: list[AgentLoad] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FormerContact:
+    """A deleted contact that threads still carry: the list can still filter by it."""
+
+    contact_id: str
+    names: dict[str, str]
+
+
+@dataclass(frozen=True)
 class Dashboard:
     boxes: list[Box] = field(default_factory=list)
     statistics: Statistics | None = None
     indicators: Indicators | None = None
+    assignment: Assignment = field(default_factory=Assignment)
+    former_contacts: list[FormerContact] = field(default_factory=list)
+
+
+def _former_contacts(per_contact: dict[str, Stats]) -> list[FormerContact]:
+    """Deleted contacts (their STATS item keeps their names, `contact_exists` false) that threads
+    still carry: one `Limit 1` Query of GSI3 each, side by side; none when no contact was deleted."""
+    deleted = sorted((cid, item.names.as_dict() if item.names else {}) for cid, item in per_contact.items() if item.contact_exists is False)
+    if not deleted:
+        return []
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        carried = list(pool.map(contact_has_threads, [cid for cid, _ in deleted]))
+    return [FormerContact(cid, names) for (cid, names), has in zip(deleted, carried, strict=True) if has]
 
 
 def _figure(item: Stats | None, name: str) -> int:
@@ -88,9 +128,13 @@ def dashboard(today: datetime | None = None) -> Dashboard:
     global_item: Stats | None = None
     per_contact: dict[str, Stats] = {}
     days: list[Stats] = []
+    loads: list[AgentLoad] = []
     for item in dashboard_items():
         contact_id, day = keys.contact_of_stats(item.sk), keys.day_of_stats(item.sk)
-        if (item.pk, item.sk) == keys.stats_global_key():
+        agent_sub = keys.agent_of_stats(item.sk)
+        if agent_sub is not None:
+            loads.append(AgentLoad(agent_sub, getattr(item, "name", None) or "", max(0, _figure(item, "active"))))
+        elif (item.pk, item.sk) == keys.stats_global_key():
             global_item = item
         elif contact_id is not None:
             per_contact[contact_id] = item
@@ -106,12 +150,16 @@ def dashboard(today: datetime | None = None) -> Dashboard:
     boxes = [Box(contact_id, names, count, links.get(contact_id)) for contact_id, (names, count) in boxed.items()]
 
     pending = _figure(global_item, "threads_pending1") + _figure(global_item, "threads_pending2")
+    everyone = _figure(global_item, "threads_open") + pending
+    loads.sort(key=lambda load: (load.name.lower(), load.sub))
+    assignment = Assignment(everyone, max(0, everyone - sum(load.active for load in loads)), [load for load in loads if load.active])
     responses = sum(_figure(d, "first_response_count") for d in days)
     response_seconds = sum(_figure(d, "first_response_seconds") for d in days)
     closed = sum(_figure(d, "closed_threads") for d in days)
     closed_messages = sum(_figure(d, "closed_thread_messages") for d in days)
     return Dashboard(
         boxes=boxes,
+        former_contacts=_former_contacts(per_contact),
         statistics=Statistics(
             threads_total=_figure(global_item, "threads_total"),
             threads_pending=pending,
@@ -125,4 +173,5 @@ def dashboard(today: datetime | None = None) -> Dashboard:
             average_response_seconds=round(response_seconds / responses) if responses else None,
             messages_per_closed_thread=round(closed_messages / closed, 2) if closed else None,
         ),
+        assignment=assignment,
     )

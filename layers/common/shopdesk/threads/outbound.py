@@ -14,16 +14,17 @@ import html
 from dataclasses import dataclass
 from typing import Any
 
-from shopdesk.admin.agents import team_addresses
 from shopdesk.core.aws import client
 from shopdesk.core.config import LANGUAGES, config
 from shopdesk.core.errors import Conflict, NotFound, UpstreamFailed
-from shopdesk.core.i18n import pick_language, register
+from shopdesk.core.i18n import register
 from shopdesk.core.thread_rules import now_iso
 from shopdesk.core.validation import Checker, is_valid_email
 from shopdesk.mail import links
 from shopdesk.mail import send as mail
 from shopdesk.store import attachments
+from shopdesk.store.agent_writes import ThreadMovedOn
+from shopdesk.store.assignment import AgentRef
 from shopdesk.store.models import Message, ShopSettings, Thread
 from shopdesk.store.threads import (
     AgentMessage,
@@ -36,7 +37,9 @@ from shopdesk.store.threads import (
     store_agent_message,
     thread_partition,
 )
-from shopdesk.threads.requests import ForwardRequest, NoteRequest, ReplyRequest
+from shopdesk.threads.after_send import AfterSend, after_send, shop_default
+from shopdesk.threads.requests import NoteRequest, ReplyRequest
+from shopdesk.threads.saved_replies import refuse_unfilled
 
 register(
     {
@@ -50,15 +53,15 @@ register(
             "es": "Escriba un mensaje.",
             "pl": "Napisz wiadomość.",
         },
-        "forward_target_required": {
-            "en": "Choose an agent or give an e-mail address (one of the two).",
-            "es": "Elija un agente o indique una dirección de correo (una de las dos).",
-            "pl": "Wybierz agenta lub podaj adres e-mail (jedno z dwóch).",
-        },
         "unknown_agent": {
             "en": "This agent is not part of the team.",
             "es": "Este agente no forma parte del equipo.",
             "pl": "Ten agent nie należy do zespołu.",
+        },
+        "reply_outdated": {
+            "en": "Someone wrote in this thread since you opened it. Read the new message(s), then send anyway or revise your reply.",
+            "es": "Alguien escribió en esta conversación desde que la abrió. Lea los mensajes nuevos y luego envíe igualmente o revise su respuesta.",
+            "pl": "Ktoś napisał w tym wątku, odkąd go otworzyłeś. Przeczytaj nowe wiadomości, a potem wyślij mimo to lub popraw odpowiedź.",
         },
         "not_a_reply": {
             "en": "Only a reply to the customer can be sent again.",
@@ -90,11 +93,7 @@ REPLY_WORDS: dict[str, dict[str, str]] = {
         "thread": "Twoja rozmowa nr {number}",
     },
 }
-FORWARD_WORDS: dict[str, dict[str, str]] = {
-    "en": {"subject": "Forwarded discussion #{number}", "by": "{agent} forwards you this discussion", "note": "Forwarded to {to}", "files": "Files"},
-    "es": {"subject": "Conversación reenviada n.º {number}", "by": "{agent} le reenvía esta conversación", "note": "Reenviado a {to}", "files": "Archivos"},
-    "pl": {"subject": "Przekazana rozmowa nr {number}", "by": "{agent} przekazuje Ci tę rozmowę", "note": "Przekazano do {to}", "files": "Pliki"},
-}
+
 
 
 @dataclass
@@ -103,6 +102,35 @@ class Posted:
 
     thread: Thread
     message: Message
+
+
+# The thread's status once a reply went out, by the agent's choice (ReplyRequest.after_send).
+
+
+class ReplyOutdated(Conflict):
+    """409: the customer or a colleague wrote after the last message the agent saw. The body
+    carries the new messages (views.threads.answered shapes them into `payload`)."""
+
+    code = "reply_outdated"
+
+    def __init__(self, thread: Thread, new_messages: list[Message]) -> None:
+        super().__init__()
+        self.thread = thread
+        self.new_messages = new_messages
+        self.payload: dict[str, Any] = {}
+
+    def body(self, lang: str | None) -> dict[str, Any]:
+        return {**super().body(lang), **self.payload}
+
+
+def written_since(messages: list[Message], last_seen: str, me: str) -> list[Message]:
+    """What the customer or a colleague wrote after `last_seen` (the agent's own messages and
+    private entries do not count). An id not in the thread counts as having seen nothing new."""
+    ids = [m.message_id for m in messages]
+    if last_seen not in ids:
+        return []
+    later = messages[ids.index(last_seen) + 1 :]
+    return [m for m in later if m.author == "customer" or (m.author == "agent" and not m.private and (m.agent or "") != me)]
 
 
 class ReplyNotSent(UpstreamFailed):
@@ -191,7 +219,12 @@ def _last_customer_mail_id(messages: list[Message]) -> str | None:
 
 
 def _send_stored_reply(
-    thread: Thread, message: Message, in_reply_to: str | None, context: ChangeContext, moved_from: str | None = None
+    thread: Thread,
+    message: Message,
+    in_reply_to: str | None,
+    context: ChangeContext,
+    moved_from: str | None = None,
+    after: AfterSend | None = None,
 ) -> Posted:
     """Mails a stored reply, then marks it sent and closes the thread (one transaction); if SES
     refuses, the reply stays stored as not sent with the reason."""
@@ -204,7 +237,11 @@ def _send_stored_reply(
             settle_moved(thread, context)
         raise ReplyNotSent(Posted(thread, message)) from None
     delivery = {"state": "sent", "message_id": sent.ses_message_id, "error": None, "at": now_iso()}
-    closed = reply_delivered(int(thread.number), message, delivery, sent.message_ids, known=thread, context=context, moved_from=moved_from)
+    after = after or AfterSend()
+    closed = reply_delivered(
+        int(thread.number), message, delivery, sent.message_ids, known=thread, context=context, moved_from=moved_from,
+        after=after.status, snooze_until=after.snooze_until,
+    )
     return Posted(closed, message)
 
 
@@ -217,36 +254,51 @@ def _uploads(check: Checker, uploads: Any) -> list[tuple[str, str]]:
     return [(u["upload_key"], u["filename"]) for u in uploads]
 
 
-def reply(agent_email: str, number: int, request: ReplyRequest, agent_sub: str | None = None) -> Posted:
-    """POST /v1/threads/{n}/replies: stores the reply, mails it, and closes the thread. The agent's
-    own reply does not make the thread unread for them (their read mark rides on the store).
+def reply(agent_email: str, number: int, request: ReplyRequest, agent_sub: str | None = None, me: AgentRef | None = None) -> Posted:
+    """POST /v1/threads/{n}/replies: stores the reply, mails it, and closes the thread or keeps it
+    open (the agent's `after_send`, else the shop's default). The agent's own reply does not make
+    the thread unread for them (their read mark rides on the store).
+
+    With `last_seen` (the last message the agent saw) and without `force`, a message the customer
+    or a colleague wrote since refuses the send (ReplyOutdated, 409), checked on the partition the
+    reply reads anyway: no extra request. A message landing between that read and the write makes
+    the write's condition fail, and the refusal is made then (ThreadMovedOn).
 
     Requests: the thread's partition (Query: the thread and the Message-ID the reply answers), its
     claim, box and the settings (one BatchGetItem), the reply stored (TransactWriteItems), then,
     once SES took it, marked sent with the thread closed (TransactWriteItems); two more only when
     the thread was its box's link (the next oldest open thread is found and written)."""
     check, text = _checked_text(request.text, "text", TEXT_LIMIT)
+    refuse_unfilled(check, "text", text)  # a saved reply's variable never goes out as a raw brace
+    chosen = after_send(check, request)  # None: the shop's default, known once the settings are read
     uploads = _uploads(check, request.attachments)
     check.done()
+    me_email = agent_email.lower()  # the last-agent filter compares lower case
     thread, messages = thread_partition(number)
+    guarded = bool(request.last_seen) and not request.force
+    if guarded:
+        newer = written_since(messages, str(request.last_seen), me_email)
+        if newer:
+            raise ReplyOutdated(thread, newer)
     context = read_change_context(thread)
+    after = chosen or shop_default(context.settings.after_send_default)
     files = [attachments.accept_upload(key, filename) for key, filename in uploads]
     status_before = thread.status
-    thread, message = store_agent_message(
-        number,
-        AgentMessage(
-            agent=agent_email.lower(),  # the last-agent filter (GSI6) compares lower case
-            text=text,
-            source="agent",
-            attachments=[f.to_dict() for f in files],
-            delivery={"state": "not_sent", "error": "sending", "at": now_iso()},
-        ),
-        known=thread,
-        context=context,
-        reader=agent_sub,
-        settle=False,
+    outgoing = AgentMessage(
+        agent=me_email,
+        text=text,
+        source="agent",
+        attachments=[f.to_dict() for f in files],
+        delivery={"state": "not_sent", "error": "sending", "at": now_iso()},
+        assign_to=me if me is not None and context.settings.assign_on_first_reply else None,
+        sends_draft="reply",
     )
-    return _send_stored_reply(thread, message, _last_customer_mail_id(messages), context, moved_from=status_before)
+    try:
+        thread, message = store_agent_message(number, outgoing, known=thread, context=context, reader=agent_sub, settle=False, stop_if_moved=guarded)
+    except ThreadMovedOn:
+        thread, messages = thread_partition(number)
+        raise ReplyOutdated(thread, written_since(messages, str(request.last_seen), me_email)) from None
+    return _send_stored_reply(thread, message, _last_customer_mail_id(messages), context, moved_from=status_before, after=after)
 
 
 def retry_reply(number: int, message_id: str) -> Posted:
@@ -267,79 +319,6 @@ def add_note(agent_email: str, number: int, request: NoteRequest, agent_sub: str
     (GetItem) and the note with the agent's read mark (TransactWriteItems)."""
     check, text = _checked_text(request.text, "text", TEXT_LIMIT)
     check.done()
-    note = AgentMessage(agent=agent_email.lower(), text=text, source="note", private=True)
+    note = AgentMessage(agent=agent_email.lower(), text=text, source="note", private=True, sends_draft="note")
     thread, message = store_agent_message(number, note, known=get_thread(number), reader=agent_sub)
     return Posted(thread, message)
-
-
-@dataclass
-class ForwardTarget:
-    address: str
-    is_agent: bool
-
-
-def _forward_target(check: Checker, request: ForwardRequest) -> ForwardTarget | None:
-    to_agent = request.to_agent.strip().lower() if isinstance(request.to_agent, str) else request.to_agent
-    to_email = request.to_email.strip() if isinstance(request.to_email, str) else request.to_email
-    if bool(to_agent) == bool(to_email):
-        check.fail("to_agent", "forward_target_required")
-        return None
-    if to_agent:
-        if not isinstance(to_agent, str) or to_agent not in team_addresses():
-            check.fail("to_agent", "unknown_agent")
-            return None
-        return ForwardTarget(to_agent, True)
-    if not is_valid_email(to_email):
-        check.fail("to_email", "invalid_email")
-        return None
-    return ForwardTarget(str(to_email), False)
-
-
-def forward_mail(thread: Thread, messages: list[Message], agent_email: str, comment: str, to: str, lang: str) -> mail.OutgoingMail:
-    """The whole discussion (every message the customer and the team exchanged, oldest first),
-    under the agent's comment. Private notes stay inside Shopdesk; the token is never included."""
-    words = FORWARD_WORDS[lang]
-    number = int(thread.number)
-    parts = [words["by"].format(agent=agent_email), "", comment, ""]
-    for message in messages:
-        if message.private:
-            continue
-        who = thread.customer_name or thread.email if message.author == "customer" else (message.agent or message.author)
-        parts.append(f"----- {message.created_at[:16].replace('T', ' ')} UTC, {who} ({message.source})")
-        parts.append(message.text or "")
-        if message.attachments:
-            parts.append(f"[{words['files']}: " + ", ".join(a.filename for a in message.attachments) + "]")
-        parts.append("")
-    text = "\n".join(parts)
-    html_body = "<div style=\"white-space:pre-wrap\">" + html.escape(text) + "</div>"
-    return mail.OutgoingMail(
-        to=[to],
-        subject=f"[{config().shop_name}] {words['subject'].format(number=number)}",
-        text=text,
-        html=f"<!doctype html><html lang=\"{lang}\"><body>{html_body}</body></html>",
-        reply_to=[agent_email] if is_valid_email(agent_email) else [],
-        headers={"X-Shopdesk-Thread": str(number)},
-        kind="forward",
-    )
-
-
-def forward(agent_email: str, number: int, request: ForwardRequest, lang: str | None) -> Posted:
-    """POST /v1/threads/{n}/forward: mails the discussion to an agent or any address with a
-    comment, then records a private note saying so (nothing is recorded if SES refused)."""
-    check, comment = _checked_text(request.comment, "comment", COMMENT_LIMIT, required=False)
-    target = _forward_target(check, request)
-    check.done()
-    assert target is not None
-    language = pick_language(lang)
-    thread, messages = thread_partition(number)
-    sent = mail.send(forward_mail(thread, messages, agent_email, comment, target.address, language))
-    note = FORWARD_WORDS[language]["note"].format(to=target.address) + (f": {comment}" if comment else "")
-    record = AgentMessage(
-        agent=agent_email.lower(),
-        text=note,
-        source="forward",
-        private=True,
-        delivery={"state": "sent", "message_id": sent.ses_message_id, "error": None, "at": now_iso()},
-    )
-    stored_thread, message = store_agent_message(number, record, known=thread)
-    return Posted(stored_thread, message)

@@ -6,13 +6,15 @@ agent) stay in the domain, where every error of one request is reported at once.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
+from shopdesk.core.requests import coded
+
 
 class _Body(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
 
 class Upload(_Body):
@@ -22,11 +24,33 @@ class Upload(_Body):
     filename: str
 
 
+# What Send does after the reply went out: close the thread, keep it open, or snooze it (pending
+# until `snooze_until`, then open again).
+AfterSend = Literal["close", "open", "snooze"]
+
+
 class ReplyRequest(_Body):
     """POST /v1/threads/{n}/replies."""
 
     text: Any = ""
     attachments: Any = Field(default_factory=list)  # checked by the domain (every error at once)
+    last_seen: str | None = None  # the id of the last message the agent saw: a newer one refuses the send (409)
+    force: bool = False  # "send anyway": the agent saw the newer messages
+    after_send: Any = None  # close | open | snooze (checked by threads.after_send); None: the shop's default
+    snooze_until: Any = None  # with after_send=snooze: when the thread comes back open
+
+
+class AssigneeRequest(_Body):
+    """PUT /v1/threads/{n}/assignee: an agent's sub (the caller's own: take), or null (release)."""
+
+    assignee: str | None = None
+    note: str = ""
+
+
+class PresenceRequest(_Body):
+    """PUT /v1/threads/{n}/presence: the page's heartbeat."""
+
+    state: Literal["viewing", "writing"] = "viewing"
 
 
 class NoteRequest(_Body):
@@ -44,17 +68,34 @@ class ForwardRequest(_Body):
 
 
 class StatusRequest(_Body):
-    """PUT /v1/threads/{n}/status."""
+    """PUT /v1/threads/{n}/status (`snooze_until`: with pending1/pending2, the wake-up time)."""
 
     status: Any = None
+    snooze_until: Any = None
 
 
 class BulkRequest(_Body):
     """POST /v1/threads/bulk: delete, or change the status of, the list's ticked threads."""
 
     action: Literal["delete", "status"] | None = None
-    status: str | None = None
-    numbers: list[StrictInt] = Field(default_factory=list)
+    # The route takes this model: a status that is none of these is refused whatever the action.
+    status: Annotated[Literal["open", "closed", "pending1", "pending2"] | None, coded("invalid_status")] = None
+    # 1 to 100 thread numbers; checked here (a missing list too) so every field's error comes at once.
+    numbers: Annotated[list[Annotated[StrictInt, Field(gt=0)]], Field(min_length=1, max_length=100), coded("validation_failed")] = Field(
+        default_factory=list, validate_default=True
+    )
+
+
+class MergeRequest(_Body):
+    """POST /v1/threads/{n}/merge: `source`, the thread merged into {n} (its number then forwards to {n})."""
+
+    source: Any = None
+
+
+class SplitRequest(_Body):
+    """POST /v1/threads/{n}/split: the message that leaves for a new thread of its own."""
+
+    message_id: Any = None
 
 
 def parsed[Model: BaseModel](model: type[Model], body: object) -> Model:

@@ -72,6 +72,7 @@ class Filters:
     limit: int = DEFAULT_LIMIT
     cursor: dict[str, Any] | None = None
     order: str = "newest"  # by last message date: "newest" first (the default) or "oldest" first
+    spam: bool = False  # the spam view: only threads marked as spam (they are out of the main list)
 
 
 ORDERS = ("newest", "oldest")
@@ -141,7 +142,7 @@ def parse_filters(params: dict[str, str] | None) -> Filters:
         status=status,
         contact=params.get("contact") or None,
         language=language,
-        agent=(params.get("agent") or "").strip().lower() or None,
+        agent=(params.get("agent") or "").strip() or None,  # the assignee's sub, or "-": no one
         private=_flag(params.get("private")),
         unread=_flag(params.get("unread")),
         date_from=date_from,
@@ -151,6 +152,7 @@ def parse_filters(params: dict[str, str] | None) -> Filters:
         limit=limit,
         cursor=decode_cursor(params.get("cursor")),
         order=order,
+        spam=_flag(params.get("spam")),
     )
 
 
@@ -193,6 +195,8 @@ def plan(filters: Filters) -> Plan:
         return Plan(7, keys.email_list(q), True, filtered=_others(filters, ()))
     if q:
         return Plan(8, keys.name_list(q), False, begins_with=keys.normalized_name(q), filtered=_others(filters, ()))
+    if filters.spam:  # spam is its own list; the other filters narrow it
+        return Plan(1, keys.spam_list(), True, filtered=_others(filters, ()))
     if filters.contact and filters.status:
         return Plan(4, keys.contact_status_list(filters.contact, filters.status), True, filtered=_others(filters, ("contact", "status")))
     if filters.agent:
@@ -230,7 +234,7 @@ def _matches(thread: Thread, filters: Filters) -> bool:
         (not filters.status or thread.status == filters.status)
         and (not filters.contact or thread.contact_id == filters.contact)
         and (not filters.language or thread.language == filters.language)
-        and (not filters.agent or (thread.last_agent or "") == filters.agent)
+        and (not filters.agent or (thread.assignee or keys.UNASSIGNED) == filters.agent)
         and (not filters.private or bool(thread.has_private_note))
         and (not filters.date_from or thread.last_message_at >= filters.date_from)
         and (not filters.date_to or thread.last_message_at <= filters.date_to)

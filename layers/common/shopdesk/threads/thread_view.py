@@ -4,7 +4,8 @@ read for the agent.
 
 Requests: one Query on PK=THREAD#n (the thread, which keeps a copy of its customer's card, and its
 messages), then, side by side, one BatchGetItem (the contact and the shop's settings: the default
-reply) and two `Limit 1` Queries on the open threads' list (GSI2: the neighbours); one UpdateItem of
+reply), two `Limit 1` Queries on the open threads' list (GSI2: the neighbours) and one `Limit 11`
+Query on the address's list (GSI7: the customer's other threads); one UpdateItem of
 `read_by.<sub>` only when the thread is unread for this agent. A thread without a copy of the card
 yet (started before the storefront told us of its customer) reads the customer's partition once
 and keeps the copy in that same UpdateItem. Why not fewer: docs/data-model.md, "Thread view".
@@ -16,12 +17,15 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from shopdesk.core.errors import NotFound
+from shopdesk.store.assignment import present
 from shopdesk.store.attachments import DOWNLOAD_URL_SECONDS, download_url
 from shopdesk.store.customers import CustomerCard, card_text, fresh_card, kept_card
-from shopdesk.store.models import Contact, Message, Thread
+from shopdesk.store.models import Contact, Draft, Message, Presence, Thread
 from shopdesk.store.settings import contact_and_settings
 from shopdesk.store.thread_lists import newer_open, older_open
-from shopdesk.store.threads import find_message, mark_read, thread_partition
+from shopdesk.store.thread_reads import ThreadPartition, thread_partition_items
+from shopdesk.store.threads import ThreadMerged, find_message, mark_read
+from shopdesk.threads.customer_story import other_threads
 from shopdesk.threads.thread_list import is_unread
 
 
@@ -41,18 +45,40 @@ class ThreadScreen:
     contact: Contact | None
     neighbours: Neighbours
     default_messages: dict[str, str] = field(default_factory=dict)
+    presence: list[Presence] = field(default_factory=list)  # the other agents on the thread now
+    after_send_default: str = "close"  # what Send does unless the agent chooses (the shop's option)
+    # The agents' unsent replies and notes (read in the partition's Query) and who is looking.
+    drafts: list[Draft] = field(default_factory=list)
+    viewer: str | None = None
+    other_threads: list[Thread] = field(default_factory=list)  # the customer's newest other threads
+
+
+def _partition_followed(number: int) -> ThreadPartition:
+    """The thread's partition; a merged thread's number answers with the thread it joined (one
+    more Query per merge followed, only for such numbers)."""
+    for _ in range(10):
+        try:
+            return thread_partition_items(number)
+        except ThreadMerged as moved:
+            number = moved.into
+    return thread_partition_items(number)
 
 
 def view_thread(agent_sub: str, number: int) -> ThreadScreen:
-    """GET /v1/threads/{number}; marks the thread read for this agent."""
-    thread, messages = thread_partition(number)
+    """GET /v1/threads/{number}; marks the thread read for this agent. Who else is on the thread
+    and the agents' drafts come with the messages (they share the thread's partition). The number
+    of a thread merged into another answers with that one (the page follows to its number)."""
+    whole = _partition_followed(number)
+    thread, messages, beats, drafts = whole.thread, whole.messages, whole.presence, whole.drafts
+    number = int(thread.number)
     kept, card = kept_card(thread)
     unread = is_unread(thread, agent_sub)
     # The other requests depend only on the thread: made side by side.
-    with ThreadPoolExecutor(max_workers=4) as pool:
+    with ThreadPoolExecutor(max_workers=5) as pool:
         contact_future = pool.submit(contact_and_settings, thread.contact_id)
         newer_future = pool.submit(newer_open, thread)
         older_future = pool.submit(older_open, thread)
+        others_future = pool.submit(other_threads, thread)  # the customer's story: one more Query, side by side
         card_future = pool.submit(fresh_card, thread.email) if not kept else None
         # Already read since the customer's last message: a new read time would change nothing.
         read_future = pool.submit(mark_read, agent_sub, number) if unread and kept else None
@@ -69,6 +95,11 @@ def view_thread(agent_sub: str, number: int) -> ThreadScreen:
         contact=contact,
         neighbours=Neighbours(newer_future.result(), older_future.result()),
         default_messages=settings.default_messages.as_dict() if settings.default_messages else {},
+        presence=[p for p in present(beats) if p.agent_sub != agent_sub],
+        after_send_default=settings.after_send_default or "close",
+        drafts=drafts,
+        viewer=agent_sub,
+        other_threads=others_future.result(),
     )
 
 

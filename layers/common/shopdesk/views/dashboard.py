@@ -13,4 +13,6 @@ def dashboard_view(board: Dashboard) -> dict[str, Any]:
         "boxes": [asdict(box) for box in board.boxes],
         "statistics": asdict(board.statistics) if board.statistics else {},
         "indicators": asdict(board.indicators) if board.indicators else {},
+        "assignment": asdict(board.assignment),
+        "former_contacts": [asdict(former) for former in board.former_contacts],
     }

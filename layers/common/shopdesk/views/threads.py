@@ -12,11 +12,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from shopdesk.core.config import config
+from shopdesk.core.i18n import localized
 from shopdesk.core.thread_rules import preview_of
 from shopdesk.store.customers import CustomerCard
 from shopdesk.store.models import Message, Thread
+from shopdesk.threads.assignment import Assigned
 from shopdesk.threads.bulk import BulkOutcome
-from shopdesk.threads.outbound import Posted, ReplyNotSent
+from shopdesk.threads.outbound import Posted, ReplyNotSent, ReplyOutdated
 from shopdesk.threads.thread_list import ThreadPage
 from shopdesk.threads.thread_view import FileLink, ThreadScreen
 
@@ -47,6 +49,7 @@ def message_view(message: Message) -> dict[str, Any]:
         "delivery": delivery_view(message.delivery),
         "notification": delivery_view(message.notification),
         "match_rule": message.match_rule,
+        "assignee_name": message.assignee_name,
     }
 
 
@@ -61,6 +64,7 @@ def thread_summary(thread: Thread, unread: bool) -> dict[str, Any]:
         "language": thread.language,
         "status": thread.status,
         "last_agent": thread.last_agent,
+        "assignee": {"sub": thread.assignee, "name": thread.assignee_name or thread.assignee_email or ""} if thread.assignee else None,
         "preview": thread.preview or "",
         "private": bool(thread.has_private_note),
         "spam": bool(thread.spam),
@@ -82,6 +86,9 @@ def thread_detail(thread: Thread, unread: bool = False) -> dict[str, Any]:
         "product": thread.product,
         "customer_id": thread.customer_id,
         "first_response_at": thread.first_response_at,
+        # Pending until this time, then open again (null: not snoozed).
+        "snooze_until": thread.snooze_until if thread.status in ("pending1", "pending2") else None,
+        "merged_from": [int(n) for n in (thread.merged_from or [])],
     }
 
 
@@ -139,11 +146,6 @@ def history_view(messages: list[Message], card: CustomerCard | None) -> list[dic
     return entries
 
 
-def _localized(values: dict[str, str], lang: str) -> str:
-    """The text in `lang`, else in the shop's default language, else any we have."""
-    return values.get(lang) or values.get(config().default_language) or next(iter(values.values()), "")
-
-
 def screen_view(screen: ThreadScreen) -> dict[str, Any]:
     """GET /v1/threads/{number} (docs/api.md)."""
     thread, contact = screen.thread, screen.contact
@@ -158,8 +160,70 @@ def screen_view(screen: ThreadScreen) -> dict[str, Any]:
         },
         "neighbours": asdict(screen.neighbours),
         "history": history_view(screen.messages, screen.card),
-        "default_reply": _localized(screen.default_messages, thread.language) if screen.default_messages else "",
+        "default_reply": localized(screen.default_messages, thread.language) if screen.default_messages else "",
+        "after_send_default": screen.after_send_default,
+        "presence": [{"sub": p.agent_sub, "name": p.name or p.email or "", "state": p.state, "at": p.at} for p in screen.presence],
+        "drafts": drafts_view(screen),
+        "default_reply_language": default_reply_language(screen.default_messages, thread.language),
+        "other_threads": [other_thread(t) for t in screen.other_threads],
+        "orders": orders_view(screen.card),
     }
+
+
+def default_reply_language(values: dict[str, str], lang: str) -> str | None:
+    """The language of the default reply given (the page notes when it is not the thread's)."""
+    if values.get(lang):
+        return lang
+    if values.get(config().default_language):
+        return config().default_language
+    return next((code for code, text in values.items() if text), None)
+
+
+def drafts_view(screen: ThreadScreen) -> list[dict[str, Any]]:
+    """The viewer's own drafts with their text (restored into the forms); colleagues' drafts
+    only say who has one ("X has a draft"), never what it says."""
+    shown = []
+    for draft in sorted(screen.drafts, key=lambda d: d.updated_at):
+        mine = draft.agent_sub == screen.viewer
+        shown.append({"kind": draft.draft_kind, "agent": draft.agent, "mine": mine, "updated_at": draft.updated_at, "text": draft.text if mine else None})
+    return shown
+
+
+def draft_view(draft: Any, kind: str) -> dict[str, Any]:
+    """The answer to a draft save: what is kept now (null text: nothing, the draft was discarded)."""
+    if draft is None:
+        return {"kind": kind, "saved": False, "updated_at": None}
+    return {"kind": draft.draft_kind, "saved": True, "updated_at": draft.updated_at}
+
+
+def other_thread(thread: Thread) -> dict[str, Any]:
+    """A line of the customer's story: which thread, how it stands, what it is about, when."""
+    return {
+        "number": int(thread.number),
+        "status": thread.status,
+        "spam": bool(thread.spam),
+        "preview": thread.preview or "",
+        "order_ref": thread.order_ref,
+        "contact_names": thread.contact_names.as_dict() if thread.contact_names else {},
+        "created_at": thread.created_at,
+        "last_message_at": thread.last_message_at,
+    }
+
+
+def orders_view(card: CustomerCard | None) -> list[dict[str, Any]]:
+    """The customer's orders, newest first, each with its latest status."""
+    orders = sorted(card.orders if card else (), key=lambda o: o.placed_at or "", reverse=True)
+    return [
+        {
+            "reference": o.reference,
+            "total": o.total,
+            "currency": o.currency,
+            "validated": bool(o.validated),
+            "placed_at": o.placed_at,
+            "status": max(o.history, key=lambda h: h.at).status if o.history else None,
+        }
+        for o in orders
+    ]
 
 
 def posted_view(posted: Posted) -> dict[str, Any]:
@@ -181,6 +245,14 @@ def answered(action: Callable[[], Posted]) -> dict[str, Any]:
     except ReplyNotSent as refused:
         refused.payload = posted_view(refused.posted)
         raise
+    except ReplyOutdated as outdated:
+        outdated.payload = {"thread": thread_detail(outdated.thread), "new_messages": [message_view(m) for m in outdated.new_messages]}
+        raise
+
+
+def assigned_view(assigned: Assigned) -> dict[str, Any]:
+    """The answer to a take, hand-over or release: the thread, and the hand-over's entry if any."""
+    return {"thread": thread_detail(assigned.thread), "message": message_view(assigned.entry) if assigned.entry else None}
 
 
 def bulk_view(outcome: BulkOutcome) -> dict[str, Any]:
