@@ -97,6 +97,45 @@ def index_items(thread: Thread, messages: Iterable[Message]) -> list[SearchTerm 
     return items + [TagMember(*TagMember.key(tag, number)) for tag in sorted(thread.tags or ())]
 
 
+def _file_all(number: int, buckets: list[tuple[str, set[str], str]]) -> int:
+    """ADDs (bucket, words, attribute) to thread `number`'s buckets, 100 updates a transaction."""
+    requests = 0
+    for start in range(0, len(buckets), TRANSACTION_MAX):
+        with transaction() as writes:
+            for bucket, words, attribute in buckets[start : start + TRANSACTION_MAX]:
+                _update(writes, number, bucket, words, attribute)
+        requests += 1
+    return requests
+
+
+def carry_terms(source: Thread, messages: Iterable[Message], target: int) -> None:
+    """A merge: the merged thread's words (its name, address, order reference, number, its
+    messages' words and its tags' words) join the target's buckets, then its own buckets go.
+    Idempotent (ADD, delete), so a merge asked for again finishes it."""
+    messages = list(messages)
+    words = thread_terms(source)
+    for message in messages:
+        words |= message_terms(message)
+    filed = [(b, w, "words") for b, w in sorted(by_bucket(words).items())]
+    filed += [(b, w, "tags") for b, w in sorted(by_bucket(index_terms(*(source.tags or ()))).items())]
+    _file_all(target, filed)
+    with ShopdeskItem.batch_write() as batch:
+        for item in index_items(source, messages):
+            if isinstance(item, SearchTerm):
+                batch.delete(item)
+
+
+def unfile_terms(number: int, words: set[str]) -> int:
+    """Takes words out of thread `number`'s buckets (a split: the words only the message that
+    left had), 100 updates a transaction; returns requests."""
+    items = sorted(by_bucket(words).items())
+    for start in range(0, len(items), TRANSACTION_MAX):
+        with transaction() as writes:
+            for bucket, gone in items[start : start + TRANSACTION_MAX]:
+                writes.update(SearchTerm(*SearchTerm.key(bucket, number)), actions=[SearchTerm.words.delete(gone)])
+    return -(-len(items) // TRANSACTION_MAX)
+
+
 # --- reading -------------------------------------------------------------------------------------
 
 

@@ -239,6 +239,7 @@ def _matches(thread: Thread, filters: Filters) -> bool:
         and (not filters.date_from or thread.last_message_at >= filters.date_from)
         and (not filters.date_to or thread.last_message_at <= filters.date_to)
         and (not filters.tag or filters.tag in set(thread.tags or ()))
+        and (not filters.spam or bool(thread.spam))
     )
 
 
@@ -294,12 +295,13 @@ def list_threads(agent_sub: str, params: dict[str, str] | None) -> ThreadPage:
 
 def _search(agent_sub: str, filters: Filters, words: list[str]) -> ThreadPage:
     """Words of messages, subjects, names, addresses, order references (threads/search.py), or a
-    tag, with the other filters checked on each thread; thread-number order (when it started)."""
+    tag, with the other filters checked on each thread (`spam=true`: only spam); by last message
+    while the matches fit the search's bound, else by thread number (threads/search.py)."""
 
     def keep(thread: Thread) -> bool:
         return _matches(thread, filters) and (not filters.unread or is_unread(thread, agent_sub))
 
-    filtered = any(_others(filters, ())) or filters.unread
+    filtered = any(_others(filters, ())) or filters.unread or filters.spam
     found, next_key = search_page(words, filters.tag, filters.limit, filters.order == "oldest", filters.cursor, keep if filtered else KEEP_ALL)
     return ThreadPage([(t, is_unread(t, agent_sub)) for t in found], encode_cursor(next_key))
 
