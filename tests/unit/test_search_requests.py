@@ -72,3 +72,17 @@ def test_two_words_and_a_filter_are_checked_in_the_same_batch_get(shop: list[int
     body = call("GET", "/v1/threads", query="q=wisniewska%20pisze&status=open")[1]
     assert [t["number"] for t in body["threads"]] == [shop[30], shop[20], shop[10], shop[0]]
     assert requests_made == ["Query", "BatchGetItem"]
+
+
+def test_a_page_in_the_lists_order_of_two_words_among_many_matches_is_at_most_three_requests(shop: list[int], requests_made: list[str]) -> None:
+    requests_made.clear()
+    body = call("GET", "/v1/threads", query="q=zwrocie%20pisze&limit=25")[1]
+    assert len(body["threads"]) == 25  # 40 matches, each with its other word's bucket: 80 keys
+    assert requests_made == ["Query", "BatchGetItem"]
+
+
+def test_a_page_past_the_bound_is_still_a_query_and_a_batch_get(shop: list[int], requests_made: list[str]) -> None:
+    requests_made.clear()
+    body = call("GET", "/v1/threads", query="q=zwrocie&limit=5")[1]  # 40 matches: past 4 pages of 5
+    assert [t["number"] for t in body["threads"]] == sorted(shop, reverse=True)[:5]  # by thread number
+    assert requests_made == ["Query", "BatchGetItem"]
