@@ -30,7 +30,9 @@ import botocore.session
 
 THREADS = int(os.environ.get("BENCH_THREADS", "10000"))
 MESSAGES_PER_THREAD = 5
-RUNS = 3
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+# BENCH_ONLY=search,tag: only the routes whose name contains one of these (a quicker look at a part).
+ONLY = tuple(word for word in os.environ.get("BENCH_ONLY", "").split(",") if word)
 LANGS = ("en", "es", "pl")
 CONTACTS = ("customer-service", "webmaster")
 STATUSES = ("open", "closed", "pending1", "pending2")
@@ -97,7 +99,8 @@ class Recorder:
 def seed(count: int) -> dict[str, Any]:
     """Threads, messages, customers and the counters that match them, by BatchWriteItem only."""
     from shopdesk.admin import contacts
-    from shopdesk.store.models import Customer, Message, Order, OrderStatusChange, ShopdeskItem, Stats, Thread
+    from shopdesk.store.models import Customer, Message, Order, OrderStatusChange, SearchTerm, ShopdeskItem, Stats, TagMember, Thread
+    from shopdesk.store.search_index import by_bucket, message_terms, thread_terms
     from shopdesk.store.threads import apply_index_keys, new_token, now_iso
 
     contacts.all_contacts()
@@ -107,6 +110,10 @@ def seed(count: int) -> dict[str, Any]:
     open_per_contact = dict.fromkeys(CONTACTS, 0)
     oldest_open: dict[str, Thread] = {}  # threads are seeded oldest first: a box's first open one
     sample: dict[str, Any] = {}
+    # Words of the messages: a vocabulary of 3,000 made-up words, 4 a message besides "order";
+    # "Wiśniewska" is the customer of 1 thread in 500 (the selective word), "vip" tags 1 in 100.
+    vocabulary = ["".join(rng.choice("abcdefghijklmnoprstuwyz") for _ in range(rng.randint(4, 10))) for _ in range(3000)]
+    per_message: list[int] = []
     with ShopdeskItem.batch_write() as batch:
         for number in range(1, count + 1):
             email = f"customer{number % (count // 3 or 1)}@example.com"
@@ -116,25 +123,36 @@ def seed(count: int) -> dict[str, Any]:
             moments = [now_iso(created + timedelta(minutes=m)) for m in range(MESSAGES_PER_THREAD)]
             thread = Thread(
                 *Thread.key(number), number=number, token=new_token(), contact_id=contact,
-                contact_names={"en": contact}, email=email, customer_name=f"Customer {number:05d}",
+                contact_names={"en": contact}, email=email,
+                customer_name="Anna Wiśniewska" if number % 500 == 0 else f"Customer {number:05d}",
                 language=LANGS[number % 3], status=status, created_at=moments[0], last_message_at=moments[-1],
                 last_customer_message_at=moments[-2], customer_messages=3, agent_messages=2,
                 last_agent="agent@shop.example", preview="Where is my order?", has_private_note=number % 50 == 0,
             )
+            if number % 100 == 0:
+                thread.tags = {"vip"}
+                batch.save(TagMember(*TagMember.key("vip", number), thread_number=number))
             batch.save(apply_index_keys(thread))
+            terms = thread_terms(thread)
             for position, moment in enumerate(moments):
                 author = "customer" if position % 2 == 0 else "agent"
-                batch.save(Message(
+                message = Message(
                     f"THREAD#{number}", Message.sort_key(moment, f"{number:06d}{position}"), message_id=f"{number:06d}{position}",
                     thread_number=number, author=author, source="form" if author == "customer" else "agent",
-                    agent="agent@shop.example" if author == "agent" else None, text="Lorem ipsum " * 20, created_at=moment,
-                ))
+                    agent="agent@shop.example" if author == "agent" else None, created_at=moment,
+                    text="Where is my order? " + " ".join(rng.sample(vocabulary, 4)),
+                )
+                batch.save(message)
+                per_message.append(len(by_bucket(message_terms(message))))
+                terms |= message_terms(message)
+            for bucket, words in by_bucket(terms).items():  # what the messages' transactions add up to
+                batch.save(SearchTerm(*SearchTerm.key(bucket, number), thread_number=number, words=words, tags={"vip"} & set(thread.tags or ()) or None))
             totals[f"threads_{status}"] += 1
             if status == "open":
                 open_per_contact[contact] += 1
                 oldest_open.setdefault(contact, thread)
-            if number == count // 2:
-                sample = {"number": number, "email": email, "name": thread.customer_name}
+            if number == count // 2 + 1:
+                sample = {"number": number, "email": email, "name": thread.customer_name, "word": message.text.split()[-1]}
         for index in range(0, count // 3 or 1, 10):
             email = f"customer{index}@example.com"
             batch.save(Customer(*Customer.key(email), email=email, name=f"Customer {index}", since=now_iso(start)))
@@ -153,6 +171,7 @@ def seed(count: int) -> dict[str, Any]:
             moment = datetime.now(UTC) - timedelta(days=day)
             batch.save(Stats(*Stats.day_key(moment.date().isoformat()), first_response_count=10, first_response_seconds=36000,
                              closed_threads=8, closed_thread_messages=40))
+    sample["buckets_per_message"] = (statistics.mean(per_message), max(per_message))
     return sample
 
 
@@ -190,6 +209,8 @@ def main() -> None:
         began = time.perf_counter()
         sample = seed(THREADS)
         print(f"seeded {THREADS:,} threads and {THREADS * MESSAGES_PER_THREAD:,} messages by BatchWriteItem in {time.perf_counter() - began:.0f} s")
+        mean, most = sample["buckets_per_message"]
+        print(f"search index: a seeded message files {mean:.1f} TERM# items on average (at most {most}), all inside its own transaction")
 
         import boto3
 
@@ -217,6 +238,13 @@ def main() -> None:
             ("list, unread=true", route("GET", "/v1/threads", "unread=true&limit=25")),
             ("search by e-mail", route("GET", "/v1/threads", f"q={sample['email']}")),
             ("search by name", route("GET", "/v1/threads", "q=" + quote(sample["name"]))),
+            ("search, selective word (20)", route("GET", "/v1/threads", "q=wisniewska")),
+            ("search, rare word", route("GET", "/v1/threads", f"q={sample['word']}")),
+            ("search, word prefix (5 chars)", route("GET", "/v1/threads", "q=wisni")),
+            ("search, word in every thread", route("GET", "/v1/threads", "q=order&limit=25")),
+            ("search, two words", route("GET", "/v1/threads", "q=wisniewska%20order")),
+            ("search, word + status=open", route("GET", "/v1/threads", "q=order&status=open&limit=25")),
+            ("list, tag=vip (100)", route("GET", "/v1/threads", "tag=vip&limit=25")),
             ("search by number", route("GET", "/v1/threads", f"q=%23{sample['number']}")),
             ("thread view", route("GET", f"/v1/threads/{sample['number']}")),
             ("next open thread (on demand)", route("GET", f"/v1/threads/{sample['number']}/next")),
@@ -237,6 +265,8 @@ def main() -> None:
         ]
         print(f"{'route':<32}{'requests':>9}  {'items read per request':<34}{'handler':>9}{'bare':>9}{'ratio':>7}")
         for name, invoke in routes:
+            if ONLY and not any(word in name for word in ONLY):
+                continue
             invoke()  # warm: imports, clients, caches
             handler_times, bare_times = [], []
             calls: list[Call] = []

@@ -95,6 +95,7 @@ _SUMMARY_FIELDS = {
     "customer_messages": _I,
     "agent_messages": _I,
     "unread": _B,
+    "tags": {"type": "array", "items": _S},
 }
 _IMAP_FIELDS = {
     "host": _S,
@@ -190,6 +191,8 @@ SCHEMAS: dict[str, Any] = {
             "merged_from": {"type": "array", "items": _I, "description": "the numbers of the threads merged into this one (they lead here)"},
         }
     ),
+    "TagList": _obj({"tags": {"type": "array", "items": _obj({"tag": _S, "threads": _I})}}),
+    "TagChange": _obj({"tag": _S, "threads": _I}),
     "ThreadPage": _obj({"threads": {"type": "array", "items": _ref("ThreadSummary")}, "next_cursor": _SN}),
     "Message": _obj(
         {

@@ -19,6 +19,7 @@ from agents_routes import (
     replies,
     saved_replies,
     sync,
+    tags,
     team,
     threads,
 )
@@ -27,7 +28,7 @@ from shopdesk.api.http import make_resolver
 from shopdesk.api.lambda_handler import observed
 
 app = make_resolver(guarded=True)
-for feature in (me, contacts, threads, replies, ownership, drafts, saved_replies, team, blocked_senders, customers, privacy, sync, mail_log, mailbox_oauth, mailboxes):
+for feature in (me, contacts, threads, replies, ownership, drafts, saved_replies, team, blocked_senders, customers, privacy, sync, mail_log, mailbox_oauth, mailboxes, tags):
     app.include_router(feature.router)
 
 

@@ -174,6 +174,8 @@ def test_a_merge_is_two_reads_of_partitions_two_claims_one_transaction_and_the_m
 
     requests_made = count_dynamodb_requests(monkeypatch)
     assert merge(ann["first"], ann["second"])[0] == 200
-    # Both partitions; the two claims; the transaction; the message copied, then deleted; the
-    # other thread was open, so its box is read (its link, Bob's thread, stays).
-    assert Counter(requests_made) == {"Query": 2, "GetItem": 3, "TransactWriteItems": 1, "BatchWriteItem": 2}
+    # Both partitions; the two claims; the transaction; the other thread's search words filed under
+    # this one (a transaction of ADDs, 100 buckets each) and its own buckets deleted (a BatchWriteItem,
+    # 25 each); the message copied, then deleted; the other thread was open, so its box is read
+    # (its link, Bob's thread, stays).
+    assert Counter(requests_made) == {"Query": 2, "GetItem": 3, "TransactWriteItems": 1 + 1, "BatchWriteItem": 1 + 2}

@@ -127,9 +127,11 @@ def test_a_thread_stored_before_read_by_existed_is_marked_read_too(shop: dict[st
 def test_search_by_email_name_and_number(shop: dict[str, Any]) -> None:
     n = shop["numbers"]
     assert listed("q=ANN@example.com") == [n[11], n[0]]
-    assert listed("q=ann") == [n[0], n[11]]  # accents ignored; Fay Annan's first name is Fay
+    # Any word of the name, by its start, accents ignored, newest first (issue 14): Fay Annan too.
+    assert listed("q=ann") == [n[11], n[5], n[0]]
+    assert listed("q=ann&order=oldest") == [n[0], n[5], n[11]]
     assert listed("q=GUS SMITH") == [n[6]]
-    assert listed("q=smith") == []  # a name is searched from its start (GSI8 begins_with)
+    assert listed("q=smith") == [n[11], n[6], n[0]]
     assert listed("q=cid s%C3%A1nchez") == [n[2]]
     assert listed(f"q=%23{n[5]}") == [n[5]]
     assert listed(f"q={n[5]}") == [n[5]]
@@ -180,7 +182,7 @@ def test_a_summary_never_carries_the_token(shop: dict[str, Any]) -> None:
     assert token not in str(body)
     assert set(body["threads"][0]) == {
         "number", "customer_name", "email", "contact_id", "contact_names", "language", "status", "last_agent", "assignee",
-        "preview", "private", "spam", "last_message_at", "customer_messages", "agent_messages", "unread",
+        "preview", "private", "spam", "last_message_at", "customer_messages", "agent_messages", "unread", "tags",
     }
 
 
@@ -197,13 +199,13 @@ def test_bulk_status_and_delete(shop: dict[str, Any]) -> None:
     assert status == 422 and {f["field"] for f in body["error"]["fields"]} == {"action", "numbers"}
 
 
-def test_the_list_can_be_read_oldest_first_and_name_search_keeps_name_order(shop: dict[str, Any]) -> None:
+def test_the_list_can_be_read_oldest_first_and_a_name_search_follows_the_order(shop: dict[str, Any]) -> None:
     n = shop["numbers"]
     assert listed("order=newest") == list(reversed(n))
     assert listed("order=oldest") == n
     assert listed("order=oldest&status=open") == list(reversed(listed("status=open")))
     assert listed("order=oldest&q=ANN@example.com") == [n[0], n[11]]
-    assert listed("order=oldest&q=ann") == listed("q=ann") == [n[0], n[11]]
+    assert listed("order=oldest&q=ann") == list(reversed(listed("q=ann"))) == [n[0], n[5], n[11]]
     status, body = call("GET", "/v1/threads", query="order=sideways")
     assert status == 422 and body["error"]["fields"][0]["field"] == "order"
 

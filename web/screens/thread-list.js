@@ -51,6 +51,8 @@ export function threadList(ctx) {
     ),
   );
   const views = h("div", { class: "list-views", role: "group", "aria-label": t("list.views"), i18nAttrs: { "aria-label": "list.views" }, testid: "list-views" }, viewButtons);
+  const tagSelect = h("select", { name: "tag", testid: "filter-tag" }, h("option", { value: "", i18n: "list.allTags" }));
+  let tags = [];
   const filterForm = h(
     "form",
     { class: "filters", role: "search", testid: "filters" },
@@ -65,6 +67,7 @@ export function threadList(ctx) {
       h("select", { name: "language", testid: "filter-language" }, h("option", { value: "", i18n: "list.allLanguages" }), LANGUAGES.map((l) => h("option", { value: l.code, i18n: `lang.${l.code}` }))),
     ),
     labelled("list.colAgent", agentSelect),
+    labelled("list.tag", tagSelect),
     labelled("list.from", h("input", { type: "date", name: "from", testid: "filter-from" })),
     labelled("list.to", h("input", { type: "date", name: "to", testid: "filter-to" })),
     labelled(
@@ -179,9 +182,14 @@ export function threadList(ctx) {
 
   async function loadChoices() {
     try {
-      const [contactAnswer, agentAnswer] = await Promise.all([api.get("/v1/contacts"), api.get("/v1/agents").catch(() => ({ agents: [] }))]);
+      const [contactAnswer, agentAnswer, tagAnswer] = await Promise.all([
+        api.get("/v1/contacts"),
+        api.get("/v1/agents").catch(() => ({ agents: [] })),
+        api.get("/v1/tags").catch(() => ({ tags: [] })),
+      ]);
       contacts = contactAnswer.contacts || [];
       agents = agentAnswer.agents || [];
+      tags = tagAnswer.tags || [];
       fillChoices();
     } catch {
       // the filters still work by typing; the list itself reports errors
@@ -202,6 +210,9 @@ export function threadList(ctx) {
     agentSelect.replaceChildren(...agentChoices(), ...agents.map((a) => h("option", { value: a.sub, text: a.name || a.email })));
     keepChoice(keepAgent);
     renderViews();
+    const keepTag = tagSelect.value;
+    tagSelect.replaceChildren(h("option", { value: "", i18n: "list.allTags" }), ...tags.map((use) => h("option", { value: use.tag, text: t("tags.count", { tag: use.tag, count: use.threads }) })));
+    tagSelect.value = keepTag;
   }
 
   /** Loads the current page; `quiet` (background refresh) keeps the table while it waits. */
@@ -288,7 +299,12 @@ export function threadList(ctx) {
         h("a", { href, class: "thread-link", testid: "thread-link", text: `#${thread.number}` }),
         thread.unread ? h("span", { class: "unread-dot", testid: "unread-mark", title: t("list.unread") }, h("span", { class: "visually-hidden", i18n: "list.unread" })) : null,
       ),
-      cell("colCustomer", h("span", { class: "customer-name", text: name, testid: "thread-customer" }), thread.spam ? h("span", { class: "tag tag-spam", i18n: "list.spam" }) : null),
+      cell(
+        "colCustomer",
+        h("span", { class: "customer-name", text: name, testid: "thread-customer" }),
+        thread.spam ? h("span", { class: "tag tag-spam", i18n: "list.spam" }) : null,
+        (thread.tags || []).map((tag) => h("span", { class: "tag tag-label", text: tag, testid: "thread-tag" })),
+      ),
       cell("colEmail", h("span", { class: "email", text: thread.email || "", title: thread.email || "", testid: "thread-email" })),
       cell("colContact", h("span", { text: pick(thread.contact_names), testid: "thread-contact" })),
       cell("colLanguage", h("span", { class: "lang-code", text: (thread.language || "").toUpperCase(), title: t(`lang.${thread.language}`), testid: "thread-language" })),

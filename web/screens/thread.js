@@ -13,6 +13,7 @@ import { savedReplyPicker } from "./saved-reply-picker.js";
 import { afterSendField, snoozeControl, snoozedTag } from "./snooze.js";
 import { mergePanel, splitButton, splitDialog } from "./thread-merge.js";
 import { mailFiles } from "./mail-files.js";
+import { tagEditor } from "./thread-tags.js";
 
 const POLL_MS = 20_000;
 
@@ -124,6 +125,7 @@ export function threadScreen(container, params, ctx) {
       ),
       (presenceArea = h("div", { class: "presence-area" }, presenceLine(detail.presence))),
       statusButtons(thread),
+      tagEditor({ api, number, tags: thread.tags, show, flash: showFlash }),
       snoozeControl(api, thread, { done: (answer) => { showFlash(t("snooze.done")); show(answer); }, failed: (error) => showFlash(messageFor(error), true) }),
       flash,
       deleteDialog.element,

@@ -58,16 +58,29 @@ def list_threads(
     unread: Annotated[Text, Query(description="true: only threads the caller has not opened since their last message")] = None,
     from_: Annotated[Text, Query(alias="from", description="last message on or after (YYYY-MM-DD or ISO-8601)")] = None,
     to: Annotated[Text, Query(description="last message on or before (YYYY-MM-DD or ISO-8601)")] = None,
-    q: Annotated[Text, Query(description="an e-mail address, the start of a customer's name, or a thread number (1042 or #1042)")] = None,
+    q: Annotated[
+        Text,
+        Query(
+            description="words (each the start of a word of a message, subject, name, address or order reference; case and accents "
+            "ignored; every word must match), an e-mail address, or a thread number (1042 or #1042)"
+        ),
+    ] = None,
+    tag: Annotated[Text, Query(description="only threads with this tag")] = None,
     limit: Annotated[Text, Query(description="1 to 100, 25 by default")] = None,
     cursor: Annotated[Text, Query(description="next_cursor of the previous page")] = None,
-    order: Annotated[Text, Query(description="newest (default) or oldest, by last message date; a name search goes in name order")] = None,
+    order: Annotated[
+        Text, Query(description="newest (default) or oldest, by last message date; a name search goes in name order; words and tags: see docs/data-model.md, Search")
+    ] = None,
     spam: Annotated[Text, Query(description="true: the spam view (threads marked as spam are out of the main list)")] = None,
 ) -> Response[str]:
     return json_response(views.page_view(thread_list.list_threads(caller().sub, router.current_event.query_string_parameters)))
 
 
-@router.post("/v1/threads/bulk", summary="Delete threads or change their status, each on its own", responses=answers({200: "BulkResult", 422: "Error"}))
+@router.post(
+    "/v1/threads/bulk",
+    summary="Delete threads or change their status, each on its own",
+    responses=answers({200: "BulkResult", 422: "Error"}),
+)
 @agent_only
 def bulk_threads(body: BulkRequest) -> Response[str]:
     return json_response(views.bulk_view(bulk.bulk_change(body)))

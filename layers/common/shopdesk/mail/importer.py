@@ -240,6 +240,7 @@ def _import(parsed: ParsedMail, context: BatchContext, thread: Thread | None, co
         order_ref=thread.order_ref if thread is not None else None,
         original=mail_sync.keep_original(parsed.digest, raw) if raw else None,
         full_text=mail_sync.keep_full_text(parsed.digest, whole) if cut else None,
+        subject=parsed.subject or None,
     )
     record = _record(parsed, "imported", rule)  # its thread number is set once the thread is known
     key = mail_sync.claim_key(parsed.from_email, contact.contact_id)

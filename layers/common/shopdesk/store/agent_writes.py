@@ -25,6 +25,7 @@ from shopdesk.store.conditions import ATTEMPTS, condition_failed
 from shopdesk.store.counters import CounterDeltas, settle_oldest_open
 from shopdesk.store.keys import list_sort_key
 from shopdesk.store.models import Attachment, Delivery, Draft, MailId, Message, OpenThreadClaim, Thread, transaction
+from shopdesk.store.search_index import file_rest, file_terms, message_terms
 from shopdesk.store.thread_items import index_actions
 from shopdesk.store.thread_reads import ChangeContext, ThreadChanged, find_message, get_claim, get_thread, read_change_context
 
@@ -180,6 +181,7 @@ def store_agent_message(
                 if outgoing.sends_draft and reader:
                     writes.delete(Draft(*Draft.key(number, reader, outgoing.sends_draft)))
                 deltas.write(writes, moment)
+                rest = file_terms(writes, number, message_terms(message))
         except TransactWriteError as error:
             if not condition_failed(error):
                 raise
@@ -190,6 +192,7 @@ def store_agent_message(
             if stop_if_moved and get_thread(number).last_message_at != previous_last_message_at:
                 raise ThreadMovedOn() from None
             continue
+        file_rest(number, rest)
         _remember_read(thread, reader, created_at)
         box = deltas.applied_to(context.box if context is not None else None)
         if context is not None:

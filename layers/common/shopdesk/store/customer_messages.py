@@ -24,6 +24,7 @@ from shopdesk.store.conditions import ATTEMPTS, condition_failed
 from shopdesk.store.counters import CounterDeltas, settle_oldest_open
 from shopdesk.store.keys import list_sort_key
 from shopdesk.store.models import Attachment, Contact, Counter, Message, OpenThreadClaim, Stats, Thread, transaction
+from shopdesk.store.search_index import file_rest, file_terms, message_terms, thread_terms
 from shopdesk.store.thread_items import apply_index_keys
 from shopdesk.store.thread_reads import ThreadChanged, follow_merges, get_claim, get_thread
 
@@ -74,6 +75,7 @@ class CustomerMessage:
     original: dict[str, Any] | None = None
     full_text: dict[str, Any] | None = None
     created_at: datetime | None = None
+    subject: str | None = None  # a mail's subject: kept on the message and searched
     # Set by store_customer_message before `extra_writes` runs, so they can name the thread.
     thread_number: int | None = None
 
@@ -106,6 +108,7 @@ def _message_item(number: int, incoming: CustomerMessage, created_at: str) -> Me
         mail_message_id_written=incoming.mail_message_id_written,
         original=Attachment(**incoming.original) if incoming.original else None,
         full_text=Attachment(**incoming.full_text) if incoming.full_text else None,
+        subject=incoming.subject or None,
     )
 
 
@@ -195,9 +198,11 @@ def _start(contact: Contact, incoming: CustomerMessage, extra_writes: ExtraWrite
         writes.save(message, condition=Message.pk.does_not_exist())
         writes.save(claim, condition=OpenThreadClaim.pk.does_not_exist())
         deltas.write(writes, moment)
+        rest = file_terms(writes, number, thread_terms(thread) | message_terms(message))
         if extra_writes:
             incoming.thread_number = number
             extra_writes(writes)
+    file_rest(number, rest)
     return Stored(thread, message, created=True)
 
 
@@ -251,9 +256,11 @@ def _append(
         # An update, not a put: a claim that already names this thread keeps the token it carries.
         writes.update(OpenThreadClaim(*OpenThreadClaim.key(incoming.email, contact_id, incoming.order_ref)), actions=claim_actions)
         deltas.write(writes, moment)
+        rest = file_terms(writes, number, message_terms(message))
         if extra_writes:
             incoming.thread_number = number
             extra_writes(writes)
+    file_rest(number, rest)
     if status == "open":
         settle_oldest_open(contact_id, number, sort, box if box is not None and box.sk == Stats.contact_key(contact_id)[1] else None)
     if known is None:

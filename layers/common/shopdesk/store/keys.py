@@ -70,6 +70,52 @@ def day_of_stats(sk: str) -> str | None:
     return sk.removeprefix("DAY#") if sk.startswith("DAY#") else None
 
 
+# --- search (docs/data-model.md, "Search") -----------------------------------------------------
+
+# A term is filed under its first 3 and its first 5 characters (a 2-character term under itself): a
+# query word reads the longest of these it has and keeps the threads whose words it starts.
+TERM_BUCKETS = (3, 5)
+
+
+def term_buckets(term: str) -> set[str]:
+    if len(term) < TERM_BUCKETS[0]:
+        return {term}
+    return {term[:n] for n in TERM_BUCKETS if len(term) >= n}
+
+
+def query_bucket(term: str) -> str:
+    return next((term[:n] for n in reversed(TERM_BUCKETS) if len(term) >= n), term)
+
+
+def term_pk(bucket: str) -> str:
+    return f"TERM#{bucket}"
+
+
+def thread_sk(number: int) -> str:
+    """A thread inside a search or tag partition: by number, i.e. by when it started."""
+    return f"{int(number):010d}"
+
+
+def bucket_of(pk: str) -> str:
+    return pk.removeprefix("TERM#")
+
+
+def tag_pk(tag: str) -> str:
+    return f"TAG#{tag}"
+
+
+def tags_key(tag: str) -> tuple[str, str]:
+    """The count of one tag: PK=TAGS (one Query lists every tag with its count)."""
+    return "TAGS", f"TAG#{tag}"
+
+
+TAGS_PK = "TAGS"
+
+
+def tag_of(sk: str) -> str:
+    return sk.removeprefix("TAG#")
+
+
 def normalized_name(name: str | None) -> str:
     """Lower case, accents removed: what name search compares."""
     decomposed = unicodedata.normalize("NFKD", (name or "").strip().lower())

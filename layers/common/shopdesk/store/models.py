@@ -9,6 +9,7 @@ from shopdesk.store.customer_items import Customer, CustomerIdAlias, Order, Orde
 from shopdesk.store.draft_items import Draft
 from shopdesk.store.intake_items import BlockedSender, RateWindow, RecentPost, SignedRequest
 from shopdesk.store.saved_reply_items import SAVED_REPLIES_PK, SavedReply
+from shopdesk.store.search_items import SearchTerm, TagCount, TagMember
 from shopdesk.store.setting_items import CONTACTS_PK, DEFAULT_REPLY_MESSAGES, SETTINGS_PK, Contact, ImapSettings, ShopSettings
 from shopdesk.store.sync_items import SYNC_PK, InboundRecord, SyncCursor, SyncError, SyncFailure, SyncLease, SyncStatusItem
 from shopdesk.store.table import INDEX_COUNT, INDEXES, ShopdeskItem, _connection, transaction
@@ -58,6 +59,7 @@ __all__ = [
     "RateWindow",
     "RecentPost",
     "SavedReply",
+    "SearchTerm",
     "ShopSettings",
     "ShopdeskItem",
     "SignedRequest",
@@ -67,6 +69,8 @@ __all__ = [
     "SyncFailure",
     "SyncLease",
     "SyncStatusItem",
+    "TagCount",
+    "TagMember",
     "Thread",
     "_connection",
     "transaction",

@@ -3,7 +3,7 @@ and the Message-IDs we sent (docs/data-model.md, "Threads and messages")."""
 
 from __future__ import annotations
 
-from pynamodb.attributes import BooleanAttribute, ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute, UnicodeSetAttribute
 from pynamodb.expressions.update import Action
 
 from shopdesk.core.thread_rules import STATUSES
@@ -54,6 +54,8 @@ class Thread(ShopdeskItem, discriminator="thread"):
     customer_card_at = UnicodeAttribute(null=True)
     # The contact's e-mail when the thread started (its names are in contact_names).
     contact_email = UnicodeAttribute(null=True)
+    # The thread's tags, normalised (threads/tags.py); each also a TAG#<tag> item and a search word.
+    tags = UnicodeSetAttribute(null=True)
     # Snoozed: pending until this time (ISO-8601 UTC), then open again (store/snooze.py, GSI10).
     snooze_until = UnicodeAttribute(null=True)
     # Merging (store/thread_merge.py): the thread merged into another stays as a tombstone with
@@ -115,6 +117,7 @@ class Message(ShopdeskItem, discriminator="message"):
     mail_message_id_written = UnicodeAttribute(null=True)
     original = Attachment(null=True)  # inbound: the raw .eml in the private bucket ("download original")
     full_text = Attachment(null=True)  # inbound: the whole text when `text` was cut to fit the item
+    subject = UnicodeAttribute(null=True)  # inbound: the mail's subject (searched with the text)
     assignee_name = UnicodeAttribute(null=True)  # a hand-over (source "handover"): to whom (None: released)
 
     @staticmethod

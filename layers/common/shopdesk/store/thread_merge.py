@@ -32,7 +32,8 @@ from shopdesk.store import keys
 from shopdesk.store.conditions import ATTEMPTS, condition_failed
 from shopdesk.store.counters import CounterDeltas, settle_oldest_open
 from shopdesk.store.customer_messages import allocate_thread_number
-from shopdesk.store.models import Message, OpenThreadClaim, Thread, transaction
+from shopdesk.store.models import Message, OpenThreadClaim, TagCount, TagMember, Thread, transaction
+from shopdesk.store.search_index import carry_terms, file_rest, file_terms, message_terms, thread_terms, unfile_terms
 from shopdesk.store.table import INDEX_COUNT
 from shopdesk.store.thread_items import apply_index_keys, index_actions
 from shopdesk.store.thread_reads import ThreadChanged, ThreadMerged, get_claim, thread_partition
@@ -98,6 +99,22 @@ def _claim_writes(writes: TransactWrite, target: Thread, status: str, claims: li
             touched.add((claim.pk, claim.sk))
 
 
+def _tag_writes(writes: TransactWrite, target: Thread, source: Thread) -> None:
+    """The target takes the merged thread's tags (ADD: a tag added meanwhile stays): a tag only the
+    source had moves its TAG# member (its count stays); a tag both had loses one from its count.
+    The tombstone keeps its `tags` (no list or member names it), so a merge asked for again can
+    still carry their words."""
+    theirs, ours = set(source.tags or ()), set(target.tags or ())
+    if not theirs:
+        return
+    for tag in sorted(theirs):
+        writes.delete(TagMember(*TagMember.key(tag, int(source.number))))
+        if tag in ours:
+            writes.update(TagCount(*TagCount.key(tag)), actions=[TagCount.count.add(-1)])
+        else:
+            writes.save(TagMember(*TagMember.key(tag, int(target.number)), thread_number=int(target.number)))
+
+
 def _copy(message: Message, number: int) -> Message:
     """The message as thread `number`'s (its sort key, id and files unchanged)."""
     fields = {name: getattr(message, name) for name in Message.get_attributes() if name not in ("pk", "sk", "kind")}
@@ -130,7 +147,8 @@ def merge_threads(target_number: int, source_number: int, agent: str) -> Merged:
         if source.merged_into is not None:
             if int(source.merged_into) != int(target_number):
                 raise ThreadMerged(int(source.merged_into))
-            _move(moving, target_number)  # a merge cut short: its messages follow now
+            carry_terms(source, moving, int(target_number))  # a merge cut short: its words and messages follow now
+            _move(moving, target_number)
             return Merged(target, len(moving))
         if source.email.lower() != target.email.lower():
             raise Unprocessable("merge_other_customer")
@@ -169,6 +187,8 @@ def merge_threads(target_number: int, source_number: int, agent: str) -> Merged:
             Thread.merged_from.set(target.merged_from),
             *index_actions(target),
         ]
+        if source.tags:  # the target's own update (one item, one operation in a transaction): see _tag_writes
+            actions.append(Thread.tags.add(set(source.tags)))
         for name in ("last_agent", "last_customer_message_at", "first_response_at"):
             if getattr(target, name):
                 actions.append(getattr(Thread, name).set(getattr(target, name)))
@@ -189,11 +209,15 @@ def merge_threads(target_number: int, source_number: int, agent: str) -> Merged:
                 )
                 writes.save(history, condition=Message.pk.does_not_exist())
                 _claim_writes(writes, target, status, claims, {int(target_number), int(source_number)})
+                _tag_writes(writes, target, source)
                 deltas.write(writes, moment)
         except TransactWriteError as error:
             if not condition_failed(error):
                 raise
             continue
+        if source.tags:
+            target.tags = set(target.tags or ()) | set(source.tags)
+        carry_terms(source, moving, int(target_number))  # before the move: a retry still sees the messages
         _move(moving, target_number)
         if source.status == "open":
             settle_oldest_open(source.contact_id, int(source_number), None)
@@ -285,11 +309,15 @@ def split_message(number: int, message_id: str, agent: str) -> Thread:
                     condition=(Thread.status == was_status) & (Thread.last_message_at == was_last) & Thread.merged_into.does_not_exist(),
                 )
                 deltas.write(writes, moment)
+                rest = file_terms(writes, new_number, thread_terms(new) | message_terms(chosen))  # the new thread is found by them
         except TransactWriteError as error:
             if not condition_failed(error):
                 raise
             continue
         chosen.delete()
+        file_rest(new_number, rest)
+        kept = thread_terms(thread).union(*(message_terms(m) for m in staying))
+        unfile_terms(number, message_terms(chosen) - kept)  # the old thread is no longer found by what left it
         if was_status == "open" and thread.last_message_at != was_last:
             settle_oldest_open(thread.contact_id, number, keys.list_sort_key(thread.last_message_at, number))
         return new

@@ -35,7 +35,9 @@ from shopdesk.store.customer_messages import (
     store_customer_message,
 )
 from shopdesk.store.keys import list_sort_key, normalized_name
-from shopdesk.store.models import Message, Thread, transaction
+from shopdesk.store.models import ShopdeskItem, Thread, transaction
+from shopdesk.store.search_index import index_items
+from shopdesk.store.tags import change_tags, tag_counts, tagged_threads, untag_deleted
 from shopdesk.store.thread_items import apply_index_keys, index_actions
 from shopdesk.store.thread_reads import (
     ChangeContext,
@@ -65,6 +67,7 @@ __all__ = [
     "allocate_thread_number",
     "apply_index_keys",
     "change_status",
+    "change_tags",
     "delete_thread",
     "find_message",
     "follow_merges",
@@ -86,6 +89,8 @@ __all__ = [
     "settle_oldest_open",
     "store_agent_message",
     "store_customer_message",
+    "tag_counts",
+    "tagged_threads",
     "thread_partition",
     "token_matches",
 ]
@@ -130,8 +135,8 @@ def delete_thread(number: int) -> None:
     thread, messages, drafts = whole.thread, whole.messages, whole.drafts
     delete_files([a.key for m in messages for a in (m.attachments or [])])
     if thread.merged_into is not None:  # a merge's tombstone counts nowhere: only its items go
-        with Message.batch_write() as batch:
-            for item in [thread, *messages]:
+        with ShopdeskItem.batch_write() as batch:  # (and any search item a merge cut short left)
+            for item in [thread, *messages, *index_items(thread, messages)]:
                 batch.delete(item)
         return
     deltas = CounterDeltas()
@@ -152,15 +157,16 @@ def delete_thread(number: int) -> None:
             if claim is not None and int(claim.number) == number:
                 writes.delete(claim)
             deltas.write(writes, datetime.now(UTC))
+            untag_deleted(writes, thread)
     except TransactWriteError as error:
         if not condition_failed(error):
             raise
         raise ThreadChanged() from None
     if thread.status == "open":
         settle_oldest_open(thread.contact_id, number, None)
-    with Message.batch_write() as batch:
-        for message in messages:
-            batch.delete(message)
+    with ShopdeskItem.batch_write() as batch:  # its messages, and its search and tag items
+        for item in [*messages, *index_items(thread, messages)]:
+            batch.delete(item)
     delete_drafts(drafts)
 
 

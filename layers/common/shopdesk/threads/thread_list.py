@@ -18,11 +18,14 @@ from typing import Any
 
 from shopdesk.core.errors import ShopdeskError
 from shopdesk.core.i18n import register
+from shopdesk.core.terms import query_terms
 from shopdesk.core.thread_rules import is_status
 from shopdesk.core.validation import Checker, is_valid_email
 from shopdesk.store import keys
 from shopdesk.store.models import Thread
 from shopdesk.store.thread_lists import ListQuery, cursor_keys, list_page, thread_by_number
+from shopdesk.threads.search import KEEP_ALL, search_page
+from shopdesk.threads.tag_rules import normal_tag
 
 register(
     {
@@ -65,6 +68,7 @@ class Filters:
     date_from: str | None = None
     date_to: str | None = None
     q: str | None = None
+    tag: str | None = None  # only threads with this tag (normalised)
     limit: int = DEFAULT_LIMIT
     cursor: dict[str, Any] | None = None
     order: str = "newest"  # by last message date: "newest" first (the default) or "oldest" first
@@ -144,6 +148,7 @@ def parse_filters(params: dict[str, str] | None) -> Filters:
         date_from=date_from,
         date_to=date_to,
         q=(params.get("q") or "").strip() or None,
+        tag=normal_tag(params.get("tag") or "") or None,
         limit=limit,
         cursor=decode_cursor(params.get("cursor")),
         order=order,
@@ -233,6 +238,8 @@ def _matches(thread: Thread, filters: Filters) -> bool:
         and (not filters.private or bool(thread.has_private_note))
         and (not filters.date_from or thread.last_message_at >= filters.date_from)
         and (not filters.date_to or thread.last_message_at <= filters.date_to)
+        and (not filters.tag or filters.tag in set(thread.tags or ()))
+        and (not filters.spam or bool(thread.spam))
     )
 
 
@@ -247,6 +254,11 @@ class ThreadPage:
 def list_threads(agent_sub: str, params: dict[str, str] | None) -> ThreadPage:
     """GET /v1/threads: a page of threads, newest (or oldest) first, and the next page's cursor."""
     filters = parse_filters(params)
+    words = query_terms(filters.q) if filters.q and not NUMBER_QUERY.match(filters.q) and not is_valid_email(filters.q) else []
+    if filters.q and not NUMBER_QUERY.match(filters.q) and not is_valid_email(filters.q) and not words:
+        return ThreadPage()  # nothing searchable in the query (punctuation only)
+    if words or filters.tag:
+        return _search(agent_sub, filters, words)
     chosen = plan(filters)
     if chosen.index is None:
         return _by_number(agent_sub, filters)
@@ -279,6 +291,19 @@ def list_threads(agent_sub: str, params: dict[str, str] | None) -> ThreadPage:
     )
     page, next_key = list_page(query)
     return ThreadPage([(t, is_unread(t, agent_sub)) for t in page], encode_cursor(next_key))
+
+
+def _search(agent_sub: str, filters: Filters, words: list[str]) -> ThreadPage:
+    """Words of messages, subjects, names, addresses, order references (threads/search.py), or a
+    tag, with the other filters checked on each thread (`spam=true`: only spam); by last message
+    while the matches fit the search's bound, else by thread number (threads/search.py)."""
+
+    def keep(thread: Thread) -> bool:
+        return _matches(thread, filters) and (not filters.unread or is_unread(thread, agent_sub))
+
+    filtered = any(_others(filters, ())) or filters.unread or filters.spam
+    found, next_key = search_page(words, filters.tag, filters.limit, filters.order == "oldest", filters.cursor, keep if filtered else KEEP_ALL)
+    return ThreadPage([(t, is_unread(t, agent_sub)) for t in found], encode_cursor(next_key))
 
 
 def _by_number(agent_sub: str, filters: Filters) -> ThreadPage:

@@ -84,6 +84,7 @@ def thread_summary(thread: Thread, unread: bool) -> dict[str, Any]:
         "customer_messages": int(thread.customer_messages or 0),
         "agent_messages": int(thread.agent_messages or 0),
         "unread": unread,
+        "tags": sorted(thread.tags or ()),
     }
 
 
