@@ -86,6 +86,21 @@ def test_the_employee_filter_means_the_assignee(shop: dict[str, Any]) -> None:
     assert n[5] not in listed("agent=-") and n[4] in listed("agent=-")
 
 
+def test_the_views_list_what_is_not_handled_yet_as_their_counts_count_it(shop: dict[str, Any]) -> None:
+    n = shop["numbers"]
+    not_closed = [x for x in reversed(n) if x != n[7]]
+    assert listed("status=active") == not_closed
+    assert listed("status=active&contact=webmaster") == [n[11], n[3], n[2]]
+    for number in (n[4], n[7], n[9]):  # pending, handled, open
+        assert call("PUT", f"/v1/threads/{number}/assignee", body={"assignee": "sub-agent"})[0] == 200
+    assert listed("agent=sub-agent&status=active") == [n[9], n[4]]
+    assert listed("agent=-&status=active") == [x for x in not_closed if x not in (n[4], n[9])]
+    assert listed("status=active&q=smith") == [n[11], n[6], n[0]]
+    counts = call("GET", "/v1/dashboard")[1]["assignment"]
+    assert counts["everyone"] == len(not_closed) and counts["unassigned"] == len(not_closed) - 2
+    assert next(a["active"] for a in counts["agents"] if a["sub"] == "sub-agent") == 2
+
+
 def test_filter_by_private_note(shop: dict[str, Any]) -> None:
     n = shop["numbers"]
     assert listed("private=true") == [n[2]]

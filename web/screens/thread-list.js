@@ -11,6 +11,7 @@ import { STATUSES, statusPill } from "../status.js";
 
 const PAGE_SIZE = 25;
 const UNASSIGNED = "-"; // the list's `agent` value for threads no one owns
+const NOT_CLOSED = "active"; // the list's `status` value for every thread not handled yet (what the views count)
 
 export function threadList(ctx) {
   const { api } = ctx;
@@ -35,7 +36,8 @@ export function threadList(ctx) {
   const pager = h("nav", { class: "pager", "aria-label": t("list.pages"), i18nAttrs: { "aria-label": "list.pages" } });
   const contactSelect = h("select", { name: "contact", testid: "filter-contact" }, h("option", { value: "", i18n: "list.allContacts" }));
   const agentSelect = h("select", { name: "agent", testid: "filter-agent" }, agentChoices());
-  // The views: each sets the employee (assignee) filter; the one matching it is pressed.
+  // The views: each sets the employee (assignee) filter and shows what is not handled yet (what
+  // their counts count); the one matching the filters is pressed.
   const VIEWS = [
     ["mine", "list.mine", () => mySub],
     ["unassigned", "list.unassigned", () => UNASSIGNED],
@@ -59,7 +61,7 @@ export function threadList(ctx) {
     labelled("list.search", h("input", { type: "search", name: "q", testid: "filter-q", autocomplete: "off", i18nAttrs: { placeholder: "list.searchHint" } }), "filter-search"),
     labelled(
       "list.colStatus",
-      h("select", { name: "status", testid: "filter-status" }, h("option", { value: "", i18n: "list.allStatuses" }), STATUSES.map((s) => h("option", { value: s, i18n: `status.${s}` }))),
+      h("select", { name: "status", testid: "filter-status" }, h("option", { value: "", i18n: "list.allStatuses" }), h("option", { value: NOT_CLOSED, i18n: "list.notClosed" }), STATUSES.map((s) => h("option", { value: s, i18n: `status.${s}` }))),
     ),
     labelled("list.colContact", contactSelect),
     labelled(
@@ -135,6 +137,7 @@ export function threadList(ctx) {
 
   function chooseView(value) {
     keepChoice(value);
+    filterForm.elements.status.value = NOT_CLOSED;
     applyFilters();
   }
 
@@ -153,7 +156,7 @@ export function threadList(ctx) {
 
   /** The views' counts, and which view the employee filter is on (none when it names a colleague). */
   function renderViews() {
-    const current = agentSelect.value;
+    const current = filterForm.elements.status.value === NOT_CLOSED ? agentSelect.value : null;
     const counts = assignment
       ? [(assignment.agents || []).find((a) => a.sub === mySub)?.active ?? 0, assignment.unassigned ?? 0, assignment.everyone ?? 0]
       : [null, null, null];

@@ -50,7 +50,7 @@ Text = str | None
 )
 @agent_only
 def list_threads(
-    status: Annotated[Text, Query(description="open, closed, pending1 or pending2")] = None,
+    status: Annotated[Text, Query(description="open, closed, pending1 or pending2; active: every thread not closed")] = None,
     contact: Annotated[Text, Query(description="a contact id")] = None,
     language: Annotated[Text, Query(description="en, es or pl")] = None,
     agent: Annotated[Text, Query(description="the assignee (an agent's sub), or - for threads no one has taken")] = None,

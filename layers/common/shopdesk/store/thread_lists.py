@@ -29,6 +29,7 @@ class ListQuery:
     sort_from: str | None = None
     sort_to: str | None = None
     status: str | None = None
+    not_closed: bool = False  # any status but closed (the views' lists: what is still to do)
     contact: str | None = None
     language: str | None = None
     agent: str | None = None
@@ -49,6 +50,8 @@ def _condition(query: ListQuery) -> Condition | None:
     conditions: list[Condition] = []
     if query.status:
         conditions.append(Thread.status == query.status)
+    if query.not_closed:
+        conditions.append(Thread.status != "closed")
     if query.contact:
         conditions.append(Thread.contact_id == query.contact)
     if query.language:

@@ -76,6 +76,9 @@ class Filters:
 
 
 ORDERS = ("newest", "oldest")
+# The status filter's one value that is not a status: every thread not closed (open or pending),
+# what the views "Mine", "Unassigned" and "Everyone's" count and show.
+NOT_CLOSED = "active"
 
 
 def _flag(value: str | None) -> bool:
@@ -125,7 +128,7 @@ def parse_filters(params: dict[str, str] | None) -> Filters:
     params = params or {}
     check = Checker()
     status = params.get("status") or None
-    if status is not None and not is_status(status):
+    if status is not None and not is_status(status) and status != NOT_CLOSED:
         check.fail("status", "invalid_status")
     language = params.get("language") or None
     limit_raw = params.get("limit") or str(DEFAULT_LIMIT)
@@ -197,7 +200,8 @@ def plan(filters: Filters) -> Plan:
         return Plan(8, keys.name_list(q), False, begins_with=keys.normalized_name(q), filtered=_others(filters, ()))
     if filters.spam:  # spam is its own list; the other filters narrow it
         return Plan(1, keys.spam_list(), True, filtered=_others(filters, ()))
-    if filters.contact and filters.status:
+    served_status = filters.status if filters.status != NOT_CLOSED else None  # an index per status, none for "not closed"
+    if filters.contact and served_status:
         return Plan(4, keys.contact_status_list(filters.contact, filters.status), True, filtered=_others(filters, ("contact", "status")))
     if filters.agent:
         return Plan(6, keys.agent_list(filters.agent), True, filtered=_others(filters, ("agent",)))
@@ -205,7 +209,7 @@ def plan(filters: Filters) -> Plan:
         return Plan(9, keys.private_list(), True, filtered=_others(filters, ("private",)))
     if filters.contact:
         return Plan(3, keys.contact_list(filters.contact), True, filtered=_others(filters, ("contact",)))
-    if filters.status:
+    if served_status:
         return Plan(2, keys.status_list(filters.status), True, filtered=_others(filters, ("status",)))
     if filters.language:
         return Plan(5, keys.language_list(filters.language), True, filtered=_others(filters, ("language",)))
@@ -231,7 +235,7 @@ def _others(filters: Filters, served: tuple[str, ...]) -> tuple[str, ...]:
 def _matches(thread: Thread, filters: Filters) -> bool:
     """The same filters in Python, for the search by number (a GetItem has no FilterExpression)."""
     return (
-        (not filters.status or thread.status == filters.status)
+        (not filters.status or thread.status == filters.status or (filters.status == NOT_CLOSED and thread.status != "closed"))
         and (not filters.contact or thread.contact_id == filters.contact)
         and (not filters.language or thread.language == filters.language)
         and (not filters.agent or (thread.assignee or keys.UNASSIGNED) == filters.agent)
@@ -277,7 +281,8 @@ def list_threads(agent_sub: str, params: dict[str, str] | None) -> ThreadPage:
         begins_with=chosen.begins_with,
         sort_from=sort_from,
         sort_to=sort_to,
-        status=filters.status if "status" in on else None,
+        status=filters.status if "status" in on and filters.status != NOT_CLOSED else None,
+        not_closed="status" in on and filters.status == NOT_CLOSED,
         contact=filters.contact if "contact" in on else None,
         language=filters.language if "language" in on else None,
         agent=filters.agent if "agent" in on else None,
