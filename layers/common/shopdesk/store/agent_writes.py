@@ -7,7 +7,6 @@ the agent who acts rides in the same write: an agent's reply reads the thread on
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -109,18 +108,14 @@ def store_agent_message(
         thread = known
         moment = datetime.now(UTC)
         created_at = now_iso(moment)
-        message_id = secrets.token_hex(8)
-        message = Message(
-            keys.thread_pk(number),
-            Message.sort_key(created_at, message_id),
-            message_id=message_id,
-            thread_number=number,
+        message = Message.new(
+            number,
+            created_at,
             author="agent",
             agent=outgoing.agent,
             source=outgoing.source,
             text=outgoing.text,
             private=outgoing.private,
-            created_at=created_at,
             attachments=[Attachment(**a) for a in outgoing.attachments],
             delivery=Delivery(**outgoing.delivery) if outgoing.delivery else None,
         )

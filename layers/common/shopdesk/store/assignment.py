@@ -8,7 +8,6 @@ loser re-reads and decides again (threads/assignment.py)."""
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -17,7 +16,6 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
 from shopdesk.core.thread_rules import now_iso
-from shopdesk.store import keys
 from shopdesk.store.conditions import condition_failed
 from shopdesk.store.counters import CounterDeltas
 from shopdesk.store.models import Message, Presence, Thread, transaction
@@ -64,18 +62,14 @@ def assign_thread(thread: Thread, to: AgentRef | None, handover: Handover | None
     message: Message | None = None
     if handover is not None:
         created_at = now_iso()
-        message_id = secrets.token_hex(8)
-        message = Message(
-            keys.thread_pk(number),
-            Message.sort_key(created_at, message_id),
-            message_id=message_id,
-            thread_number=number,
+        message = Message.new(
+            number,
+            created_at,
             author="agent",
             agent=handover.by.email,
             source="handover",
             text=handover.note,
             private=True,
-            created_at=created_at,
             assignee_name=to.name if to else None,
         )
         thread.has_private_note = True

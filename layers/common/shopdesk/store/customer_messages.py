@@ -7,7 +7,6 @@ intake and mail sync read each item once per batch (docs/data-model.md, patterns
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -88,17 +87,13 @@ class Stored:
 
 
 def _message_item(number: int, incoming: CustomerMessage, created_at: str) -> Message:
-    message_id = secrets.token_hex(8)
-    return Message(
-        keys.thread_pk(number),
-        Message.sort_key(created_at, message_id),
-        message_id=message_id,
-        thread_number=number,
+    return Message.new(
+        number,
+        created_at,
         author="customer",
         source=incoming.source,
         text=incoming.text,
         new_text=incoming.new_text,
-        created_at=created_at,
         ip=incoming.ip,
         user_agent=incoming.user_agent,
         product=incoming.product,

@@ -3,6 +3,9 @@ and the Message-IDs we sent (docs/data-model.md, "Threads and messages")."""
 
 from __future__ import annotations
 
+import secrets
+from typing import Any
+
 from pynamodb.attributes import BooleanAttribute, ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute, UnicodeSetAttribute
 from pynamodb.expressions.update import Action
 
@@ -123,6 +126,13 @@ class Message(ShopdeskItem, discriminator="message"):
     @staticmethod
     def sort_key(created_at: str, message_id: str) -> str:
         return keys.message_sk(created_at, message_id)
+
+    @classmethod
+    def new(cls, number: int, created_at: str, **fields: Any) -> Message:
+        """A new entry of thread `number`: its own random id, filed in time order in the thread's
+        partition (every writer of messages makes them here, so the keys have one shape)."""
+        message_id = secrets.token_hex(8)
+        return cls(keys.thread_pk(number), cls.sort_key(created_at, message_id), message_id=message_id, thread_number=number, created_at=created_at, **fields)
 
 
 class OpenThreadClaim(ShopdeskItem, discriminator="open_claim"):

@@ -17,7 +17,6 @@ leaves the old partition.
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -70,18 +69,14 @@ class Merged:
 
 
 def _history(number: int, text: str, source: str, agent: str, at: str) -> Message:
-    message_id = secrets.token_hex(8)
-    return Message(
-        keys.thread_pk(number),
-        Message.sort_key(at, message_id),
-        message_id=message_id,
-        thread_number=number,
+    return Message.new(
+        number,
+        at,
         author="system",
         agent=agent,
         source=source,
         text=text,
         private=True,
-        created_at=at,
     )
 
 
