@@ -215,14 +215,27 @@ def _call(gateway: str, method: str, path: str, authorization: str | None) -> re
     return requests.request(method, gateway + "/agent" + _concrete(path), headers=headers, data="{}" if method in ("POST", "PUT", "PATCH") else None, timeout=10)
 
 
+# The one route without a token: the OAuth2 provider sends the admin's browser back to it, and it
+# accepts only its own signed, one-time `state` (tests/unit/test_mailbox_oauth.py).
+SIGNED_STATE = [route for route, access in ROUTES if access == "signed_state"]
+TOKEN_ROUTES = [(route, access) for route, access in ROUTES if access != "signed_state"]
+
+
 def test_the_matrix_covers_every_route_and_every_route_declares_its_access() -> None:
-    assert len(ROUTES) >= 30 and {access for _, access in ROUTES} == {"agent", "admin"}
+    assert len(ROUTES) >= 30 and {access for _, access in ROUTES} == {"agent", "admin", "signed_state"}
+    assert SIGNED_STATE == [("GET", "/v1/mailboxes/oauth2/callback")]
 
 
 @pytest.mark.parametrize("case", MATRIX_REFUSED)
 def test_every_route_refuses_a_bad_token_with_401_before_the_function(gateway: str, case: str) -> None:
-    refused = [(method, path, answer.status_code) for (method, path), _ in ROUTES if (answer := _call(gateway, method, path, REFUSED[case]())).status_code != 401]
+    refused = [(method, path, answer.status_code) for (method, path), _ in TOKEN_ROUTES if (answer := _call(gateway, method, path, REFUSED[case]())).status_code != 401]
     assert refused == []
+
+
+def test_the_route_without_a_token_refuses_anything_but_its_own_state(gateway: str) -> None:
+    for authorization in (None, f"Bearer {token(claims())}"):
+        for method, path in SIGNED_STATE:
+            assert _call(gateway, method, path, authorization).status_code == 403
 
 
 def test_every_admin_route_refuses_an_agent_with_403(gateway: str) -> None:
