@@ -1,6 +1,6 @@
 """What customers type is only ever text: a corpus of markup and script payloads, stored in the
-customer-controlled fields (message text, name, product, order reference), rendered on the list
-and on every thread screen in Chromium (100 payloads, 24 threads: the run stays one list page). No dialog opens, no element is injected, the CSP reports
+customer-controlled fields (message text, name, product, order reference), rendered on the list,
+on every thread screen and on each customer's page in Chromium (100 payloads, 24 threads: the run stays one list page). No dialog opens, no element is injected, the CSP reports
 nothing, the page never navigates away, and each text reads back exactly as typed."""
 
 from __future__ import annotations
@@ -156,6 +156,15 @@ def test_the_xss_corpus_is_shown_as_text_on_the_list_and_the_thread_screens(stac
         expect(page.get_by_test_id("message-text").first).to_have_text(spec["text"])
         expect(page.get_by_test_id("message-author").first).to_have_text(spec["customer_name"])
         expect(page.get_by_test_id("customer-block")).to_contain_text(spec["product"])
+        assert page.locator(INJECTED).count() == 0, spec
+    # The customer's page (#/customers/<address>): the thread's preview and order reference.
+    for number, spec in zip(numbers, specs, strict=True):
+        page.evaluate("(e) => { location.hash = `#/customers/${encodeURIComponent(e)}`; }", spec["email"])
+        thread = page.get_by_test_id("customer-thread")
+        expect(thread).to_have_count(1)
+        expect(thread).to_have_attribute("data-number", str(number))
+        preview = page.get_by_test_id("customer-thread-preview").text_content() or ""
+        assert preview and " ".join(spec["text"].split()).startswith(" ".join(preview.rstrip("…").split())), (preview, spec)
         assert page.locator(INJECTED).count() == 0, spec
     page.wait_for_timeout(300)  # a deferred handler (onfocus, ontoggle) would have fired by now
     assert dialogs == [] and page.url.split("#")[0] == origin
