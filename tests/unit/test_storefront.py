@@ -1,4 +1,4 @@
-"""Signed server-to-server routes (SPEC §7): HMAC over timestamp and body, a five-minute window,
+"""Signed server-to-server routes (SPEC §7): HMAC over timestamp, method, path and body, a five-minute window,
 no replays; customers, orders with their status history, and a form sent for a logged-in customer."""
 
 from __future__ import annotations
@@ -18,12 +18,16 @@ from tests.unit.intake_support import SIGNING_KEY, call, event
 shop = intake_support.shop
 
 
-def signed(method: str, path: str, body: Any, key: str = SIGNING_KEY, at: int | None = None, tamper: bool = False) -> dict[str, Any]:
+def signed(
+    method: str, path: str, body: Any, key: str = SIGNING_KEY, at: int | None = None, tamper: bool = False, sent_to: tuple[str, str] | None = None
+) -> dict[str, Any]:
+    """A call signed for `method` and `path`; `sent_to` (method, path) re-targets it after signing."""
     raw = json.dumps(body).encode()
     timestamp = str(at if at is not None else int(time.time()))
-    signature = storefront.signature(key, timestamp, raw)
+    signature = storefront.signature(key, timestamp, method, path, raw)
     if tamper:
         raw = raw.replace(b"ann", b"eve")
+    method, path = sent_to or (method, path)
     return event(method, path, raw, {"content-type": "application/json", "x-shopdesk-timestamp": timestamp, "x-shopdesk-signature": signature})
 
 
@@ -33,8 +37,8 @@ def put_customer(customer_id: str = "42", email: str = "Ann@Example.com", **extr
 
 def test_the_worked_example_of_docs_storefront_md_is_what_the_code_computes() -> None:
     body = b'{"email":"ann@example.com","name":"Ann Smith","since":"2024-03-01T10:00:00Z"}'
-    expected = "sha256=3eb017f884c91c74e4795c49f23c579c66386e27a089e82828517e253585c810"
-    assert storefront.signature("demo-signing-key", "1764000000", body) == expected
+    expected = "sha256=b0dc539d8386b21ee47f501201e361df68e7560ca05009b6667946dd91e3886e"
+    assert storefront.signature("demo-signing-key", "1764000000", "PUT", "/v1/storefront/customers/42", body) == expected
     assert expected in (Path(__file__).resolve().parents[2] / "docs" / "storefront.md").read_text()
 
 
@@ -122,11 +126,30 @@ def test_a_browser_post_cannot_claim_a_customer_id(shop: Any) -> None:
     assert threads.get_thread(body["thread"]["number"]).customer_id is None
 
 
+def test_a_captured_signed_call_sent_to_another_customer_order_or_route_is_refused(shop: Any) -> None:
+    """The signature covers the method and the path: the same headers and body cannot be replayed
+    elsewhere inside the time window (issue 16)."""
+    body = {"email": "ann@example.com"}
+    for elsewhere in [
+        ("PUT", "/v1/storefront/customers/43"),  # another customer
+        ("PUT", "/v1/storefront/customers/42/"),
+        ("PUT", "/v1/storefront/customers/%34%32"),  # the same id, spelled otherwise: not what was signed
+        ("PUT", "/v1/storefront/orders/42"),  # another route
+        ("POST", "/v1/storefront/customers/42"),  # another method
+    ]:
+        status, answer, _ = call(signed("PUT", "/v1/storefront/customers/42", body, sent_to=elsewhere))
+        assert status in (401, 404, 405) and (status != 401 or answer["error"]["code"] == "bad_signature"), elsewhere
+    assert not list(Customer.query(Customer.key("ann@example.com")[0]))  # nothing was written
+    order = {"email": "ann@example.com", "total": "10.00", "currency": "EUR", "validated": True}
+    assert call(signed("PUT", "/v1/storefront/orders/A-1", order, sent_to=("PUT", "/v1/storefront/orders/A-2")))[0] == 401
+    assert call(signed("PUT", "/v1/storefront/customers/42", body))[0] == 200  # signed for where it goes: accepted
+
+
 def test_a_signed_call_with_a_lone_surrogate_or_a_deep_body_is_refused_not_failed(shop: Any) -> None:
     status, body, _ = call(signed("PUT", "/v1/storefront/customers/42", {"email": "ann@example.com", "name": "Ann \ud800"}))
     assert status == 422 and [f["field"] for f in body["error"]["fields"]] == ["name"]
     timestamp = str(int(time.time()))
     deep = b'{"email": ' + b"[" * 50_000 + b"]" * 50_000 + b"}"
-    headers = {"content-type": "application/json", "x-shopdesk-timestamp": timestamp, "x-shopdesk-signature": storefront.signature(SIGNING_KEY, timestamp, deep)}
+    headers = {"content-type": "application/json", "x-shopdesk-timestamp": timestamp, "x-shopdesk-signature": storefront.signature(SIGNING_KEY, timestamp, "PUT", "/v1/storefront/customers/42", deep)}
     status, body, _ = call(event("PUT", "/v1/storefront/customers/42", deep, headers))
     assert status == 400 and body["error"]["code"] == "json_too_deep"

@@ -18,6 +18,12 @@ def raw_body(router: Any) -> bytes:
     return base64.b64decode(body) if event.get("isBase64Encoded") else body.encode("utf-8")
 
 
+def signed_target(router: Any) -> tuple[str, str]:
+    """The method and the path exactly as requested (not decoded): what a storefront signature covers."""
+    event = router.current_event
+    return event.http_method, event.raw_event.get("rawPath") or event.path
+
+
 def intake_request(router: Any) -> intake.IntakeRequest:
     event = router.current_event
     headers = {k.lower(): v for k, v in (event.headers or {}).items()}

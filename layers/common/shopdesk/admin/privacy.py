@@ -50,7 +50,7 @@ def normalized_email(raw: Any) -> str:
 
 def _attachments(message: Message) -> list[dict[str, Any]]:
     return [
-        {"filename": a.filename, "content_type": a.content_type, "size": int(a.size), "url": download_url(a.key, a.filename)}
+        {"filename": a.filename, "content_type": a.content_type, "size": int(a.size), "url": download_url(a.key, a.filename, content_type=a.content_type)}
         for a in (message.attachments or [])
     ]
 

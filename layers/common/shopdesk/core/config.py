@@ -34,6 +34,9 @@ class Config:
     # Presigned upload grants of the public form, per network and per form token, in the same window.
     upload_limit_per_ip: int = 20
     upload_limit_per_form: int = 10
+    # Visitor confirmations (no relay): per recipient mailbox and per shop, per UTC day.
+    confirmation_limit_per_recipient: int = 5
+    confirmation_limit_per_shop: int = 500
     # Agents' API: the Cognito pool of agents, the shop's contact page (the link that
     # continues a thread), whether replies carry a plus-address Reply-To.
     user_pool_id: str = ""
@@ -90,6 +93,8 @@ def config() -> Config:
         rate_window_seconds=int(os.environ.get("RATE_WINDOW_SECONDS", "600")),
         upload_limit_per_ip=int(os.environ.get("UPLOAD_LIMIT_PER_IP", "20")),
         upload_limit_per_form=int(os.environ.get("UPLOAD_LIMIT_PER_FORM", "10")),
+        confirmation_limit_per_recipient=int(os.environ.get("CONFIRMATION_LIMIT_PER_RECIPIENT", "5")),
+        confirmation_limit_per_shop=int(os.environ.get("CONFIRMATION_LIMIT_PER_SHOP", "500")),
         user_pool_id=os.environ.get("USER_POOL_ID", ""),
         contact_page_url=os.environ.get("CONTACT_PAGE_URL", ""),
         plus_addressing=os.environ.get("PLUS_ADDRESSING", "").lower() in ("1", "true", "yes"),

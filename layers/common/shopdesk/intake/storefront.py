@@ -1,8 +1,10 @@
 """Signed server-to-server calls from the shop's back end (SPEC §7, docs/storefront.md).
 
 Every call carries `X-Shopdesk-Timestamp` (Unix seconds) and `X-Shopdesk-Signature`
-(`sha256=` + hex HMAC-SHA256 of `<timestamp>.<raw body>` with the shop's key from Secrets
-Manager). A call older or newer than five minutes, with a bad signature, or seen before is 401.
+(`sha256=` + hex HMAC-SHA256 of `<timestamp>\n<METHOD>\n<path>\n<raw body>` with the shop's key
+from Secrets Manager): the method, the path as sent and the body are all covered, so a captured
+call cannot be re-targeted to another customer, order or route. A call older or newer than five
+minutes, with a bad signature, or seen before is 401.
 """
 
 from __future__ import annotations
@@ -55,21 +57,31 @@ SIGNATURE_HEADER = "x-shopdesk-signature"
 ID_PATTERN = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 
-def signature(secret: str, timestamp: str, body: bytes) -> str:
-    """What the shop computes: `sha256=` + hex(HMAC-SHA256(secret, timestamp + "." + body))."""
-    digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+def string_to_sign(timestamp: str, method: str, path: str, body: bytes) -> bytes:
+    """`<timestamp>\n<METHOD>\n<path>\n<body>`: the method in capitals, the path exactly as
+    requested (percent-encoded as sent, no query string); none of the first three holds a line
+    break, so no two requests share a string."""
+    return f"{timestamp}\n{method.upper()}\n{path}\n".encode() + body
+
+
+def signature(secret: str, timestamp: str, method: str, path: str, body: bytes) -> str:
+    """What the shop computes: `sha256=` + hex(HMAC-SHA256(secret, string_to_sign(...)))."""
+    digest = hmac.new(secret.encode(), string_to_sign(timestamp, method, path, body), hashlib.sha256).hexdigest()
     return f"sha256={digest}"
 
 
-def verify(headers: dict[str, str], body: bytes, now: float | None = None) -> None:
-    """401 unless the signature is right, the timestamp within five minutes, and the call new."""
+def verify(headers: dict[str, str], method: str, path: str, body: bytes, now: float | None = None) -> None:
+    """401 unless the signature over method, path and body is right, the timestamp within five
+    minutes, and the call new."""
     lowered = {k.lower(): v for k, v in headers.items()}
     timestamp = (lowered.get(TIMESTAMP_HEADER) or "").strip()
     given = (lowered.get(SIGNATURE_HEADER) or "").strip().lower()
     moment = now if now is not None else time.time()
     if not timestamp.isdigit() or abs(moment - int(timestamp)) > WINDOW_SECONDS:
         raise Unauthorized("bad_signature")
-    expected = signature(secret_value(config().storefront_secret_id), timestamp, body)
+    if any(ch in path for ch in "\r\n") or "?" in path:
+        raise Unauthorized("bad_signature")
+    expected = signature(secret_value(config().storefront_secret_id), timestamp, method, path, body)
     if not hmac.compare_digest(given.encode(), expected.encode()):
         raise Unauthorized("bad_signature")
     if not intake_data.first_signed_call(expected, expires_at=int(timestamp) + 2 * WINDOW_SECONDS):
@@ -204,15 +216,15 @@ def upsert_order(reference: str, body: bytes) -> dict[str, Any]:
     }
 
 
-def signed_customer(headers: dict[str, str], customer_id: str, body: bytes) -> dict[str, Any]:
-    """The signed route: verify, then upsert the customer."""
-    verify(headers, body)
+def signed_customer(headers: dict[str, str], target: tuple[str, str], customer_id: str, body: bytes) -> dict[str, Any]:
+    """The signed route: verify (`target`: the method and path requested), then upsert the customer."""
+    verify(headers, *target, body)
     return upsert_customer(customer_id, body)
 
 
-def signed_order(headers: dict[str, str], reference: str, body: bytes) -> dict[str, Any]:
-    """The signed route: verify, then upsert the order."""
-    verify(headers, body)
+def signed_order(headers: dict[str, str], target: tuple[str, str], reference: str, body: bytes) -> dict[str, Any]:
+    """The signed route: verify (`target`: the method and path requested), then upsert the order."""
+    verify(headers, *target, body)
     return upsert_order(reference, body)
 
 
@@ -229,11 +241,11 @@ def signed_identity(data: dict[str, Any]) -> SignedIdentity:
     return SignedIdentity(email=email, customer_id=customer_id, name=storefront_writes.customer_name(email))
 
 
-def post_signed_message(headers: dict[str, str], body: bytes, request: IntakeRequest) -> Answer:
+def post_signed_message(headers: dict[str, str], target: tuple[str, str], body: bytes, request: IntakeRequest) -> Answer:
     """POST /v1/storefront/messages: the form on behalf of a logged-in customer (no anti-spam: it is the shop)."""
     from shopdesk.intake import intake  # the signed post is the form's own path, entered after the signature
 
-    verify(headers, body)
+    verify(headers, *target, body)
     data = json_object(body)
     identity = signed_identity(data)
     request.content_type = "application/json"

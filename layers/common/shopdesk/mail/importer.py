@@ -222,7 +222,8 @@ def store(parsed: ParsedMail, context: BatchContext, raw: bytes | None = None) -
 
 def _import(parsed: ParsedMail, context: BatchContext, thread: Thread | None, contact: Contact, rule: str | None, raw: bytes | None) -> Outcome:
     files = [f for f in parsed.files if len(f.data) <= attachments.MAX_SIZE][:MAX_ATTACHMENTS]
-    stored_files = [attachments.store_bytes(f.data, f.filename, f.content_type).to_dict() for f in files]
+    # the form's type checks: a file not allowed by name and content is kept as an opaque download
+    stored_files = [attachments.store_bytes(f.data, f.filename, attachments.mail_file_type(f.filename, f.data)).to_dict() for f in files]
     whole = parsed.text or parsed.subject or ""
     text, cut = cut_utf8(whole, TEXT_BYTES)
     new_text, _ = cut_utf8(parsed.new_text, NEW_TEXT_BYTES) if parsed.new_text != parsed.text else (None, False)

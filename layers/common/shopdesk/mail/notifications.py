@@ -3,7 +3,9 @@
 - the contact notification (setting `notify_contact`): to the contact's address, Reply-To the
   visitor, marked `X-Shopdesk: notification` so mail sync never imports it;
 - the visitor's confirmation (setting `confirm_visitor`): in the visitor's language, the thread's
-  markers `#ct<n> #tc<token>` in the subject, so an answer to it lands in the thread.
+  markers `#ct<n> #tc<token>` in the subject, so an answer to it lands in the thread; a short
+  notice with the continue link and nothing the visitor typed (no relay), within daily limits
+  per recipient and per shop.
 
 Both are text + HTML; everything the visitor wrote is escaped in the HTML part. A mail that fails
 never loses the stored message: the failure is recorded on it (`Message.notification`).
@@ -17,9 +19,11 @@ from datetime import UTC, datetime
 
 from shopdesk.core.config import config
 from shopdesk.core.i18n import localized
-from shopdesk.core.observability import logger
+from shopdesk.core.observability import count, logger
+from shopdesk.core.validation import mailbox_of
 from shopdesk.mail.links import continue_link
 from shopdesk.mail.send import MailNotSent, OutgoingAttachment, OutgoingMail, send, subject_markers
+from shopdesk.store import confirmation_limits
 from shopdesk.store.models import Contact, Delivery, MailId, Message, ShopSettings, Thread
 
 TEXTS: dict[str, dict[str, str]] = {
@@ -48,7 +52,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "es": "Gracias por su mensaje. Le responderemos lo antes posible. Para añadir algo, responda simplemente a este correo.",
         "pl": "Dziękujemy za wiadomość. Odpowiemy najszybciej, jak to możliwe. Aby coś dodać, po prostu odpowiedz na tego e-maila.",
     },
-    "your_message": {"en": "Your message:", "es": "Su mensaje:", "pl": "Twoja wiadomość:"},
     "continue": {
         "en": "To add anything, you can also continue the conversation on our contact form:",
         "es": "Para añadir algo, también puede continuar la conversación en nuestro formulario de contacto:",
@@ -88,13 +91,11 @@ def _details(visit: Visit, lang: str) -> list[tuple[str, str]]:
     return rows
 
 
-def _bodies(intro: str, visit: Visit, lang: str, quote_label: str | None = None) -> tuple[str, str]:
+def _bodies(intro: str, visit: Visit, lang: str) -> tuple[str, str]:
     """The text part and the HTML part (every value escaped, line breaks kept)."""
     details = _details(visit, lang)
     plain = [intro, ""]
     plain += [f"{label}: {value}" for label, value in details]
-    if quote_label:
-        plain.append(quote_label)
     plain += ["", visit.message, "", "-- ", config().shop_name]
     rows = "".join(f"<tr><th align=left>{html.escape(label)}</th><td>{html.escape(value)}</td></tr>" for label, value in details)
     body = html.escape(visit.message).replace("\n", "<br>\n")
@@ -102,7 +103,6 @@ def _bodies(intro: str, visit: Visit, lang: str, quote_label: str | None = None)
         f"<!doctype html><html lang=\"{html.escape(lang)}\"><meta charset=\"utf-8\"><body>"
         f"<p>{html.escape(intro)}</p>"
         + (f"<table>{rows}</table>" if rows else "")
-        + (f"<p>{html.escape(quote_label)}</p>" if quote_label else "")
         + f"<blockquote style=\"white-space:pre-wrap\">{body}</blockquote>"
         f"<p>— {html.escape(config().shop_name)}</p></body></html>"
     )
@@ -165,16 +165,9 @@ def _send_after_stored(settings: ShopSettings, contact: Contact, thread: Thread,
             )
         except MailNotSent as error:
             failures.append(f"notification: {error.reason}")
-    if settings.confirm_visitor:
-        lang = visit.language
-        subject = f"[{config().shop_name}] {subject_markers(int(thread.number), thread.token)} {text('confirmation_subject', lang)}"
-        plain, markup = _bodies(text("confirmation_intro", lang), visit, lang, quote_label=text("your_message", lang))
-        link = continue_link(int(thread.number), thread.token)
-        if link:
-            plain += f"\n\n{text('continue', lang)}\n{link}"
-            markup = markup.replace("</body>", f"<p>{html.escape(text('continue', lang))}<br><a href=\"{html.escape(link)}\">{html.escape(link)}</a></p></body>")
+    if settings.confirm_visitor and _confirmation_allowed(visit, thread):
         try:
-            sent = send(OutgoingMail(to=[visit.email], subject=subject, text=plain, html=markup, kind="confirmation"))
+            sent = send(_confirmation(thread, visit))
         except MailNotSent as error:
             failures.append(f"confirmation: {error.reason}")
         else:
@@ -183,6 +176,40 @@ def _send_after_stored(settings: ShopSettings, contact: Contact, thread: Thread,
                     batch.save(MailId(*MailId.key(mail_id), thread_number=int(thread.number), message_sk=message.sk))
     if failures:
         record_failure(message, "; ".join(failures))
+
+
+def _confirmation(thread: Thread, visit: Visit) -> OutgoingMail:
+    """The visitor's confirmation: a short notice in the thread's language with the thread's
+    markers and the continue link, and nothing the visitor typed. It goes to an address nobody has
+    verified, so it must not carry anyone's text there (no relay, issue 16)."""
+    lang = visit.language
+    subject = f"[{config().shop_name}] {subject_markers(int(thread.number), thread.token)} {text('confirmation_subject', lang)}"
+    intro = text("confirmation_intro", lang)
+    plain = [intro]
+    markup = [f"<p>{html.escape(intro)}</p>"]
+    link = continue_link(int(thread.number), thread.token)
+    if link:
+        plain += ["", text("continue", lang), link]
+        markup.append(f"<p>{html.escape(text('continue', lang))}<br><a href=\"{html.escape(link)}\">{html.escape(link)}</a></p>")
+    plain += ["", "-- ", config().shop_name]
+    markup.append(f"<p>— {html.escape(config().shop_name)}</p>")
+    page = f"<!doctype html><html lang=\"{html.escape(lang)}\"><meta charset=\"utf-8\"><body>{''.join(markup)}</body></html>"
+    return OutgoingMail(to=[visit.email], subject=subject, text="\n".join(plain), html=page, kind="confirmation")
+
+
+def _confirmation_allowed(visit: Visit, thread: Thread) -> bool:
+    """The day's limits per recipient mailbox and per shop, one conditional UpdateItem each; past
+    either the message stays stored and only its confirmation is skipped (logged and counted)."""
+    limits = config()
+    if not confirmation_limits.take(confirmation_limits.recipient_subject(mailbox_of(visit.email)), limits.confirmation_limit_per_recipient):
+        reason = "recipient"
+    elif not confirmation_limits.take(confirmation_limits.SHOP, limits.confirmation_limit_per_shop):
+        reason = "shop"
+    else:
+        return True
+    logger.warning("visitor confirmation skipped: daily limit", extra={"thread_number": int(thread.number), "limit": reason})
+    count(f"ConfirmationSkipped{reason.capitalize()}")
+    return False
 
 
 def record_failure(message: Message, reason: str) -> None:

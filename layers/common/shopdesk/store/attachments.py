@@ -120,6 +120,28 @@ def check_file(filename: str, head: bytes, size: int) -> str:
     return CONTENT_TYPES[ext]
 
 
+UNCHECKED_TYPE = "application/octet-stream"
+
+
+def mail_file_type(filename: str, data: bytes) -> str:
+    """The type an imported mail's file is stored with: the form's allowed type when its name and
+    content agree (the same check as the form's), else `application/octet-stream`. Such a file is
+    kept (nothing a customer sends is lost) but only ever as an opaque download; the sender's
+    declared type is never used, so an `.html`, `.svg` or `.js` is never served as itself."""
+    ext = extension(display_name(filename))
+    if ext in CONTENT_TYPES and _looks_like(ext, data[:SNIFF_BYTES]):
+        return CONTENT_TYPES[ext]
+    return UNCHECKED_TYPE
+
+
+def served_type(filename: str, stored: str | None = None) -> str:
+    """What a download link makes S3 answer as Content-Type: the allowed type of the name's
+    extension when the type it was stored with (if known) agrees, else `application/octet-stream`
+    (a file stored before the checks, or kept as an opaque download, by any name)."""
+    named = CONTENT_TYPES.get(extension(filename), UNCHECKED_TYPE)
+    return named if stored is None or stored.split(";")[0].strip().lower() == named else UNCHECKED_TYPE
+
+
 def display_name(filename: str | None) -> str:
     """The original name for display and download: no path, no control characters, bounded."""
     name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
@@ -185,13 +207,15 @@ def accept_upload(upload_key: str, filename: str) -> StoredFile:
     return StoredFile(key, name, content_type, size)
 
 
-def download_url(key: str, filename: str, expires_in: int = DOWNLOAD_URL_SECONDS) -> str:
-    """A short-lived link that always downloads (never renders inline) under the original name."""
+def download_url(key: str, filename: str, expires_in: int = DOWNLOAD_URL_SECONDS, content_type: str | None = None) -> str:
+    """A short-lived link that always downloads (never renders inline) under the original name,
+    served with the type its name is allowed (`served_type`), never the type it was stored with."""
     ascii_name = _ascii_name(filename)
     disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    params = {"Bucket": config().attachments_bucket, "Key": key, "ResponseContentDisposition": disposition, "ResponseContentType": served_type(filename, content_type)}
     return client("s3").generate_presigned_url(
         "get_object",
-        Params={"Bucket": config().attachments_bucket, "Key": key, "ResponseContentDisposition": disposition},
+        Params=params,
         ExpiresIn=expires_in,
     )
 

@@ -106,7 +106,7 @@ def forward_files(messages: list[Message], budget: int | None = None) -> Forward
             attached.append(mail.OutgoingAttachment(file.filename, file.content_type, data))
             used += size
         else:
-            linked.append((file.filename, download_url(file.key, file.filename, expires_in=LINK_SECONDS)))
+            linked.append((file.filename, download_url(file.key, file.filename, expires_in=LINK_SECONDS, content_type=file.content_type)))
     return ForwardFiles(attached, linked)
 
 

@@ -116,7 +116,7 @@ def attachment_link(number: int, message_id: str, index: str) -> FileLink:
     if not index.isdigit() or int(index) >= len(files):
         raise NotFound("not_found")
     chosen = files[int(index)]
-    return FileLink(download_url(chosen.key, chosen.filename), chosen.filename, DOWNLOAD_URL_SECONDS)
+    return FileLink(download_url(chosen.key, chosen.filename, content_type=chosen.content_type), chosen.filename, DOWNLOAD_URL_SECONDS)
 
 
 MAIL_FILES = ("original", "whole-text")
