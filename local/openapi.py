@@ -50,7 +50,7 @@ _DELIVERY = {
     "oneOf": [
         _obj(
             {
-                "state": {"type": "string", "enum": ["sent", "not_sent", "bounced"]},
+                "state": {"type": "string", "enum": ["sent", "not_sent", "delayed", "bounced"]},
                 "message_id": {"type": ["string", "null"], "description": "SES's message id, kept when the mail bounces"},
                 "error": _SN,
                 "at": _SN,
@@ -58,6 +58,7 @@ _DELIVERY = {
                 "diagnostic": {"type": ["string", "null"], "description": "bounced: the receiving server's words (550 5.1.1 … user unknown)"},
                 "recipient": {"type": ["string", "null"], "description": "bounced: the address that refused it"},
                 "bounced_at": {"type": ["string", "null"], "description": "bounced: when the report came"},
+                "delayed_at": {"type": ["string", "null"], "description": "delayed: when the last delay report came (the receiving side is still retrying)"},
             }
         ),
         {"type": "null"},

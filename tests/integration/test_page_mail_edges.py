@@ -36,8 +36,10 @@ def deliver_raw(stack: dict[str, Any], raw: bytes) -> None:
         client.logout()
 
 
-def delivery_report_bytes(stack: dict[str, Any], about: str) -> bytes:
-    """A Postfix DSN (RFC 3464) returning our reply: the customer's mailbox does not exist."""
+def delivery_report_bytes(stack: dict[str, Any], about: str, *, delayed: bool = False) -> bytes:
+    """A Postfix DSN (RFC 3464) returning our reply: the customer's mailbox does not exist; or,
+    `delayed`, a warning that the customer's mailbox is full and the server keeps trying."""
+    action, status, said = ("delayed", "4.2.2", "452 4.2.2 <joerg@example.de>: Mailbox full") if delayed else ("failed", "5.1.1", "550 5.1.1 <joerg@example.de>: Recipient address rejected: User unknown")
     return (
         "From: Mail Delivery System <MAILER-DAEMON@mx.example.de>\r\n"
         f"To: {stack['imap']['user']}\r\n"
@@ -48,8 +50,8 @@ def delivery_report_bytes(stack: dict[str, Any], about: str) -> bytes:
         'Content-Type: multipart/report; report-type=delivery-status; boundary="B"\r\n\r\n'
         "--B\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered to one or more recipients.\r\n"
         "--B\r\nContent-Type: message/delivery-status\r\n\r\n"
-        "Reporting-MTA: dns; mx.example.de\r\n\r\nFinal-Recipient: rfc822; joerg@example.de\r\nAction: failed\r\nStatus: 5.1.1\r\n"
-        "Diagnostic-Code: smtp; 550 5.1.1 <joerg@example.de>: Recipient address rejected: User unknown\r\n"
+        f"Reporting-MTA: dns; mx.example.de\r\n\r\nFinal-Recipient: rfc822; joerg@example.de\r\nAction: {action}\r\nStatus: {status}\r\n"
+        f"Diagnostic-Code: smtp; {said}\r\n"
         "--B\r\nContent-Type: text/rfc822-headers\r\n\r\n"
         f"To: joerg@example.de\r\nSubject: Re: Rechnung\r\nMessage-ID: {about}\r\n"
         "--B--\r\n"
@@ -93,6 +95,15 @@ def test_a_forwarded_mail_shows_the_customers_words_downloads_whole_and_a_bounce
     detail = api(stack, admin_token, "GET", f"/v1/threads/{number}").json()
     ses_id = next(m for m in detail["messages"] if m["author"] == "agent")["delivery"]["message_id"]
 
+    # a delay warning is not a bounce: the reply shows it is still being retried
+    deliver_raw(stack, delivery_report_bytes(stack, f"<{ses_id}@email.amazonses.com>", delayed=True))
+    page.get_by_test_id("back-to-list").click()
+    run_sync(page)
+    page.goto(f"{stack['url']}#/threads/{number}")
+    reply = page.get_by_test_id("message").filter(has_text="Wir prüfen die Rechnung.")
+    expect(reply.get_by_test_id("delivery-state")).to_have_text("Delayed, still being retried: 4.2.2 452 4.2.2 <joerg@example.de>: Mailbox full")
+
+    # a later real failure still marks it bounced
     deliver_raw(stack, delivery_report_bytes(stack, f"<{ses_id}@email.amazonses.com>"))
     page.get_by_test_id("back-to-list").click()
     run_sync(page)

@@ -91,3 +91,54 @@ def test_a_failing_mailbox_shows_its_error_while_a_second_keeps_importing(stack:
         for box in api(stack, token, "GET", "/v1/mailboxes").json()["mailboxes"]:
             if box["name"].endswith(name):
                 api(stack, token, "DELETE", f"/v1/mailboxes/{box['id']}")
+
+
+def test_an_admin_edits_a_mailbox_name_contact_server_fields_and_password(stack: dict[str, Any], open_page: Callable[..., Tab]) -> None:
+    name, folder = f"Typo {tag()}", f"Edited{tag()}"
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "Cy <cy@example.com>", "orders@shop.example", "Hello"
+    message.set_content("Where is my parcel?")
+    deliver(stack, folder, message)  # the folder the mailbox is moved to
+    tab = open_page()
+    page = signed_in(tab, stack, "admin")
+    try:
+        add_mailbox(page, stack, name, "a-wrong-password", "INBOX")
+        box = page.get_by_test_id("mailbox").filter(has=page.get_by_test_id("mailbox-name").get_by_text(name, exact=True))
+        box.get_by_test_id("mailbox-test").click()
+        expect(box.get_by_test_id("mailbox-line")).to_contain_text("Connection failed.")
+
+        box.get_by_test_id("mailbox-edit").click()
+        form = box.get_by_test_id("mailbox-edit-form")
+        expect(form.get_by_test_id("edit-name")).to_have_value(name)
+        expect(form.get_by_test_id("edit-host")).to_have_value(stack["imap"]["host"])
+        expect(form.get_by_test_id("edit-password")).to_have_value("")  # write-only: never shown
+        form.get_by_test_id("edit-name").fill(f"Orders {name}")
+        form.get_by_test_id("edit-contact").select_option("webmaster")
+        form.get_by_test_id("edit-folder").fill(folder)
+        form.get_by_test_id("edit-password").fill(stack["imap"]["password"])
+        form.get_by_test_id("edit-save").click()
+
+        edited = page.get_by_test_id("mailbox").filter(has=page.get_by_test_id("mailbox-name").get_by_text(f"Orders {name}", exact=True))
+        expect(edited.get_by_test_id("mailbox-line")).to_have_text("Mailbox saved.")
+        expect(edited.get_by_test_id("mailbox-edit-form")).to_have_count(0)
+        expect(edited.get_by_test_id("mailbox-contact")).to_have_text("Webmaster")
+        expect(edited).to_contain_text(f"· {folder}")
+        edited.get_by_test_id("mailbox-test").click()  # the new password is the one it signs in with
+        expect(edited.get_by_test_id("mailbox-line")).to_have_text("Connection successful.")
+
+        edited.get_by_test_id("mailbox-edit").click()  # nothing changed: nothing sent, the form closes
+        edited.get_by_test_id("mailbox-edit-form").get_by_test_id("edit-save").click()
+        expect(edited.get_by_test_id("mailbox-edit-form")).to_have_count(0)
+        edited.get_by_test_id("mailbox-edit").click()  # a refused value says why and keeps the form
+        form = edited.get_by_test_id("mailbox-edit-form")
+        form.get_by_test_id("edit-port").fill("70000")
+        form.get_by_test_id("edit-save").click()
+        expect(form.get_by_test_id("edit-status")).not_to_be_empty()
+        form.get_by_test_id("edit-cancel").click()
+        expect(edited.get_by_test_id("mailbox-edit-form")).to_have_count(0)
+        assert tab.problems(r"status of 422") == []  # the refused port, answered as it should be
+    finally:
+        token = sign_in(stack, "admin")
+        for box in api(stack, token, "GET", "/v1/mailboxes").json()["mailboxes"]:
+            if box["name"].endswith(name):
+                api(stack, token, "DELETE", f"/v1/mailboxes/{box['id']}")

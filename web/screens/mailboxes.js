@@ -11,6 +11,7 @@ import { h, mount, loading, errorBox, confirmDialog } from "../dom.js";
 import { t, pick, onLanguageChange } from "../i18n.js";
 import { messageFor } from "../messages.js";
 import { dateNode, valueNode } from "../format.js";
+import { mailboxEditForm } from "./mailbox-edit.js";
 
 function field(name, key, control) {
   control.id = `mbx-${name}`;
@@ -92,6 +93,7 @@ export function mailboxOptions(ctx) {
     const sync = box.sync || {};
     const state = sync.state || "never";
     const line = h("p", { class: "status", role: "status", testid: "mailbox-line" });
+    const editArea = h("div", {});
     const errors = sync.errors || [];
     const figures = ["imported", "new_threads", "skipped", "failed"].map((key) =>
       h("div", { class: "figure", testid: `mailbox-${key}` }, h("dt", { i18n: `sync.${key}` }), h("dd", {}, valueNode(sync[key] ?? 0))),
@@ -132,6 +134,7 @@ export function mailboxOptions(ctx) {
             })
           : null,
         h("button", { type: "button", class: "button", i18n: "options.testConnection", testid: "mailbox-test", on: { click: (event) => test(box, event.currentTarget, line) } }),
+        h("button", { type: "button", class: "button", i18n: "mailboxes.edit", testid: "mailbox-edit", "aria-expanded": "false", on: { click: (event) => edit(box, event.currentTarget, editArea) } }),
         h("button", {
           type: "button",
           class: "button",
@@ -142,6 +145,7 @@ export function mailboxOptions(ctx) {
         h("button", { type: "button", class: "button danger", i18n: "mailboxes.remove", testid: "mailbox-remove", on: { click: () => remove(box, line) } }),
       ),
       line,
+      editArea,
     );
   }
 
@@ -154,6 +158,7 @@ export function mailboxOptions(ctx) {
 
   async function test(box, button, line) {
     button.disabled = true;
+    delete line.dataset.i18n;
     line.classList.remove("status-error", "status-ok");
     line.textContent = t("options.testing");
     try {
@@ -176,6 +181,31 @@ export function mailboxOptions(ctx) {
       failed(line, error);
       button.disabled = false;
     }
+  }
+
+  /** Opens (or closes) the mailbox's edit form under its row; saving refreshes the list. */
+  function edit(box, button, area) {
+    const close = () => {
+      area.replaceChildren();
+      button.setAttribute("aria-expanded", "false");
+      button.focus();
+    };
+    if (area.firstChild) return close();
+    const save = async (fields) => {
+      await api.patch(`/v1/mailboxes/${encodeURIComponent(box.id)}`, fields);
+      await refresh();
+      const saved = [...list.querySelectorAll('[data-testid="mailbox"]')].find((node) => node.dataset.mailboxId === box.id);
+      const line = saved?.querySelector('[data-testid="mailbox-line"]');
+      if (line) {
+        line.classList.add("status-ok");
+        line.dataset.i18n = "mailboxes.saved";
+        line.textContent = t("mailboxes.saved");
+      }
+    };
+    const form = mailboxEditForm(box, { contacts, save, close });
+    mount(area, form);
+    button.setAttribute("aria-expanded", "true");
+    form.elements.name.focus();
   }
 
   async function remove(box, line) {

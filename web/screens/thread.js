@@ -340,11 +340,11 @@ export function threadScreen(container, params, ctx) {
   function delivery(message) {
     const state = message.delivery?.state;
     if (message.author !== "agent" || !state || message.private) return null;
-    // A bounce says what the receiving server said (status code and diagnostic: text, never markup).
+    // A bounce or a delay says what the receiving server said (status code and diagnostic: text, never markup).
     const { status, diagnostic } = message.delivery;
-    const said = state === "bounced" && (status || diagnostic);
+    const said = (state === "bounced" || state === "delayed") && (status || diagnostic);
     const label = said
-      ? h("span", { i18n: "delivery.bouncedWith", params: { status: status || "", diagnostic: diagnostic || "" }, testid: "delivery-state" })
+      ? h("span", { i18n: `delivery.${state}With`, params: { status: status || "", diagnostic: diagnostic || "" }, testid: "delivery-state" })
       : h("span", { i18n: `delivery.${state}`, testid: "delivery-state" });
     const line = h("p", { class: ["delivery", `delivery-${state}`], testid: "delivery" }, label);
     if (state === "not_sent") {

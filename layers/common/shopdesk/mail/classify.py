@@ -24,6 +24,12 @@ class DeliveryReport:
     status: str | None = None
     diagnostic: str | None = None
     recipient: str | None = None
+    action: str | None = None  # RFC 3464 Action: failed | delayed | delivered | relayed | expanded
+
+    @property
+    def delayed(self) -> bool:
+        """A warning that the mail is still being retried (Action: delayed), not a failure."""
+        return (self.action or "").startswith("delayed")
 
 
 @dataclass
@@ -139,7 +145,9 @@ def delivery_report(msg: Message, text: str) -> DeliveryReport:
             diagnostic = diagnostic.split(";", 1)[1].strip() if ";" in diagnostic[:12] else diagnostic
             recipient = chosen.get("final-recipient") or chosen.get("original-recipient") or ""
             recipient = recipient.split(";", 1)[1].strip() if ";" in recipient else recipient
-            return DeliveryReport(status=(chosen.get("status") or "").split(" ")[0][:20] or None, diagnostic=diagnostic[:500] or None, recipient=recipient.strip("<> ")[:320] or None)
+            action = (chosen.get("action") or "").split(" ")[0].lower()[:20] or None
+            status = (chosen.get("status") or "").split(" ")[0][:20] or None
+            return DeliveryReport(status=status, diagnostic=diagnostic[:500] or None, recipient=recipient.strip("<> ")[:320] or None, action=action)
     status = _STATUS.search(text[:20000])
     reply = _SMTP_REPLY.search(text[:20000])
     return DeliveryReport(status=status.group(1) if status else None, diagnostic=" ".join(reply.group(1).split())[:500] if reply else None)

@@ -293,12 +293,26 @@ def _store_bounce(parsed: ParsedMail, context: BatchContext) -> Outcome:
         number = int(threads.follow_merges(linked).number)
     report = parsed.report
     details = {"status": report.status, "diagnostic": report.diagnostic, "recipient": report.recipient} if report else None
+    if report is not None and report.action and not report.action.startswith("failed"):
+        return _store_notice(parsed, known, number, details, delayed=report.delayed)
     if not mail_sync.mark_bounced(record, number, known.message_sk, parsed.subject or "bounced", details):
         if mail_sync.already_recorded(parsed.record_id):
             return Outcome("duplicate")
         if not mail_sync.put_record(record):  # the message was deleted since: the report is still recorded
             return Outcome("duplicate")
     return Outcome("bounced", reason="delivery_report", thread_number=number)
+
+
+def _store_notice(parsed: ParsedMail, known: MailId, number: int, details: dict[str, str | None] | None, *, delayed: bool) -> Outcome:
+    """A report that is not a failure (Action: delayed, delivered, relayed): never a bounce. A delay
+    shows on the reply as "delayed" (a bounce already there stays); the report is logged as skipped."""
+    reason = "delivery_delayed" if delayed else "delivery_notice"
+    record = _record(parsed, "skipped", reason, int(known.thread_number), message_sk=known.message_sk)
+    if delayed and mail_sync.mark_delayed(record, number, known.message_sk, details):
+        return Outcome("skipped", reason=reason, thread_number=number)
+    if not mail_sync.put_record(record):
+        return Outcome("duplicate")
+    return Outcome("skipped", reason=reason, thread_number=number)
 
 
 def record_failure(parsed: ParsedMail, error: str) -> bool:

@@ -209,6 +209,28 @@ def mark_bounced(record: InboundRecord, thread_number: int, message_sk: str, err
     return False
 
 
+def mark_delayed(record: InboundRecord, thread_number: int, message_sk: str, report: dict[str, str | None] | None = None) -> bool:
+    """Marks our sent reply "delayed" (a delivery report with Action: delayed: the receiving side is
+    still retrying) with the report's status and diagnostic, in one transaction with the report's
+    record. Only a reply whose delivery is "sent" or already "delayed" changes: a bounce or a
+    not-sent reply keeps its state (a delay never hides a failure), and a later real failure still
+    marks it bounced. False when the reply was not changed (the record is then not written)."""
+    target = Message(f"THREAD#{int(thread_number)}", message_sk)
+    fields = {"state": "delayed", "delayed_at": now_iso(), **{k: (v or None) for k, v in (report or {}).items()}}
+    delivery = Message.delivery
+    actions = [getattr(delivery, name).set(value) if value is not None else getattr(delivery, name).remove() for name, value in fields.items()]
+    condition = Message.pk.exists() & delivery.state.is_in("sent", "delayed")
+    try:
+        with transaction() as writes:
+            writes.save(record, condition=InboundRecord.pk.does_not_exist())
+            writes.update(target, actions=actions, condition=condition)
+        return True
+    except TransactWriteError as failure:
+        if not condition_failed(failure):
+            raise
+    return False
+
+
 # --- files in the private bucket ------------------------------------------------------------------------
 
 

@@ -81,7 +81,8 @@ class Attachment(MapAttribute):
 
 
 class Delivery(MapAttribute):
-    """What happened to a mail we sent: sent (with SES's Message-ID), not_sent, bounced. A bounce
+    """What happened to a mail we sent: sent (with SES's Message-ID), not_sent, delayed (a delay
+    report: still being retried), bounced. A bounce
     keeps SES's id and when it was sent, and adds the report's status code, diagnostic, recipient
     and when it came."""
 
@@ -93,6 +94,7 @@ class Delivery(MapAttribute):
     diagnostic = UnicodeAttribute(null=True)
     recipient = UnicodeAttribute(null=True)
     bounced_at = UnicodeAttribute(null=True)
+    delayed_at = UnicodeAttribute(null=True)  # a delay report came (state "delayed": still being retried)
 
 
 class Message(ShopdeskItem, discriminator="message"):

@@ -35,6 +35,7 @@ def delivery_view(delivery: Any) -> dict[str, Any] | None:
         "diagnostic": delivery.diagnostic,
         "recipient": delivery.recipient,
         "bounced_at": delivery.bounced_at,
+        "delayed_at": delivery.delayed_at,
     }
 
 
