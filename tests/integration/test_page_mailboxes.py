@@ -67,7 +67,13 @@ def test_a_failing_mailbox_shows_its_error_while_a_second_keeps_importing(stack:
         working = page.get_by_test_id("mailbox").filter(has=page.get_by_test_id("mailbox-name").get_by_text(name, exact=True))
         expect(broken.get_by_test_id("mailbox-state")).to_have_text("Failed")
         expect(broken.get_by_test_id("mailbox-errors")).to_contain_text("imap_login_failed")
-        expect(working.get_by_test_id("mailbox-state")).to_have_text("Succeeded")
+        # pymap, the local mail server, now and then drops one of several sessions of one user
+        # opened at once; the product's answer is that the next run resumes, so one more run may
+        # be needed, and only for that reason.
+        expect(working.get_by_test_id("mailbox-state")).not_to_have_text("Running", timeout=30_000)
+        if "imap_connection_lost" in (working.get_by_test_id("mailbox-errors").all_inner_texts() or [""])[0]:
+            page.get_by_test_id("run-sync").click()
+        expect(working.get_by_test_id("mailbox-state")).to_have_text("Succeeded", timeout=60_000)
         expect(working.get_by_test_id("mailbox-imported").locator("dd")).to_have_text("1")
         expect(working.get_by_test_id("mailbox-errors")).to_have_count(0)
         broken.get_by_test_id("mailbox-test").click()  # each mailbox's Test uses its own password

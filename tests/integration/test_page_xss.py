@@ -120,7 +120,8 @@ PAYLOADS = [
     "{{7*7}}<div ng-app>{{constructor.constructor('alert(1)')()}}</div>",
 ]
 THREADS = 24  # one page of the list (25 rows)
-INJECTED = "main script, main img, main iframe, main object, main embed, main svg, main math, main video, main marquee, main details, main input[autofocus], main [onerror], main [onload], main [onfocus], main a[href^='javascript'], main a[href^='data']"
+# The page's own <details> (the mailbox form, a message's original) carry a test id; injected ones cannot.
+INJECTED = "main script, main img, main iframe, main object, main embed, main svg, main math, main video, main marquee, main details:not([data-testid]), main input[autofocus], main [onerror], main [onload], main [onfocus], main a[href^='javascript'], main a[href^='data']"
 
 
 def _spec(i: int, marker: str) -> dict[str, Any]:

@@ -238,7 +238,7 @@ export function mailboxOptions(ctx) {
       "select",
       { testid: "oauth-contact" },
       h("option", { value: "", i18n: "mailboxes.byRecipient" }),
-      contacts.map((c) => h("option", { value: c.id, text: pick(c.names || {}) || c.id })),
+      contacts.map((c) => h("option", { value: c.id, text: contactName(c.id), "data-contact-id": c.id })),
     );
     const control = (name, key, input) => {
       input.id = `oauth-${name}`;
@@ -258,7 +258,7 @@ export function mailboxOptions(ctx) {
       ),
       h(
         "details",
-        {},
+        { testid: "oauth-other-server" },
         h("summary", { i18n: "mailboxes.otherServer" }),
         h(
           "div",

@@ -279,7 +279,7 @@ export function threadScreen(container, params, ctx) {
     }
     const shown = message.new_text || message.text || "";
     const full = message.new_text && message.text && message.text !== message.new_text
-      ? h("details", { class: "original" }, h("summary", { i18n: "thread.showOriginal" }), h("div", { class: "message-text", text: message.text }))
+      ? h("details", { class: "original", testid: "message-original" }, h("summary", { i18n: "thread.showOriginal" }), h("div", { class: "message-text", text: message.text }))
       : null;
     return h(
       "li",
