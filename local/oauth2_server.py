@@ -1,4 +1,4 @@
-"""A small, real OAuth2 authorization server on loopback (issue 15), standing in for Google and
+"""A small, real OAuth2 authorization server on loopback, standing in for Google and
 Microsoft in `make run` and the tests: `OAUTH2_ENDPOINT_BASE` points the desk here.
 
   GET  /<provider>/authorize   the authorization-code flow with PKCE (S256 only); it approves at

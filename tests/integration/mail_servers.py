@@ -117,7 +117,7 @@ service imap-login {{
 """
 
 
-# OAuth2 (issue 15): Dovecot's oauth2 passdb checks a bearer token (XOAUTH2 / OAUTHBEARER) with the
+# OAuth2: Dovecot's oauth2 passdb checks a bearer token (XOAUTH2 / OAUTHBEARER) with the
 # local OAuth2 server's RFC 7662 introspection; the password users keep the passwd-file.
 DOVECOT_OAUTH2 = """
 auth_mechanisms = plain login xoauth2 oauthbearer

@@ -1,4 +1,4 @@
-"""Mailboxes by OAuth2 end to end against real servers (issue 15): the local OAuth2 server
+"""Mailboxes by OAuth2 end to end against real servers: the local OAuth2 server
 (local/oauth2_server.py) plays Google, and Dovecot accepts its tokens through its oauth2 passdb
 (RFC 7662 introspection), so the desk logs in with SASL XOAUTH2 exactly as it would at Gmail.
 

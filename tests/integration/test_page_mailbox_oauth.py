@@ -1,4 +1,4 @@
-"""Mailboxes by OAuth2 from the agents' page (issue 15): an admin connects a mailbox with "Connect
+"""Mailboxes by OAuth2 from the agents' page: an admin connects a mailbox with "Connect
 with Google" through the local OAuth2 server (the stack's, as `make run` starts it), a mail is
 imported from Dovecot by XOAUTH2; the grant is revoked at the provider and the mailbox shows
 "Needs reconnecting" while the password mailbox keeps importing; Reconnect brings it back."""

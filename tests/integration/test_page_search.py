@@ -1,4 +1,4 @@
-"""Finding anything from the list's search box, and tags (issue 14), in Debian's Chromium against
+"""Finding anything from the list's search box, and tags, in Debian's Chromium against
 the local stack: a word of a customer's e-mail answer, part of a name typed without its
 diacritics, a domain; a tag added on the thread screen and the list filtered by it."""
 

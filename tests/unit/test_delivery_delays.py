@@ -1,4 +1,4 @@
-"""A delay warning is not a bounce (issue 12): a delivery report whose Action is "delayed" (status
+"""A delay warning is not a bounce: a delivery report whose Action is "delayed" (status
 4.x.x, the receiving side is still retrying) shows on our reply as "delayed", never as bounced; a
 later real failure still marks the reply bounced, and a late delay never hides a bounce."""
 

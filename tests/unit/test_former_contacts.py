@@ -1,5 +1,5 @@
-"""A deleted contact stays selectable in the list's contact filter while threads carry it (issue
-14, item 6): the dashboard names such contacts, from the STATS item the contact leaves behind and
+"""A deleted contact stays selectable in the list's contact filter while threads carry it: the
+dashboard names such contacts, from the STATS item the contact leaves behind and
 one `Limit 1` Query of its thread list each."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Files that arrive by mail pass the form's type checks (issue 16): a file whose name and content
+"""Files that arrive by mail pass the form's type checks: a file whose name and content
 are on the form's allow-list keeps its type; anything else (.html, .svg, .js, an executable, a
 ".pdf" that is HTML) is kept for the agents as an opaque download, stored and served as
 application/octet-stream, always as an attachment, and never under the type the sender declared."""

@@ -1,4 +1,4 @@
-"""Mailboxes by OAuth2 (issue 15): "Connect with Google / Microsoft" runs the authorization-code
+"""Mailboxes by OAuth2: "Connect with Google / Microsoft" runs the authorization-code
 flow with PKCE through the agents' API against a real OAuth2 server on loopback
 (local/oauth2_server.py); the callback accepts only its own state, once, for a short time; the
 refresh token lives in the mailbox's secret, a rotated one is stored before the new access token is

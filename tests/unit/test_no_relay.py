@@ -1,4 +1,4 @@
-"""No relay (issue 16): the visitor's confirmation goes to an address nobody verified, so it never
+"""No relay: the visitor's confirmation goes to an address nobody verified, so it never
 carries what the visitor typed, and its volume is limited per recipient and per shop, per day.
 Past a limit the message is stored as always; only its confirmation is skipped."""
 

@@ -1,4 +1,4 @@
-"""Search (issue 14): words of every message, subjects, names, addresses and their parts, order
+"""Search: words of every message, subjects, names, addresses and their parts, order
 references and numbers; case and diacritics ignored, word prefixes, several words narrow; with
 the list's filters; newest (or oldest) first with a cursor; the index goes with its thread."""
 

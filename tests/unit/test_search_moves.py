@@ -1,4 +1,4 @@
-"""Search as threads change (issue 14): results follow the list's order (last message) within the
+"""Search as threads change: results follow the list's order (last message) within the
 search's bound and thread-number order past it; a merged thread's words and tags find the thread
 it joined; a split-off message's words find the new thread only; erasure leaves no words behind
 (tombstones included); the spam view narrows a search."""

@@ -128,7 +128,7 @@ def test_a_browser_post_cannot_claim_a_customer_id(shop: Any) -> None:
 
 def test_a_captured_signed_call_sent_to_another_customer_order_or_route_is_refused(shop: Any) -> None:
     """The signature covers the method and the path: the same headers and body cannot be replayed
-    elsewhere inside the time window (issue 16)."""
+    elsewhere inside the time window."""
     body = {"email": "ann@example.com"}
     for elsewhere in [
         ("PUT", "/v1/storefront/customers/43"),  # another customer

@@ -1,4 +1,4 @@
-"""Tags (issue 14): agents add and remove free-text tags, suggested from those in use with their
+"""Tags: agents add and remove free-text tags, suggested from those in use with their
 counts; the list filters and searches by tag; admins rename or delete a tag everywhere; deleting a
 thread takes its tags' counts down."""
 

@@ -142,7 +142,7 @@ def test_a_thread_stored_before_read_by_existed_is_marked_read_too(shop: dict[st
 def test_search_by_email_name_and_number(shop: dict[str, Any]) -> None:
     n = shop["numbers"]
     assert listed("q=ANN@example.com") == [n[11], n[0]]
-    # Any word of the name, by its start, accents ignored, newest first (issue 14): Fay Annan too.
+    # Any word of the name, by its start, accents ignored, newest first: Fay Annan too.
     assert listed("q=ann") == [n[11], n[5], n[0]]
     assert listed("q=ann&order=oldest") == [n[0], n[5], n[11]]
     assert listed("q=GUS SMITH") == [n[6]]

@@ -2,7 +2,7 @@
 // sync (state, figures, its own errors), Test, Pause/Resume and Remove; and a form to add one
 // (its password goes to its own secret and is never shown again). Customer-written text (the
 // mailbox names, server errors) is only ever set as text.
-// Gmail and Microsoft 365 mailboxes connect by OAuth2 (issue 15): "Connect with Google / Microsoft"
+// Gmail and Microsoft 365 mailboxes connect by OAuth2: "Connect with Google / Microsoft"
 // asks the API for the provider's sign-in page and goes there; the provider comes back through the
 // API's callback to this page with ?oauth2=<outcome>, shown once. A refused grant shows
 // "Needs reconnecting" and a Reconnect button on that mailbox.

@@ -1,4 +1,4 @@
-"""Mailboxes by OAuth2 (issue 15): admins start "Connect with Google / Microsoft"; the provider
+"""Mailboxes by OAuth2: admins start "Connect with Google / Microsoft"; the provider
 sends the browser back to the callback, which has no authorizer and accepts only its own `state`."""
 
 from __future__ import annotations

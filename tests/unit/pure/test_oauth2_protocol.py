@@ -1,4 +1,4 @@
-"""OAuth2 for mailboxes (issue 15), the protocol alone: PKCE S256, the signed state, the authorize
+"""OAuth2 for mailboxes, the protocol alone: PKCE S256, the signed state, the authorize
 URL and the XOAUTH2 string. Storage and the flow are in tests/unit/test_mailbox_oauth.py."""
 
 from __future__ import annotations

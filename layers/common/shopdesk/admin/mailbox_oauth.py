@@ -1,4 +1,4 @@
-"""Connecting a mailbox with Google or Microsoft (issue 15): the authorization-code flow with PKCE.
+"""Connecting a mailbox with Google or Microsoft: the authorization-code flow with PKCE.
 
 `start` (admins) makes the mailbox (or takes the one to reconnect), keeps a one-time pending
 connection with the PKCE verifier in the table, and answers the provider's authorize URL with a

@@ -52,7 +52,7 @@ class Config:
     mailbox_secret_prefix: str = "shopdesk/mailbox/"
     # SES receiving: where the receipt rule stores raw mail in the private bucket
     inbound_mail_prefix: str = "inbound-mail/"
-    # OAuth2 mailboxes (issue 15): the apps' client ids (their secrets and the state's HMAC key are
+    # OAuth2 mailboxes: the apps' client ids (their secrets and the state's HMAC key are
     # in Secrets Manager), the callback's URL, where the browser goes afterwards, Microsoft's tenant,
     # and one base URL that replaces every provider endpoint (the local OAuth2 server; "" in AWS).
     oauth2_google_client_id: str = ""

@@ -181,7 +181,7 @@ def _send_after_stored(settings: ShopSettings, contact: Contact, thread: Thread,
 def _confirmation(thread: Thread, visit: Visit) -> OutgoingMail:
     """The visitor's confirmation: a short notice in the thread's language with the thread's
     markers and the continue link, and nothing the visitor typed. It goes to an address nobody has
-    verified, so it must not carry anyone's text there (no relay, issue 16)."""
+    verified, so it must not carry anyone's text there (no relay)."""
     lang = visit.language
     subject = f"[{config().shop_name}] {subject_markers(int(thread.number), thread.token)} {text('confirmation_subject', lang)}"
     intro = text("confirmation_intro", lang)

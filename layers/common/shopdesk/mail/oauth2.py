@@ -1,4 +1,4 @@
-"""OAuth2 for mailboxes (issue 15): the providers, PKCE, the signed `state`, and the token endpoint.
+"""OAuth2 for mailboxes: the providers, PKCE, the signed `state`, and the token endpoint.
 
 Pure protocol, no storage: `mail/oauth2_tokens.py` keeps the grant in Secrets Manager and
 `admin/mailbox_oauth.py` runs the connection. Every provider endpoint comes from one place: the

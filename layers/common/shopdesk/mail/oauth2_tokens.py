@@ -1,4 +1,4 @@
-"""An OAuth2 mailbox's grant (issue 15): its refresh token in the mailbox's own secret, the access
+"""An OAuth2 mailbox's grant: its refresh token in the mailbox's own secret, the access
 token cached until it expires, rotation stored before use, and "needs reconnecting" at once.
 
 The secret holds `{"refresh_token", "access_token", "expires_at"}`. A refresh writes the whole grant

@@ -1,4 +1,4 @@
-"""Daily limits on visitor confirmations (no relay, issue 16): one counter item per recipient
+"""Daily limits on visitor confirmations (no relay): one counter item per recipient
 mailbox and one for the shop, per UTC day, each taken with one conditional UpdateItem and
 expired by TTL (docs/data-model.md, "Confirmation limits")."""
 

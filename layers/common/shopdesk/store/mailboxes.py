@@ -63,7 +63,7 @@ class MailboxItem(ShopdeskItem, discriminator="mailbox"):
     unknown_reports = NumberAttribute(default=0)  # delivery reports about mail we never sent
     failed = NumberAttribute(default=0)
     errors = ListAttribute(of=SyncError, default=list)
-    # OAuth2 (issue 15): how it logs in, and whether its grant must be renewed by an admin
+    # OAuth2: how it logs in, and whether its grant must be renewed by an admin
     auth = UnicodeAttribute(default="password")  # password | oauth2
     provider = UnicodeAttribute(null=True)  # google | microsoft (oauth2 only)
     needs_reconnect = BooleanAttribute(default=False)
@@ -237,7 +237,7 @@ def write_status(mailbox_id: str, state: str, counts: dict[str, int], errors: li
     _update(mailbox_id, actions)
 
 
-# --- OAuth2 mailboxes (issue 15) ----------------------------------------------------------------------
+# --- OAuth2 mailboxes ----------------------------------------------------------------------
 
 
 def mark_connected(mailbox_id: str) -> bool:

@@ -1,4 +1,4 @@
-"""The one-time `state` of a mailbox's OAuth2 connection (issue 15): PK=OAUTHSTATE#<nonce>, SK=STATE.
+"""The one-time `state` of a mailbox's OAuth2 connection: PK=OAUTHSTATE#<nonce>, SK=STATE.
 
 It holds what the callback needs and must never travel through the browser (the PKCE verifier),
 the mailbox it connects and the provider. It lives a few minutes (`expires_at`, also the table's

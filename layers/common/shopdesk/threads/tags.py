@@ -1,4 +1,4 @@
-"""Tags (issue 14): agents add and remove free-text tags on a thread, suggested from the tags in
+"""Tags: agents add and remove free-text tags on a thread, suggested from the tags in
 use; admins rename or delete a tag everywhere. Filtering and searching by tag are the list's
 (`tag=`, and a tag's words are search words: threads/search.py)."""
 
