@@ -14,11 +14,14 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.exceptions import DeleteError, PutError, PynamoDBException, TransactWriteError, UpdateError
+from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
 
 from shopdesk.core.aws import client
 from shopdesk.core.config import config
 from shopdesk.store.blocked_senders import blocked_keys
 from shopdesk.store.conditions import condition_failed
+from shopdesk.store.keys import thread_pk
 from shopdesk.store.models import (
     BlockedSender,
     Contact,
@@ -187,26 +190,40 @@ def already_recorded(record_id: str) -> bool:
         return False
 
 
+def _delivery_paths(fields: dict[str, str | None]) -> list[Action]:
+    """Sets (or removes, for None) paths inside the reply's `delivery` map, so what the report does
+    not say (SES's Message-ID, the sending time) stays."""
+    delivery = Message.delivery
+    return [getattr(delivery, name).set(value) if value is not None else getattr(delivery, name).remove() for name, value in fields.items()]
+
+
+def _record_with_reply(record: InboundRecord, thread_number: int, message_sk: str, actions: list[Action], condition: Condition) -> bool:
+    """The report's record and the change to our reply in one transaction; False (nothing written)
+    when the reply is not as `condition` wants it."""
+    try:
+        with transaction() as writes:
+            writes.save(record, condition=InboundRecord.pk.does_not_exist())
+            writes.update(Message(thread_pk(int(thread_number)), message_sk), actions=actions, condition=condition)
+        return True
+    except TransactWriteError as failure:
+        if not condition_failed(failure):
+            raise
+    return False
+
+
 def mark_bounced(record: InboundRecord, thread_number: int, message_sk: str, error: str, report: dict[str, str | None] | None = None) -> bool:
     """Marks our sent message bounced with the report's record; False when the message is gone.
     The reply's delivery keeps SES's Message-ID and its sending time: the bounce adds its subject
     (`error`), status code, diagnostic, recipient and time to them (one transaction; a reply with
     no delivery yet is given a whole one in a second)."""
-    target = Message(f"THREAD#{int(thread_number)}", message_sk)
     moment = now_iso()
     fields = {"state": "bounced", "error": error[:500], "bounced_at": moment, **{k: (v or None) for k, v in (report or {}).items()}}
     delivery = Message.delivery
-    keep = [getattr(delivery, name).set(value) if value is not None else getattr(delivery, name).remove() for name, value in fields.items()]
-    for condition, actions in ((Message.pk.exists() & delivery.exists(), keep), (Message.pk.exists() & delivery.does_not_exist(), [delivery.set(Delivery(at=moment, **fields))])):
-        try:
-            with transaction() as writes:
-                writes.save(record, condition=InboundRecord.pk.does_not_exist())
-                writes.update(target, actions=actions, condition=condition)
-            return True
-        except TransactWriteError as failure:
-            if not condition_failed(failure):
-                raise
-    return False
+    attempts = (
+        (Message.pk.exists() & delivery.exists(), _delivery_paths(fields)),
+        (Message.pk.exists() & delivery.does_not_exist(), [delivery.set(Delivery(at=moment, **fields))]),
+    )
+    return any(_record_with_reply(record, thread_number, message_sk, actions, condition) for condition, actions in attempts)
 
 
 def mark_delayed(record: InboundRecord, thread_number: int, message_sk: str, report: dict[str, str | None] | None = None) -> bool:
@@ -215,20 +232,9 @@ def mark_delayed(record: InboundRecord, thread_number: int, message_sk: str, rep
     record. Only a reply whose delivery is "sent" or already "delayed" changes: a bounce or a
     not-sent reply keeps its state (a delay never hides a failure), and a later real failure still
     marks it bounced. False when the reply was not changed (the record is then not written)."""
-    target = Message(f"THREAD#{int(thread_number)}", message_sk)
     fields = {"state": "delayed", "delayed_at": now_iso(), **{k: (v or None) for k, v in (report or {}).items()}}
-    delivery = Message.delivery
-    actions = [getattr(delivery, name).set(value) if value is not None else getattr(delivery, name).remove() for name, value in fields.items()]
-    condition = Message.pk.exists() & delivery.state.is_in("sent", "delayed")
-    try:
-        with transaction() as writes:
-            writes.save(record, condition=InboundRecord.pk.does_not_exist())
-            writes.update(target, actions=actions, condition=condition)
-        return True
-    except TransactWriteError as failure:
-        if not condition_failed(failure):
-            raise
-    return False
+    condition = Message.pk.exists() & Message.delivery.state.is_in("sent", "delayed")
+    return _record_with_reply(record, thread_number, message_sk, _delivery_paths(fields), condition)
 
 
 # --- files in the private bucket ------------------------------------------------------------------------
