@@ -365,7 +365,10 @@ def _set_aside(
     mail_sync.put_record(mail_sync.inbound_record(record_id, "failed", text, digest=mail.digest if mail is not None else None, **shown))
     result.failed += 1
     result.error("message_unreadable" if mail is None else "message_set_aside", f"UID {uid}: {text}")
-    logger.warning("a message was set aside", extra={"uid": uid, "error_type": type(error).__name__})
+    # An error the importer did not expect carries its traceback to the log: the mail is set aside,
+    # the operator still learns where the code failed.
+    unexpected = not isinstance(error, importer.SetAside)
+    logger.warning("a message was set aside", extra={"uid": uid, "error_type": type(error).__name__}, exc_info=error if unexpected else None)
 
 
 def run_handler(context: Any, contacts: Contacts = all_contacts, event: dict[str, Any] | None = None) -> dict[str, Any]:
