@@ -40,6 +40,11 @@ def _one_line(text: str) -> bool:
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 register(
     {
+        "invalid_abuse_limit": {
+            "en": "A limit must be a whole number from {min} to {max}.",
+            "es": "Un límite debe ser un número entero de {min} a {max}.",
+            "pl": "Limit musi być liczbą całkowitą od {min} do {max}.",
+        },
         "control_characters": {
             "en": "Line breaks and other control characters are not allowed here.",
             "es": "Aquí no se permiten saltos de línea ni otros caracteres de control.",
@@ -125,6 +130,26 @@ class ImapInput(RequestModel):
     password: Annotated[str, Field(max_length=1024), coded("validation_failed"), rule(_one_line, "control_characters")] | None = Field(default=None, json_schema_extra={"writeOnly": True})
 
 
+def _limit(low: int, high: int) -> Any:
+    """A limit an admin may set: a whole number in its range (null: back to the default)."""
+    return Annotated[int, Field(ge=low, le=high), coded("invalid_abuse_limit", min=low, max=high)] | None
+
+
+class AbuseLimitsInput(RequestModel):
+    """The storefront's abuse limits of this shop; a field sent as null goes back to the default."""
+
+    rate_limit_per_ip: _limit(1, 10000) = Field(default=None, description="posts per IPv4 address or IPv6 /64 in the rate window")  # type: ignore[valid-type]
+    rate_limit_per_email: _limit(1, 1000) = Field(default=None, description="posts per sender mailbox in the rate window")  # type: ignore[valid-type]
+    upload_limit_per_ip: _limit(1, 10000) = Field(default=None, description="upload grants per network in the rate window")  # type: ignore[valid-type]
+    upload_limit_per_form: _limit(1, 100) = Field(default=None, description="upload grants per form token in the rate window")  # type: ignore[valid-type]
+    confirmation_limit_per_recipient: _limit(0, 100) = Field(  # type: ignore[valid-type]
+        default=None, description="visitor confirmations per recipient mailbox per UTC day (0: none)"
+    )
+    confirmation_limit_per_shop: _limit(0, 100000) = Field(  # type: ignore[valid-type]
+        default=None, description="visitor confirmations for the whole shop per UTC day (0: none)"
+    )
+
+
 class SettingsInput(RequestModel):
     """PATCH /v1/settings: the fields sent change, the others keep their value."""
 
@@ -141,3 +166,4 @@ class SettingsInput(RequestModel):
         default="close", description="what Send does unless the agent chooses: close or keep open"
     )
     imap: ImapInput | None = None
+    abuse_limits: AbuseLimitsInput | None = None
