@@ -51,6 +51,12 @@ def test_the_settings_show_the_limits_in_force_and_the_defaults_from_the_environ
     assert call("GET", "/v1/settings", claims=ADMIN)[1]["abuse_limits"] == again["abuse_limits"]
 
 
+def test_every_limit_back_to_its_default_leaves_the_defaults_in_force(shop: Any) -> None:
+    set_limits(rate_limit_per_ip=3, confirmation_limit_per_shop=7)
+    answer = set_limits(**dict.fromkeys(DEFAULTS))
+    assert answer["abuse_limits"] == DEFAULTS and abuse_limits(load_settings()).__dict__ == DEFAULTS
+
+
 def test_an_admin_lowers_the_per_address_limit_and_the_next_post_over_it_is_refused(shop: Any) -> None:
     for n in range(3):
         assert post_json(form_fields(message=f"question {n}"), ip=f"192.0.2.{n}")[0] == 201  # the default is 5

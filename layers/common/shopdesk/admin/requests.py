@@ -130,22 +130,25 @@ class ImapInput(RequestModel):
     password: Annotated[str, Field(max_length=1024), coded("validation_failed"), rule(_one_line, "control_characters")] | None = Field(default=None, json_schema_extra={"writeOnly": True})
 
 
-def _limit(low: int, high: int) -> Any:
-    """A limit an admin may set: a whole number in its range (null: back to the default)."""
-    return Annotated[int, Field(ge=low, le=high), coded("invalid_abuse_limit", min=low, max=high)] | None
+# The storefront's abuse limits an admin may set: whole numbers in their ranges (null: the default).
+PostsLimit = Annotated[int, Field(ge=1, le=10000), coded("invalid_abuse_limit", min=1, max=10000)]
+MailboxPostsLimit = Annotated[int, Field(ge=1, le=1000), coded("invalid_abuse_limit", min=1, max=1000)]
+FormUploadsLimit = Annotated[int, Field(ge=1, le=100), coded("invalid_abuse_limit", min=1, max=100)]
+RecipientConfirmationsLimit = Annotated[int, Field(ge=0, le=100), coded("invalid_abuse_limit", min=0, max=100)]
+ShopConfirmationsLimit = Annotated[int, Field(ge=0, le=100000), coded("invalid_abuse_limit", min=0, max=100000)]
 
 
 class AbuseLimitsInput(RequestModel):
     """The storefront's abuse limits of this shop; a field sent as null goes back to the default."""
 
-    rate_limit_per_ip: _limit(1, 10000) = Field(default=None, description="posts per IPv4 address or IPv6 /64 in the rate window")  # type: ignore[valid-type]
-    rate_limit_per_email: _limit(1, 1000) = Field(default=None, description="posts per sender mailbox in the rate window")  # type: ignore[valid-type]
-    upload_limit_per_ip: _limit(1, 10000) = Field(default=None, description="upload grants per network in the rate window")  # type: ignore[valid-type]
-    upload_limit_per_form: _limit(1, 100) = Field(default=None, description="upload grants per form token in the rate window")  # type: ignore[valid-type]
-    confirmation_limit_per_recipient: _limit(0, 100) = Field(  # type: ignore[valid-type]
+    rate_limit_per_ip: PostsLimit | None = Field(default=None, description="posts per IPv4 address or IPv6 /64 in the rate window")
+    rate_limit_per_email: MailboxPostsLimit | None = Field(default=None, description="posts per sender mailbox in the rate window")
+    upload_limit_per_ip: PostsLimit | None = Field(default=None, description="upload grants per network in the rate window")
+    upload_limit_per_form: FormUploadsLimit | None = Field(default=None, description="upload grants per form token in the rate window")
+    confirmation_limit_per_recipient: RecipientConfirmationsLimit | None = Field(
         default=None, description="visitor confirmations per recipient mailbox per UTC day (0: none)"
     )
-    confirmation_limit_per_shop: _limit(0, 100000) = Field(  # type: ignore[valid-type]
+    confirmation_limit_per_shop: ShopConfirmationsLimit | None = Field(
         default=None, description="visitor confirmations for the whole shop per UTC day (0: none)"
     )
 
