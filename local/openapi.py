@@ -30,6 +30,16 @@ _B = {"type": "boolean"}
 _NAMES = {"type": "object", "description": "per language (en, es, pl)", "additionalProperties": {"type": "string"}}
 
 
+_ABUSE_LIMITS = (
+    "rate_limit_per_ip",
+    "rate_limit_per_email",
+    "upload_limit_per_ip",
+    "upload_limit_per_form",
+    "confirmation_limit_per_recipient",
+    "confirmation_limit_per_shop",
+)
+
+
 def _obj(properties: dict[str, Any], required: bool = True) -> dict[str, Any]:
     schema: dict[str, Any] = {"type": "object", "properties": properties}
     if required:
@@ -313,6 +323,9 @@ SCHEMAS: dict[str, Any] = {
             "notify_assignee": _B,
             "after_send_default": {"type": "string", "pattern": "^(close|open)$"},
             "imap": _obj({**_IMAP_FIELDS, "password_set": _B}),
+            # The storefront's abuse limits in force (the shop's own, else the defaults) and the defaults.
+            "abuse_limits": _obj({name: _I for name in _ABUSE_LIMITS}),
+            "abuse_limit_defaults": _obj({name: _I for name in _ABUSE_LIMITS}),
         }
     ),
     "CustomerExport": {
@@ -376,6 +389,9 @@ SCHEMAS: dict[str, Any] = {
             "create_new_threads": _B,
             "contact_id": {**_SN, "description": "the contact its new threads go to (null: by recipient address)"},
             "paused": _B,
+            "private_network": {**_B, "description": "an admin allowed a private or loopback address for its server (link-local never)"},
+            "private_network_set_by": {**_SN, "description": "the admin who last set or cleared private_network"},
+            "private_network_set_at": _SN,
             "password_set": _B,
             "auth": {"type": "string", "enum": ["password", "oauth2"]},
             "provider": {"type": ["string", "null"], "enum": ["google", "microsoft", None]},

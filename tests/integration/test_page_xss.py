@@ -1,7 +1,10 @@
 """What customers type is only ever text: a corpus of markup and script payloads, stored in the
 customer-controlled fields (message text, name, product, order reference), rendered on the list,
 on every thread screen and on each customer's page in Chromium (100 payloads, 24 threads: the run stays one list page). No dialog opens, no element is injected, the CSP reports
-nothing, the page never navigates away, and each text reads back exactly as typed."""
+nothing, the page never navigates away, and each text reads back exactly as typed. The same corpus
+is placed in what mail, mailboxes and admins write (the mail log's sender, subject, error and
+set-aside name; mailbox names, server fields and last errors; contact names and descriptions;
+blocked senders; saved replies) and rendered on the mail log and the admin screens."""
 
 from __future__ import annotations
 
@@ -170,3 +173,82 @@ def test_the_xss_corpus_is_shown_as_text_on_the_list_and_the_thread_screens(stac
     page.wait_for_timeout(300)  # a deferred handler (onfocus, ontoggle) would have fired by now
     assert dialogs == [] and page.url.split("#")[0] == origin
     assert tab.problems() == []
+
+
+# --- the mail log and the admins' screens: what mail, mailboxes and admins wrote ----------------
+
+
+def _texts(page: Any, testid: str) -> list[str]:
+    return [text or "" for text in page.get_by_test_id(testid).all_text_contents()]
+
+
+def _clean_screen(page: Any, where: str) -> None:
+    assert page.locator(INJECTED).count() == 0, where
+
+
+def test_the_xss_corpus_is_shown_as_text_on_the_mail_log_and_the_admin_screens(stack: dict[str, Any], open_page: Callable[..., Tab]) -> None:
+    """Sender, subject, error and set-aside name on the mail log; mailbox names, server fields and
+    last errors, contact names and descriptions, blocked senders and saved replies on the admins'
+    screens. Seeded with the store directly (one child process), five page loads in all."""
+    from tests.integration import admin_seed
+
+    marker = tag()
+    seeded = admin_seed.run(stack, "seed", marker, PAYLOADS)
+    shown_in_log = {p for e in seeded["log"] for p in (e["sender"], e["subject"], e["detail"])}
+    assert shown_in_log == set(PAYLOADS)  # every payload is on the mail log
+    tab = open_page()
+    dialogs: list[str] = []
+    tab.page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    try:
+        page = signed_in(tab, stack, "admin", "#/mail-log")
+        origin = page.url.split("#")[0]
+        expect(page.get_by_test_id("mail-log-entry").first).to_be_visible()
+        senders, subjects = _texts(page, "mail-log-sender"), _texts(page, "mail-log-subject")
+        details = _texts(page, "mail-log-detail")
+        for entry in seeded["log"]:
+            assert entry["sender"] in senders and entry["subject"] in subjects, entry
+            if entry["outcome"] == "failed":
+                assert entry["detail"] in details, entry
+            elif entry["outcome"] == "skipped":
+                assert any(d.endswith(entry["detail"]) for d in details), entry
+        _clean_screen(page, "mail log")
+        # A set-aside mail whose name is a payload: its retry goes to an encoded path, its refusal is text.
+        failed = page.get_by_test_id("mail-log-entry").filter(has=page.get_by_test_id("mail-log-retry"))
+        first_failed = next(e for e in seeded["log"] if e["outcome"] == "failed")
+        aside = failed.filter(has=page.get_by_test_id("mail-log-subject").get_by_text(first_failed["subject"], exact=True)).first
+        aside.get_by_test_id("mail-log-retry").click()
+        expect(aside.get_by_test_id("mail-log-action-status")).not_to_be_empty()
+        _clean_screen(page, "mail log after a retry")
+
+        page.evaluate("() => { location.hash = '#/'; }")  # the list screen's admin panels: the mailboxes
+        mailboxes = page.get_by_test_id("mailbox")
+        expect(mailboxes.filter(has=page.get_by_test_id("mailbox-name").get_by_text(seeded["mailboxes"][0]["name"], exact=True))).to_have_count(1)
+        names = _texts(page, "mailbox-name")
+        assert all(box["name"] in names for box in seeded["mailboxes"])
+        errors = " ".join(_texts(page, "mailbox-errors"))
+        assert all(PAYLOADS[k % len(PAYLOADS)] in errors for k in range(2 * 13 * len(seeded["mailboxes"]))), "every mailbox error is shown"
+        _clean_screen(page, "mailboxes")
+
+        page.evaluate("() => { location.hash = '#/contacts'; }")
+        expect(page.get_by_test_id("contact-row").filter(has_text=seeded["contacts"][0]["description"]).first).to_be_visible()
+        contact_names, descriptions = _texts(page, "contact-name"), _texts(page, "contact-description")
+        assert all(c["name"] in contact_names and c["description"] in descriptions for c in seeded["contacts"])
+        _clean_screen(page, "contacts")
+
+        page.evaluate("() => { location.hash = '#/blocked'; }")
+        expect(page.get_by_test_id("blocked-entry").first).to_be_visible()
+        blocked = _texts(page, "blocked-entry")
+        assert all(f"{p} {marker}".lower() in (b.lower() for b in blocked) for p in PAYLOADS)
+        _clean_screen(page, "blocked senders")
+
+        page.evaluate("() => { location.hash = '#/saved-replies'; }")
+        expect(page.get_by_test_id("saved-item").first).to_be_visible()
+        titles = _texts(page, "saved-item-title")
+        assert all(f"{marker} {p}" in titles for p in PAYLOADS)
+        _clean_screen(page, "saved replies")
+
+        page.wait_for_timeout(300)  # a deferred handler (onfocus, ontoggle) would have fired by now
+        assert dialogs == [] and page.url.split("#")[0] == origin
+        assert tab.problems(r"status of 4\d\d .*/v1/mail-log/set-aside/") == []
+    finally:
+        admin_seed.run(stack, "clean", marker)

@@ -28,6 +28,7 @@ NAMES = {
     "mapped.example": ["::ffff:127.0.0.1"],
     "cgnat.example": ["100.64.0.1"],
     "me.example": ["127.0.0.1"],
+    "rebinding-metadata.example": ["10.0.0.5", "169.254.169.254"],  # one private answer, one metadata: refused even on a private network
 }
 REFUSED_LITERALS = ["127.0.0.1", "127.1.2.3", "[::1]", "::1", "localhost", "mail.localhost", "0.0.0.0", "10.0.0.1", "172.16.5.5", "192.168.1.1",
                     "169.254.169.254", "::ffff:169.254.169.254", "fe80::1", "224.0.0.1", "255.255.255.255"]
@@ -108,3 +109,63 @@ def test_loopback_is_allowed_only_where_the_deployment_says_so(network: list[tup
     assert call("PATCH", "/v1/settings", ADMIN, body={"imap": {"host": "127.0.0.1", "user": "desk"}})[0] == 200
     assert call("PATCH", "/v1/settings", ADMIN, body={"imap": {"host": "10.0.0.1", "user": "desk"}})[0] == 422  # private stays refused
     assert call("PATCH", "/v1/settings", ADMIN, body={"imap": {"host": "169.254.169.254", "user": "desk"}})[0] == 422
+
+
+# --- a mailbox an admin marked "private network" -------------------------------------------------
+
+NEVER = ["169.254.169.254", "::ffff:169.254.169.254", "fe80::1", "fd00:ec2::254", "0.0.0.0", "224.0.0.1"]
+
+
+def test_a_private_network_mailbox_may_be_on_a_private_address_and_says_who_allowed_it(network: list[tuple[str, int]]) -> None:
+    status, box = call("POST", "/v1/mailboxes", ADMIN, body={"host": "10.0.0.1", "user": "desk", "private_network": True})
+    assert status == 201, box
+    assert box["private_network"] is True and box["private_network_set_by"] == ADMIN["email"] and box["private_network_set_at"]
+    # A new private host keeps the option as stored; a public mailbox still refuses one.
+    assert call("PATCH", f"/v1/mailboxes/{box['id']}", ADMIN, body={"host": "192.168.1.1"})[0] == 200
+    status, public = call("POST", "/v1/mailboxes", ADMIN, body={"host": "imap.public.example", "user": "desk"})
+    assert public["private_network"] is False and public["private_network_set_by"] is None
+    assert call("PATCH", f"/v1/mailboxes/{public['id']}", ADMIN, body={"host": "192.168.1.1"})[0] == 422
+    assert network == []
+
+
+@pytest.mark.parametrize(("host", "address"), [("intranet.example", "10.1.2.3"), ("me.example", "127.0.0.1"), ("ula.example", "fd00:ec2::254")])
+def test_a_private_network_mailbox_is_connected_at_the_checked_private_address_never_a_metadata_one(
+    network: list[tuple[str, int]], host: str, address: str
+) -> None:
+    status, box = call("POST", "/v1/mailboxes", ADMIN, body={"host": host, "user": "desk", "password": "pw", "private_network": True})
+    assert status == 201
+    status, answer = call("POST", f"/v1/mailboxes/{box['id']}/test", ADMIN)
+    if address.startswith("fd00:ec2:"):  # AWS's IPv6 metadata, DNS and time endpoints: never
+        assert status == 422 and answer["error"]["fields"][0]["code"] == "imap_host_not_allowed" and network == []
+    else:
+        assert status == 200 and answer["ok"] is False  # the stub refused the connection
+        assert network == [(address, 993)]  # the address that was checked, no second lookup
+
+
+@pytest.mark.parametrize("host", [*NEVER, "metadata.example", "rebinding-metadata.example"])
+def test_link_local_and_metadata_addresses_stay_refused_whatever_the_option_says(network: list[tuple[str, int]], host: str) -> None:
+    literal = outbound_hosts.literal_address(host) is not None
+    status, answer = call("POST", "/v1/mailboxes", ADMIN, body={"host": host, "user": "desk", "password": "pw", "private_network": True})
+    if literal:  # told from the name alone, on saving
+        assert status == 422 and answer["error"]["fields"][0]["code"] == "imap_host_not_allowed"
+    else:  # a name is checked where it is resolved: on connecting
+        assert status == 201
+        status, answer = call("POST", f"/v1/mailboxes/{answer['id']}/test", ADMIN)
+        assert status == 422 and answer["error"]["fields"][0]["code"] == "imap_host_not_allowed"
+    assert network == []
+
+
+def test_the_option_switched_off_refuses_the_private_host_again_and_records_who(network: list[tuple[str, int]]) -> None:
+    status, box = call("POST", "/v1/mailboxes", ADMIN, body={"host": "intranet.example", "user": "desk", "password": "pw", "private_network": True})
+    status, changed = call("PATCH", f"/v1/mailboxes/{box['id']}", ADMIN, body={"private_network": False})
+    assert status == 200 and changed["private_network"] is False and changed["private_network_set_by"] == ADMIN["email"]
+    status, answer = call("POST", f"/v1/mailboxes/{box['id']}/test", ADMIN)
+    assert status == 422 and network == []
+
+
+def test_only_admins_set_the_private_network_option(network: list[tuple[str, int]]) -> None:
+    from agents_api import AGENT
+
+    status, box = call("POST", "/v1/mailboxes", ADMIN, body={"host": "imap.public.example", "user": "desk"})
+    assert call("PATCH", f"/v1/mailboxes/{box['id']}", AGENT, body={"private_network": True})[0] == 403
+    assert call("GET", "/v1/mailboxes", ADMIN)[1]["mailboxes"][-1]["private_network"] is False

@@ -227,6 +227,55 @@ def test_a_reply_answers_the_customers_mail_with_its_message_id_byte_for_byte_in
     assert reply["In-Reply-To"] == "<CAF+Xy.9Q@Mail.Gmail.COM>" and reply["References"] == "<CAF+Xy.9Q@Mail.Gmail.COM>"
 
 
+def _customer_mail(number: int, token: str, headers: str) -> None:
+    from shopdesk.admin.contacts import all_contacts
+    from shopdesk.mail import importer, parse
+
+    raw = (f"From: Ana <ana@example.com>\r\nTo: desk@shop.example\r\nSubject: Re: #ct{number} #tc{token}\r\n{headers}\r\nOtra pregunta\r\n").encode()
+    parsed = parse.parse(raw)
+    assert importer.store(parsed, importer.prepare_batch([parsed], all_contacts(), True)).outcome == "imported"
+
+
+def test_a_reply_carries_the_customers_whole_references_chain_then_her_message_id(shop: dict[str, Any]) -> None:
+    number, token = shop["number"], shop["token"]
+    chain = "<Start.1@Shop.Example> <CAF+a.2@Mail.Gmail.COM>\r\n <x-3$y@Outlook.COM>"  # folded, as received
+    _customer_mail(number, token, f"Message-ID: <Last.4@Mail.Gmail.COM>\r\nIn-Reply-To: <x-3$y@Outlook.COM>\r\nReferences: {chain}\r\n")
+    assert call("POST", f"/v1/threads/{number}/replies", body={"text": "Respuesta"})[0] == 201
+    [reply] = sent_mail()
+    assert reply["In-Reply-To"] == "<Last.4@Mail.Gmail.COM>"
+    assert reply["References"].split() == ["<Start.1@Shop.Example>", "<CAF+a.2@Mail.Gmail.COM>", "<x-3$y@Outlook.COM>", "<Last.4@Mail.Gmail.COM>"]
+
+
+def test_a_very_long_chain_keeps_its_first_and_last_ids_each_once(shop: dict[str, Any]) -> None:
+    number, token = shop["number"], shop["token"]
+    chain = " ".join(f"<r{n}@Example.COM>" for n in range(40)) + " <r5@Example.COM> <own@Mail.Example>"
+    _customer_mail(number, token, f"Message-ID: <own@Mail.Example>\r\nReferences: {chain}\r\n")
+    assert call("POST", f"/v1/threads/{number}/replies", body={"text": "Respuesta"})[0] == 201
+    ids = sent_mail()[0]["References"].split()
+    assert len(ids) == 21 and len(set(ids)) == 21
+    assert ids[0] == "<r0@Example.COM>" and ids[-1] == "<own@Mail.Example>" and ids[-2] == "<r39@Example.COM>"
+
+
+@pytest.mark.parametrize(
+    "references",
+    [
+        "<a@b.example> =?utf-8?q?=0D=0ABcc:_victim@example.com?= <c@d.example>",
+        "<a@b.example> <=?utf-8?q?x=0D=0ABcc:_v@e.example?=@x> <c@d.example>",
+        "<a@b.example>\tBcc: victim@example.com <c@d.example>",
+        "<a@b.example> <evil\x85Bcc:v@e.example> <c@d.example>",
+    ],
+)
+def test_nothing_in_a_customers_references_gets_into_our_headers_but_its_ids(shop: dict[str, Any], references: str) -> None:
+    number, token = shop["number"], shop["token"]
+    _customer_mail(number, token, f"Message-ID: <m@mail.example>\r\nReferences: {references}\r\n")
+    assert call("POST", f"/v1/threads/{number}/replies", body={"text": "Respuesta"})[0] == 201
+    [reply] = sent_mail()
+    assert reply["Bcc"] is None and "victim" not in str(reply["References"]) and "Bcc" not in reply.as_string().split("\n\n", 1)[0].replace("X-", "")
+    ids = reply["References"].split()
+    assert ids[0] == "<a@b.example>" and ids[-1] == "<m@mail.example>"
+    assert all(i.startswith("<") and i.endswith(">") and "\r" not in i and "\n" not in i for i in ids)
+
+
 def test_a_reply_attachments_name_cannot_add_a_mime_header_or_part(shop: dict[str, Any]) -> None:
     name = "=?utf-8?q?x=0D=0AContent-Type:_text/html=0D=0A=0D=0A<script>x</script>?= a.pdf"
     status, body = call("POST", f"/v1/threads/{shop['number']}/replies", body={"text": "Adjunto", "attachments": [upload(PDF, name)]})

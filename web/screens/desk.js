@@ -10,6 +10,7 @@ import { STATUSES, statusPill } from "../status.js";
 import { threadList } from "./thread-list.js";
 import { contactOptions, serviceOptions } from "./options.js";
 import { teamOptions } from "./team-options.js";
+import { abuseLimits } from "./abuse-limits.js";
 import { mailboxOptions } from "./mailboxes.js";
 
 const POLL_MS = 20_000;
@@ -40,9 +41,10 @@ export function deskScreen(container, _params, ctx) {
     // After a Run sync, the imported mail shows at once in the boxes and the list, and each mailbox's own result.
     const service = serviceOptions({ ...ctx, onSynced: () => Promise.all([loadDashboard(), list.refresh(), mailboxes.refresh()]) });
     const team = teamOptions(ctx);
-    disposers.push(contact.dispose, service.dispose, mailboxes.dispose, team.dispose);
-    starters.push(contact.start, service.start, mailboxes.start, team.start);
-    return [contact.element, team.element, service.element, mailboxes.element];
+    const limits = abuseLimits(ctx);
+    disposers.push(contact.dispose, service.dispose, mailboxes.dispose, team.dispose, limits.dispose);
+    starters.push(contact.start, service.start, mailboxes.start, team.start, limits.start);
+    return [contact.element, team.element, limits.element, service.element, mailboxes.element];
   }
 
   let dashboard = null;

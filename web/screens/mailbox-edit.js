@@ -8,6 +8,22 @@ import { t, pick } from "../i18n.js";
 import { messageFor } from "../messages.js";
 
 /**
+ * The "private network" switch of a mailbox (admins' explicit word that its server is on the
+ * shop's own network), with its warning. `testid` names the checkbox.
+ */
+export function privateNetworkField(id, checked, testid) {
+  const box = h("input", { type: "checkbox", id, name: "private_network", testid, "aria-describedby": `${id}-warning` });
+  box.checked = Boolean(checked);
+  return h(
+    "div",
+    { class: "field field-checkbox" },
+    box,
+    h("label", { for: id, i18n: "mailboxes.privateNetwork" }),
+    h("p", { class: "hint warning", id: `${id}-warning`, i18n: "mailboxes.privateNetworkWarning", testid: `${testid}-warning` }),
+  );
+}
+
+/**
  * The edit form of `box`. `contacts`: the shop's contacts; `save(fields)`: sends the changes and
  * refreshes the list; `close()`: puts the row back as it was.
  */
@@ -59,6 +75,7 @@ export function mailboxEditForm(box, { contacts, save, close }) {
       field("security", "options.security", security),
       field("folder", "options.folder", input("folder", { value: box.folder || "INBOX" })),
     ),
+    privateNetworkField(`${prefix}-private-network`, box.private_network, "edit-private-network"),
     h(
       "div",
       { class: "form-actions" },
@@ -80,7 +97,8 @@ export function mailboxEditForm(box, { contacts, save, close }) {
       folder: f.folder.value.trim() || "INBOX",
     };
     if (!oauth) now.user = f.user.value.trim();
-    const was = { name: box.name || "", contact_id: box.contact_id || null, host: box.host || "", port: Number(box.port || 993), security: box.security || "tls", folder: box.folder || "INBOX", user: box.user || "" };
+    now.private_network = f.private_network.checked;
+    const was = { name: box.name || "", contact_id: box.contact_id || null, host: box.host || "", port: Number(box.port || 993), security: box.security || "tls", folder: box.folder || "INBOX", user: box.user || "", private_network: Boolean(box.private_network) };
     const fields = Object.fromEntries(Object.entries(now).filter(([key, value]) => value !== was[key]));
     if (!oauth && f.password.value) fields.password = f.password.value;
     return fields;

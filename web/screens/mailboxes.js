@@ -11,7 +11,7 @@ import { h, mount, loading, errorBox, confirmDialog } from "../dom.js";
 import { t, pick, onLanguageChange } from "../i18n.js";
 import { messageFor } from "../messages.js";
 import { dateNode, valueNode } from "../format.js";
-import { mailboxEditForm } from "./mailbox-edit.js";
+import { mailboxEditForm, privateNetworkField } from "./mailbox-edit.js";
 
 function field(name, key, control) {
   control.id = `mbx-${name}`;
@@ -109,6 +109,7 @@ export function mailboxOptions(ctx) {
         h("span", { class: "muted", text: `${box.user}@${box.host} · ${box.folder}` }),
         box.auth === "oauth2" ? [" ", h("span", { class: "muted", i18n: "mailboxes.signedInWith", params: { provider: PROVIDER_NAMES[box.provider] || box.provider }, testid: "mailbox-provider" })] : null,
         box.needs_reconnect ? [" ", h("span", { class: "badge status-error", i18n: "mailboxes.needsReconnect", testid: "mailbox-needs-reconnect" })] : null,
+        box.private_network ? [" ", h("span", { class: "badge", i18n: "mailboxes.privateNetworkBy", params: { who: box.private_network_set_by || "?" }, testid: "mailbox-private-network" })] : null,
       ),
       h(
         "dl",
@@ -321,6 +322,7 @@ export function mailboxOptions(ctx) {
         field("folder", "options.folder", h("input", { type: "text", value: "INBOX", autocomplete: "off", spellcheck: "false", testid: "mbx-folder" })),
         field("contact", "mailboxes.contact", contactSelect),
       ),
+      privateNetworkField("mbx-private-network", false, "mbx-private-network"),
       h("div", { class: "form-actions" }, submit),
       status,
     );
@@ -336,6 +338,7 @@ export function mailboxOptions(ctx) {
         folder: f.folder.value.trim() || "INBOX",
         contact_id: f.contact.value || null,
       };
+      if (f.private_network.checked) body.private_network = true; // an admin's explicit word, recorded with their name
       if (f.password.value) body.password = f.password.value; // write-only
       submit.disabled = true;
       status.classList.remove("status-error");

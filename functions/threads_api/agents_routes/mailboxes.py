@@ -6,7 +6,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from shopdesk.admin import mailboxes
 from shopdesk.admin.mailboxes import MailboxInput, MailboxPatch
-from shopdesk.api.auth import admin_only
+from shopdesk.api.auth import admin_only, caller
 from shopdesk.api.docs import answers
 from shopdesk.api.http import json_response
 
@@ -22,7 +22,7 @@ def list_mailboxes() -> Response[str]:
 @router.post("/v1/mailboxes", summary="Add a mailbox; its password goes to its own secret", responses=answers({201: "Mailbox", 422: "Error"}))
 @admin_only
 def add_mailbox(body: MailboxInput) -> Response[str]:
-    return json_response(mailboxes.add_mailbox(body), status=201)
+    return json_response(mailboxes.add_mailbox(body, caller().username), status=201)
 
 
 @router.patch(
@@ -32,7 +32,7 @@ def add_mailbox(body: MailboxInput) -> Response[str]:
 )
 @admin_only
 def change_mailbox(mailbox_id: str, body: MailboxPatch | None = None) -> Response[str]:
-    return json_response(mailboxes.change_mailbox(mailbox_id, body or MailboxPatch()))
+    return json_response(mailboxes.change_mailbox(mailbox_id, body or MailboxPatch(), caller().username))
 
 
 @router.delete("/v1/mailboxes/<mailbox_id>", summary="Remove a mailbox and its password (its threads stay)", responses=answers({204: None, 404: "Error"}))

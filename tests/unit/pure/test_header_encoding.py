@@ -128,3 +128,34 @@ def test_in_reply_to_and_references_keep_the_customers_id_byte_for_byte_with_bra
     # An id stored before brackets were kept gets them back; what is not an id is left out.
     assert encode.message_ids(["abc@example.com", "<x y@z>", "<a@b>\r\nBcc: e@x.com", "<abc@example.com>"]) == "<abc@example.com>"
     assert original_id("  <A@B>  <c@d>") == "<A@B>"
+
+
+# --- References: the customer's chain as received, then the id we answer -------------------------
+
+
+def test_the_reference_chain_is_the_received_ids_byte_for_byte_then_the_answered_one_each_once() -> None:
+    from shopdesk.mail.header_encoding import reference_chain
+
+    received = ["<Start.1@Shop.Example>", "<CAF+a.2@Mail.Gmail.COM>", "<Start.1@Shop.Example>", "<x-3$y@Outlook.COM>"]
+    assert reference_chain(received, "<Last@Mail.Example>") == "<Start.1@Shop.Example> <CAF+a.2@Mail.Gmail.COM> <x-3$y@Outlook.COM> <Last@Mail.Example>"
+    assert reference_chain(["<Last@Mail.Example>", "<a@b>"], "<Last@Mail.Example>") == "<a@b> <Last@Mail.Example>"  # the answered id goes last
+    assert reference_chain([], "older-item@mail.example") == "<older-item@mail.example>"  # a stored id that lost its brackets
+
+
+def test_a_long_chain_keeps_its_first_id_and_the_last_twenty() -> None:
+    from shopdesk.mail.header_encoding import reference_chain
+
+    ids = reference_chain([f"<r{n}@x.example>" for n in range(50)], "<own@x.example>").split()
+    assert ids == ["<r0@x.example>", *[f"<r{n}@x.example>" for n in range(31, 50)], "<own@x.example>"]
+
+
+def test_parsing_keeps_the_references_as_written_and_drops_what_is_not_an_id() -> None:
+    from shopdesk.mail import parse
+
+    raw = (
+        b"From: a@example.com\r\nTo: b@example.com\r\nMessage-ID: <M@X>\r\n"
+        b"References: <Aa.1@X.Example>\r\n <bB+2@Y> =?utf-8?q?=0D=0ABcc:_v@e.example?= junk <Aa.1@X.Example>\r\n\r\nhi\r\n"
+    )
+    assert parse.parse(raw).original_references == ["<Aa.1@X.Example>", "<bB+2@Y>"]
+    long_id = "<" + "a" * 300 + "@x>"
+    assert parse.parse(raw.replace(b"junk", long_id.encode())).original_references == ["<Aa.1@X.Example>", "<bB+2@Y>"]  # too long to keep

@@ -11,6 +11,7 @@ from pydantic import Field
 from shopdesk.core.errors import FieldError, ValidationFailed
 from shopdesk.core.i18n import register
 from shopdesk.core.requests import RequestModel, coded
+from shopdesk.core.thread_rules import now_iso
 from shopdesk.core.validation import Checker
 from shopdesk.mail import mailboxes, outbound_hosts
 from shopdesk.store.contacts import stored_contacts
@@ -43,6 +44,10 @@ class MailboxPatch(RequestModel):
     create_new_threads: bool | None = None
     contact_id: str | None = Field(default=None, max_length=100, description="the contact its new threads go to; empty: by recipient address")
     paused: bool | None = None
+    private_network: bool | None = Field(
+        default=None,
+        description="the mail server is on the shop's private network: a private or loopback address is allowed (link-local never)",
+    )
     password: Annotated[str, Field(max_length=1024), coded("validation_failed")] | None = Field(default=None, json_schema_extra={"writeOnly": True})
 
 
@@ -53,7 +58,9 @@ class MailboxInput(MailboxPatch):
     user: str = Field(max_length=TEXT_LIMIT)
 
 
-def _fields(data: MailboxPatch, sent: set[str]) -> dict[str, Any]:
+def _fields(data: MailboxPatch, sent: set[str], by: str | None = None, private_network: bool = False) -> dict[str, Any]:
+    """The admin's changes as the mailbox's fields; `private_network` is the stored option, used
+    for checking the host when the request does not change it (who changes it is recorded)."""
     check = Checker()
     fields: dict[str, Any] = {}
     for name in sent - {"password"}:
@@ -65,7 +72,10 @@ def _fields(data: MailboxPatch, sent: set[str]) -> dict[str, Any]:
         if value is None and name not in ("contact_id",):
             continue
         fields[name] = value
-    if fields.get("host") and outbound_hosts.refused_without_dns(fields["host"]):
+    if "private_network" in fields:
+        private_network = bool(fields["private_network"])
+        fields["private_network_set_by"], fields["private_network_set_at"] = by or "", now_iso()
+    if fields.get("host") and outbound_hosts.refused_without_dns(fields["host"], private_network):
         check.fail("host", outbound_hosts.HostNotAllowed.code)  # a name is checked where it is resolved: on connecting
     check.done()
     if "host" in fields and not fields["host"] or "user" in fields and not fields["user"]:
@@ -79,14 +89,17 @@ def list_mailboxes() -> dict[str, Any]:
     return mailboxes.list_view()
 
 
-def add_mailbox(data: MailboxInput) -> dict[str, Any]:
-    fields = _fields(data, data.given() | {"host", "user"})
+def add_mailbox(data: MailboxInput, by: str | None = None) -> dict[str, Any]:
+    fields = _fields(data, data.given() | {"host", "user"}, by)
     fields.setdefault("name", fields["user"])
     return mailboxes.add(fields, data.password)
 
 
-def change_mailbox(mailbox_id: str, data: MailboxPatch) -> dict[str, Any]:
-    return mailboxes.change(mailbox_id, _fields(data, data.given()), data.password)
+def change_mailbox(mailbox_id: str, data: MailboxPatch, by: str | None = None) -> dict[str, Any]:
+    sent = data.given()
+    # A new host is checked against the option as stored (unless this request changes it too).
+    stored = mailboxes.mailbox(mailbox_id).private_network if "host" in sent and "private_network" not in sent else False
+    return mailboxes.change(mailbox_id, _fields(data, sent, by, bool(stored)), data.password)
 
 
 def remove_mailbox(mailbox_id: str) -> None:

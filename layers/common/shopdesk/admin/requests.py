@@ -40,6 +40,11 @@ def _one_line(text: str) -> bool:
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 register(
     {
+        "invalid_abuse_limit": {
+            "en": "A limit must be a whole number from {min} to {max}.",
+            "es": "Un límite debe ser un número entero de {min} a {max}.",
+            "pl": "Limit musi być liczbą całkowitą od {min} do {max}.",
+        },
         "control_characters": {
             "en": "Line breaks and other control characters are not allowed here.",
             "es": "Aquí no se permiten saltos de línea ni otros caracteres de control.",
@@ -125,6 +130,29 @@ class ImapInput(RequestModel):
     password: Annotated[str, Field(max_length=1024), coded("validation_failed"), rule(_one_line, "control_characters")] | None = Field(default=None, json_schema_extra={"writeOnly": True})
 
 
+# The storefront's abuse limits an admin may set: whole numbers in their ranges (null: the default).
+PostsLimit = Annotated[int, Field(ge=1, le=10000), coded("invalid_abuse_limit", min=1, max=10000)]
+MailboxPostsLimit = Annotated[int, Field(ge=1, le=1000), coded("invalid_abuse_limit", min=1, max=1000)]
+FormUploadsLimit = Annotated[int, Field(ge=1, le=100), coded("invalid_abuse_limit", min=1, max=100)]
+RecipientConfirmationsLimit = Annotated[int, Field(ge=0, le=100), coded("invalid_abuse_limit", min=0, max=100)]
+ShopConfirmationsLimit = Annotated[int, Field(ge=0, le=100000), coded("invalid_abuse_limit", min=0, max=100000)]
+
+
+class AbuseLimitsInput(RequestModel):
+    """The storefront's abuse limits of this shop; a field sent as null goes back to the default."""
+
+    rate_limit_per_ip: PostsLimit | None = Field(default=None, description="posts per IPv4 address or IPv6 /64 in the rate window")
+    rate_limit_per_email: MailboxPostsLimit | None = Field(default=None, description="posts per sender mailbox in the rate window")
+    upload_limit_per_ip: PostsLimit | None = Field(default=None, description="upload grants per network in the rate window")
+    upload_limit_per_form: FormUploadsLimit | None = Field(default=None, description="upload grants per form token in the rate window")
+    confirmation_limit_per_recipient: RecipientConfirmationsLimit | None = Field(
+        default=None, description="visitor confirmations per recipient mailbox per UTC day (0: none)"
+    )
+    confirmation_limit_per_shop: ShopConfirmationsLimit | None = Field(
+        default=None, description="visitor confirmations for the whole shop per UTC day (0: none)"
+    )
+
+
 class SettingsInput(RequestModel):
     """PATCH /v1/settings: the fields sent change, the others keep their value."""
 
@@ -141,3 +169,4 @@ class SettingsInput(RequestModel):
         default="close", description="what Send does unless the agent chooses: close or keep open"
     )
     imap: ImapInput | None = None
+    abuse_limits: AbuseLimitsInput | None = None

@@ -6,6 +6,7 @@ whether one was set.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -15,11 +16,11 @@ from shopdesk.core.errors import Conflict
 from shopdesk.core.i18n import register
 from shopdesk.core.validation import Checker
 from shopdesk.mail import mailboxes, outbound_hosts
-from shopdesk.store.models import ImapSettings, ShopSettings
-from shopdesk.store.settings import SettingsChanged, load_settings, save_settings
+from shopdesk.store.models import AbuseLimitSettings, ImapSettings, ShopSettings
+from shopdesk.store.settings import ABUSE_LIMIT_NAMES, SettingsChanged, abuse_limits, default_abuse_limits, load_settings, save_settings
 
 if TYPE_CHECKING:
-    from shopdesk.admin.requests import ImapInput, SettingsInput
+    from shopdesk.admin.requests import AbuseLimitsInput, ImapInput, SettingsInput
 
 register(
     {
@@ -72,6 +73,9 @@ def settings_view(settings: ShopSettings | None = None) -> dict[str, Any]:
             "create_new_threads": bool(imap.create_new_threads),
             "password_set": bool(imap.password_set),
         },
+        # The storefront's limits in force, and the deployment's defaults a null goes back to.
+        "abuse_limits": asdict(abuse_limits(settings)),
+        "abuse_limit_defaults": asdict(default_abuse_limits()),
     }
 
 
@@ -92,6 +96,8 @@ def _apply(data: SettingsInput, settings: ShopSettings) -> str | None:
     password: str | None = None
     if "imap" in sent and data.imap is not None:
         password = _apply_imap(check, settings, data.imap)
+    if "abuse_limits" in sent and data.abuse_limits is not None:
+        _apply_abuse_limits(settings, data.abuse_limits)
     check.done()
     return password
 
@@ -137,3 +143,12 @@ def _apply_imap(check: Checker, settings: ShopSettings, given: ImapInput) -> str
             setattr(imap, name, getattr(given, name))
     settings.imap = imap
     return given.password or None
+
+
+def _apply_abuse_limits(settings: ShopSettings, given: AbuseLimitsInput) -> None:
+    """The sent limits only (their ranges are the request model's); null goes back to the default."""
+    chosen = settings.abuse_limits or AbuseLimitSettings()
+    for name in ABUSE_LIMIT_NAMES:
+        if name in given.given():
+            setattr(chosen, name, getattr(given, name))
+    settings.abuse_limits = chosen

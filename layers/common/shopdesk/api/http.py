@@ -144,6 +144,8 @@ def field_errors(errors: Any) -> list[FieldError]:
         context = error.get("ctx") or {}
         code = kind if kind in MESSAGES else _CODES.get(kind, "validation_failed")
         params = {"limit": context["max_length"]} if code == "too_long" and "max_length" in context else {}
+        if kind in MESSAGES and kind != "too_long":  # a Shopdesk code's own parameters (`coded(code, min=…)`)
+            params = dict(context)
         found.append(FieldError(field, code, params))
     return found
 

@@ -22,6 +22,7 @@ from shopdesk.mail import assignee_mail, notifications
 from shopdesk.mail.send import OutgoingAttachment
 from shopdesk.store import attachments, intake_data, threads
 from shopdesk.store.models import Thread
+from shopdesk.store.settings import abuse_limits
 
 register(
     {
@@ -134,7 +135,7 @@ def accept(form: Form, request: IntakeRequest, identity: SignedIdentity | None =
         return success(lang, "stored", earlier)  # the same text, by the same address, just sent
     if token is None:
         return _save_or_forward(form, request, checked, identity)
-    antispam.check_rate_limits(request.ip, checked.email)
+    antispam.check_rate_limits(request.ip, checked.email, abuse_limits(checked.settings))
     earlier = _spend(token, checked)
     if earlier is not None:
         return success(lang, "stored", earlier)

@@ -27,6 +27,7 @@ from shopdesk.core.validation import is_valid_email
 from shopdesk.intake.requests import BlockedSenderRequest, SpamMarkRequest
 from shopdesk.store import blocked_senders, intake_data, threads
 from shopdesk.store.models import BlockedSender, Thread
+from shopdesk.store.settings import AbuseLimits, default_abuse_limits
 
 register(
     {
@@ -186,11 +187,13 @@ def network_of(ip: str) -> str:
     return f"ip:{address}"
 
 
-def check_rate_limits(ip: str | None, email: str) -> None:
-    """One window per network (IPv4 address or IPv6 /64) and one per mailbox."""
+def check_rate_limits(ip: str | None, email: str, limits: AbuseLimits | None = None) -> None:
+    """One window per network (IPv4 address or IPv6 /64) and one per mailbox, at the shop's limits
+    (its settings, read with the post's batch; the defaults when none are given)."""
+    limits = limits or default_abuse_limits()
     if ip:
-        count_post(network_of(ip), config().rate_limit_per_ip)
-    count_post(intake_data.email_rate_subject(email), config().rate_limit_per_email)
+        count_post(network_of(ip), limits.rate_limit_per_ip)
+    count_post(intake_data.email_rate_subject(email), limits.rate_limit_per_email)
 
 
 # --- blocked senders ---------------------------------------------------------------------------

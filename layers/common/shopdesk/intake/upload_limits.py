@@ -12,6 +12,7 @@ from shopdesk.core.errors import FieldError, RateLimited
 from shopdesk.core.i18n import register
 from shopdesk.intake import antispam
 from shopdesk.store import intake_data
+from shopdesk.store.settings import AbuseLimits, default_abuse_limits
 
 register(
     {
@@ -39,11 +40,13 @@ def _count(subject: str, limit: int, now: float | None) -> None:
         raise TooManyUploads()
 
 
-def check_upload_limits(ip: str | None, form_token: str | None, now: float | None = None) -> None:
+def check_upload_limits(ip: str | None, form_token: str | None, now: float | None = None, limits: AbuseLimits | None = None) -> None:
     """Counts one upload grant for the visitor's network and, when the form sent its token, for
-    that form; refuses past either limit (TooManyUploads, 429). One or two UpdateItems."""
+    that form; refuses past either limit (TooManyUploads, 429). One or two UpdateItems. The limits
+    are the shop's (from the settings the route read), else the defaults."""
+    limits = limits or default_abuse_limits()
     form = antispam.form_of_token(form_token) if form_token else None
     if ip:
-        _count(f"upload:{antispam.network_of(ip)}", config().upload_limit_per_ip, now)
+        _count(f"upload:{antispam.network_of(ip)}", limits.upload_limit_per_ip, now)
     if form:
-        _count(f"upload:form:{form}", config().upload_limit_per_form, now)
+        _count(f"upload:form:{form}", limits.upload_limit_per_form, now)

@@ -15,7 +15,7 @@ from shopdesk.intake.requests import UploadRequest
 from shopdesk.intake.upload_limits import check_upload_limits
 from shopdesk.store import attachments
 from shopdesk.store.contacts import all_contacts
-from shopdesk.store.settings import load_settings
+from shopdesk.store.settings import abuse_limits, load_settings
 
 LABELS: dict[str, dict[str, str]] = {
     "title": {"en": "Contact us", "es": "Contacte con nosotros", "pl": "Kontakt"},
@@ -80,11 +80,12 @@ def form_configuration(language_hint: str | None) -> dict[str, Any]:
 def upload_url(request: UploadRequest, ip: str | None = None) -> dict[str, Any]:
     """POST /v1/uploads: a presigned POST for one attachment, only when the shop allows uploads,
     and only so many per visitor's network and per form (`upload_limits`)."""
-    if not load_settings().allow_uploads:
+    settings = load_settings()
+    if not settings.allow_uploads:
         raise ValidationFailed([FieldError("attachment", "uploads_not_allowed")])
     if not request.filename.strip():
         raise ValidationFailed([FieldError("attachment", "bad_file_type", {"allowed": ", ".join(attachments.ALLOWED_EXTENSIONS)})])
-    check_upload_limits(ip, request.form_token)
+    check_upload_limits(ip, request.form_token, limits=abuse_limits(settings))
     try:
         return attachments.upload_form(request.filename)
     except attachments.AttachmentRefused as refused:

@@ -96,3 +96,34 @@ def message_ids(values: Iterable[str]) -> str:
         if found not in written:
             written.append(found)
     return " ".join(written)
+
+
+# References kept and written: the first id (the conversation's start) and the last ones (RFC 5322
+# §3.6.4 lets a long chain be shortened; mail programs keep the first and the most recent).
+REFERENCES_KEEP_LAST = 20
+# An id longer than this is not kept in a stored chain (real ones are well under 100 characters).
+STORED_ID_LIMIT = 250
+
+
+def bounded_ids(values: Iterable[str], keep_last: int = REFERENCES_KEEP_LAST, id_limit: int | None = None) -> list[str]:
+    """Message-IDs that can be written (byte for byte, brackets added where missing), in order,
+    each once; a chain longer than 1 + `keep_last` keeps its first id and its last `keep_last`."""
+    written: list[str] = []
+    for value in values:
+        try:
+            found = message_id(value)
+        except NotAHeaderValue:
+            continue
+        if found not in written and (id_limit is None or len(found) <= id_limit):
+            written.append(found)
+    if len(written) > keep_last + 1:
+        written = [written[0], *written[-keep_last:]]
+    return written
+
+
+def reference_chain(references: list[str] | tuple[str, ...], in_reply_to: str) -> str:
+    """Our answer's References: the customer's mail's References as received, then the id it
+    answers (In-Reply-To), each once, bounded (the first and the last ids)."""
+    answered = message_id(in_reply_to)
+    earlier = [found for found in bounded_ids(references, keep_last=len(references)) if found != answered]
+    return " ".join(bounded_ids([*earlier, answered]))

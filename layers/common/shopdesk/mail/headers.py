@@ -77,6 +77,12 @@ def original_id(value: str) -> str | None:
     return found.group(0) if found else None
 
 
+def original_ids(value: str) -> list[str]:
+    """Every Message-ID a header names as it was written, brackets included, in order, each once
+    (a References chain our answer repeats byte for byte)."""
+    return list(dict.fromkeys(found.group(0) for found in _MSGID.finditer(value or "")))
+
+
 def ids(value: str) -> list[str]:
     """The Message-IDs a header names, normalised (a bare id without brackets is accepted)."""
     found = _MSGID.findall(value or "")

@@ -96,6 +96,7 @@ class MailboxSettings:
     connect_timeout: float = CONNECT_TIMEOUT
     read_timeout: float = READ_TIMEOUT
     access_token: str = ""  # an OAuth2 mailbox logs in with SASL XOAUTH2 instead of the password
+    private_network: bool = False  # an admin allowed a private or loopback address (link-local never)
 
     @property
     def label(self) -> str:
@@ -188,7 +189,7 @@ class Mailbox:
         s = self.settings
         timeout = SocketTimeout(connect=s.connect_timeout, read=s.read_timeout)
         try:
-            address = outbound_hosts.pinned_address(s.host, s.port)  # checked once, then the one used
+            address = outbound_hosts.pinned_address(s.host, s.port, s.private_network)  # checked once, then the one used
             self.client = outbound_hosts.PinnedIMAPClient(
                 s.host, address, port=s.port, ssl=s.security == "tls", ssl_context=_ssl_context(s.verify_certificate), timeout=timeout
             )

@@ -238,6 +238,7 @@ def _import(parsed: ParsedMail, context: BatchContext, thread: Thread | None, co
         match_rule=rule,
         mail_message_id=parsed.message_id,
         mail_message_id_written=parsed.original_message_id,  # our answer repeats it byte for byte
+        mail_references=parsed.original_references or None,  # and its References before it
         order_ref=thread.order_ref if thread is not None else None,
         original=mail_sync.keep_original(parsed.digest, raw) if raw else None,
         full_text=mail_sync.keep_full_text(parsed.digest, whole) if cut else None,

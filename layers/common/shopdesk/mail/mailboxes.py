@@ -130,6 +130,7 @@ def settings_of(item: MailboxItem, password: str | None = None, fresh_token: boo
         security=item.security if item.security in SECURITIES else "tls",
         verify_certificate=bool(item.verify_certificate),
         folder=item.folder or "INBOX",
+        private_network=bool(item.private_network),
     )
 
 
@@ -228,6 +229,9 @@ def view(item: MailboxItem) -> dict[str, Any]:
         "create_new_threads": bool(item.create_new_threads),
         "contact_id": item.contact_id,
         "paused": bool(item.paused),
+        "private_network": bool(item.private_network),
+        "private_network_set_by": item.private_network_set_by,
+        "private_network_set_at": item.private_network_set_at,
         "password_set": bool(item.password_set),
         "auth": item.auth or "password",
         "provider": item.provider,

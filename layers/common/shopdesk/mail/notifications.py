@@ -25,6 +25,7 @@ from shopdesk.mail.links import continue_link
 from shopdesk.mail.send import MailNotSent, OutgoingAttachment, OutgoingMail, send, subject_markers
 from shopdesk.store import confirmation_limits
 from shopdesk.store.models import Contact, Delivery, MailId, Message, ShopSettings, Thread
+from shopdesk.store.settings import AbuseLimits, abuse_limits
 
 TEXTS: dict[str, dict[str, str]] = {
     "notification_subject": {
@@ -165,7 +166,7 @@ def _send_after_stored(settings: ShopSettings, contact: Contact, thread: Thread,
             )
         except MailNotSent as error:
             failures.append(f"notification: {error.reason}")
-    if settings.confirm_visitor and _confirmation_allowed(visit, thread):
+    if settings.confirm_visitor and _confirmation_allowed(visit, thread, abuse_limits(settings)):
         try:
             sent = send(_confirmation(thread, visit))
         except MailNotSent as error:
@@ -197,10 +198,10 @@ def _confirmation(thread: Thread, visit: Visit) -> OutgoingMail:
     return OutgoingMail(to=[visit.email], subject=subject, text="\n".join(plain), html=page, kind="confirmation")
 
 
-def _confirmation_allowed(visit: Visit, thread: Thread) -> bool:
-    """The day's limits per recipient mailbox and per shop, one conditional UpdateItem each; past
-    either the message stays stored and only its confirmation is skipped (logged and counted)."""
-    limits = config()
+def _confirmation_allowed(visit: Visit, thread: Thread, limits: AbuseLimits) -> bool:
+    """The day's limits per recipient mailbox and per shop (the shop's settings, else the
+    defaults), one conditional UpdateItem each; past either the message stays stored and only
+    its confirmation is skipped (logged and counted)."""
     if not confirmation_limits.take(confirmation_limits.recipient_subject(mailbox_of(visit.email)), limits.confirmation_limit_per_recipient):
         reason = "recipient"
     elif not confirmation_limits.take(confirmation_limits.SHOP, limits.confirmation_limit_per_shop):

@@ -1,8 +1,10 @@
 """Where Shopdesk may connect on an admin's word: the IMAP host (and later SMTP/OAuth) must be a
 public address. A host that is, or resolves to, a loopback, private, link-local (the cloud's
 metadata service, 169.254.169.254, among them), shared, reserved or multicast address is refused
-with one generic answer, so "Test connection" cannot map a private network. Loopback is allowed
-only where the deployment says so (`IMAP_ALLOW_LOOPBACK`: local runs and tests).
+with one generic answer, so "Test connection" cannot map a private network. A mailbox an admin
+marked "private network" (recorded with who and when) may be on a private or loopback address;
+link-local never. Loopback is also allowed where the deployment says so (`IMAP_ALLOW_LOOPBACK`:
+local runs and tests, whose mail servers are on 127.0.0.1).
 
 The name is resolved once and the connection goes to the address that was checked (the TLS name
 is still the host's): a second, different answer from DNS (rebinding) is never used."""
@@ -35,6 +37,11 @@ Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 _LOOPBACK_NAMES = ("localhost", ".localhost")
 
 
+# Never, whatever an admin says: the cloud's own services on the instance's network (AWS's IPv6
+# metadata, DNS and time endpoints are in fd00:ec2::/32; IPv4's are link-local, refused as such).
+_NEVER = (ipaddress.ip_network("fd00:ec2::/32"),)
+
+
 class HostNotAllowed(Exception):
     """The host is, or resolves to, an address Shopdesk must not connect to."""
 
@@ -57,32 +64,44 @@ def literal_address(host: str) -> Address | None:
         return None
 
 
-def is_allowed(address: Address) -> bool:
+def is_allowed(address: Address, private_network: bool = False) -> bool:
+    """A public address; with a mailbox's "private network" option (an admin's explicit word),
+    also a loopback or private one (10/8, 172.16/12, 192.168/16, fc00::/7, 127/8, ::1). Never a
+    link-local address (169.254.0.0/16, fe80::/10: the cloud's metadata endpoints), an unspecified,
+    multicast or reserved one, whatever the option says."""
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         address = address.ipv4_mapped
+    if address.is_link_local or address.is_multicast or address.is_unspecified or any(address in block for block in _NEVER):
+        return False
     if address.is_loopback:
-        return config().imap_allow_loopback
-    return address.is_global and not address.is_multicast
+        return private_network or config().imap_allow_loopback
+    if address.is_reserved:
+        return False
+    if private_network and address.is_private:
+        return True
+    return address.is_global
 
 
-def refused_without_dns(host: str) -> bool:
+def refused_without_dns(host: str, private_network: bool = False) -> bool:
     """What can be told from the name alone (saving the settings resolves nothing): an address
     literal that is not allowed, or a name that is loopback by definition."""
     name = host.strip().rstrip(".").lower()
     literal = literal_address(name)
     if literal is not None:
-        return not is_allowed(literal)
-    return (name == _LOOPBACK_NAMES[0] or name.endswith(_LOOPBACK_NAMES[1])) and not config().imap_allow_loopback
+        return not is_allowed(literal, private_network)
+    loopback_name = name == _LOOPBACK_NAMES[0] or name.endswith(_LOOPBACK_NAMES[1])
+    return loopback_name and not (private_network or config().imap_allow_loopback)
 
 
-def pinned_address(host: str, port: int) -> str:
-    """The one address to connect to: the host's, resolved once, each of its addresses allowed.
+def pinned_address(host: str, port: int, private_network: bool = False) -> str:
+    """The one address to connect to: the host's, resolved once, each of its addresses allowed
+    (with `private_network`, private and loopback ones too; link-local never).
     Raises HostNotAllowed (one answer, whatever the reason); socket.gaierror when it does not resolve."""
-    if refused_without_dns(host):
+    if refused_without_dns(host, private_network):
         raise HostNotAllowed()
     literal = literal_address(host)
     addresses = [str(literal)] if literal is not None else resolve(host.strip(), port)
-    if not addresses or not all(is_allowed(ipaddress.ip_address(a.split("%", 1)[0])) for a in addresses):
+    if not addresses or not all(is_allowed(ipaddress.ip_address(a.split("%", 1)[0]), private_network) for a in addresses):
         raise HostNotAllowed()
     return addresses[0]
 

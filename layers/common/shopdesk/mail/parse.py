@@ -21,7 +21,8 @@ from email.message import Message
 from email.utils import parsedate_to_datetime
 
 from shopdesk.mail.classify import DeliveryReport, classify
-from shopdesk.mail.headers import addresses, header, ids, normalize_id, original_id, undo_surrogates
+from shopdesk.mail.header_encoding import STORED_ID_LIMIT, bounded_ids
+from shopdesk.mail.headers import addresses, header, ids, normalize_id, original_id, original_ids, undo_surrogates
 from shopdesk.mail.legacy import TNEF_TYPES, UU_ENCODINGS, split_uuencoded, unpack_tnef
 from shopdesk.mail.quotes import strip_quoted
 from shopdesk.mail.text import html_to_text, part_text
@@ -62,6 +63,9 @@ class ParsedMail:
     delivered_to: list[str] = field(default_factory=list)
     report: DeliveryReport | None = None  # a bounce: the report's status, diagnostic and recipient
     original_message_id: str | None = None  # as the sender wrote it, brackets included
+    # The References chain as the sender wrote it (brackets and case kept, each id once, bounded):
+    # our answer's References repeats it and adds the mail's own id.
+    original_references: list[str] = field(default_factory=list)
 
 
 def digest_of(raw: bytes) -> str:
@@ -283,4 +287,5 @@ def parse(raw: bytes) -> ParsedMail:
         delivered_to=delivered_to,
         report=kind.report,
         original_message_id=original_message_id,
+        original_references=bounded_ids(original_ids(header(msg, "References")), id_limit=STORED_ID_LIMIT),
     )

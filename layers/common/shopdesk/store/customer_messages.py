@@ -70,6 +70,7 @@ class CustomerMessage:
     match_rule: str | None = None
     mail_message_id: str | None = None
     mail_message_id_written: str | None = None  # as the sender wrote it (brackets, case)
+    mail_references: list[str] | None = None  # its References as written (bounded by the mail room)
     # An imported mail's raw .eml, and its whole text when the item keeps only the start of it.
     original: dict[str, Any] | None = None
     full_text: dict[str, Any] | None = None
@@ -101,6 +102,7 @@ def _message_item(number: int, incoming: CustomerMessage, created_at: str) -> Me
         match_rule=incoming.match_rule,
         mail_message_id=incoming.mail_message_id,
         mail_message_id_written=incoming.mail_message_id_written,
+        mail_references=incoming.mail_references or None,
         original=Attachment(**incoming.original) if incoming.original else None,
         full_text=Attachment(**incoming.full_text) if incoming.full_text else None,
         subject=incoming.subject or None,

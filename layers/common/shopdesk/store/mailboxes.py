@@ -39,6 +39,11 @@ class MailboxItem(ShopdeskItem, discriminator="mailbox"):
     create_new_threads = BooleanAttribute(default=True)
     contact_id = UnicodeAttribute(null=True)  # the contact its new threads go to (None: by recipient)
     paused = BooleanAttribute(default=False)
+    # An admin's explicit word that this mailbox is on a private network (a private or loopback
+    # address is then allowed; link-local never), with who last set or cleared it, and when.
+    private_network = BooleanAttribute(default=False)
+    private_network_set_by = UnicodeAttribute(null=True)
+    private_network_set_at = UnicodeAttribute(null=True)
     secret_id = UnicodeAttribute()
     password_set = BooleanAttribute(default=False)
     created_at = UnicodeAttribute()

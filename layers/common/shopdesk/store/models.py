@@ -10,7 +10,15 @@ from shopdesk.store.draft_items import Draft
 from shopdesk.store.intake_items import BlockedSender, RateWindow, RecentPost, SignedRequest
 from shopdesk.store.saved_reply_items import SAVED_REPLIES_PK, SavedReply
 from shopdesk.store.search_items import SearchTerm, TagCount, TagMember
-from shopdesk.store.setting_items import CONTACTS_PK, DEFAULT_REPLY_MESSAGES, SETTINGS_PK, Contact, ImapSettings, ShopSettings
+from shopdesk.store.setting_items import (
+    CONTACTS_PK,
+    DEFAULT_REPLY_MESSAGES,
+    SETTINGS_PK,
+    AbuseLimitSettings,
+    Contact,
+    ImapSettings,
+    ShopSettings,
+)
 from shopdesk.store.sync_items import SYNC_PK, InboundRecord, SyncCursor, SyncError, SyncFailure, SyncLease, SyncStatusItem
 from shopdesk.store.table import INDEX_COUNT, INDEXES, ShopdeskItem, _connection, transaction
 from shopdesk.store.thread_items import (
@@ -40,6 +48,7 @@ __all__ = [
     "STATUSES",
     "SYNC_PK",
     "THREAD_SK",
+    "AbuseLimitSettings",
     "Attachment",
     "BlockedSender",
     "Contact",

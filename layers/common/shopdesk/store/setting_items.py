@@ -40,6 +40,18 @@ class ImapSettings(MapAttribute):
     password_set = BooleanAttribute(default=False)
 
 
+class AbuseLimitSettings(MapAttribute):
+    """The storefront's abuse limits an admin set for this shop; a missing number is the
+    deployment's default (`core.config`, from the environment)."""
+
+    rate_limit_per_ip = NumberAttribute(null=True)
+    rate_limit_per_email = NumberAttribute(null=True)
+    upload_limit_per_ip = NumberAttribute(null=True)
+    upload_limit_per_form = NumberAttribute(null=True)
+    confirmation_limit_per_recipient = NumberAttribute(null=True)
+    confirmation_limit_per_shop = NumberAttribute(null=True)
+
+
 # The reply form's starting text until an admin writes the shop's own (PrestaShop ships one too).
 DEFAULT_REPLY_MESSAGES = {
     "en": "Dear customer,\n\n\n\nKind regards,\nCustomer service",
@@ -63,6 +75,8 @@ class ShopSettings(ShopdeskItem, discriminator="settings"):
     assign_on_first_reply = BooleanAttribute(default=False)
     notify_assignee = BooleanAttribute(default=False)
     after_send_default = UnicodeAttribute(default="close")
+    # The storefront's abuse limits (posts, upload grants, confirmations); unset: the defaults.
+    abuse_limits = AbuseLimitSettings(null=True)
     updated_at = UTCDateTimeAttribute(null=True)
 
     @staticmethod

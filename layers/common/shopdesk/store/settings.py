@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
+from shopdesk.core.config import config
 from shopdesk.store.conditions import UpdateError, condition_failed
 from shopdesk.store.models import Contact, ShopdeskItem, ShopSettings
 
@@ -26,6 +28,8 @@ def save_settings(settings: ShopSettings, read_at: datetime | None) -> None:
     fields = (ShopSettings.allow_uploads, ShopSettings.default_messages, ShopSettings.notify_contact, ShopSettings.confirm_visitor, ShopSettings.imap, ShopSettings.updated_at,
               ShopSettings.assign_on_first_reply, ShopSettings.notify_assignee, ShopSettings.after_send_default)
     actions = [ShopSettings.kind.set(ShopSettings)] + [field.set(getattr(settings, field.attr_name)) for field in fields]
+    if settings.abuse_limits is not None:
+        actions.append(ShopSettings.abuse_limits.set(settings.abuse_limits))
     condition = ShopSettings.updated_at.does_not_exist() if read_at is None else ShopSettings.updated_at == read_at
     try:
         settings.update(actions=actions, condition=condition)
@@ -45,3 +49,47 @@ def contact_and_settings(contact_id: str) -> tuple[Contact | None, ShopSettings]
         elif isinstance(item, ShopSettings):
             settings = item
     return contact, settings or ShopSettings(*ShopSettings.key())
+
+
+# --- the storefront's abuse limits: the shop's own, else the deployment's defaults ---------------
+
+ABUSE_LIMIT_NAMES = (
+    "rate_limit_per_ip",
+    "rate_limit_per_email",
+    "upload_limit_per_ip",
+    "upload_limit_per_form",
+    "confirmation_limit_per_recipient",
+    "confirmation_limit_per_shop",
+)
+
+
+@dataclass(frozen=True)
+class AbuseLimits:
+    """The limits the storefront applies: posts per network and per mailbox in a window, upload
+    grants per network and per form in the same window, confirmations per recipient and per shop
+    in a UTC day. Read from the settings item the route already read (no request of its own)."""
+
+    rate_limit_per_ip: int
+    rate_limit_per_email: int
+    upload_limit_per_ip: int
+    upload_limit_per_form: int
+    confirmation_limit_per_recipient: int
+    confirmation_limit_per_shop: int
+
+
+def default_abuse_limits() -> AbuseLimits:
+    """The deployment's defaults (the environment, `core.config`)."""
+    return AbuseLimits(**{name: int(getattr(config(), name)) for name in ABUSE_LIMIT_NAMES})
+
+
+def abuse_limits(settings: ShopSettings | None) -> AbuseLimits:
+    """The shop's limits: each one an admin set, else the default."""
+    defaults = default_abuse_limits()
+    chosen = settings.abuse_limits if settings is not None else None
+    if chosen is None:
+        return defaults
+    values = {}
+    for name in ABUSE_LIMIT_NAMES:
+        value = getattr(chosen, name, None)
+        values[name] = int(value) if value is not None else getattr(defaults, name)
+    return AbuseLimits(**values)

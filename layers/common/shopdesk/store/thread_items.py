@@ -120,6 +120,9 @@ class Message(ShopdeskItem, discriminator="message"):
     # Inbound: that Message-ID as the sender wrote it, brackets and case kept; our answer's
     # In-Reply-To repeats it byte for byte (mail programs thread on the exact id).
     mail_message_id_written = UnicodeAttribute(null=True)
+    # Inbound: the mail's References as written (each id once, the first and the last 20, none
+    # over 250 characters); our answer's References repeats them and adds the mail's own id.
+    mail_references = ListAttribute(of=UnicodeAttribute, null=True)
     original = Attachment(null=True)  # inbound: the raw .eml in the private bucket ("download original")
     full_text = Attachment(null=True)  # inbound: the whole text when `text` was cut to fit the item
     subject = UnicodeAttribute(null=True)  # inbound: the mail's subject (searched with the text)

@@ -20,7 +20,7 @@ from shopdesk.core.errors import Conflict, NotFound, UpstreamFailed
 from shopdesk.core.i18n import register
 from shopdesk.core.thread_rules import now_iso
 from shopdesk.core.validation import Checker, is_valid_email
-from shopdesk.mail import links
+from shopdesk.mail import header_encoding, links
 from shopdesk.mail import send as mail
 from shopdesk.store import attachments
 from shopdesk.store.agent_writes import ThreadMovedOn
@@ -163,7 +163,7 @@ def reply_mailbox(settings: ShopSettings) -> str:
 
 
 def reply_mail(
-    thread: Thread, text: str, files: list[mail.OutgoingAttachment], settings: ShopSettings, in_reply_to: str | None = None
+    thread: Thread, text: str, files: list[mail.OutgoingAttachment], settings: ShopSettings, in_reply_to: str | Answering | None = None
 ) -> mail.OutgoingMail:
     """The reply as the customer receives it: text and HTML, the thread's language, the markers."""
     words = REPLY_WORDS[_language(thread)]
@@ -179,9 +179,13 @@ def reply_mail(
     mailbox = reply_mailbox(settings)
     reply_to = mail.plus_address(mailbox, number, thread.token) if config().plus_addressing else mailbox
     headers: dict[str, str] = {"X-Shopdesk-Thread": str(number)}
-    if in_reply_to:
-        headers["In-Reply-To"] = in_reply_to
-        headers["References"] = in_reply_to
+    answering = Answering(in_reply_to) if isinstance(in_reply_to, str) else in_reply_to
+    if answering is not None and answering.message_id:
+        try:
+            headers["References"] = header_encoding.reference_chain(answering.references, answering.message_id)
+            headers["In-Reply-To"] = header_encoding.message_id(answering.message_id)
+        except header_encoding.NotAHeaderValue:
+            headers.pop("References", None)  # an id that cannot be written: the reply goes without threading headers
     return mail.OutgoingMail(
         to=[thread.email],
         subject=subject,
@@ -210,17 +214,27 @@ def _checked_text(value: Any, field: str, limit: int, required: bool = True) -> 
     return check, text
 
 
-def _last_customer_mail_id(messages: list[Message]) -> str | None:
+@dataclass(frozen=True)
+class Answering:
+    """The customer's mail a reply answers: its Message-ID as written (In-Reply-To) and the
+    References it carried, which our References repeats before that id."""
+
+    message_id: str
+    references: tuple[str, ...] = ()
+
+
+def _answered_mail(messages: list[Message]) -> Answering | None:
     for message in reversed(messages):
         if message.author == "customer" and message.mail_message_id:
-            return message.mail_message_id_written or message.mail_message_id  # older items: lower case
+            written = message.mail_message_id_written or message.mail_message_id  # older items: lower case
+            return Answering(written, tuple(message.mail_references or ()))
     return None
 
 
 def _send_stored_reply(
     thread: Thread,
     message: Message,
-    in_reply_to: str | None,
+    in_reply_to: Answering | None,
     context: ChangeContext,
     moved_from: str | None = None,
     after: AfterSend | None = None,
@@ -295,7 +309,7 @@ def reply(agent_email: str, number: int, request: ReplyRequest, agent_sub: str |
     except ThreadMovedOn:
         thread, messages = thread_partition(number)
         raise ReplyOutdated(thread, written_since(messages, str(request.last_seen), me_email)) from None
-    return _send_stored_reply(thread, message, _last_customer_mail_id(messages), context, moved_from=status_before, after=after)
+    return _send_stored_reply(thread, message, _answered_mail(messages), context, moved_from=status_before, after=after)
 
 
 def retry_reply(number: int, message_id: str) -> Posted:
@@ -308,7 +322,7 @@ def retry_reply(number: int, message_id: str) -> Posted:
         raise Conflict("not_a_reply")
     if message.delivery.state == "sent":
         raise Conflict("reply_already_sent")
-    return _send_stored_reply(thread, message, _last_customer_mail_id(messages), read_change_context(thread))
+    return _send_stored_reply(thread, message, _answered_mail(messages), read_change_context(thread))
 
 
 def add_note(agent_email: str, number: int, request: NoteRequest, agent_sub: str | None = None) -> Posted:
