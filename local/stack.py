@@ -4,8 +4,8 @@ moto's server is the AWS, Dovecot holds the shop's mailboxes (local/dovecot.py: 
 tokens that the local OAuth2 server vouches for; pymap, with passwords only, when Dovecot is not
 installed), a gateway serves the agents' page and turns HTTP into API Gateway events, and a timer
 runs the mail sync every minute.
-Ports come from SHOPDESK_PORT (gateway, 8000), SHOPDESK_MOTO_PORT (4566) and SHOPDESK_IMAP_PORT
-(1143); 0 picks a free port. The URLs and logins go to $SHOPDESK_STATE_DIR/stack.json (.local/).
+Ports come from SHOPDESK_PORT (gateway, 8000), SHOPDESK_MOTO_PORT (4566), SHOPDESK_IMAP_PORT
+(1143), SHOPDESK_SMTP_PORT (2525) and SHOPDESK_OAUTH2_PORT (9400); 0 picks a free port. The URLs and logins go to $SHOPDESK_STATE_DIR/stack.json (.local/).
 """
 
 from __future__ import annotations
