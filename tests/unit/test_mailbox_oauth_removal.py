@@ -121,3 +121,40 @@ def test_the_local_server_revokes_only_for_its_authenticated_client(provider: Lo
     assert state.grant_of(ACCOUNT) is not None  # another client's token: not revoked
     assert state.revoke({"token": "rt-x", "client_id": "local-google-client", "client_secret": "local-google-secret"})[0] == 200
     assert state.grant_of(ACCOUNT) is None
+
+
+def count_aws_requests(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every JSON-protocol AWS operation moto receives from now on (DynamoDB, Secrets Manager)."""
+    from moto.core.botocore_stubber import BotocoreStubber
+
+    seen: list[str] = []
+    original = BotocoreStubber.__call__
+
+    def counting(self: Any, event_name: str, request: Any, **kwargs: Any) -> Any:
+        target = request.headers.get("X-Amz-Target") or b""
+        seen.append((target.decode() if isinstance(target, bytes) else target).replace("DynamoDB_20120810", "dynamodb"))
+        return original(self, event_name, request, **kwargs)
+
+    monkeypatch.setattr(BotocoreStubber, "__call__", counting)
+    return seen
+
+
+def test_removing_an_oauth2_mailbox_costs_two_dynamodb_requests_three_secret_calls_and_one_revocation(
+    aws: Any, provider: LocalOAuthServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mailbox_id = connect("google")
+    asked: list[dict[str, str]] = []
+    revoke = provider.state.revoke
+    monkeypatch.setattr(provider.state, "revoke", lambda form: (asked.append(form), revoke(form))[1])
+    requests = count_aws_requests(monkeypatch)
+
+    assert call("DELETE", f"/v1/mailboxes/{mailbox_id}", ADMIN)[0] == 204
+
+    assert requests == [
+        "dynamodb.GetItem",  # the mailbox item (what it was)
+        "dynamodb.DeleteItem",
+        "secretsmanager.GetSecretValue",  # its grant
+        "secretsmanager.GetSecretValue",  # the app's client secret (RFC 7009: the client authenticates)
+        "secretsmanager.DeleteSecret",
+    ]
+    assert len(asked) == 1 and asked[0]["token_type_hint"] == "refresh_token"
