@@ -13,12 +13,15 @@ user (a rootless Dovecot, ports above 1024).
 from __future__ import annotations
 
 import datetime as dt
+import grp
 import ipaddress
 import os
 import pwd
 import shutil
+import socket
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,7 +29,7 @@ from pathlib import Path
 
 from imapclient import IMAPClient
 
-from local.stack import free_port, wait_for_port
+from local.stack import free_port
 
 HOST = "127.0.0.1"
 BINARY = "/usr/sbin/dovecot"
@@ -97,6 +100,7 @@ first_valid_uid = 1
 first_valid_gid = 1
 default_login_user = {login_user}
 default_internal_user = {internal_user}
+default_internal_group = {mail_group}
 mail_uid = {mail_user}
 mail_gid = {mail_group}
 passdb {{
@@ -166,7 +170,7 @@ class Dovecot:
             login_user, internal_user, mail_user = "dovenull", "dovecot", "dovecot"
         else:  # rootless: everything runs as whoever runs it
             login_user = internal_user = mail_user = pwd.getpwuid(os.geteuid()).pw_name
-        mail_group = mail_user if os.geteuid() == 0 else str(os.getegid())
+        mail_group = "dovecot" if os.geteuid() == 0 else grp.getgrgid(os.getegid()).gr_name
         conf = DOVECOT_CONF.format(
             root=root, host=HOST, port=self.port, tls_port=self.tls_port,
             login_user=login_user, internal_user=internal_user, mail_user=mail_user, mail_group=mail_group,
@@ -196,17 +200,25 @@ class Dovecot:
         self.process = subprocess.Popen([BINARY, "-F", "-c", str(root / "dovecot.conf")], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
     def wait(self, seconds: float = 20) -> ImapServer:
+        """Until both ports answer; a Dovecot that exits (a bad config, a user it cannot run as) is
+        reported at once with its log, not after the timeout."""
+        deadline = time.monotonic() + seconds
         try:
-            wait_for_port(self.port, seconds=seconds)
-            wait_for_port(self.tls_port, seconds=seconds)
-        except RuntimeError:
+            for port in (self.port, self.tls_port):
+                while not _answers(port):
+                    if self.process is None or self.process.poll() is not None:
+                        raise RuntimeError("it exited")
+                    if time.monotonic() > deadline:
+                        raise RuntimeError(f"nothing answered on {HOST}:{port} after {seconds} s")
+                    time.sleep(0.05)
+        except RuntimeError as why:
             stderr = b""
             if self.process is not None:
                 self.process.kill()
                 stderr = self.process.stderr.read() if self.process.stderr else b""
             log = (self.root / "dovecot.log").read_text() if (self.root / "dovecot.log").exists() else ""
             self.stop()
-            raise RuntimeError("dovecot did not start: " + stderr.decode(errors="replace") + log) from None
+            raise RuntimeError(f"dovecot did not start ({why}): " + stderr.decode(errors="replace") + log) from None
         user, password = next(iter(self.users.items()))
         return ImapServer("dovecot", HOST, self.port, user, password, tls_port=self.tls_port, cert_pem=self.cert_pem)
 
@@ -222,6 +234,14 @@ class Dovecot:
             except subprocess.TimeoutExpired:
                 self.process.kill()
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _answers(port: int) -> bool:
+    try:
+        with socket.create_connection((HOST, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
 
 
 @contextmanager
