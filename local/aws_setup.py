@@ -16,6 +16,10 @@ DEMO_AGENT = "agent@shop.example"
 SENDER = "support@shop.example"
 MAILBOX_USER = "support@shop.example"
 MAILBOX_PASSWORD = "mailbox-demo-password"
+# The mailbox to connect with "Connect with Google/Microsoft" under `make run`: the local OAuth2 server
+# approves it at once and Dovecot reads it by XOAUTH2; a mail client delivers to it with this password.
+OAUTH_DEMO_USER = "orders@shop.example"
+OAUTH_DEMO_PASSWORD = "oauth-demo-password"
 # The storefront's demo keys: docs/storefront.md signs its worked example with this one.
 STOREFRONT_SIGNING_KEY = "demo-signing-key"
 FORM_TOKEN_KEY = "demo-form-token-key"

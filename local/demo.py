@@ -4,7 +4,7 @@
 About forty threads over the last three weeks, across the contacts, the four statuses and the
 three languages; storefront customers with orders and status histories; agents' replies (mailed
 through moto's SES: see the sent-mail page), private notes; and a few customers' answers by
-e-mail waiting in the local IMAP mailbox (pymap), carrying the markers of the reply they answer,
+e-mail waiting in the local IMAP mailbox (Dovecot, or pymap), carrying the markers of the reply they answer,
 so the next mail sync imports them into their threads — plus one mail from an unknown sender.
 
 It runs inside the stack's process (the functions' environment points at moto), through the same

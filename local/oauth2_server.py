@@ -6,7 +6,7 @@ Microsoft in `make run` and the tests: `OAUTH2_ENDPOINT_BASE` points the desk he
                                and sends the browser to the registered redirect URI with code+state
   POST /<provider>/token       authorization_code (checks client, redirect URI and the PKCE verifier)
                                and refresh_token (rotates: the old refresh token stops working)
-  POST /<provider>/revoke      revokes a grant by any of its tokens (RFC 7009)
+  POST /google/revoke          revokes a grant by any of its tokens (RFC 7009; Microsoft has none)
   POST /introspect             RFC 7662, for Dovecot's oauth2 passdb: {"active", "email", ...}
   POST /_local/revoke-user     (local only) the account withdraws every grant, as at myaccount.google.com
   POST /_local/access-token    (local only) a fresh access token of the account's live grant, for
@@ -131,10 +131,14 @@ class OAuthState:
             return 200, {"access_token": access, "token_type": "Bearer", "expires_in": seconds, "refresh_token": grant.refresh_token, "scope": grant.scope}
 
     def revoke(self, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        """RFC 7009: the client authenticates; a token of its own grants revokes that whole grant (as
+        Google does: the refresh token and every access token); an unknown token is answered 200 too."""
+        if not self._client_ok(form):
+            return 401, {"error": "invalid_client"}
         token = form.get("token", "")
         with self.lock:
             for grant in self.grants:
-                if grant.refresh_token == token or token in grant.access_tokens:
+                if grant.client_id == form["client_id"] and (grant.refresh_token == token or token in grant.access_tokens):
                     grant.revoked = True
         return 200, {}
 
@@ -188,7 +192,7 @@ class _Handler(BaseHTTPRequestHandler):
         state = self.server.state
         if path.endswith("/token"):
             self._answer(*state.token(form))
-        elif path.endswith("/revoke") or path.endswith("/logout"):
+        elif path == "/google/revoke":  # Microsoft has no per-token revocation endpoint
             self._answer(*state.revoke(form))
         elif path == "/introspect":
             self._answer(*state.introspect(form))

@@ -1,9 +1,11 @@
 """`make run`: the whole product on this machine, with no AWS account.
 
-moto's server is the AWS, pymap holds the shop's mailbox, a gateway serves the agents' page and
-turns HTTP into API Gateway events, and a timer runs the mail sync every minute.
-Ports come from SHOPDESK_PORT (gateway, 8000), SHOPDESK_MOTO_PORT (4566) and SHOPDESK_IMAP_PORT
-(1143); 0 picks a free port. The URLs and logins go to $SHOPDESK_STATE_DIR/stack.json (.local/).
+moto's server is the AWS, Dovecot holds the shop's mailboxes (local/dovecot.py: passwords, and OAuth2
+tokens that the local OAuth2 server vouches for; pymap, with passwords only, when Dovecot is not
+installed), a gateway serves the agents' page and turns HTTP into API Gateway events, and a timer
+runs the mail sync every minute.
+Ports come from SHOPDESK_PORT (gateway, 8000), SHOPDESK_MOTO_PORT (4566), SHOPDESK_IMAP_PORT
+(1143), SHOPDESK_SMTP_PORT (2525) and SHOPDESK_OAUTH2_PORT (9400); 0 picks a free port. The URLs and logins go to $SHOPDESK_STATE_DIR/stack.json (.local/).
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from local.aws_setup import (
     DEMO_PASSWORD,
     MAILBOX_PASSWORD,
     MAILBOX_USER,
+    OAUTH_DEMO_PASSWORD,
+    OAUTH_DEMO_USER,
     function_environment,
     provision,
 )
@@ -93,20 +97,19 @@ class LocalStack:
         self._smtp: Any = None
         self._stopping = threading.Event()
         self._imap_process: subprocess.Popen[bytes] | None = None
+        self._dovecot: Any = None
+        self.imap_server = "pymap"
+        self.imap_note = ""
         self._moto: Any = None
         self._gateway: Any = None
 
     def start(self) -> dict[str, Any]:
-        # pymap starts in its own process while moto starts and is provisioned in this one.
-        self._imap_process = subprocess.Popen(
-            [
-                sys.executable, "-c", "import sys; from pymap.main import main; sys.exit(main())",
-                "--host", HOST, "--port", str(self.imap_port), "dict",
-                "--demo-user", MAILBOX_USER, "--demo-password", MAILBOX_PASSWORD,
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        # Mailboxes by OAuth2: a local authorization server plays Google and Microsoft (local/oauth2_server.py).
+        from local.oauth2_server import LocalOAuthServer
+
+        self._oauth2 = LocalOAuthServer(self.oauth2_port)
+        # The IMAP server starts in its own process while moto starts and is provisioned in this one.
+        self._start_imap_server()
         from moto.server import ThreadedMotoServer
 
         from local import moto_transactions
@@ -120,10 +123,7 @@ class LocalStack:
         os.environ.update(function_environment(resources))
         # "Run sync" invokes the sync function through Lambda's API, which the gateway answers here.
         os.environ.update({"IMAP_SYNC_FUNCTION": IMAP_SYNC_FUNCTION, "AWS_ENDPOINT_URL_LAMBDA": f"http://{HOST}:{self.gateway_port}"})
-        # Mailboxes by OAuth2: a local authorization server plays Google and Microsoft (local/oauth2_server.py).
-        from local.oauth2_server import LocalOAuthServer
-
-        self._oauth2 = LocalOAuthServer(self.oauth2_port).start()
+        self._oauth2.start()
         gateway = f"http://{HOST}:{self.gateway_port}"
         os.environ.update({
             "OAUTH2_ENDPOINT_BASE": self._oauth2.base_url,
@@ -132,7 +132,7 @@ class LocalStack:
             "OAUTH2_IMAP_SERVER": f"{HOST}:{self.imap_port}",  # a connected mailbox never reaches Gmail from here
         })
 
-        wait_for_port(self.imap_port)
+        self._wait_for_imap_server()
 
         public_handler, agents_handler, sync_handler = import_handlers()
         self._point_mailbox_settings_at_local_imap()
@@ -175,7 +175,15 @@ class LocalStack:
             "aws_endpoint": endpoint,
             "imap": {"host": HOST, "port": self.imap_port, "user": MAILBOX_USER, "password": MAILBOX_PASSWORD},
             "smtp": {"host": HOST, "port": self.smtp_port},
-            "oauth2": {"base_url": self._oauth2.base_url, "introspection_url": f"{self._oauth2.base_url}/introspect"},
+            "imap_server": self.imap_server,
+            "imap_note": self.imap_note,
+            "oauth2": {
+                "base_url": self._oauth2.base_url,
+                "introspection_url": f"{self._oauth2.base_url}/introspect",
+                # Dovecot only: the account to connect with "Connect with Google/Microsoft"; a mail client
+                # delivers to its mailbox with this password, the desk reads it by XOAUTH2.
+                "demo_account": {"user": OAUTH_DEMO_USER, "password": OAUTH_DEMO_PASSWORD} if self.imap_server == "dovecot" else None,
+            },
             "logins": {
                 "admin": {"username": DEMO_ADMIN, "password": DEMO_PASSWORD},
                 "agent": {"username": DEMO_AGENT, "password": DEMO_PASSWORD},
@@ -188,6 +196,46 @@ class LocalStack:
         state_file = self.state_dir / "stack.json"
         state_file.write_text(json.dumps(state, indent=2))
         return state
+
+    def _start_imap_server(self) -> None:
+        """Dovecot when it is installed (passwords and XOAUTH2 through the local OAuth2 server's
+        introspection), else pymap (passwords only: an OAuth2 mailbox cannot log in)."""
+        from local import dovecot
+
+        if dovecot.installed():
+            self._dovecot = dovecot.Dovecot(
+                {MAILBOX_USER: MAILBOX_PASSWORD, OAUTH_DEMO_USER: OAUTH_DEMO_PASSWORD},
+                port=self.imap_port,
+                oauth2_introspection_url=f"{self._oauth2.base_url}/introspect",
+            )
+            self._dovecot.launch()
+            self.imap_server = "dovecot"
+            return
+        self.imap_note = f"{dovecot.BINARY} is not installed: pymap holds the mailbox, and mailboxes connected with Google/Microsoft cannot log in (make system-packages installs Dovecot)"
+        self._start_pymap()
+
+    def _start_pymap(self) -> None:
+        self.imap_server = "pymap"
+        self._imap_process = subprocess.Popen(
+            [
+                sys.executable, "-c", "import sys; from pymap.main import main; sys.exit(main())",
+                "--host", HOST, "--port", str(self.imap_port), "dict",
+                "--demo-user", MAILBOX_USER, "--demo-password", MAILBOX_PASSWORD,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    def _wait_for_imap_server(self) -> None:
+        if self._dovecot is not None:
+            try:
+                self._dovecot.wait()
+                return
+            except RuntimeError as error:  # e.g. a user Dovecot will not run as: the password mailbox still works
+                self._dovecot = None
+                self.imap_note = f"Dovecot did not start, so pymap holds the mailbox and mailboxes connected with Google/Microsoft cannot log in: {error}"
+                self._start_pymap()
+        wait_for_port(self.imap_port)
 
     def _point_mailbox_settings_at_local_imap(self) -> None:
         from shopdesk.store.models import ImapSettings
@@ -219,6 +267,8 @@ class LocalStack:
         if self._imap_process is not None:
             self._imap_process.terminate()
             self._imap_process.wait(timeout=5)
+        if self._dovecot is not None:
+            self._dovecot.stop()
         if self._oauth2 is not None:
             self._oauth2.stop()
         if self._moto is not None:
@@ -235,6 +285,12 @@ def main() -> None:
 
         print(f"Demo data: {fill(state)}", flush=True)
     admin, agent = state["logins"]["admin"], state["logins"]["agent"]
+    demo_account = state["oauth2"]["demo_account"]
+    oauth_line = (
+        f"\n  OAuth2 mailbox   Connect with Google as {demo_account['user']}: the desk reads it by XOAUTH2 (Dovecot);"
+        f"\n                   a mail client delivers to it on the IMAP port as {demo_account['user']} / {demo_account['password']}"
+        if demo_account else f"\n  Note             {state['imap_note']}"
+    )
     print(
         f"""
 Shopdesk is running locally (ready in {time.monotonic() - started:.1f} s).
@@ -245,9 +301,9 @@ Shopdesk is running locally (ready in {time.monotonic() - started:.1f} s).
   Sent mail (SES)  {state['sent_mail']}
   Demo storefront  {state['demo_shop']}  (the contact form widget)
   AWS (moto)       {state['aws_endpoint']}
-  IMAP mailbox     {state['imap']['host']}:{state['imap']['port']}  ({state['imap']['user']} / {state['imap']['password']})
+  IMAP mailbox     {state['imap']['host']}:{state['imap']['port']}  ({state['imap']['user']} / {state['imap']['password']}; {state['imap_server']})
   SMTP (as SES)    {state['smtp']['host']}:{state['smtp']['port']}  (any mail client; the mail lands in its thread)
-  OAuth2 (as Google/Microsoft)  {state['oauth2']['base_url']}  ("Connect with Google" approves at once; pymap takes no XOAUTH2, Dovecot does: docs/deploy.md)
+  OAuth2 (as Google/Microsoft)  {state['oauth2']['base_url']}  ("Connect with Google" approves at once){oauth_line}
 
   Demo admin       {admin['username']} / {admin['password']}
   Demo agent       {agent['username']} / {agent['password']}

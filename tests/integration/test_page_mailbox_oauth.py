@@ -1,12 +1,12 @@
 """Mailboxes by OAuth2 from the agents' page: an admin connects a mailbox with "Connect
 with Google" through the local OAuth2 server (the stack's, as `make run` starts it), a mail is
-imported from Dovecot by XOAUTH2; the grant is revoked at the provider and the mailbox shows
+imported from the stack's Dovecot by XOAUTH2; the grant is revoked at the provider and the mailbox shows
 "Needs reconnecting" while the password mailbox keeps importing; Reconnect brings it back."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from email.message import EmailMessage
 from typing import Any
 
@@ -25,9 +25,11 @@ pytestmark = [pytest.mark.stack, pytest.mark.browser]
 
 
 @pytest.fixture(scope="module")
-def dovecot(stack: dict[str, Any]) -> Iterator[mail_servers.ImapServer]:
-    with mail_servers.dovecot(oauth2_introspection_url=stack["oauth2"]["introspection_url"]) as running:
-        yield running
+def dovecot(stack: dict[str, Any]) -> mail_servers.ImapServer:
+    """The stack's own Dovecot (`make run` starts it with the local OAuth2 server's introspection)."""
+    assert stack["imap_server"] == "dovecot", stack["imap_note"]
+    imap = stack["imap"]
+    return mail_servers.ImapServer("dovecot", imap["host"], imap["port"], imap["user"], imap["password"])
 
 
 def local_oauth(stack: dict[str, Any], action: str, user: str) -> dict[str, Any]:

@@ -190,14 +190,20 @@ def change(mailbox_id: str, fields: dict[str, Any], password: str | None) -> dic
 
 def remove(mailbox_id: str) -> None:
     """The mailbox goes; so does its password (unless it is the shop's first secret, which the
-    template owns). The threads it imported stay."""
+    template owns). An OAuth2 mailbox's grant is first revoked at the provider (never failing the
+    removal), then its secret is deleted without a recovery window: a grant is not something to
+    restore, and a Microsoft refresh token (which cannot be revoked) must not outlive the mailbox.
+    The threads it imported stay."""
     item = store.remove(mailbox_id) if is_mailbox_id(mailbox_id) else None
     if item is None:
         raise NotFound("mailbox_not_found")
     oauth2_tokens.forget(item.mailbox_id)
+    if item.auth == "oauth2":
+        oauth2_tokens.revoke_at_provider(item)
     if (item.password_set or item.auth == "oauth2") and item.secret_id != config().imap_secret_id:
+        window: dict[str, Any] = {"ForceDeleteWithoutRecovery": True} if item.auth == "oauth2" else {"RecoveryWindowInDays": 7}
         try:
-            client("secretsmanager").delete_secret(SecretId=item.secret_id, RecoveryWindowInDays=7)
+            client("secretsmanager").delete_secret(SecretId=item.secret_id, **window)
         except Exception as error:
             if "ResourceNotFound" not in str(error):
                 raise

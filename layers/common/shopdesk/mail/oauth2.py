@@ -71,18 +71,22 @@ class OAuthError(UpstreamFailed):
 class Endpoints:
     authorize: str
     token: str
-    revoke: str
+    revoke: str | None  # RFC 7009 token revocation; None: the provider has none (Microsoft)
 
 
 def endpoints(provider: str) -> Endpoints:
+    """Microsoft's identity platform has no endpoint that revokes one refresh token (only the user's
+    or an admin's "revoke sessions" in Entra / the account's app permissions): removing a Microsoft
+    mailbox deletes its grant from Secrets Manager, and docs/deploy.md tells the admin where to remove
+    the app. The local server plays Microsoft faithfully there too."""
     base = config().oauth2_endpoint_base
     if base:
-        return Endpoints(f"{base}/{provider}/authorize", f"{base}/{provider}/token", f"{base}/{provider}/revoke")
+        return Endpoints(f"{base}/{provider}/authorize", f"{base}/{provider}/token", f"{base}/{provider}/revoke" if provider == "google" else None)
     if provider == "google":
         return Endpoints("https://accounts.google.com/o/oauth2/v2/auth", "https://oauth2.googleapis.com/token", "https://oauth2.googleapis.com/revoke")
     tenant = urllib.parse.quote(config().oauth2_microsoft_tenant, safe="")
     root = f"https://login.microsoftonline.com/{tenant}/oauth2/v2.0"
-    return Endpoints(f"{root}/authorize", f"{root}/token", f"{root}/logout")
+    return Endpoints(f"{root}/authorize", f"{root}/token", None)
 
 
 CALLBACK_PATH = "/v1/mailboxes/oauth2/callback"
@@ -210,6 +214,16 @@ def refresh(provider: str, refresh_token: str, secret: str) -> Grant:
     if provider == "microsoft":
         form["scope"] = SCOPES[provider]
     return _grant(_post(endpoints(provider).token, form))
+
+
+def revoke(provider: str, token: str, secret: str) -> bool:
+    """Revokes the grant a refresh token belongs to (RFC 7009; Google revokes the whole grant).
+    False when the provider has no revocation endpoint; OAuthError when it refused or failed."""
+    url = endpoints(provider).revoke
+    if url is None:
+        return False
+    _post(url, {"token": token, "token_type_hint": "refresh_token", "client_id": client_id(provider), "client_secret": secret})
+    return True
 
 
 def xoauth2_string(user: str, access_token: str) -> str:

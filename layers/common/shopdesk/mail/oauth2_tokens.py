@@ -159,6 +159,26 @@ def access_token(item: MailboxItem, force_refresh: bool = False) -> str:
     return grant.access_token
 
 
+def revoke_at_provider(item: MailboxItem) -> str:
+    """Removing an OAuth2 mailbox: its refresh token is revoked at the provider, so the grant dies
+    with the mailbox. Never raises (the removal goes on when the provider is down or refuses; the
+    outcome is logged): "revoked", "unsupported" (Microsoft: no per-token revocation, the deleted
+    secret is the end of it), "no_grant" (never connected) or "failed"."""
+    forget(item.mailbox_id)
+    provider = item.provider or "google"
+    try:
+        token = str(_json_secret(item.secret_id).get("refresh_token") or "")
+        if not token:
+            outcome = "no_grant"
+        else:
+            outcome = "revoked" if oauth2.revoke(provider, token, client_secret(provider)) else "unsupported"
+    except Exception as error:  # the provider (or the app's secret) is not there: the removal goes on
+        logger.warning("an OAuth2 grant could not be revoked at the provider", extra={"mailbox": item.mailbox_id, "provider": provider, "error": getattr(error, "error", type(error).__name__)})
+        return "failed"
+    logger.info("an OAuth2 mailbox's grant was withdrawn", extra={"mailbox": item.mailbox_id, "provider": provider, "outcome": outcome})
+    return outcome
+
+
 def needs_reconnecting(item: MailboxItem) -> None:
     """Marks the mailbox; the one run that marks it first mails the admins (a failed mail is logged)."""
     if not store.mark_needs_reconnect(item.mailbox_id):
