@@ -6,7 +6,13 @@ named by `shopdesk.api.docs.answers` and defined here, following docs/api.md.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
+
+from local.template import ROOT
+
+sys.path.insert(0, str(ROOT / "layers" / "common"))  # the shop's own names, where a shape lists them
+from shopdesk.store.settings import ABUSE_LIMIT_NAMES  # noqa: E402
 
 _S = {"type": "string"}
 _SN = {"type": ["string", "null"]}
@@ -14,16 +20,6 @@ _I = {"type": "integer"}
 _IN = {"type": ["integer", "null"]}
 _B = {"type": "boolean"}
 _NAMES = {"type": "object", "description": "per language (en, es, pl)", "additionalProperties": {"type": "string"}}
-
-
-_ABUSE_LIMITS = (
-    "rate_limit_per_ip",
-    "rate_limit_per_email",
-    "upload_limit_per_ip",
-    "upload_limit_per_form",
-    "confirmation_limit_per_recipient",
-    "confirmation_limit_per_shop",
-)
 
 
 def obj(properties: dict[str, Any], required: bool = True) -> dict[str, Any]:
@@ -366,8 +362,8 @@ SCHEMAS: dict[str, Any] = {
             "after_send_default": {"type": "string", "pattern": "^(close|open)$"},
             "imap": obj({**_IMAP_FIELDS, "password_set": _B}),
             # The storefront's abuse limits in force (the shop's own, else the defaults) and the defaults.
-            "abuse_limits": obj({name: _I for name in _ABUSE_LIMITS}),
-            "abuse_limit_defaults": obj({name: _I for name in _ABUSE_LIMITS}),
+            "abuse_limits": obj({name: _I for name in ABUSE_LIMIT_NAMES}),
+            "abuse_limit_defaults": obj({name: _I for name in ABUSE_LIMIT_NAMES}),
         }
     ),
     "CustomerExport": {

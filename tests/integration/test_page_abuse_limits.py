@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import requests
 from playwright.sync_api import expect
+from shopdesk.store.settings import ABUSE_LIMIT_NAMES
 
 from tests.integration.browser import Tab
 from tests.integration.conftest import sign_in
@@ -18,14 +19,7 @@ from tests.integration.page_helpers import api, signed_in
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
 
-NAMES = (
-    "rate_limit_per_ip",
-    "rate_limit_per_email",
-    "upload_limit_per_ip",
-    "upload_limit_per_form",
-    "confirmation_limit_per_recipient",
-    "confirmation_limit_per_shop",
-)
+NAMES = ABUSE_LIMIT_NAMES
 
 
 def field(panel: Any, name: str) -> Any:

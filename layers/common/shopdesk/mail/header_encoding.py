@@ -87,15 +87,7 @@ def message_id(value: object) -> str:
 
 def message_ids(values: Iterable[str]) -> str:
     """In-Reply-To / References: the ids that can be written, in order, each once."""
-    written: list[str] = []
-    for value in values:
-        try:
-            found = message_id(value)
-        except NotAHeaderValue:
-            continue
-        if found not in written:
-            written.append(found)
-    return " ".join(written)
+    return " ".join(bounded_ids(values, keep_last=None))
 
 
 # References kept and written: the first id (the conversation's start) and the last ones (RFC 5322
@@ -105,9 +97,10 @@ REFERENCES_KEEP_LAST = 20
 STORED_ID_LIMIT = 250
 
 
-def bounded_ids(values: Iterable[str], keep_last: int = REFERENCES_KEEP_LAST, id_limit: int | None = None) -> list[str]:
+def bounded_ids(values: Iterable[str], keep_last: int | None = REFERENCES_KEEP_LAST, id_limit: int | None = None) -> list[str]:
     """Message-IDs that can be written (byte for byte, brackets added where missing), in order,
-    each once; a chain longer than 1 + `keep_last` keeps its first id and its last `keep_last`."""
+    each once; a chain longer than 1 + `keep_last` keeps its first id and its last `keep_last`
+    (`None`: the whole chain)."""
     written: list[str] = []
     for value in values:
         try:
@@ -116,7 +109,7 @@ def bounded_ids(values: Iterable[str], keep_last: int = REFERENCES_KEEP_LAST, id
             continue
         if found not in written and (id_limit is None or len(found) <= id_limit):
             written.append(found)
-    if len(written) > keep_last + 1:
+    if keep_last is not None and len(written) > keep_last + 1:
         written = [written[0], *written[-keep_last:]]
     return written
 
@@ -125,5 +118,5 @@ def reference_chain(references: list[str] | tuple[str, ...], in_reply_to: str) -
     """Our answer's References: the customer's mail's References as received, then the id it
     answers (In-Reply-To), each once, bounded (the first and the last ids)."""
     answered = message_id(in_reply_to)
-    earlier = [found for found in bounded_ids(references, keep_last=len(references)) if found != answered]
+    earlier = [found for found in bounded_ids(references, keep_last=None) if found != answered]
     return " ".join(bounded_ids([*earlier, answered]))
