@@ -61,6 +61,7 @@ class Counts:
     def __init__(self) -> None:
         self.imap: Tally[str] = Tally()
         self.aws: Tally[str] = Tally()
+        self.transaction_items = 0  # the items of every TransactWriteItems (what moto works through)
 
     def install(self) -> None:
         """Before any client is made: every client created afterwards reports its calls."""
@@ -75,9 +76,13 @@ class Counts:
         def before_call(model: Any, **_: Any) -> None:
             counts.aws[f"{model.service_model.service_name}:{model.name}"] += 1
 
+        def transaction_items(params: Any, **_: Any) -> None:
+            counts.transaction_items += len(params.get("TransactItems") or ())
+
         def counted_client(session: Any, *args: Any, **kwargs: Any) -> Any:
             client = create_client(session, *args, **kwargs)
             client.meta.events.register("before-call", before_call)
+            client.meta.events.register("before-parameter-build.dynamodb.TransactWriteItems", transaction_items)
             return client
 
         imaplib.IMAP4._command = command  # type: ignore[method-assign]
@@ -86,9 +91,17 @@ class Counts:
     def reset(self) -> None:
         self.imap.clear()
         self.aws.clear()
+        self.transaction_items = 0
 
     def dynamodb(self, writes_only: bool = False) -> int:
         return sum(n for k, n in self.aws.items() if k.startswith("dynamodb:") and (not writes_only or k.split(":")[1] in WRITE_OPERATIONS))
+
+
+def server_cpu(process: subprocess.Popen[bytes]) -> float:
+    """The CPU seconds a server process has used so far (user + system, from /proc): what moto spent
+    answering, which the sync's own CPU does not include."""
+    fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 # moto's TransactWriteItems deep-copies the whole table once per item of the transaction, to roll
@@ -320,9 +333,12 @@ def main() -> None:
             point_settings_at(server, "Bench")
             progress(f"{MAILS} mails appended; measuring the floor")
 
+            moto_before = server_cpu(moto)
             floor_seconds = floor(server, "Bench")
+            moto_floor = server_cpu(moto) - moto_before
             progress("floor measured; syncing")
             counts.reset()
+            moto_before = server_cpu(moto)
             cpu_started, wall_started = time.process_time(), time.perf_counter()
             if os.environ.get("BENCH_PROFILE", "").endswith(".txt"):  # pyinstrument, when installed (wall time: read past the waits)
                 from pyinstrument import Profiler
@@ -342,6 +358,8 @@ def main() -> None:
                 result = imap_sync.run(lambda: 10**9, contacts=all_contacts)
             wall = time.perf_counter() - wall_started
             cpu = time.process_time() - cpu_started
+            moto_sync = server_cpu(moto) - moto_before
+            transaction_items = counts.transaction_items
             assert result.imported + result.skipped == MAILS, f"the sync did not read the benchmark's folder: {result}"
             imap_commands = sum(counts.imap.values())
             dynamodb_all, dynamodb_writes = counts.dynamodb(), counts.dynamodb(writes_only=True)
@@ -353,7 +371,9 @@ def main() -> None:
             floors = (floor_seconds, floor_after)
             floor_seconds = statistics.mean(floors)
             progress("the floor with the originals' PutObject")
+            moto_before = server_cpu(moto)
             floor_with_originals = floor(server, "Bench", keep_originals=True)
+            moto_floor_with_originals = server_cpu(moto) - moto_before
             progress("nothing-new runs")
             small_id = prepare_nothing_new(server, "Small", 100)
             large_id = prepare_nothing_new(server, "Large", LARGE_MAILBOX)
@@ -376,6 +396,11 @@ def main() -> None:
           f"{floors[0]:.1f} s before the sync, {floors[1]:.1f} s after): ratio {wall / floor_seconds:.2f} (target <= 1.5)")
     print(f"end to end against a floor that also puts each raw mail in S3 (as the sync keeps every original): "
           f"{floor_with_originals:.1f} s, ratio {wall / floor_with_originals:.2f}")
+    transactions_made = max(1, aws_detail.get("dynamodb:TransactWriteItems", 0))
+    print(f"moto's own CPU per message (its process, the same machine's cores): floor {moto_floor / MAILS * 1000:.1f} ms, floor with the "
+          f"originals {moto_floor_with_originals / MAILS * 1000:.1f} ms, sync {moto_sync / MAILS * 1000:.1f} ms; the sync's transactions hold "
+          f"{transaction_items / transactions_made:.1f} items each (the floor's: 2): the message, its thread, the sender's open-thread claim, "
+          f"the counters and the search index's word buckets (docs/data-model.md), each of which moto parses and applies in Python")
     print("note: moto's server (werkzeug) closes the connection after every response, so each request of the sync "
           "and of the floors opens a new one; real DynamoDB and S3 keep connections alive")
     print(f"nothing new, 100 messages: {small[0] * 1000:.1f} ms, {small[1]} IMAP commands, {small[2]} DynamoDB requests")
