@@ -28,7 +28,7 @@ from shopdesk.store import mailboxes as mailbox_store
 from shopdesk.store.models import ImapSettings, InboundRecord, Message
 from shopdesk.store.settings import load_settings
 
-from tests.in_process_aws import REGION, in_process_aws
+from tests.in_process_aws import REGION, count_dynamodb_requests, in_process_aws
 from tests.integration import mail_servers
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -233,17 +233,25 @@ class CountingMailbox(Mailbox):
         self.client._imap._command = counted  # type: ignore[union-attr]
 
 
-def test_a_run_with_nothing_new_only_selects_the_folder(shop: mail_servers.ImapServer) -> None:
+def test_a_run_with_nothing_new_only_asks_the_folder_status(shop: mail_servers.ImapServer, monkeypatch: pytest.MonkeyPatch) -> None:
     mail_servers.append(shop, FOLDER, [customer_mail(message_id=f"<n{i}@example.com>") for i in range(4)])
     first = sync(mailbox_factory=CountingMailbox)
     assert first.imported == 4 and first.batches == 2  # batches of 3
     CountingMailbox.commands = []
+    requests = count_dynamodb_requests(monkeypatch)
 
     again = sync(mailbox_factory=CountingMailbox)
 
     assert again.imported == 0
-    assert "FETCH" not in CountingMailbox.commands and "UID" not in CountingMailbox.commands
-    assert CountingMailbox.commands.count("SELECT") == 1
+    # STATUS answers from the server's index: no SELECT (which counts the folder's messages), no SEARCH, no FETCH
+    assert [c for c in CountingMailbox.commands if c not in ("CAPABILITY", "LOGIN", "LOGOUT")] == ["STATUS"]
+    # the migration's marker and the mailboxes listed (every run); then the mailbox's own two: the lease
+    # taken (answering with the mailbox: no GetItem), the lease released with the quiet run's record
+    assert requests == ["GetItem", "Query", "UpdateItem", "UpdateItem"]
+    assert imap_sync.sync_status()["state"] == "ok"
+
+    mail_servers.append(shop, FOLDER, [customer_mail(message_id="<n-late@example.com>")])
+    assert sync(mailbox_factory=CountingMailbox).imported == 1  # something new: STATUS, then SELECT and the FETCHes
 
 
 def test_the_first_run_reads_only_the_window_then_only_new_uids(shop: mail_servers.ImapServer) -> None:

@@ -43,6 +43,9 @@ class MemoryMailbox:
     def select(self) -> tuple[int, int]:
         return self.uidvalidity, len(self.mails) + 1
 
+    def status(self) -> tuple[int, int]:
+        return self.select()
+
     def search_since(self, days: int) -> list[int]:
         return list(range(1, len(self.mails) + 1))
 
@@ -211,3 +214,62 @@ def test_a_run_counts_what_it_imported_skipped_and_set_aside_and_how_long_it_too
     metrics.clear_metrics()
     assert (counted["MailsImported"], counted["MailsSkipped"], counted["MailsFailed"]) == ([1.0], [1.0], [1.0])
     assert "MailSyncDurationMs" in counted
+
+
+# --- the originals, put ahead of their transactions ------------------------------------------------------
+
+
+def test_each_original_is_in_the_bucket_before_the_transaction_naming_it_and_the_puts_run_ahead(mailbox: type[MemoryMailbox], monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    s3 = boto3.client("s3", region_name=REGION)
+    real_store, real_keep = threads.store_customer_message, mail_sync.keep_original
+    found_at_store: list[bool] = []
+    putters: list[str] = []
+
+    def storing(contact: Any, incoming: threads.CustomerMessage, **kwargs: Any) -> Any:
+        found_at_store.append(s3.head_object(Bucket="shopdesk-attachments", Key=incoming.original["key"])["ContentLength"] > 0)
+        return real_store(contact, incoming, **kwargs)
+
+    def keeping(digest: str, raw: bytes) -> Any:
+        putters.append(threading.current_thread().name)
+        return real_keep(digest, raw)
+
+    monkeypatch.setattr(threads, "store_customer_message", storing)
+    monkeypatch.setattr(mail_sync, "keep_original", keeping)
+    mailbox.mails = [customer_mail(f"<m{i}@example.com>", sender=f"C{i} <c{i}@example.com>") for i in range(5)]
+    mailbox.mails.append(customer_mail("<own@example.com>", sender="Shop <support@shop.example>"))  # skipped: no original kept
+
+    result = sync()
+
+    assert (result.imported, result.skipped) == (5, 1)
+    assert found_at_store == [True] * 5
+    assert len(putters) == 5 and all(name.startswith("original") for name in putters)  # the pool's, not the run's thread
+
+
+def test_an_original_the_bucket_refuses_stops_the_run_before_its_mail_and_the_next_run_imports_it_whole(mailbox: type[MemoryMailbox], monkeypatch: pytest.MonkeyPatch) -> None:
+    from botocore.exceptions import ClientError
+
+    real_keep = mail_sync.keep_original
+    second = customer_mail("<second@example.com>", sender="Bea <bea@example.com>")
+
+    def failing(digest: str, raw: bytes) -> Any:
+        if raw == second:
+            raise ClientError({"Error": {"Code": "ServiceUnavailable", "Message": "S3 is down"}}, "PutObject")
+        return real_keep(digest, raw)
+
+    monkeypatch.setattr(mail_sync, "keep_original", failing)
+    mailbox.mails = [customer_mail("<first@example.com>"), second, customer_mail("<third@example.com>", sender="Cy <cy@example.com>")]
+
+    broken = sync()
+
+    assert broken.state == "failed" and broken.errors[-1]["code"] == "aws_error"
+    assert not stored("second@example.com") and not stored("third@example.com") and mailbox.seen == set()
+    monkeypatch.setattr(mail_sync, "keep_original", real_keep)
+
+    healed = sync()
+
+    assert (healed.imported, healed.duplicates) == (2, 1)
+    [message] = stored("second@example.com")
+    assert s3_text(message.original.key) == second
+    assert mailbox.seen == {1, 2, 3}

@@ -57,6 +57,9 @@ class Boxes:
             def select(self) -> tuple[int, int]:
                 return 7, len(boxes.mails[settings.host]) + 1
 
+            def status(self) -> tuple[int, int]:
+                return self.select()
+
             def search_since(self, days: int) -> list[int]:
                 return list(range(1, len(boxes.mails[settings.host]) + 1))
 

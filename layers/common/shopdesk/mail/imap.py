@@ -218,6 +218,21 @@ class Mailbox:
         self.uidnext = int(uidnext) if uidnext is not None else None
         return self.uidvalidity, self.uidnext
 
+    def status(self) -> tuple[int, int | None]:
+        """UIDVALIDITY and UIDNEXT of the folder without selecting it (STATUS): what a run with
+        nothing new asks, read from the server's index whatever the folder holds, where SELECT
+        also counts and flags the folder's messages."""
+        try:
+            answer = self._client().folder_status(self.settings.folder, [b"UIDVALIDITY", b"UIDNEXT"])
+        except (imaplib.IMAP4.abort, OSError) as error:
+            raise _translate(error, self.settings) from error
+        except IMAPClientError as error:
+            raise MailboxError("imap_folder_missing", folder=self.settings.folder) from error
+        except BaseException as error:
+            raise _translate(error, self.settings) from error
+        uidnext = answer.get(b"UIDNEXT")
+        return int(answer.get(b"UIDVALIDITY", 0)), int(uidnext) if uidnext is not None else None
+
     def search_since(self, days: int) -> list[int]:
         since: date = (datetime.now(UTC) - timedelta(days=days)).date()
         return self._call(lambda c: sorted(int(u) for u in c.search(["SINCE", since])))

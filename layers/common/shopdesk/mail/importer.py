@@ -11,9 +11,13 @@ mid-character), and the raw mail and the whole text are kept in the private buck
 
 from __future__ import annotations
 
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
+from typing import Any
 
+from shopdesk.core.aws import client
 from shopdesk.core.config import config
+from shopdesk.core.observability import logger
 from shopdesk.mail import assignee_mail
 from shopdesk.mail.parse import ParsedMail
 from shopdesk.mail.send import find_plus_address, find_subject_markers
@@ -63,6 +67,9 @@ class BatchContext:
     # batch) only when an owned thread gets an answer. None: not read yet.
     notify_assignee: bool | None = None
     contact_id: str | None = None  # the mailbox's contact: its new threads go there
+    # The originals of the mails the batch will import, put in the bucket while the transactions of
+    # the mails before them run (by content digest; `keep_originals_ahead`).
+    originals: dict[str, Future[dict[str, Any]]] = field(default_factory=dict)
 
 
 def cut_utf8(text: str, limit: int) -> tuple[str, bool]:
@@ -119,6 +126,52 @@ def prepare_batch(mails: list[ParsedMail], contacts: list[Contact], create_new_t
         context.claims_read = set(keys)
         context.claims = mail_sync.open_claims(keys)
     return context
+
+
+def will_import(parsed: ParsedMail, context: BatchContext) -> bool:
+    """What `store` is about to import, as far as the batch's reads tell: a customer's mail not yet
+    handled, from a sender not blocked, that continues a thread or may start one."""
+    if parsed.record_id in context.done or parsed.kind != "customer" or not parsed.from_email:
+        return False
+    if {key[1] for key in blocked_keys(parsed.from_email)} & context.blocked:
+        return False
+    if match(parsed, context)[0] is not None:
+        return True
+    return context.create_new_threads and _contact_for(parsed, context.contacts, context.contact_id) is not None
+
+
+def keep_originals_ahead(mails: list[tuple[ParsedMail, bytes]], context: BatchContext, pool: Executor) -> None:
+    """Starts the PutObject of each original the batch will import on `pool`, so the bucket's
+    round trips overlap the batch's transactions instead of adding to them. Each mail's transaction
+    still waits for its own original (`_original`): the raw is stored before the message naming it,
+    and before the cursor moves. A guess that proves wrong (the mail is skipped after all) only
+    stored a raw under its digest, as a retry would."""
+    wanted = [(parsed, raw) for parsed, raw in mails if raw and parsed.digest and will_import(parsed, context)]
+    if not wanted:
+        return
+    client("s3")  # made once, here, before the pool's threads share it
+    for parsed, raw in wanted:
+        if parsed.digest not in context.originals:
+            context.originals[parsed.digest] = pool.submit(mail_sync.keep_original, parsed.digest, raw)
+
+
+def _original(parsed: ParsedMail, context: BatchContext, raw: bytes) -> dict[str, Any]:
+    """The mail's original, stored: the one put ahead (its failure is this call's), else put now."""
+    ahead = context.originals.pop(parsed.digest, None)
+    if ahead is not None:
+        return ahead.result()
+    return mail_sync.keep_original(parsed.digest, raw)
+
+
+def give_back_numbers(context: BatchContext) -> None:
+    """The thread numbers the batch reserved and did not use (set-aside mail, a run stopped by AWS)."""
+    if not context.reserved_numbers:
+        return
+    try:
+        mail_sync.give_back_thread_numbers(context.reserved_numbers)
+    except mail_sync.AWS_ERRORS:
+        logger.warning("unused thread numbers could not be given back", extra={"count": len(context.reserved_numbers)})
+    context.reserved_numbers.clear()
 
 
 def new_threads_expected(mails: list[ParsedMail], context: BatchContext) -> int:
@@ -240,7 +293,7 @@ def _import(parsed: ParsedMail, context: BatchContext, thread: Thread | None, co
         mail_message_id_written=parsed.original_message_id,  # our answer repeats it byte for byte
         mail_references=parsed.original_references or None,  # and its References before it
         order_ref=thread.order_ref if thread is not None else None,
-        original=mail_sync.keep_original(parsed.digest, raw) if raw else None,
+        original=_original(parsed, context, raw) if raw else None,
         full_text=mail_sync.keep_full_text(parsed.digest, whole) if cut else None,
         subject=parsed.subject or None,
     )

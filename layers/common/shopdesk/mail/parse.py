@@ -1,6 +1,7 @@
 """A raw mail → a typed ParsedMail: headers, sender, references, text, files and kind. No AWS.
 
-Parsing uses the stdlib `email` package with `policy.default`; every header access is guarded
+Parsing uses the stdlib `email` package with `policy.default` (each header object made once:
+`headers.PARSING_POLICY`); every header access is guarded
 (`mail.headers`) so a broken message degrades to what can be read instead of stopping the sync.
 What a customer wrote is kept as plain text only (HTML-only mail is cleaned and flattened).
 
@@ -16,13 +17,12 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email import policy
 from email.message import Message
 from email.utils import parsedate_to_datetime
 
 from shopdesk.mail.classify import DeliveryReport, classify
 from shopdesk.mail.header_encoding import STORED_ID_LIMIT, bounded_ids
-from shopdesk.mail.headers import addresses, header, ids, normalize_id, original_id, original_ids, undo_surrogates
+from shopdesk.mail.headers import PARSING_POLICY, addresses, header, ids, normalize_id, original_id, original_ids, undo_surrogates
 from shopdesk.mail.legacy import TNEF_TYPES, UU_ENCODINGS, split_uuencoded, unpack_tnef
 from shopdesk.mail.quotes import strip_quoted
 from shopdesk.mail.text import html_to_text, part_text
@@ -245,7 +245,7 @@ def _date(msg: Message) -> datetime | None:
 
 def parse(raw: bytes) -> ParsedMail:
     """Reads everything Shopdesk needs from a raw message; raises only when nothing can be read."""
-    msg = email.message_from_bytes(_repair_header_wrap(raw), policy=policy.default)
+    msg = email.message_from_bytes(_repair_header_wrap(raw), policy=PARSING_POLICY)
     message_id = next(iter(ids(header(msg, "Message-ID"))), None)
     original_message_id = original_id(header(msg, "Message-ID"))
     digest = digest_of(raw)

@@ -1,8 +1,9 @@
 """One mail sync run: new mail from the shop's IMAP folder into its threads, exactly once.
 
 - Incremental: the cursor item keeps UIDVALIDITY and the last UID stored; only UIDs above it are
-  fetched, in batches of one FETCH each. A run with nothing new (UIDNEXT unchanged) costs the same
-  few IMAP commands and DynamoDB requests whatever the mailbox holds.
+  fetched, in batches of one FETCH each. A run with nothing new (STATUS's UIDNEXT unchanged: no
+  SELECT) costs the same few IMAP commands and two DynamoDB requests (the lease taken, answering
+  with the mailbox; the lease released with the quiet run's record) whatever the mailbox holds.
 - The first run, and a run after UIDVALIDITY changed, start over from a window of days; what was
   already imported is recognised by its INBOUND record.
 - A message is flagged \\Seen (or deleted) only after it is stored, and the cursor moves after
@@ -79,6 +80,7 @@ SAFETY_MARGIN_MS = 30_000
 LEASE_MARGIN_SECONDS = 60
 MAX_ERRORS = 10
 MAX_PARALLEL_MAILBOXES = 8
+ORIGINALS_AHEAD = 4  # a batch's originals put in the bucket at once, ahead of their transactions
 
 
 @dataclass
@@ -211,18 +213,21 @@ def run_mailbox(mailbox_id: str, remaining_ms: Remaining | None = None, mailbox_
     remaining = remaining_ms or (lambda: 900_000)
     owner = uuid.uuid4().hex
     result = RunResult()
-    started_at = threads.now_iso()
-    if not mailbox_store.acquire_lease(mailbox_id, owner, remaining() // 1000 + LEASE_MARGIN_SECONDS, started_at):
+    item = mailbox_store.take_lease(mailbox_id, owner, remaining() // 1000 + LEASE_MARGIN_SECONDS) if mailboxes.is_mailbox_id(mailbox_id) else None
+    if item is None:
         result.state = "busy"  # another run holds it, or the mailbox was removed
         return result
     started = time.monotonic()
     try:
-        _run_locked(mailbox_id, result, remaining, mailbox_factory, contacts)
+        quiet = _run_locked(item, result, remaining, mailbox_factory, contacts)
     except Exception:
         mailbox_store.release_lease(mailbox_id, owner)
         raise
     # Not in a `finally`: a run killed mid-way (a timeout, SystemExit) keeps the lease until it expires.
-    mailbox_store.release_lease(mailbox_id, owner)
+    if quiet:  # the minute timer's usual run: its record and the lease's release are one write
+        mailbox_store.release_lease_after_quiet_run(mailbox_id, owner)
+    else:
+        mailbox_store.release_lease(mailbox_id, owner)
     count("MailsImported", result.imported)
     count("MailsSkipped", result.skipped + result.bounced + result.unknown_reports)
     count("MailsFailed", result.failed)
@@ -230,9 +235,10 @@ def run_mailbox(mailbox_id: str, remaining_ms: Remaining | None = None, mailbox_
     return result
 
 
-def _run_locked(mailbox_id: str, result: RunResult, remaining: Remaining, mailbox_factory: Factory, contacts: Contacts) -> None:
+def _run_locked(item: MailboxItem, result: RunResult, remaining: Remaining, mailbox_factory: Factory, contacts: Contacts) -> bool:
+    """The run under its lease; True when it found nothing to do (its record is left to the lease's release)."""
+    mailbox_id = item.mailbox_id
     try:
-        item = mailboxes.mailbox(mailbox_id)
         box = mailboxes.connected_box(item, mailbox_factory)
         try:
             _sync(box, item, result, remaining, contacts)
@@ -251,20 +257,22 @@ def _run_locked(mailbox_id: str, result: RunResult, remaining: Remaining, mailbo
     elif codes:
         logger.warning("mail sync finished with errors", extra={"codes": codes, "mailbox": mailbox_id})
     if result.state != "failed" and not result.errors and not any(result.counts().values()):
-        mailbox_store.write_quiet_run(mailbox_id)  # the last run that did something stays visible
-        return
+        return True  # the last run that did something stays visible: a quiet run records only when it looked
     mailbox_store.write_status(mailbox_id, "failed" if result.state == "failed" else "ok", result.counts(), result.errors[-MAX_ERRORS:])
+    return False
 
 
 def _sync(box: Mailbox, item: MailboxItem, result: RunResult, remaining: Remaining, contacts: Contacts) -> None:
     cfg = config()
-    uidvalidity, uidnext = box.select()
     label = mailboxes.label_of(item)
     cursor = mailbox_store.cursor_of(item, label)
+    if cursor is not None and _nothing_new(box.status(), cursor):
+        return  # one STATUS, whatever the folder holds: no SELECT, SEARCH, FETCH or DynamoDB read
+    uidvalidity, uidnext = box.select()
     if cursor is not None and cursor[0] == uidvalidity:
         last_uid = cursor[1]
-        if uidnext is not None and uidnext <= last_uid + 1:
-            return  # nothing new: SELECT told us, no FETCH
+        if _nothing_new((uidvalidity, uidnext), cursor):
+            return  # a message came and went between STATUS and SELECT
         found = box.sizes(f"{last_uid + 1}:*")
         found = {uid: value for uid, value in found.items() if uid > last_uid}
     else:
@@ -289,6 +297,10 @@ def _sync(box: Mailbox, item: MailboxItem, result: RunResult, remaining: Remaini
         result.batches += 1
 
 
+def _nothing_new(status: tuple[int, int | None], cursor: tuple[int, int]) -> bool:
+    return status[0] == cursor[0] and status[1] is not None and status[1] <= cursor[1] + 1
+
+
 def _sync_batch(box: Mailbox, item: MailboxItem, batch: list[int], found: dict[int, Envelope], contacts: list[Contact], result: RunResult) -> None:
     limit = config().imap_max_message_bytes
     scope = "" if item.mailbox_id == mailboxes.PRIMARY else item.mailbox_id  # the first mailbox's keys are as before
@@ -306,32 +318,27 @@ def _sync_batch(box: Mailbox, item: MailboxItem, batch: list[int], found: dict[i
     wanted = importer.new_threads_expected([p for _, p in parsed], context)
     if wanted:
         context.reserved_numbers = threads.reserve_thread_numbers(wanted)
+    with ThreadPoolExecutor(max_workers=ORIGINALS_AHEAD, thread_name_prefix="original") as pool:  # left once every put has ended
+        importer.keep_originals_ahead([(mail, raws[uid]) for uid, mail in parsed], context, pool)
+        _store_batch(box.uidvalidity, parsed, raws, context, result, scope)
+    box.mark_done(batch, delete=bool(item.delete_after_sync))
+
+
+def _store_batch(uidvalidity: int, parsed: list[tuple[int, parse.ParsedMail]], raws: dict[int, bytes], context: importer.BatchContext, result: RunResult, scope: str) -> None:
     try:
         for uid, mail in parsed:
             try:
                 result.add(importer.store(mail, context, raws[uid]))
             except importer.SetAside as error:
-                _set_aside(box.uidvalidity, uid, raws[uid], error, result, mail=mail, scope=scope)
+                _set_aside(uidvalidity, uid, raws[uid], error, result, mail=mail, scope=scope)
             except mail_sync.AWS_ERRORS as error:
                 if not mail_sync.refused_for_the_item(error):
                     raise  # AWS is failing: stop here, the cursor stays before this batch
-                _set_aside(box.uidvalidity, uid, raws[uid], error, result, mail=mail, scope=scope)
+                _set_aside(uidvalidity, uid, raws[uid], error, result, mail=mail, scope=scope)
             except Exception as error:  # anything unexpected belongs to this mail alone
-                _set_aside(box.uidvalidity, uid, raws[uid], error, result, mail=mail, scope=scope)
+                _set_aside(uidvalidity, uid, raws[uid], error, result, mail=mail, scope=scope)
     finally:
-        _give_back(context.reserved_numbers)
-    box.mark_done(batch, delete=bool(item.delete_after_sync))
-
-
-def _give_back(numbers: list[int]) -> None:
-    """The thread numbers the batch reserved and did not use (set-aside mail, a run stopped by AWS)."""
-    if not numbers:
-        return
-    try:
-        mail_sync.give_back_thread_numbers(numbers)
-    except mail_sync.AWS_ERRORS:
-        logger.warning("unused thread numbers could not be given back", extra={"count": len(numbers)})
-    numbers.clear()
+        importer.give_back_numbers(context)
 
 
 def _too_large(uidvalidity: int, uid: int, envelope: Envelope, limit: int, result: RunResult, scope: str = "") -> None:

@@ -208,8 +208,36 @@ def acquire_lease(mailbox_id: str, owner: str, seconds: int, started_at: str) ->
     return _update(mailbox_id, actions, free)
 
 
+def take_lease(mailbox_id: str, owner: str, seconds: int) -> MailboxItem | None:
+    """`acquire_lease` that also answers with the mailbox as the lease left it (the UpdateItem's
+    ALL_NEW), so a run needs no read of its own: None when another run holds the lease or the
+    mailbox is gone."""
+    now = int(time.time())
+    free = MailboxItem.lease_until.does_not_exist() | (MailboxItem.lease_until < now)
+    item = MailboxItem(*MailboxItem.key(mailbox_id))
+    try:
+        item.update(
+            actions=[MailboxItem.lease_owner.set(owner), MailboxItem.lease_until.set(now + seconds), MailboxItem.state.set("running")],
+            condition=MailboxItem.pk.exists() & free,
+        )
+    except UpdateError as error:
+        if condition_failed(error):
+            return None
+        raise
+    return item
+
+
 def release_lease(mailbox_id: str, owner: str) -> None:
     _update(mailbox_id, [MailboxItem.lease_owner.remove(), MailboxItem.lease_until.remove()], MailboxItem.lease_owner == owner)
+
+
+def release_lease_after_quiet_run(mailbox_id: str, owner: str) -> None:
+    """`write_quiet_run` and `release_lease` in one UpdateItem (the minute timer's usual run). When
+    the lease is no longer this run's (it expired and another run took it), the quiet run is still
+    recorded, without touching the other run's lease."""
+    released = [MailboxItem.lease_owner.remove(), MailboxItem.lease_until.remove()]
+    if not _update(mailbox_id, [*released, MailboxItem.state.set("ok"), MailboxItem.checked_at.set(now_iso())], MailboxItem.lease_owner == owner):
+        write_quiet_run(mailbox_id)
 
 
 def expire_lease(mailbox_id: str) -> None:
