@@ -4,7 +4,8 @@ sync tests, which add a real IMAP server to it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -35,6 +36,32 @@ ENVIRONMENT = {
 }
 
 
+_MOTO_LOCK = threading.RLock()
+
+
+def _one_request_at_a_time() -> Callable[[], None]:
+    """moto in-process is not thread-safe, and the sync runs each mailbox (and the originals'
+    puts) on threads of its own, as it does in Lambda: requests are answered one at a time, as a
+    moto server with one worker would. Returns what undoes it."""
+    from moto.core.botocore_stubber import BotocoreStubber
+
+    original = BotocoreStubber.__call__
+    if getattr(original, "one_at_a_time", False):
+        return lambda: None
+
+    def one_at_a_time(self: Any, event_name: str, request: Any, **kwargs: Any) -> Any:
+        with _MOTO_LOCK:
+            return original(self, event_name, request, **kwargs)
+
+    one_at_a_time.one_at_a_time = True  # type: ignore[attr-defined]
+    BotocoreStubber.__call__ = one_at_a_time  # type: ignore[method-assign]
+
+    def undo() -> None:
+        BotocoreStubber.__call__ = original  # type: ignore[method-assign]
+
+    return undo
+
+
 def reset_clients() -> None:
     """Clients are cached per process; each test gets new ones inside its own moto."""
     config.cache_clear()
@@ -53,6 +80,7 @@ def in_process_aws(monkeypatch: pytest.MonkeyPatch, imap_password: str = "imap-s
     # A transaction copies the items it names, not the whole table (moto's way makes a test that
     # fills the table quadratic: the mail corpus took minutes); the outcome is the same.
     undo_transactions = moto_transactions.install()
+    undo_serialising = _one_request_at_a_time()
     try:
         with mock_aws():
             boto3.client("dynamodb", region_name=REGION).create_table(TableName="shopdesk", **table_definition())
@@ -63,6 +91,7 @@ def in_process_aws(monkeypatch: pytest.MonkeyPatch, imap_password: str = "imap-s
             boto3.client("secretsmanager", region_name=REGION).create_secret(Name="shopdesk/imap-password", SecretString=imap_password)
             yield variables
     finally:
+        undo_serialising()
         undo_transactions()
         reset_clients()
 
