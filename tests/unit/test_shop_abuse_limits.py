@@ -5,11 +5,13 @@ defaults, the form's posts, upload grants and confirmations hold to them, and no
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from agents_api import ADMIN, AGENT, call
 from shopdesk.core.config import config
+from shopdesk.store import intake_data
 from shopdesk.store.settings import abuse_limits, load_settings
 
 from tests.unit import intake_support
@@ -23,6 +25,7 @@ DEFAULTS = {
     "upload_limit_per_form": 10,
     "confirmation_limit_per_recipient": 5,
     "confirmation_limit_per_shop": 500,
+    "rate_window_seconds": 600,
 }
 
 
@@ -33,7 +36,9 @@ def set_limits(**limits: Any) -> dict[str, Any]:
 
 
 def grant(ip: str, **body: Any) -> int:
-    evt = intake_support.event("POST", "/v1/uploads", json.dumps({"filename": "a.pdf", **body}), {"content-type": "application/json"}, ip=ip)
+    evt = intake_support.event(
+        "POST", "/v1/uploads", json.dumps({"filename": "a.pdf", **body}), {"content-type": "application/json"}, ip=ip
+    )
     return intake_support.call(evt)[0]
 
 
@@ -72,6 +77,20 @@ def test_an_admin_lowers_the_per_network_limit_and_the_next_post_from_it_is_refu
     assert [post_json(form_fields(email=f"v{n}@example.com"), ip="192.0.2.77")[0] for n in range(3)] == [201, 201, 422]
 
 
+def test_the_shops_rate_window_decides_when_a_visitor_may_post_again(shop: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = [1_000_020.0]  # the start of a 60-second window, inside a 600-second one
+    monkeypatch.setattr(intake_data, "time", SimpleNamespace(time=lambda: clock[0]))
+    set_limits(rate_limit_per_email=1, rate_window_seconds=60)
+    assert post_json(form_fields(message="first"), ip="192.0.2.50")[0] == 201
+    clock[0] += 30
+    assert post_json(form_fields(message="too soon"), ip="192.0.2.51")[0] == 422
+    clock[0] += 35  # the next minute: a new window of the shop's length (the default 600 s would still refuse)
+    assert post_json(form_fields(message="a minute later"), ip="192.0.2.52")[0] == 201
+    set_limits(rate_window_seconds=None)
+    assert post_json(form_fields(message="back to ten minutes"), ip="192.0.2.53")[0] == 201  # a new 600 s window: its first post
+    assert post_json(form_fields(message="and again"), ip="192.0.2.54")[0] == 422
+
+
 def test_an_admin_lowers_the_upload_limits_and_the_next_grant_over_them_is_429(shop: Any) -> None:
     set_limits(upload_limit_per_ip=2, upload_limit_per_form=1)
     assert [grant("192.0.2.30") for _ in range(3)] == [200, 200, 429]
@@ -105,6 +124,8 @@ def test_the_shops_confirmation_limit_holds_and_zero_turns_confirmations_off(sho
         ("confirmation_limit_per_shop", 1.5),
         ("confirmation_limit_per_shop", "50"),
         ("upload_limit_per_ip", True),
+        ("rate_window_seconds", 59),
+        ("rate_window_seconds", 86401),
     ],
 )
 def test_a_limit_out_of_its_range_or_not_a_whole_number_is_refused_and_nothing_is_saved(shop: Any, field: str, value: Any) -> None:

@@ -14,6 +14,7 @@ const LIMITS = [
   ["upload_limit_per_form", "options.limitUploadsPerForm", 1, 100],
   ["confirmation_limit_per_recipient", "options.limitConfirmationsPerRecipient", 0, 100],
   ["confirmation_limit_per_shop", "options.limitConfirmationsPerShop", 0, 100000],
+  ["rate_window_seconds", "options.limitWindowSeconds", 60, 86400],
 ];
 
 const testidOf = (name) => `limit-${name.replaceAll("_", "-")}`;

@@ -136,6 +136,7 @@ MailboxPostsLimit = Annotated[int, Field(ge=1, le=1000), coded("invalid_abuse_li
 FormUploadsLimit = Annotated[int, Field(ge=1, le=100), coded("invalid_abuse_limit", min=1, max=100)]
 RecipientConfirmationsLimit = Annotated[int, Field(ge=0, le=100), coded("invalid_abuse_limit", min=0, max=100)]
 ShopConfirmationsLimit = Annotated[int, Field(ge=0, le=100000), coded("invalid_abuse_limit", min=0, max=100000)]
+RateWindowSeconds = Annotated[int, Field(ge=60, le=86400), coded("invalid_abuse_limit", min=60, max=86400)]
 
 
 class AbuseLimitsInput(RequestModel):
@@ -151,6 +152,7 @@ class AbuseLimitsInput(RequestModel):
     confirmation_limit_per_shop: ShopConfirmationsLimit | None = Field(
         default=None, description="visitor confirmations for the whole shop per UTC day (0: none)"
     )
+    rate_window_seconds: RateWindowSeconds | None = Field(default=None, description="the rate window's length in seconds (posts and upload grants)")
 
 
 class SettingsInput(RequestModel):

@@ -165,9 +165,10 @@ def check_captcha(response: Any, ip: str | None) -> None:
 # --- rate limits: one counter item per subject and window, expired by TTL --------------------------
 
 
-def count_post(subject: str, limit: int, now: float | None = None) -> int:
-    """Adds one post to the subject's current window; refuses past the limit. One UpdateItem."""
-    count = intake_data.count_in_window(subject, config().rate_window_seconds, now)
+def count_post(subject: str, limit: int, now: float | None = None, window_seconds: int | None = None) -> int:
+    """Adds one post to the subject's current window (the shop's length, else the default);
+    refuses past the limit. One UpdateItem."""
+    count = intake_data.count_in_window(subject, window_seconds or config().rate_window_seconds, now)
     if count > limit:
         raise SpamSuspected("rate_limit")
     return count
@@ -192,8 +193,8 @@ def check_rate_limits(ip: str | None, email: str, limits: AbuseLimits | None = N
     (its settings, read with the post's batch; the defaults when none are given)."""
     limits = limits or default_abuse_limits()
     if ip:
-        count_post(network_of(ip), limits.rate_limit_per_ip)
-    count_post(intake_data.email_rate_subject(email), limits.rate_limit_per_email)
+        count_post(network_of(ip), limits.rate_limit_per_ip, window_seconds=limits.rate_window_seconds)
+    count_post(intake_data.email_rate_subject(email), limits.rate_limit_per_email, window_seconds=limits.rate_window_seconds)
 
 
 # --- blocked senders ---------------------------------------------------------------------------

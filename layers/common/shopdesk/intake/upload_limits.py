@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from shopdesk.core.config import config
 from shopdesk.core.errors import FieldError, RateLimited
 from shopdesk.core.i18n import register
 from shopdesk.intake import antispam
@@ -35,8 +34,8 @@ class TooManyUploads(RateLimited):
         return answer
 
 
-def _count(subject: str, limit: int, now: float | None) -> None:
-    if intake_data.count_in_window(subject, config().rate_window_seconds, now) > limit:
+def _count(subject: str, limit: int, now: float | None, window_seconds: int) -> None:
+    if intake_data.count_in_window(subject, window_seconds, now) > limit:
         raise TooManyUploads()
 
 
@@ -47,6 +46,6 @@ def check_upload_limits(ip: str | None, form_token: str | None, now: float | Non
     limits = limits or default_abuse_limits()
     form = antispam.form_of_token(form_token) if form_token else None
     if ip:
-        _count(f"upload:{antispam.network_of(ip)}", limits.upload_limit_per_ip, now)
+        _count(f"upload:{antispam.network_of(ip)}", limits.upload_limit_per_ip, now, limits.rate_window_seconds)
     if form:
-        _count(f"upload:form:{form}", limits.upload_limit_per_form, now)
+        _count(f"upload:form:{form}", limits.upload_limit_per_form, now, limits.rate_window_seconds)

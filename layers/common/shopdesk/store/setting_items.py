@@ -50,6 +50,7 @@ class AbuseLimitSettings(MapAttribute):
     upload_limit_per_form = NumberAttribute(null=True)
     confirmation_limit_per_recipient = NumberAttribute(null=True)
     confirmation_limit_per_shop = NumberAttribute(null=True)
+    rate_window_seconds = NumberAttribute(null=True)
 
 
 # The reply form's starting text until an admin writes the shop's own (PrestaShop ships one too).

@@ -60,6 +60,7 @@ ABUSE_LIMIT_NAMES = (
     "upload_limit_per_form",
     "confirmation_limit_per_recipient",
     "confirmation_limit_per_shop",
+    "rate_window_seconds",
 )
 
 
@@ -67,7 +68,7 @@ ABUSE_LIMIT_NAMES = (
 class AbuseLimits:
     """The limits the storefront applies: posts per network and per mailbox in a window, upload
     grants per network and per form in the same window, confirmations per recipient and per shop
-    in a UTC day. Read from the settings item the route already read (no request of its own)."""
+    in a UTC day; the window's length in seconds. Read from the settings item the route already read (no request of its own)."""
 
     rate_limit_per_ip: int
     rate_limit_per_email: int
@@ -75,6 +76,7 @@ class AbuseLimits:
     upload_limit_per_form: int
     confirmation_limit_per_recipient: int
     confirmation_limit_per_shop: int
+    rate_window_seconds: int
 
 
 def default_abuse_limits() -> AbuseLimits:
