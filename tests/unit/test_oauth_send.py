@@ -249,3 +249,28 @@ def test_the_local_submission_server_refuses_unknown_tokens_with_535_and_mail_wi
             smtp.sendmail(ACCOUNT, ["x@example.com"], b"Subject: hi\r\n\r\nhi")
         assert no_login.value.smtp_code == 530
     assert mail_outbox.submitted == []
+
+
+def test_the_submission_host_is_checked_like_the_imap_host(aws: Any, monkeypatch: pytest.MonkeyPatch, submission: Submission) -> None:
+    sending_mailbox()
+    monkeypatch.setenv("OAUTH2_SMTP_SERVER", "169.254.169.254:587")  # the cloud's metadata service
+    from shopdesk.core.config import config
+
+    config.cache_clear()
+    status, body = reply(thread_with_a_mail())
+
+    assert (status, body["message"]["delivery"]["error"]) == (502, "imap_host_not_allowed")
+    assert received() == []
+
+
+def test_the_providers_submission_servers_are_named_with_their_other_endpoints(monkeypatch: pytest.MonkeyPatch) -> None:
+    from shopdesk.core.config import config
+
+    monkeypatch.delenv("OAUTH2_SMTP_SERVER", raising=False)
+    config.cache_clear()
+    try:
+        assert oauth2.smtp_server("google") == oauth2.SmtpServer("smtp.gmail.com", 587, starttls=True)
+        assert oauth2.smtp_server("microsoft") == oauth2.SmtpServer("smtp.office365.com", 587, starttls=True)
+        assert "SMTP.Send" in oauth2.SCOPES["microsoft"]
+    finally:
+        config.cache_clear()
