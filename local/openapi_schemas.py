@@ -43,7 +43,7 @@ _DELIVERY = {
         obj(
             {
                 "state": {"type": "string", "enum": ["sent", "not_sent", "delayed", "bounced"]},
-                "message_id": {"type": ["string", "null"], "description": "SES's message id, kept when the mail bounces"},
+                "message_id": {"type": ["string", "null"], "description": "SES's message id, kept when the mail bounces (via smtp: the Message-ID it was sent with)"},
                 "error": _SN,
                 "at": _SN,
                 "status": {"type": ["string", "null"], "description": "bounced: the report's status code (5.1.1)"},

@@ -38,6 +38,7 @@ def test_an_admin_has_replies_sent_from_the_connected_account(stack: dict[str, A
         form.get_by_test_id("edit-send-replies").check()
         form.get_by_test_id("edit-save").click()
         expect(box.get_by_test_id("mailbox-line")).to_have_text("Mailbox saved.")
+        expect(box.get_by_test_id("mailbox-sends-replies")).to_have_text("Replies go from this account")
 
         row(page, number).get_by_test_id("thread-link").click()
         page.get_by_test_id("reply-text").fill("Yes, by bank transfer too.")
