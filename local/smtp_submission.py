@@ -8,7 +8,8 @@ its From must be the account's own address (Gmail would rewrite it; refusing is 
 stand-in). What it accepts is kept in the local sent-mail outbox (`local/mail_outbox.py`), so the
 sent-mail page shows it next to SES's.
 
-Plain SMTP on loopback: the desk uses STARTTLS only for the providers' own servers.
+Plain SMTP on loopback in `make run` (the desk uses STARTTLS for the providers' own servers); the
+tests also start it with a certificate and STARTTLS required, to check the desk's STARTTLS path.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import ssl
 import urllib.parse
 import urllib.request
 from email import policy
@@ -91,10 +93,13 @@ class Submission:
         return "250 2.0.0 OK"
 
 
-def start(host: str, port: int, introspection_url: str) -> Controller:
+def start(host: str, port: int, introspection_url: str, tls_context: ssl.SSLContext | None = None) -> Controller:
+    """Plain SMTP (`make run`), or with `tls_context` STARTTLS required before anything else, as the
+    providers' port 587 does (the tests of the desk's STARTTLS path)."""
+    tls: dict[str, Any] = {"tls_context": tls_context, "require_starttls": True} if tls_context else {"auth_require_tls": False}
     controller = Controller(
         Submission(introspection_url), hostname=host, port=port,
-        auth_require_tls=False, auth_exclude_mechanism=["LOGIN", "PLAIN"],  # MAIL without the login: 530 (handle_MAIL)
+        auth_exclude_mechanism=["LOGIN", "PLAIN"], **tls,  # MAIL without the login: 530 (handle_MAIL)
     )
     controller.start()
     return controller

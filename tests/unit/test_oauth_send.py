@@ -274,3 +274,48 @@ def test_the_providers_submission_servers_are_named_with_their_other_endpoints(m
         assert "SMTP.Send" in oauth2.SCOPES["microsoft"]
     finally:
         config.cache_clear()
+
+
+@pytest.fixture
+def starttls_submission(provider: LocalOAuthServer, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Submission]:  # noqa: F811
+    """The local submission server as the providers run port 587: STARTTLS required, a certificate
+    for `localhost`, which the desk trusts here (and only here)."""
+    import ssl
+
+    from shopdesk.mail import smtp_send
+
+    from local.dovecot import self_signed_certificate
+
+    cert, key = self_signed_certificate()
+    (tmp_path / "cert.pem").write_bytes(cert)
+    (tmp_path / "key.pem").write_bytes(key)
+    server_tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_tls.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
+    port = free_port()
+    controller = smtp_submission.start("127.0.0.1", port, f"{provider.base_url}/introspect", tls_context=server_tls)
+    monkeypatch.setattr(smtp_send, "tls_context", lambda: ssl.create_default_context(cafile=str(tmp_path / "cert.pem")))
+    monkeypatch.setitem(oauth2.SMTP_HOSTS, "google", ("localhost", port))  # as smtp.gmail.com:587 is named
+    yield Submission(controller.handler, port)
+    controller.stop()
+
+
+def test_a_providers_server_gets_starttls_before_the_token_and_an_untrusted_certificate_sends_nothing(
+    aws: Any, monkeypatch: pytest.MonkeyPatch, starttls_submission: Submission
+) -> None:
+    from shopdesk.core.config import config
+    from shopdesk.mail import smtp_send
+
+    monkeypatch.delenv("OAUTH2_SMTP_SERVER")
+    config.cache_clear()
+    sending_mailbox()
+
+    status, body = reply(thread_with_a_mail("tls@example.com"))
+
+    assert (status, body["message"]["delivery"]["via"]) == (201, "smtp")
+    assert [m["account"] for m in mail_outbox.submitted] == [ACCOUNT]
+
+    monkeypatch.setattr(smtp_send, "tls_context", lambda: __import__("ssl").create_default_context())  # not trusted
+    status, body = reply(thread_with_a_mail("untrusted@example.com"))
+    assert (status, body["message"]["delivery"]["state"]) == (502, "not_sent")
+    assert "CERTIFICATE_VERIFY_FAILED" in body["message"]["delivery"]["error"]
+    assert len(mail_outbox.submitted) == 1  # the token never went to a server the desk could not verify

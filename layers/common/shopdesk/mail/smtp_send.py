@@ -28,6 +28,11 @@ from shopdesk.store.mailboxes import MailboxItem, get_mailbox
 TIMEOUT = 20.0
 
 
+def tls_context() -> ssl.SSLContext:
+    """The system's trust store, with host names checked (tests trust their own certificate)."""
+    return ssl.create_default_context()
+
+
 class _Refused(Exception):
     """The server refused the access token (535): refresh once and try again."""
 
@@ -38,7 +43,8 @@ class _PinnedSMTP(smtplib.SMTP):
     def __init__(self, address: str, host: str, port: int) -> None:
         self._address = address
         super().__init__(timeout=TIMEOUT)
-        self.connect(host, port)  # smtplib keeps `host` for STARTTLS's server_hostname
+        self._host = host  # STARTTLS's server_hostname (smtplib sets it only when __init__ connects)
+        self.connect(host, port)
 
     def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
         return socket.create_connection((self._address, port), timeout)
@@ -104,7 +110,7 @@ def send_from(item: MailboxItem, mail: OutgoingMail) -> SentMail:
             oauth2_tokens.forget(item.mailbox_id)
             if fresh:
                 raise MailNotSent("smtp_auth_refused") from None
-        except (smtplib.SMTPException, OSError, ssl.SSLError) as error:
+        except Exception as error:  # SMTP refusals, network and TLS errors alike: kept "not sent"
             raise MailNotSent(f"{type(error).__name__}: {error}") from None
     return SentMail(ses_message_id=message_id, message_ids=[message_id], via="smtp", sent_from=item.user)
 
@@ -113,7 +119,7 @@ def _submit(address: str, server: oauth2.SmtpServer, user: str, token: str, mess
     with _PinnedSMTP(address, server.host, server.port) as smtp:
         smtp.ehlo()
         if server.starttls:
-            smtp.starttls(context=ssl.create_default_context())
+            smtp.starttls(context=tls_context())  # the certificate is checked against the host's name
             smtp.ehlo()
 
         def xoauth2(challenge: bytes | None = None) -> str:
