@@ -319,3 +319,22 @@ def test_a_providers_server_gets_starttls_before_the_token_and_an_untrusted_cert
     assert (status, body["message"]["delivery"]["state"]) == (502, "not_sent")
     assert "CERTIFICATE_VERIFY_FAILED" in body["message"]["delivery"]["error"]
     assert len(mail_outbox.submitted) == 1  # the token never went to a server the desk could not verify
+
+
+def test_a_microsoft_account_sends_too_and_its_rotated_refresh_token_is_stored_before_use(
+    aws: Any, provider: LocalOAuthServer, submission: Submission  # noqa: F811
+) -> None:
+    from tests.unit.test_mailbox_oauth import expire_access_token, grant_in_secret
+
+    mailbox_id = connect("microsoft", contact_id="customer-service")
+    assert call("PATCH", f"/v1/mailboxes/{mailbox_id}", ADMIN, {"send_replies": True})[0] == 200
+    expire_access_token(mailbox_id)
+    before = grant_in_secret(mailbox_id)["refresh_token"]
+
+    status, body = reply(thread_with_a_mail("ms@example.com"))
+
+    assert (status, body["message"]["delivery"]["sent_from"]) == (201, ACCOUNT)
+    grant = provider.state.grant_of(ACCOUNT)
+    assert grant is not None and grant.refreshes == 1
+    assert grant_in_secret(mailbox_id)["refresh_token"] == grant.refresh_token != before  # the rotated one, stored
+    assert [m["account"] for m in mail_outbox.submitted] == [ACCOUNT]
