@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import email
 import html
+import threading
 from email import policy
 from email.errors import HeaderParseError
 from email.header import decode_header, make_header
 from email.message import EmailMessage
 from email.utils import getaddresses
 from typing import Any
+
+# What the local submission server (local/smtp_submission.py) accepted from connected accounts.
+submitted: list[dict[str, Any]] = []
+_submitted_lock = threading.Lock()
 
 
 def sent_messages(account_id: str = "123456789012") -> list[dict[str, Any]]:
@@ -23,7 +28,18 @@ def sent_messages(account_id: str = "123456789012") -> list[dict[str, Any]]:
     for backend in ses_backends[account_id].values():
         for item in backend.sent_messages:
             found.append(describe(item))
-    return found
+    with _submitted_lock:
+        return found + list(submitted)
+
+
+def record_submission(raw: bytes, account: str, recipients: list[str]) -> dict[str, Any]:
+    """A mail a connected account sent by SMTP (authenticated as `account` by XOAUTH2)."""
+    parsed = email.message_from_bytes(raw, policy=policy.default)
+    assert isinstance(parsed, EmailMessage)
+    with _submitted_lock:
+        entry = {**_fields(parsed, f"smtp-{len(submitted) + 1}", account, recipients, raw.decode("utf-8", "surrogateescape")), "via": "smtp", "account": account}
+        submitted.append(entry)
+    return entry
 
 
 def describe(item: Any) -> dict[str, Any]:
@@ -40,12 +56,16 @@ def describe(item: Any) -> dict[str, Any]:
     # decoded from its own charset and transfer encoding rather than guessed from a str.
     parsed = email.message_from_bytes(raw.encode("utf-8", "surrogateescape"), policy=policy.default)
     assert isinstance(parsed, EmailMessage)
+    return {**_fields(parsed, item.id, item.source, list(item.destinations), raw), "via": "ses"}
+
+
+def _fields(parsed: EmailMessage, message_id: str, source: str, destinations: list[str], raw: str) -> dict[str, Any]:
     part = parsed.get_body(preferencelist=("plain", "html"))
     return {
-        "id": item.id,
-        "source": item.source,
-        "from": str(parsed.get("From", "") or item.source),
-        "to": unique_recipients([*item.destinations, *(str(value) for value in parsed.get_all("To", []) + parsed.get_all("Cc", []))]),
+        "id": message_id,
+        "source": source,
+        "from": str(parsed.get("From", "") or source),
+        "to": unique_recipients([*destinations, *(str(value) for value in parsed.get_all("To", []) + parsed.get_all("Cc", []))]),
         "reply_to": unique_recipients(str(value) for value in parsed.get_all("Reply-To", [])),
         "subject": str(parsed.get("Subject", "")),
         "body": _text(part),
@@ -84,6 +104,8 @@ def page(messages: list[dict[str, Any]]) -> bytes:
     """The HTML page, newest first; every value is escaped text."""
     def row(message: dict[str, Any]) -> str:
         fields = [("From", message.get("from") or message.get("source", "")), ("To", ", ".join(message.get("to", [])))]
+        if message.get("via") == "smtp":
+            fields.append(("Sent by", f"SMTP, XOAUTH2 as {message.get('account', '')}"))
         if message.get("reply_to"):
             fields.append(("Reply-To", ", ".join(message["reply_to"])))
         if message.get("attachments"):
@@ -100,5 +122,5 @@ def page(messages: list[dict[str, Any]]) -> bytes:
         "<style>body{font:15px/1.4 system-ui,sans-serif;margin:2rem;max-width:60rem}article{border-top:1px solid #ccc;padding:.5rem 0}"
         "dl{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem;margin:0}dt{font-weight:600}dd{margin:0}"
         "pre{white-space:pre-wrap;background:#f6f6f6;padding:.75rem}</style>"
-        f"<h1>Mail sent through SES ({len(messages)})</h1>{rows or '<p>No mail sent yet.</p>'}"
+        f"<h1>Mail sent through SES and connected accounts ({len(messages)})</h1>{rows or '<p>No mail sent yet.</p>'}"
     ).encode()

@@ -43,7 +43,7 @@ _DELIVERY = {
         obj(
             {
                 "state": {"type": "string", "enum": ["sent", "not_sent", "delayed", "bounced"]},
-                "message_id": {"type": ["string", "null"], "description": "SES's message id, kept when the mail bounces"},
+                "message_id": {"type": ["string", "null"], "description": "SES's message id, kept when the mail bounces (via smtp: the Message-ID it was sent with)"},
                 "error": _SN,
                 "at": _SN,
                 "status": {"type": ["string", "null"], "description": "bounced: the report's status code (5.1.1)"},
@@ -57,6 +57,8 @@ _DELIVERY = {
                     "type": ["string", "null"],
                     "description": "delayed: when the last delay report came (the receiving side is still retrying)",
                 },
+                "via": {"type": "string", "enum": ["ses", "smtp"], "description": "how it went: SES, or SMTP from the shop's connected account"},
+                "sent_from": {"type": ["string", "null"], "description": "smtp: the account it was sent from"},
             }
         ),
         {"type": "null"},
@@ -434,6 +436,7 @@ SCHEMAS: dict[str, Any] = {
             "auth": {"type": "string", "enum": ["password", "oauth2"]},
             "provider": {"type": ["string", "null"], "enum": ["google", "microsoft", None]},
             "needs_reconnect": {**_B, "description": "an OAuth2 grant was refused: an admin must reconnect (the admins were mailed once)"},
+            "send_replies": {**_B, "description": "OAuth2: replies on its contact's threads go from this account by SMTP, not SES"},
             "sync": obj(
                 {
                     "state": {"type": "string", "enum": ["never", "ok", "failed", "running", "paused"]},

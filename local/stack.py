@@ -93,8 +93,10 @@ class LocalStack:
         self.imap_port = _port("SHOPDESK_IMAP_PORT", 1143)
         self.smtp_port = _port("SHOPDESK_SMTP_PORT", 2525)
         self.oauth2_port = _port("SHOPDESK_OAUTH2_PORT", 9400)
+        self.submission_port = _port("SHOPDESK_SUBMISSION_PORT", 2587)
         self._oauth2: Any = None
         self._smtp: Any = None
+        self._submission: Any = None
         self._stopping = threading.Event()
         self._imap_process: subprocess.Popen[bytes] | None = None
         self._dovecot: Any = None
@@ -130,6 +132,7 @@ class LocalStack:
             "OAUTH2_REDIRECT_URI": f"{gateway}/agent/v1/mailboxes/oauth2/callback",
             "OAUTH2_DONE_URL": f"{gateway}/",
             "OAUTH2_IMAP_SERVER": f"{HOST}:{self.imap_port}",  # a connected mailbox never reaches Gmail from here
+            "OAUTH2_SMTP_SERVER": f"{HOST}:{self.submission_port}",  # nor smtp.gmail.com: replies "sent from the account" land here
         })
 
         self._wait_for_imap_server()
@@ -165,6 +168,10 @@ class LocalStack:
         from local import smtp_inbound
 
         self._smtp = smtp_inbound.start(HOST, self.smtp_port, os.environ["ATTACHMENTS_BUCKET"], endpoint, base, resources.region)
+        # The providers' submission servers, played locally: XOAUTH2 by introspection, mail into the sent-mail page.
+        from local import smtp_submission
+
+        self._submission = smtp_submission.start(HOST, self.submission_port, f"{self._oauth2.base_url}/introspect")
 
         state = {
             "url": base + "/",
@@ -175,6 +182,7 @@ class LocalStack:
             "aws_endpoint": endpoint,
             "imap": {"host": HOST, "port": self.imap_port, "user": MAILBOX_USER, "password": MAILBOX_PASSWORD},
             "smtp": {"host": HOST, "port": self.smtp_port},
+            "submission": {"host": HOST, "port": self.submission_port},
             "imap_server": self.imap_server,
             "imap_note": self.imap_note,
             "oauth2": {
@@ -261,6 +269,8 @@ class LocalStack:
         self._stopping.set()
         if self._smtp is not None:
             self._smtp.stop()
+        if self._submission is not None:
+            self._submission.stop()
         if self._gateway is not None:
             self._gateway.shutdown()
             self._gateway.server_close()

@@ -42,7 +42,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @contextmanager
 def running_stack(state_dir: Path, ready: Callable[[Path], bool], seconds: float, **environment: str) -> Iterator[dict[str, Any]]:
     """`python -m local.stack` (what `make run` runs) on free ports, until `ready(state_dir)`; its stack.json."""
-    env = dict(os.environ, SHOPDESK_STATE_DIR=str(state_dir), SHOPDESK_PORT="0", SHOPDESK_MOTO_PORT="0", SHOPDESK_IMAP_PORT="0", SHOPDESK_SMTP_PORT="0", SHOPDESK_OAUTH2_PORT="0", **environment)
+    env = dict(os.environ, SHOPDESK_STATE_DIR=str(state_dir), SHOPDESK_PORT="0", SHOPDESK_MOTO_PORT="0", SHOPDESK_IMAP_PORT="0", SHOPDESK_SMTP_PORT="0", SHOPDESK_SUBMISSION_PORT="0", SHOPDESK_OAUTH2_PORT="0", **environment)
     log = (state_dir / "stack.log").open("w")
     process = subprocess.Popen([sys.executable, "-m", "local.stack"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:

@@ -1,5 +1,6 @@
 // Editing one mailbox in its row of the "Mailboxes" panel: its name, the contact its new threads go
-// to, its server fields and (password mailboxes) a new password. Only the fields that changed are
+// to, its server fields, (password mailboxes) a new password and (OAuth2 mailboxes) whether replies
+// are sent from the account. Only the fields that changed are
 // sent (PATCH /v1/mailboxes/{id}); the password is write-only: empty keeps the stored one, and it
 // is never shown. Names and server texts are only ever set as values and text.
 
@@ -20,6 +21,22 @@ export function privateNetworkField(id, checked, testid) {
     box,
     h("label", { for: id, i18n: "mailboxes.privateNetwork" }),
     h("p", { class: "hint warning", id: `${id}-warning`, i18n: "mailboxes.privateNetworkWarning", testid: `${testid}-warning` }),
+  );
+}
+
+/**
+ * "Send replies from this account" (OAuth2 mailboxes only): its threads' replies go by the
+ * account's own SMTP server instead of the desk's address.
+ */
+function sendRepliesField(id, checked) {
+  const box = h("input", { type: "checkbox", id, name: "send_replies", testid: "edit-send-replies", "aria-describedby": `${id}-hint` });
+  box.checked = Boolean(checked);
+  return h(
+    "div",
+    { class: "field field-checkbox" },
+    box,
+    h("label", { for: id, i18n: "mailboxes.sendReplies" }),
+    h("p", { class: "hint", id: `${id}-hint`, i18n: "mailboxes.sendRepliesHint" }),
   );
 }
 
@@ -76,6 +93,7 @@ export function mailboxEditForm(box, { contacts, save, close }) {
       field("folder", "options.folder", input("folder", { value: box.folder || "INBOX" })),
     ),
     privateNetworkField(`${prefix}-private-network`, box.private_network, "edit-private-network"),
+    oauth ? sendRepliesField(`${prefix}-send-replies`, box.send_replies) : null,
     h(
       "div",
       { class: "form-actions" },
@@ -98,7 +116,8 @@ export function mailboxEditForm(box, { contacts, save, close }) {
     };
     if (!oauth) now.user = f.user.value.trim();
     now.private_network = f.private_network.checked;
-    const was = { name: box.name || "", contact_id: box.contact_id || null, host: box.host || "", port: Number(box.port || 993), security: box.security || "tls", folder: box.folder || "INBOX", user: box.user || "", private_network: Boolean(box.private_network) };
+    if (oauth) now.send_replies = f.send_replies.checked;
+    const was = { name: box.name || "", contact_id: box.contact_id || null, host: box.host || "", port: Number(box.port || 993), security: box.security || "tls", folder: box.folder || "INBOX", user: box.user || "", private_network: Boolean(box.private_network), send_replies: Boolean(box.send_replies) };
     const fields = Object.fromEntries(Object.entries(now).filter(([key, value]) => value !== was[key]));
     if (!oauth && f.password.value) fields.password = f.password.value;
     return fields;

@@ -109,6 +109,7 @@ export function mailboxOptions(ctx) {
         h("span", { class: "muted", text: `${box.user}@${box.host} · ${box.folder}` }),
         box.auth === "oauth2" ? [" ", h("span", { class: "muted", i18n: "mailboxes.signedInWith", params: { provider: PROVIDER_NAMES[box.provider] || box.provider }, testid: "mailbox-provider" })] : null,
         box.needs_reconnect ? [" ", h("span", { class: "badge status-error", i18n: "mailboxes.needsReconnect", testid: "mailbox-needs-reconnect" })] : null,
+        box.send_replies ? [" ", h("span", { class: "badge", i18n: "mailboxes.sendsReplies", testid: "mailbox-sends-replies" })] : null,
         box.private_network ? [" ", h("span", { class: "badge", i18n: "mailboxes.privateNetworkBy", params: { who: box.private_network_set_by || "?" }, testid: "mailbox-private-network" })] : null,
       ),
       h(

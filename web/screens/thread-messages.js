@@ -93,9 +93,13 @@ function delivery(message, screen) {
   // A bounce or a delay says what the receiving server said (status code and diagnostic: text, never markup).
   const { status, diagnostic } = message.delivery;
   const said = (state === "bounced" || state === "delayed") && (status || diagnostic);
+  // A reply sent from the shop's connected account says which (the address: text, never markup).
+  const from = state === "sent" && message.delivery.via === "smtp" && message.delivery.sent_from;
   const label = said
     ? h("span", { i18n: `delivery.${state}With`, params: { status: status || "", diagnostic: diagnostic || "" }, testid: "delivery-state" })
-    : h("span", { i18n: `delivery.${state}`, testid: "delivery-state" });
+    : from
+      ? h("span", { i18n: "delivery.sentFrom", params: { account: from }, testid: "delivery-state" })
+      : h("span", { i18n: `delivery.${state}`, testid: "delivery-state" });
   const line = h("p", { class: ["delivery", `delivery-${state}`], testid: "delivery" }, label);
   if (state === "not_sent") {
     line.append(

@@ -65,7 +65,7 @@ def test_the_authorize_url_asks_for_a_code_with_pkce_s256_the_scopes_and_the_reg
         "response_type": "code",
         "client_id": "ms-client",
         "redirect_uri": "https://api.example/v1/mailboxes/oauth2/callback",
-        "scope": "https://outlook.office.com/IMAP.AccessAsUser.All offline_access",
+        "scope": "https://outlook.office.com/IMAP.AccessAsUser.All https://outlook.office.com/SMTP.Send offline_access",
         "state": "the-state",
         "code_challenge": "the-challenge",
         "code_challenge_method": "S256",

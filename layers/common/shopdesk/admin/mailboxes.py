@@ -23,6 +23,11 @@ register(
             "es": "Ese contacto no existe.",
             "pl": "Nie ma takiego kontaktu.",
         },
+        "send_replies_oauth_only": {
+            "en": "Only a mailbox connected with Google or Microsoft can send replies from its account.",
+            "es": "Solo un buzón conectado con Google o Microsoft puede enviar respuestas desde su cuenta.",
+            "pl": "Tylko skrzynka połączona z Google lub Microsoft może wysyłać odpowiedzi ze swojego konta.",
+        },
     }
 )
 
@@ -49,6 +54,10 @@ class MailboxPatch(RequestModel):
         description="the mail server is on the shop's private network: a private or loopback address is allowed (link-local never)",
     )
     password: Annotated[str, Field(max_length=1024), coded("validation_failed")] | None = Field(default=None, json_schema_extra={"writeOnly": True})
+    send_replies: bool | None = Field(
+        default=None,
+        description="replies on this mailbox's threads (its contact's) go from its account by SMTP instead of SES; OAuth2 mailboxes only",
+    )
 
 
 class MailboxInput(MailboxPatch):
@@ -89,7 +98,13 @@ def list_mailboxes() -> dict[str, Any]:
     return mailboxes.list_view()
 
 
+def _refuse_send_replies(data: MailboxPatch, auth: str) -> None:
+    if data.send_replies and auth != "oauth2":
+        raise ValidationFailed([FieldError("send_replies", "send_replies_oauth_only")])
+
+
 def add_mailbox(data: MailboxInput, by: str | None = None) -> dict[str, Any]:
+    _refuse_send_replies(data, "password")  # a mailbox added here logs in with a password
     fields = _fields(data, data.given() | {"host", "user"}, by)
     fields.setdefault("name", fields["user"])
     return mailboxes.add(fields, data.password)
@@ -97,8 +112,12 @@ def add_mailbox(data: MailboxInput, by: str | None = None) -> dict[str, Any]:
 
 def change_mailbox(mailbox_id: str, data: MailboxPatch, by: str | None = None) -> dict[str, Any]:
     sent = data.given()
+    host_check = "host" in sent and "private_network" not in sent
+    item = mailboxes.mailbox(mailbox_id) if host_check or data.send_replies else None  # read only when needed
+    if item is not None:
+        _refuse_send_replies(data, item.auth or "password")
     # A new host is checked against the option as stored (unless this request changes it too).
-    stored = mailboxes.mailbox(mailbox_id).private_network if "host" in sent and "private_network" not in sent else False
+    stored = item.private_network if item is not None and host_check else False
     return mailboxes.change(mailbox_id, _fields(data, sent, by, bool(stored)), data.password)
 
 

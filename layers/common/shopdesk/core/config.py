@@ -64,6 +64,7 @@ class Config:
     oauth2_done_url: str = ""
     oauth2_endpoint_base: str = ""
     oauth2_imap_server: str = ""  # host:port a new OAuth2 mailbox defaults to ("": the provider's own; local: loopback)
+    oauth2_smtp_server: str = ""  # host:port replies "sent from the account" go to ("": the provider's own; local: loopback, no TLS)
 
 
 @cache
@@ -113,4 +114,5 @@ def config() -> Config:
         oauth2_done_url=os.environ.get("OAUTH2_DONE_URL", ""),
         oauth2_endpoint_base=os.environ.get("OAUTH2_ENDPOINT_BASE", "").rstrip("/"),
         oauth2_imap_server=os.environ.get("OAUTH2_IMAP_SERVER", ""),
+        oauth2_smtp_server=os.environ.get("OAUTH2_SMTP_SERVER", ""),
     )

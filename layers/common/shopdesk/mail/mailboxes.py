@@ -18,11 +18,11 @@ from shopdesk.core.aws import client
 from shopdesk.core.config import config
 from shopdesk.core.errors import NotFound
 from shopdesk.core.i18n import message, register
-from shopdesk.mail import oauth2_tokens
+from shopdesk.mail import oauth2_tokens, smtp_send
 from shopdesk.mail.imap import SECURITIES, Mailbox, MailboxError, MailboxSettings, check_connection
 from shopdesk.store import mailboxes as store
 from shopdesk.store.mailboxes import MailboxItem
-from shopdesk.store.settings import load_settings
+from shopdesk.store.settings import load_settings, save_reply_senders
 
 register(
     {
@@ -185,7 +185,15 @@ def change(mailbox_id: str, fields: dict[str, Any], password: str | None) -> dic
         fields = {**fields, "password_set": True}
     if fields and store.update_settings(mailbox_id, fields) is None:
         raise NotFound("mailbox_not_found")
+    if {"send_replies", "contact_id"} & fields.keys():
+        refresh_reply_senders()
     return view(mailbox(mailbox_id))
+
+
+def refresh_reply_senders() -> None:
+    """Rewrites which mailbox sends which contact's replies (the settings' `reply_senders`), from
+    every mailbox as it is now: after a change of a mailbox's option or contact, or its removal."""
+    save_reply_senders(smtp_send.senders_of(store.all_mailboxes()))
 
 
 def remove(mailbox_id: str) -> None:
@@ -197,6 +205,8 @@ def remove(mailbox_id: str) -> None:
     item = store.remove(mailbox_id) if is_mailbox_id(mailbox_id) else None
     if item is None:
         raise NotFound("mailbox_not_found")
+    if item.send_replies:
+        refresh_reply_senders()
     oauth2_tokens.forget(item.mailbox_id)
     if item.auth == "oauth2":
         oauth2_tokens.revoke_at_provider(item)
@@ -242,6 +252,7 @@ def view(item: MailboxItem) -> dict[str, Any]:
         "auth": item.auth or "password",
         "provider": item.provider,
         "needs_reconnect": bool(item.needs_reconnect),
+        "send_replies": smtp_send.can_send(item),
         "sync": {
             "state": "paused" if item.paused and item.state != "running" else item.state,
             "last_run_at": item.last_run_at,

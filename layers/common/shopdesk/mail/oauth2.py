@@ -46,8 +46,13 @@ register(
 
 PROVIDERS = ("google", "microsoft")
 NAMES = {"google": "Google", "microsoft": "Microsoft"}
-SCOPES = {"google": "https://mail.google.com/", "microsoft": "https://outlook.office.com/IMAP.AccessAsUser.All offline_access"}
+SCOPES = {
+    "google": "https://mail.google.com/",  # IMAP and SMTP both
+    "microsoft": "https://outlook.office.com/IMAP.AccessAsUser.All https://outlook.office.com/SMTP.Send offline_access",
+}
 IMAP_HOSTS = {"google": "imap.gmail.com", "microsoft": "outlook.office365.com"}
+# Submission servers for "send replies from this account": port 587 with STARTTLS and AUTH XOAUTH2.
+SMTP_HOSTS = {"google": ("smtp.gmail.com", 587), "microsoft": ("smtp.office365.com", 587)}
 STATE_SECONDS = 600
 TIMEOUT = 10.0
 
@@ -87,6 +92,24 @@ def endpoints(provider: str) -> Endpoints:
     tenant = urllib.parse.quote(config().oauth2_microsoft_tenant, safe="")
     root = f"https://login.microsoftonline.com/{tenant}/oauth2/v2.0"
     return Endpoints(f"{root}/authorize", f"{root}/token", None)
+
+
+@dataclass(frozen=True)
+class SmtpServer:
+    host: str
+    port: int
+    starttls: bool  # False only for the local stack's loopback submission server
+
+
+def smtp_server(provider: str) -> SmtpServer:
+    """Where a reply sent from a connected account goes: the provider's submission server, or the
+    configured one (`OAUTH2_SMTP_SERVER`: `make run`'s local server on loopback, plain SMTP)."""
+    configured = config().oauth2_smtp_server
+    if configured:
+        host, _, port = configured.rpartition(":")
+        return SmtpServer(host, int(port), starttls=False)
+    host, port = SMTP_HOSTS[provider]
+    return SmtpServer(host, port, starttls=True)
 
 
 CALLBACK_PATH = "/v1/mailboxes/oauth2/callback"

@@ -91,6 +91,7 @@ class OutgoingMail:
     headers: dict[str, str] = field(default_factory=dict)
     attachments: list[OutgoingAttachment] = field(default_factory=list)
     kind: str = "reply"  # reply | forward | notification | confirmation | contact-form
+    from_address: str | None = None  # a connected mailbox's account (mail/smtp_send.py); None: the shop's sender
 
 
 @dataclass
@@ -98,6 +99,8 @@ class SentMail:
     ses_message_id: str
     # Every Message-ID an answer may reference: the one we set and the ones SES may substitute.
     message_ids: list[str]
+    via: str = "ses"  # ses | smtp (a connected mailbox's own submission server)
+    sent_from: str | None = None  # smtp: the account it went from
 
 
 # Headers whose value is a list of Message-IDs, written byte for byte with their brackets.
@@ -110,7 +113,7 @@ def build(mail: OutgoingMail) -> tuple[EmailMessage, str]:
     """The MIME message and the Message-ID we gave it. Raises NotAHeaderValue when an address
     cannot be written as it is (`send` reports it as a mail not sent)."""
     message = EmailMessage()
-    sender = config().sender_email
+    sender = mail.from_address or config().sender_email
     message["From"] = Address(display_name=encode.header_text(mail.sender_name or config().shop_name), addr_spec=sender)
     message["To"] = encode.address_list(mail.to)
     if mail.reply_to:

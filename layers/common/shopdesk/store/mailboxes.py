@@ -73,6 +73,7 @@ class MailboxItem(ShopdeskItem, discriminator="mailbox"):
     provider = UnicodeAttribute(null=True)  # google | microsoft (oauth2 only)
     needs_reconnect = BooleanAttribute(default=False)
     reconnect_mailed_at = UnicodeAttribute(null=True)  # the admins were told; cleared when reconnected
+    send_replies = BooleanAttribute(default=False)  # oauth2 only: its threads' replies go from this account by SMTP
 
     @staticmethod
     def key(mailbox_id: str) -> tuple[str, str]:

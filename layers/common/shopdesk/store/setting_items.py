@@ -79,6 +79,10 @@ class ShopSettings(ShopdeskItem, discriminator="settings"):
     # The storefront's abuse limits (posts, upload grants, confirmations); unset: the defaults.
     abuse_limits = AbuseLimitSettings(null=True)
     updated_at = UTCDateTimeAttribute(null=True)
+    # Derived from the mailboxes (mail/smtp_send.senders_of), written whenever one changes: which
+    # mailbox sends which contact's replies ({contact id or "*": mailbox id}), so a reply finds it
+    # in the settings it reads anyway. None or empty: every reply goes by SES.
+    reply_senders = MapAttribute(null=True)
 
     @staticmethod
     def key() -> tuple[str, str]:

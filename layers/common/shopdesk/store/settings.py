@@ -39,6 +39,13 @@ def save_settings(settings: ShopSettings, read_at: datetime | None) -> None:
         raise
 
 
+def save_reply_senders(senders: dict[str, str]) -> None:
+    """The mailboxes' sending map (one UpdateItem of that field alone; the admins' fields and their
+    version are left as they are)."""
+    settings = ShopSettings(*ShopSettings.key())
+    settings.update(actions=[ShopSettings.kind.set(ShopSettings), ShopSettings.reply_senders.set(senders)])
+
+
 def contact_and_settings(contact_id: str) -> tuple[Contact | None, ShopSettings]:
     """A contact and the shop's options in one BatchGetItem (the thread view shows both)."""
     contact: Contact | None = None

@@ -93,6 +93,8 @@ class Delivery(MapAttribute):
     status = UnicodeAttribute(null=True)
     diagnostic = UnicodeAttribute(null=True)
     recipient = UnicodeAttribute(null=True)
+    via = UnicodeAttribute(null=True)  # sent: "ses", or "smtp" from a connected account (None: SES, before this was recorded)
+    sent_from = UnicodeAttribute(null=True)  # smtp: the account's address
     bounced_at = UnicodeAttribute(null=True)
     delayed_at = UnicodeAttribute(null=True)  # a delay report came (state "delayed": still being retried)
 

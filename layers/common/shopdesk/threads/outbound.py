@@ -1,7 +1,8 @@
 """What agents send (SPEC §5, §6 outbound): replies to the customer, forwards of a discussion,
 and private notes, which never leave Shopdesk.
 
-A reply is stored first ("not sent"), then sent through SES, then marked sent with the
+A reply is stored first ("not sent"), then sent through SES (or from the shop's connected account
+when its mailbox sends replies: mail/smtp_send.py), then marked sent with the
 Message-IDs an answer may quote, and the thread closes. If SES refuses or cannot be reached the
 reply stays stored as "not sent" with the reason, the agent is told (502 `reply_not_sent`), and
 the retry route sends that same stored reply. So a reply is never lost and never shown as sent
@@ -20,7 +21,7 @@ from shopdesk.core.errors import Conflict, NotFound, UpstreamFailed
 from shopdesk.core.i18n import register
 from shopdesk.core.thread_rules import now_iso
 from shopdesk.core.validation import Checker, is_valid_email
-from shopdesk.mail import header_encoding, links
+from shopdesk.mail import header_encoding, links, smtp_send
 from shopdesk.mail import send as mail
 from shopdesk.store import attachments
 from shopdesk.store.agent_writes import ThreadMovedOn
@@ -163,7 +164,8 @@ def reply_mailbox(settings: ShopSettings) -> str:
 
 
 def reply_mail(
-    thread: Thread, text: str, files: list[mail.OutgoingAttachment], settings: ShopSettings, in_reply_to: str | Answering | None = None
+    thread: Thread, text: str, files: list[mail.OutgoingAttachment], settings: ShopSettings, in_reply_to: str | Answering | None = None,
+    account: str | None = None,
 ) -> mail.OutgoingMail:
     """The reply as the customer receives it: text and HTML, the thread's language, the markers."""
     words = REPLY_WORDS[_language(thread)]
@@ -176,7 +178,7 @@ def reply_mail(
     if link:
         text_body += "\n" + words["continue"] + "\n" + link
         html_body += f"<p>{html.escape(words['continue'])}<br><a href=\"{html.escape(link)}\">{html.escape(link)}</a></p>"
-    mailbox = reply_mailbox(settings)
+    mailbox = account or reply_mailbox(settings)  # sent from a connected account: answers land in it
     reply_to = mail.plus_address(mailbox, number, thread.token) if config().plus_addressing else mailbox
     headers: dict[str, str] = {"X-Shopdesk-Thread": str(number)}
     answering = Answering(in_reply_to) if isinstance(in_reply_to, str) else in_reply_to
@@ -241,15 +243,17 @@ def _send_stored_reply(
 ) -> Posted:
     """Mails a stored reply, then marks it sent and closes the thread (one transaction); if SES
     refuses, the reply stays stored as not sent with the reason."""
+    sender = smtp_send.sender_for(context.settings.reply_senders, thread.contact_id)
     try:
         files = _file_bytes(list(message.attachments or []))
-        sent = mail.send(reply_mail(thread, message.text, files, context.settings, in_reply_to))
+        outgoing = reply_mail(thread, message.text, files, context.settings, in_reply_to, account=sender.user if sender else None)
+        sent = smtp_send.send_from(sender, outgoing) if sender else mail.send(outgoing)
     except mail.MailNotSent as error:
         reply_not_delivered(message, error.reason)
         if moved_from == "open":
             settle_moved(thread, context)
         raise ReplyNotSent(Posted(thread, message)) from None
-    delivery = {"state": "sent", "message_id": sent.ses_message_id, "error": None, "at": now_iso()}
+    delivery = {"state": "sent", "message_id": sent.ses_message_id, "error": None, "at": now_iso(), "via": sent.via, "sent_from": sent.sent_from}
     after = after or AfterSend()
     closed = reply_delivered(
         int(thread.number), message, delivery, sent.message_ids, known=thread, context=context, moved_from=moved_from,

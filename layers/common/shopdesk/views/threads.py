@@ -36,6 +36,8 @@ def delivery_view(delivery: Any) -> dict[str, Any] | None:
         "recipient": delivery.recipient,
         "bounced_at": delivery.bounced_at,
         "delayed_at": delivery.delayed_at,
+        "via": delivery.via or "ses",
+        "sent_from": delivery.sent_from,
     }
 
 
