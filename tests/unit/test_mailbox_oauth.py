@@ -268,6 +268,26 @@ def test_a_rotated_refresh_token_is_stored_before_the_new_access_token_is_used(a
     assert view(mailbox_id)["sync"]["imported"] == 1
 
 
+def test_a_refresh_that_lost_the_race_to_another_run_uses_the_grant_that_run_stored(aws: Any, provider: LocalOAuthServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    mailbox_id = connect()
+    expire_access_token(mailbox_id)
+    item = mailbox_store.get_mailbox(mailbox_id)
+    assert item is not None
+    real_refresh = oauth2.refresh
+
+    def another_run_refreshed_first(provider_name: str, refresh_token: str, secret: str) -> oauth2.Grant:
+        # A reply's Lambda refreshed a moment ago and stored the rotated grant: this run's token is the old one.
+        grant = real_refresh(provider_name, refresh_token, secret)
+        oauth2_tokens.store_grant(item.secret_id, {"refresh_token": grant.refresh_token, "access_token": grant.access_token, "expires_at": grant.expires_at})
+        raise oauth2.OAuthError("invalid_grant", "oauth2_reconnect_needed")
+
+    monkeypatch.setattr(oauth2, "refresh", another_run_refreshed_first)
+    token = oauth2_tokens.access_token(item)
+
+    assert token == grant_in_secret(mailbox_id)["access_token"]
+    assert view(mailbox_id)["needs_reconnect"] is False  # not marked: the grant is alive
+
+
 # --- a refused grant ---------------------------------------------------------------------------------
 
 

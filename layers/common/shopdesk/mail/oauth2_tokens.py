@@ -128,8 +128,13 @@ def forget(mailbox_id: str) -> None:
     _cache.pop(mailbox_id, None)
 
 
-def access_token(item: MailboxItem, force_refresh: bool = False) -> str:
-    """A valid access token: the cached one, else the stored one, else a refresh (rotation stored first)."""
+def access_token(item: MailboxItem, force_refresh: bool = False, rotated_elsewhere: bool = False) -> str:
+    """A valid access token: the cached one, else the stored one, else a refresh (rotation stored first).
+
+    A refresh refused as `invalid_grant` reads the secret once more before calling the grant gone:
+    a reply and a sync run (separate Lambdas) may refresh at the same moment, and with a provider
+    that rotates, the one that lost the race holds a token the other has already replaced and stored.
+    """
     if item.needs_reconnect:
         raise MailboxError("oauth2_reconnect_needed")  # the provider is not asked again until an admin reconnects
     now = int(time.time())
@@ -147,6 +152,8 @@ def access_token(item: MailboxItem, force_refresh: bool = False) -> str:
         grant = oauth2.refresh(provider, str(stored["refresh_token"]), client_secret(provider))
     except oauth2.OAuthError as error:
         forget(item.mailbox_id)
+        if error.grant_gone and not rotated_elsewhere and _json_secret(item.secret_id).get("refresh_token") not in (None, stored["refresh_token"]):
+            return access_token(item, rotated_elsewhere=True)  # the other run's grant, stored before it was used
         if error.grant_gone:
             needs_reconnecting(item)
             raise MailboxError("oauth2_reconnect_needed") from None
