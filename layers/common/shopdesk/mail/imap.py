@@ -205,14 +205,7 @@ class Mailbox:
 
     def select(self) -> tuple[int, int | None]:
         """UIDVALIDITY and UIDNEXT of the folder (selected read-write, to flag what was stored)."""
-        try:
-            answer = self._client().select_folder(self.settings.folder)
-        except (imaplib.IMAP4.abort, OSError) as error:
-            raise _translate(error, self.settings) from error
-        except IMAPClientError as error:
-            raise MailboxError("imap_folder_missing", folder=self.settings.folder) from error
-        except BaseException as error:
-            raise _translate(error, self.settings) from error
+        answer = self._folder_answer(lambda c: c.select_folder(self.settings.folder))
         self.uidvalidity = int(answer.get(b"UIDVALIDITY", 0))
         uidnext = answer.get(b"UIDNEXT")
         self.uidnext = int(uidnext) if uidnext is not None else None
@@ -222,16 +215,21 @@ class Mailbox:
         """UIDVALIDITY and UIDNEXT of the folder without selecting it (STATUS): what a run with
         nothing new asks, read from the server's index whatever the folder holds, where SELECT
         also counts and flags the folder's messages."""
+        answer = self._folder_answer(lambda c: c.folder_status(self.settings.folder, [b"UIDVALIDITY", b"UIDNEXT"]))
+        uidnext = answer.get(b"UIDNEXT")
+        return int(answer.get(b"UIDVALIDITY", 0)), int(uidnext) if uidnext is not None else None
+
+    def _folder_answer(self, ask: Any) -> dict[bytes, Any]:
+        """SELECT or STATUS of the folder: the server refusing it (NO) means the folder is missing;
+        a dropped connection or anything else is the mailbox's own error."""
         try:
-            answer = self._client().folder_status(self.settings.folder, [b"UIDVALIDITY", b"UIDNEXT"])
+            return dict(ask(self._client()))
         except (imaplib.IMAP4.abort, OSError) as error:
             raise _translate(error, self.settings) from error
         except IMAPClientError as error:
             raise MailboxError("imap_folder_missing", folder=self.settings.folder) from error
         except BaseException as error:
             raise _translate(error, self.settings) from error
-        uidnext = answer.get(b"UIDNEXT")
-        return int(answer.get(b"UIDVALIDITY", 0)), int(uidnext) if uidnext is not None else None
 
     def search_since(self, days: int) -> list[int]:
         since: date = (datetime.now(UTC) - timedelta(days=days)).date()
