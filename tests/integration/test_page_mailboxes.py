@@ -60,6 +60,8 @@ def test_a_failing_mailbox_shows_its_error_while_a_second_keeps_importing(stack:
         add_mailbox(page, stack, f"Broken {name}", "not-the-password", "INBOX")
         add_mailbox(page, stack, name, stack["imap"]["password"], folder, contact="webmaster")
 
+        # The stack's minute timer may be syncing right now: the button waits for that run to end.
+        expect(page.get_by_test_id("run-sync")).to_be_enabled(timeout=60_000)
         page.get_by_test_id("run-sync").click()
         expect(page.get_by_test_id("sync-message")).to_have_text("The sync failed.", timeout=60_000)
 
