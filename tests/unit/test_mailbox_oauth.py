@@ -13,6 +13,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import boto3
@@ -43,8 +44,9 @@ def provider() -> Iterator[LocalOAuthServer]:
     server.stop()
 
 
-@pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch, provider: LocalOAuthServer) -> Iterator[dict[str, Any]]:
+@contextmanager
+def oauth_aws(monkeypatch: pytest.MonkeyPatch, provider: LocalOAuthServer, **environment: str) -> Iterator[dict[str, Any]]:
+    """moto with the OAuth2 app's settings pointing at the local provider, its secrets, an empty token cache."""
     environment = {
         "OAUTH2_ENDPOINT_BASE": provider.base_url,
         "OAUTH2_GOOGLE_CLIENT_ID": "local-google-client",
@@ -53,6 +55,7 @@ def aws(monkeypatch: pytest.MonkeyPatch, provider: LocalOAuthServer) -> Iterator
         "OAUTH2_STATE_KEY_SECRET_ID": "shopdesk/oauth2-state-key",
         "OAUTH2_REDIRECT_URI": REDIRECT,
         "OAUTH2_DONE_URL": DONE,
+        **environment,
     }
     with in_process_aws(monkeypatch, **environment) as variables:
         secrets = boto3.client("secretsmanager", region_name=REGION)
@@ -61,6 +64,12 @@ def aws(monkeypatch: pytest.MonkeyPatch, provider: LocalOAuthServer) -> Iterator
         oauth2_tokens._cache.clear()
         yield variables
     oauth2_tokens._cache.clear()
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch, provider: LocalOAuthServer) -> Iterator[dict[str, Any]]:
+    with oauth_aws(monkeypatch, provider) as variables:
+        yield variables
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
-"""Replies sent from the shop's connected Google / Microsoft account (issue 15, point 2's optional
-part): an OAuth2 mailbox with "Send replies from this account" sends the replies of its contact's
+"""Replies sent from the shop's connected Google / Microsoft account (the mailboxes' optional
+sending part): an OAuth2 mailbox with "Send replies from this account" sends the replies of its contact's
 threads by SMTP with XOAUTH2 instead of SES, with the same MIME and the same access token logic;
 everything else stays on SES. Tested against real parts on loopback: the local OAuth2 server and the
 local submission server (local/smtp_submission.py), which checks each token by introspection."""
@@ -7,7 +7,6 @@ local submission server (local/smtp_submission.py), which checks each token by i
 from __future__ import annotations
 
 import email
-import json
 import smtplib
 import socket
 from collections.abc import Iterator
@@ -15,14 +14,13 @@ from dataclasses import dataclass
 from email import policy
 from typing import Any
 
-import boto3
 import pytest
 from shopdesk.admin.contacts import all_contacts
-from shopdesk.mail import oauth2, oauth2_tokens
+from shopdesk.mail import oauth2
 
 from local import mail_outbox, smtp_submission
 from local.oauth2_server import LocalOAuthServer
-from tests.in_process_aws import REGION, count_dynamodb_requests, in_process_aws
+from tests.in_process_aws import count_dynamodb_requests
 from tests.unit.agents_api import ADMIN, call, customer_writes
 from tests.unit.test_mailbox_oauth import (  # noqa: F401 (fixtures)
     ACCOUNT,
@@ -31,6 +29,7 @@ from tests.unit.test_mailbox_oauth import (  # noqa: F401 (fixtures)
     admins_mailed,
     callback,
     connect,
+    oauth_aws,
     provider,
     provider_redirect,
     sent_subjects,
@@ -71,24 +70,9 @@ def submission(provider: LocalOAuthServer) -> Iterator[Submission]:  # noqa: F81
 
 @pytest.fixture
 def aws(monkeypatch: pytest.MonkeyPatch, provider: LocalOAuthServer, submission: Submission) -> Iterator[dict[str, Any]]:  # noqa: F811
-    environment = {
-        "OAUTH2_ENDPOINT_BASE": provider.base_url,
-        "OAUTH2_GOOGLE_CLIENT_ID": "local-google-client",
-        "OAUTH2_MICROSOFT_CLIENT_ID": "local-microsoft-client",
-        "OAUTH2_CLIENT_SECRET_ID": "shopdesk/oauth2-clients",
-        "OAUTH2_STATE_KEY_SECRET_ID": "shopdesk/oauth2-state-key",
-        "OAUTH2_REDIRECT_URI": REDIRECT,
-        "OAUTH2_DONE_URL": DONE,
-        "OAUTH2_SMTP_SERVER": f"127.0.0.1:{submission.port}",
-    }
-    with in_process_aws(monkeypatch, **environment) as variables:
-        secrets = boto3.client("secretsmanager", region_name=REGION)
-        secrets.create_secret(Name="shopdesk/oauth2-clients", SecretString=json.dumps({"google": "local-google-secret", "microsoft": "local-microsoft-secret"}))
-        secrets.create_secret(Name="shopdesk/oauth2-state-key", SecretString="a-generated-key-of-the-stack")
-        oauth2_tokens._cache.clear()
+    with oauth_aws(monkeypatch, provider, OAUTH2_SMTP_SERVER=f"127.0.0.1:{submission.port}") as variables:
         all_contacts()
         yield variables
-    oauth2_tokens._cache.clear()
 
 
 def sending_mailbox(contact_id: str = "customer-service") -> str:
