@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from agents_api import call, customer_writes
+from pynamodb.connection import Connection
 from shopdesk.admin import contacts
 from shopdesk.store import search_index, threads
 
@@ -34,6 +35,29 @@ def test_a_new_threads_first_message_files_its_terms_in_its_own_transaction(aws:
     requests_made.clear()
     customer_writes("Dzień dobry, paczka nie dotarła", email="anna@example.pl", order_ref="ZK-1")
     assert requests_made.count("TransactWriteItems") == 1 and "BatchWriteItem" not in requests_made
+
+
+def test_a_new_thread_puts_its_search_buckets_and_a_later_message_adds_to_them(aws: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new thread's buckets cannot exist yet, so they are Puts (cheaper to apply than ADDs); a
+    later message's words join with ADD, and what the first message filed stays findable."""
+    contacts.all_contacts()
+    sent: list[tuple[list[str], list[str]]] = []
+    commit = Connection.transact_write_items
+
+    def recording(self: Connection, condition_check_items: Any, delete_items: Any, put_items: Any, update_items: Any, **kwargs: Any) -> Any:
+        terms = [item for item in put_items if item["Item"]["PK"]["S"].startswith("TERM#")], [item for item in update_items if item["Key"]["PK"]["S"].startswith("TERM#")]
+        sent.append(terms)
+        return commit(self, condition_check_items, delete_items, put_items, update_items, **kwargs)
+
+    monkeypatch.setattr(Connection, "transact_write_items", recording)
+    first = customer_writes("Paczka nie dotarła", email="anna@example.pl")
+    puts, updates = sent[-1]
+    assert len(puts) >= 4 and updates == []
+    customer_writes("Pacjent? Nie, proszę o zwrot", email="anna@example.pl")
+    puts, updates = sent[-1]
+    assert puts == [] and len(updates) >= 4
+    for query in ("pacz", "pacj", "dotarla", "zwrot"):
+        assert [t["number"] for t in call("GET", "/v1/threads", query=f"q={query}")[1]["threads"]] == [first.thread.number], query
 
 
 def test_a_message_with_more_buckets_than_its_transaction_holds_writes_the_rest_a_hundred_a_request(

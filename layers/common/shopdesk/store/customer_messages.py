@@ -195,7 +195,7 @@ def _start(contact: Contact, incoming: CustomerMessage, extra_writes: ExtraWrite
         writes.save(message, condition=Message.pk.does_not_exist())
         writes.save(claim, condition=OpenThreadClaim.pk.does_not_exist())
         deltas.write(writes, moment)
-        rest = file_terms(writes, number, thread_terms(thread) | message_terms(message))
+        rest = file_terms(writes, number, thread_terms(thread) | message_terms(message), new_thread=True)
         if extra_writes:
             incoming.thread_number = number
             extra_writes(writes)

@@ -304,7 +304,7 @@ def split_message(number: int, message_id: str, agent: str) -> Thread:
                     condition=(Thread.status == was_status) & (Thread.last_message_at == was_last) & Thread.merged_into.does_not_exist(),
                 )
                 deltas.write(writes, moment)
-                rest = file_terms(writes, new_number, thread_terms(new) | message_terms(chosen))  # the new thread is found by them
+                rest = file_terms(writes, new_number, thread_terms(new) | message_terms(chosen), new_thread=True)  # the new thread is found by them
         except TransactWriteError as error:
             if not condition_failed(error):
                 raise
