@@ -40,5 +40,22 @@ def test_a_plain_text_bounce_gives_the_status_and_the_servers_line() -> None:
     assert (parsed.report.status, parsed.report.diagnostic) == ("5.1.1", "550 5.1.1 The email account that you tried to reach does not exist.")
 
 
+@pytest.mark.parametrize(
+    "sender",
+    [
+        b'"Mail Delivery System" <bounces+srs=x1@mx.example.net>',  # known by its quoted name only
+        b"=?utf-8?q?Mail_Delivery_Subsystem?= <daemon@mx.example.net>",  # the name RFC 2047-encoded
+        b"MAILER-DAEMON (Mail Delivery System)",  # Postfix's local form, no domain
+    ],
+)
+def test_a_bounce_is_known_by_its_senders_name_whatever_form_the_from_line_takes(sender: bytes) -> None:
+    raw = (
+        b"From: " + sender + b"\r\nTo: support@shop.example\r\nSubject: Undelivered Mail Returned to Sender\r\n"
+        b"Message-ID: <b2@mx.example.net>\r\n\r\nI'm sorry to have to inform you that your message could not\r\n"
+        b"be delivered to one or more recipients.\r\n\r\n<bob@example.org>: host said: 550 5.1.1 User unknown\r\n"
+    )
+    assert parse.parse(raw).kind == "bounce"
+
+
 def test_each_recipient_is_one_ses_destination() -> None:
     assert destinations(["Ann <ann@example.com>", "ANN@example.com", "ann@example.com", "bea@example.com"]) == ["ann@example.com", "bea@example.com"]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from email.message import Message
 
 from shopdesk.core.config import config
-from shopdesk.mail.headers import header, ids, normalize_id
+from shopdesk.mail.headers import header, ids, normalize_id, raw_header
 from shopdesk.mail.send import SHOPDESK_HEADER
 from shopdesk.mail.text import part_text
 
@@ -71,7 +71,7 @@ def _kind(msg: Message, from_email: str, subject: str, text: str) -> Kind:
     if SHOPDESK_HEADER in msg or (from_email and from_email == sender):
         return Kind("own", "own_mail")
     from_local = from_email.split("@")[0] if from_email else ""
-    from_field = header(msg, "From")
+    from_field = raw_header(msg, "From").lstrip("\"' ")  # "Mail Delivery System" <…>, MAILER-DAEMON (…)
     is_dsn = report_type == "delivery-status" or any(p.get_content_type() == "message/delivery-status" for p in msg.walk())
     looks_bounce = bool(_BOUNCE_SENDER.match(from_local) or _BOUNCE_SENDER.match(from_field)) and bool(
         _BOUNCE_SUBJECT.search(subject) or msg.is_multipart() or "delivery" in text.lower()[:2000]

@@ -131,6 +131,14 @@ def _raw_values(msg: Message, name: str) -> list[str]:
     return [undo_surrogates(" ".join(str(raw).split())) for key, raw in getattr(msg, "_headers", []) if key.lower() == name.lower()]
 
 
+def raw_header(msg: Message, name: str) -> str:
+    """A header's first occurrence decoded (RFC 2047, raw 8-bit bytes) and unfolded, but not parsed:
+    policy.default builds an address header's whole parse tree on access, the costliest step of
+    reading an ordinary mail, where only the text is matched."""
+    values = _raw_values(msg, name)
+    return _decode(values[0]) if values else ""
+
+
 def addresses(msg: Message, *names: str) -> list[tuple[str, str]]:
     """(name, address) pairs of the headers, every occurrence of each, in order; only real addresses.
     Split before decoding, so an encoded display name holding a comma stays one name."""
