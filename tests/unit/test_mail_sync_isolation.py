@@ -273,3 +273,22 @@ def test_an_original_the_bucket_refuses_stops_the_run_before_its_mail_and_the_ne
     [message] = stored("second@example.com")
     assert s3_text(message.original.key) == second
     assert mailbox.seen == {1, 2, 3}
+
+
+def test_an_original_goes_out_whole_without_waiting_for_a_go_ahead(aws: Any) -> None:
+    """`Expect: 100-continue` would hold every original's PutObject for a round trip."""
+    from shopdesk.core.aws import client
+
+    sent: list[dict[str, str]] = []
+
+    def headers(request: Any, **_: Any) -> None:
+        sent.append(dict(request.headers))
+
+    s3 = client("s3")
+    s3.meta.events.register("request-created.s3.PutObject", headers)
+    try:
+        kept = mail_sync.keep_original("d1gest", customer_mail("<whole@example.com>"))
+    finally:
+        s3.meta.events.unregister("request-created.s3.PutObject", headers)
+    assert kept["size"] > 0 and len(sent) == 1
+    assert "Expect" not in sent[0]

@@ -7,6 +7,7 @@ from typing import Any
 
 import boto3
 from botocore.config import Config
+from botocore.handlers import add_expect_header
 
 from shopdesk.core.config import config
 
@@ -21,7 +22,13 @@ _DEFAULT_CONFIG = Config(connect_timeout=5, read_timeout=20, retries={"max_attem
 @cache
 def client(service: str) -> Any:
     """One client per service and process; the endpoint comes from AWS_ENDPOINT_URL when set."""
-    return boto3.session.Session().client(service, region_name=config().region, config=_CLIENT_CONFIG.get(service, _DEFAULT_CONFIG))
+    made = boto3.session.Session().client(service, region_name=config().region, config=_CLIENT_CONFIG.get(service, _DEFAULT_CONFIG))
+    if service == "s3":
+        # Uploads go out whole: `Expect: 100-continue` (botocore's default for every upload) holds
+        # each PutObject for a round trip, waiting for a go-ahead, and the mail sync keeps one
+        # original a mail; our uploads are small enough that a refused one costs nothing to send.
+        made.meta.events.unregister("before-call.s3", add_expect_header)
+    return made
 
 
 _secrets: dict[str, str] = {}
