@@ -133,10 +133,14 @@ def server_cpu(process: subprocess.Popen[bytes]) -> float:
 # moto's TransactWriteItems deep-copies the whole table once per item of the transaction, to roll
 # back a failed one. No transaction fails in this benchmark, so its server runs without that copy,
 # for the floor and the sync alike: the comparison measures requests, not moto's table copies.
+# moto's own server (werkzeug) closes the connection after every response; DynamoDB's and S3's
+# endpoints keep connections alive, so moto's application is served by waitress here, which does
+# (a new TCP connection a request cost our process more CPU than some of the work measured).
 MOTO_SERVER = """
-import copy, sys
+import copy, os, sys
 import moto.dynamodb.models as models
-from moto.server import main
+import waitress
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
 class _NoRollbackCopy:
     @staticmethod
@@ -153,7 +157,9 @@ def transact_write_items(self, items):
         models.copy = copy
 
 models.DynamoDBBackend.transact_write_items = transact_write_items
-sys.exit(main(sys.argv[1:]))
+host, port = sys.argv[sys.argv.index("-H") + 1], sys.argv[sys.argv.index("-p") + 1]
+os.environ["MOTO_PORT"] = port
+waitress.serve(DomainDispatcherApplication(create_backend_app), host=host, port=int(port), threads=4, _quiet=True)
 """
 
 
@@ -427,8 +433,6 @@ def main() -> None:
           f"originals {moto_floor_with_originals / MAILS * 1000:.1f} ms, sync {moto_sync / MAILS * 1000:.1f} ms; the sync's transactions hold "
           f"{transaction_items / transactions_made:.1f} items each (the floor's: 2): the message, its thread, the sender's open-thread claim, "
           f"the counters and the search index's word buckets (docs/data-model.md), each of which moto parses and applies in Python")
-    print("note: moto's server (werkzeug) closes the connection after every response, so each request of the sync "
-          "and of the floors opens a new one; real DynamoDB and S3 keep connections alive")
     print(f"nothing new, 100 messages: {small[0] * 1000:.1f} ms, {small[1]} IMAP commands, {small[2]} DynamoDB requests")
     print(f"nothing new, {LARGE_MAILBOX:,} messages: {large[0] * 1000:.1f} ms, {large[1]} IMAP commands, {large[2]} DynamoDB requests")
     print(f"nothing new, ratio {LARGE_MAILBOX:,} / 100: {large[0] / small[0]:.2f} (target near 1)")
