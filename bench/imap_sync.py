@@ -41,6 +41,7 @@ Not met: <= 3 ms of CPU (what remains is pynamodb and botocore per item and per 
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import imaplib
 import os
@@ -88,6 +89,7 @@ class Counts:
         self.imap: Tally[str] = Tally()
         self.aws: Tally[str] = Tally()
         self.transaction_items = 0  # the items of every TransactWriteItems (what moto works through)
+        self.recorded: list[list[dict[str, Any]]] | None = None  # when a list: every transaction's items, in order
 
     def install(self) -> None:
         """Before any client is made: every client created afterwards reports its calls."""
@@ -104,6 +106,8 @@ class Counts:
 
         def transaction_items(params: Any, **_: Any) -> None:
             counts.transaction_items += len(params.get("TransactItems") or ())
+            if counts.recorded is not None:
+                counts.recorded.append(copy.deepcopy(params["TransactItems"]))
 
         def counted_client(session: Any, *args: Any, **kwargs: Any) -> Any:
             client = create_client(session, *args, **kwargs)
@@ -263,11 +267,17 @@ def point_settings_at(server: mail_servers.ImapServer, folder: str) -> None:
     mailboxes.mirror_settings(settings.imap)
 
 
-def floor(server: mail_servers.ImapServer, folder: str, keep_originals: bool = False) -> float:
+def floor(
+    server: mail_servers.ImapServer, folder: str, keep_originals: bool = False, replay: list[list[dict[str, Any]]] | None = None, table: str = "shopdesk"
+) -> float:
     """A bare FETCH of the same messages in the same batches, plus one minimal transaction per message
-    (`keep_originals`: and the raw mail's PutObject, which the sync also makes for every message)."""
+    (`keep_originals`: and the raw mail's PutObject, which the sync also makes for every message;
+    `replay`: the transactions the sync sent, in order, instead of the minimal ones, into `table`)."""
+    from shopdesk.core.aws import client as shopdesk_client
+
     client = boto3.client("dynamodb")
-    s3 = boto3.client("s3")
+    s3 = shopdesk_client("s3")  # the sync's own S3 client (uploads without waiting for a go-ahead)
+    replayed = iter(replay or ())
     started = time.perf_counter()
     with server.client() as imap:
         imap.select_folder(folder, readonly=True)
@@ -278,6 +288,9 @@ def floor(server: mail_servers.ImapServer, folder: str, keep_originals: bool = F
                 key = f"FLOOR#{uid}"
                 if keep_originals:
                     s3.put_object(Bucket="shopdesk-attachments", Key=f"floor/{uid}.eml", Body=data[b"BODY[]"], ContentType="message/rfc822")
+                if replay is not None:
+                    _replay(client, next(replayed, None), table)
+                    continue
                 client.transact_write_items(
                     TransactItems=[
                         {"Put": {"TableName": "shopdesk", "Item": {"PK": {"S": key}, "SK": {"S": "MSG"}, "text": {"S": data[b"BODY[]"][:2000].decode("latin-1")}},
@@ -286,14 +299,35 @@ def floor(server: mail_servers.ImapServer, folder: str, keep_originals: bool = F
                                  "ConditionExpression": "attribute_not_exists(PK)"}},
                     ]
                 )
+        for rest in replayed:  # a long message's extra transactions, if any
+            _replay(client, rest, table)
     elapsed = time.perf_counter() - started
+    if replay is not None:
+        return elapsed
     # take the floor's items out again, so the sync starts from the same table size
-    table = boto3.resource("dynamodb").Table("shopdesk")
-    with table.batch_writer() as writer:
+    table_resource = boto3.resource("dynamodb").Table("shopdesk")
+    with table_resource.batch_writer() as writer:
         for uid in uids:
             writer.delete_item(Key={"PK": f"FLOOR#{uid}", "SK": "MSG"})
             writer.delete_item(Key={"PK": f"FLOOR#{uid}#INBOUND", "SK": "INBOUND"})
     return elapsed
+
+
+def _replay(client: Any, items: list[dict[str, Any]] | None, table: str) -> None:
+    if items:
+        client.transact_write_items(TransactItems=[{op: {**spec, "TableName": table}} for item in items for op, spec in item.items()])
+
+
+def copy_table(source: str, target: str) -> None:
+    """`target` made as `source` and filled with its items (the replay starts from the table the
+    sync started from). A Scan: the benchmark's set-up, not a request path."""
+    from local.template import table_definition
+
+    dynamodb = boto3.client("dynamodb")
+    dynamodb.create_table(TableName=target, **table_definition())
+    items = [item for page in dynamodb.get_paginator("scan").paginate(TableName=source) for item in page["Items"]]
+    for start in range(0, len(items), 25):
+        dynamodb.batch_write_item(RequestItems={target: [{"PutRequest": {"Item": item}} for item in items[start : start + 25]]})
 
 
 def prepare_nothing_new(server: mail_servers.ImapServer, folder: str, size: int) -> str:
@@ -368,8 +402,10 @@ def main() -> None:
             moto_before = server_cpu(moto)
             floor_seconds = floor(server, "Bench")
             moto_floor = server_cpu(moto) - moto_before
+            copy_table("shopdesk", "shopdesk-replay")  # the table as the sync finds it, for the replay
             progress("floor measured; syncing")
             counts.reset()
+            counts.recorded = []
             moto_before = server_cpu(moto)
             cpu_started, wall_started = time.process_time(), time.perf_counter()
             if os.environ.get("BENCH_PROFILE", "").endswith(".txt"):  # pyinstrument, when installed (wall time: read past the waits)
@@ -392,6 +428,7 @@ def main() -> None:
             cpu = time.process_time() - cpu_started
             moto_sync = server_cpu(moto) - moto_before
             transaction_items = counts.transaction_items
+            recorded, counts.recorded = counts.recorded, None
             assert result.imported + result.skipped == MAILS, f"the sync did not read the benchmark's folder: {result}"
             imap_commands = sum(counts.imap.values())
             dynamodb_all, dynamodb_writes = counts.dynamodb(), counts.dynamodb(writes_only=True)
@@ -406,6 +443,10 @@ def main() -> None:
             moto_before = server_cpu(moto)
             floor_with_originals = floor(server, "Bench", keep_originals=True)
             moto_floor_with_originals = server_cpu(moto) - moto_before
+            progress("the floor with the originals and the sync's own transactions")
+            moto_before = server_cpu(moto)
+            floor_same_writes = floor(server, "Bench", keep_originals=True, replay=recorded, table="shopdesk-replay")
+            moto_same_writes = server_cpu(moto) - moto_before
             progress("nothing-new runs")
             small_id = prepare_nothing_new(server, "Small", 100)
             large_id = prepare_nothing_new(server, "Large", LARGE_MAILBOX)
@@ -428,6 +469,9 @@ def main() -> None:
           f"{floors[0]:.1f} s before the sync, {floors[1]:.1f} s after): ratio {wall / floor_seconds:.2f} (target <= 1.5)")
     print(f"end to end against a floor that also puts each raw mail in S3 (as the sync keeps every original): "
           f"{floor_with_originals:.1f} s, ratio {wall / floor_with_originals:.2f}")
+    print(f"end to end against a floor that puts each raw mail in S3 and replays the very transactions the sync sent (the same "
+          f"items, in the same order, into a copy of the table as the sync found it; moto CPU {moto_same_writes / MAILS * 1000:.1f} ms a "
+          f"message): {floor_same_writes:.1f} s, ratio {wall / floor_same_writes:.2f} (what the sync's own work adds to its writes)")
     transactions_made = max(1, aws_detail.get("dynamodb:TransactWriteItems", 0))
     print(f"moto's own CPU per message (its process, the same machine's cores): floor {moto_floor / MAILS * 1000:.1f} ms, floor with the "
           f"originals {moto_floor_with_originals / MAILS * 1000:.1f} ms, sync {moto_sync / MAILS * 1000:.1f} ms; the sync's transactions hold "
