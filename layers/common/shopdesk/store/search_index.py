@@ -2,10 +2,10 @@
 
 Each thread files its words in `TERM#<bucket>` items, one per bucket (the first 3 and the first 5
 characters of a word) and thread, keyed by the thread's number. A message adds its words with
-`ADD` (a new thread's first message: `Put`, as its buckets cannot exist yet) in its own transaction (the thread's subject, name, address, order reference and number with
-its first message), so storing the index costs no extra request for a message of up to
-`IN_TRANSACTION` buckets; a longer one writes the rest in transactions of 100 right after. Items
-never move: a thread's place in a search is its number (when it started). Deleting a thread
+`ADD` in its own transaction (the thread's subject, name, address, order reference and number with
+its first message, whose buckets are Puts: they cannot exist yet), so storing the index costs no
+extra request for a message of up to `IN_TRANSACTION` buckets; a longer one writes the rest in
+transactions of 100 right after. Items never move: a thread's place in a search is its number (when it started). Deleting a thread
 deletes the items of every word it could have filed (its partition is read for the deletion).
 """
 
