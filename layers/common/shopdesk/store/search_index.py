@@ -5,8 +5,9 @@ characters of a word) and thread, keyed by the thread's number. A message adds i
 `ADD` in its own transaction (the thread's subject, name, address, order reference and number with
 its first message, whose buckets are Puts: they cannot exist yet), so storing the index costs no
 extra request for a message of up to `IN_TRANSACTION` buckets; a longer one writes the rest in
-transactions of 100 right after. Items never move: a thread's place in a search is its number (when it started). Deleting a thread
-deletes the items of every word it could have filed (its partition is read for the deletion).
+transactions of 100 right after. Items never move: a thread's place in a search is its number
+(when it started). Deleting a thread deletes the items of every word it could have filed (its
+partition is read for the deletion).
 """
 
 from __future__ import annotations
