@@ -1,27 +1,33 @@
 // Editing one mailbox in its row of the "Mailboxes" panel: its name, the contact its new threads go
 // to, its server fields, (password mailboxes) a new password and (OAuth2 mailboxes) whether replies
-// are sent from the account. Only the fields that changed are
-// sent (PATCH /v1/mailboxes/{id}); the password is write-only: empty keeps the stored one, and it
-// is never shown. Names and server texts are only ever set as values and text.
+// are sent from the account. Only the fields that changed are sent (PATCH /v1/mailboxes/{id}); the
+// password is write-only: empty keeps the stored one, and it is never shown. Names and server
+// texts are only ever set as values and text.
 
 import { h } from "../dom.js";
 import { t, pick } from "../i18n.js";
 import { messageFor } from "../messages.js";
+
+/** A mailbox's on/off option: the checkbox, its label and the hint (or warning) that explains it. */
+function optionField(id, checked, { name, testid, label, hint, warning = false }) {
+  const hintId = `${id}-${warning ? "warning" : "hint"}`;
+  const box = h("input", { type: "checkbox", id, name, testid, "aria-describedby": hintId });
+  box.checked = Boolean(checked);
+  return h(
+    "div",
+    { class: "field field-checkbox" },
+    box,
+    h("label", { for: id, i18n: label }),
+    h("p", { class: warning ? "hint warning" : "hint", id: hintId, i18n: hint, testid: warning ? `${testid}-warning` : null }),
+  );
+}
 
 /**
  * The "private network" switch of a mailbox (admins' explicit word that its server is on the
  * shop's own network), with its warning. `testid` names the checkbox.
  */
 export function privateNetworkField(id, checked, testid) {
-  const box = h("input", { type: "checkbox", id, name: "private_network", testid, "aria-describedby": `${id}-warning` });
-  box.checked = Boolean(checked);
-  return h(
-    "div",
-    { class: "field field-checkbox" },
-    box,
-    h("label", { for: id, i18n: "mailboxes.privateNetwork" }),
-    h("p", { class: "hint warning", id: `${id}-warning`, i18n: "mailboxes.privateNetworkWarning", testid: `${testid}-warning` }),
-  );
+  return optionField(id, checked, { name: "private_network", testid, label: "mailboxes.privateNetwork", hint: "mailboxes.privateNetworkWarning", warning: true });
 }
 
 /**
@@ -29,15 +35,7 @@ export function privateNetworkField(id, checked, testid) {
  * account's own SMTP server instead of the desk's address.
  */
 function sendRepliesField(id, checked) {
-  const box = h("input", { type: "checkbox", id, name: "send_replies", testid: "edit-send-replies", "aria-describedby": `${id}-hint` });
-  box.checked = Boolean(checked);
-  return h(
-    "div",
-    { class: "field field-checkbox" },
-    box,
-    h("label", { for: id, i18n: "mailboxes.sendReplies" }),
-    h("p", { class: "hint", id: `${id}-hint`, i18n: "mailboxes.sendRepliesHint" }),
-  );
+  return optionField(id, checked, { name: "send_replies", testid: "edit-send-replies", label: "mailboxes.sendReplies", hint: "mailboxes.sendRepliesHint" });
 }
 
 /**
