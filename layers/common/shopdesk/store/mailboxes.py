@@ -200,21 +200,13 @@ def _update(mailbox_id: str, actions: list[Any], condition: Any = None) -> bool:
         raise
 
 
-def acquire_lease(mailbox_id: str, owner: str, seconds: int, started_at: str) -> bool:
-    """Takes this mailbox's lease (and marks it running) unless a run holds one that has not expired."""
+def take_lease(mailbox_id: str, owner: str, seconds: int) -> MailboxItem | None:
+    """Takes this mailbox's lease (and marks it running) unless a run holds one that has not
+    expired, and answers with the mailbox as the lease left it (the UpdateItem's ALL_NEW), so a run
+    needs no read of its own: None when another run holds the lease or the mailbox is gone."""
     now = int(time.time())
     free = MailboxItem.lease_until.does_not_exist() | (MailboxItem.lease_until < now)
     # `last_run_at` is written with the run's figures (write_status), so a quiet run keeps the last one that did something.
-    actions = [MailboxItem.lease_owner.set(owner), MailboxItem.lease_until.set(now + seconds), MailboxItem.state.set("running")]
-    return _update(mailbox_id, actions, free)
-
-
-def take_lease(mailbox_id: str, owner: str, seconds: int) -> MailboxItem | None:
-    """`acquire_lease` that also answers with the mailbox as the lease left it (the UpdateItem's
-    ALL_NEW), so a run needs no read of its own: None when another run holds the lease or the
-    mailbox is gone."""
-    now = int(time.time())
-    free = MailboxItem.lease_until.does_not_exist() | (MailboxItem.lease_until < now)
     item = MailboxItem(*MailboxItem.key(mailbox_id))
     try:
         item.update(
