@@ -21,11 +21,11 @@ from typing import Any
 
 from shopdesk.core.errors import UpstreamFailed
 from shopdesk.mail import oauth2, oauth2_tokens, outbound_hosts
-from shopdesk.mail.imap import MailboxError
 from shopdesk.mail.send import MailNotSent, OutgoingMail, SentMail, build, destinations
 from shopdesk.store.mailboxes import MailboxItem, get_mailbox
 
 TIMEOUT = 20.0
+ANY_CONTACT = "*"  # the sending mailbox of every contact no other one names
 
 
 def tls_context() -> ssl.SSLContext:
@@ -67,9 +67,6 @@ def senders_of(items: list[MailboxItem]) -> dict[str, str]:
     return senders
 
 
-ANY_CONTACT = "*"
-
-
 def sender_for(senders: Any, contact_id: str) -> MailboxItem | None:
     """The mailbox a thread's reply goes from, or None (SES). No request at all when no mailbox
     sends (the map rides on the settings the reply reads anyway); one GetItem when one does."""
@@ -99,9 +96,7 @@ def send_from(item: MailboxItem, mail: OutgoingMail) -> SentMail:
     for fresh in (False, True):
         try:
             token = oauth2_tokens.access_token(item, force_refresh=fresh)
-        except MailboxError as error:
-            raise MailNotSent(error.code) from None
-        except UpstreamFailed as error:
+        except UpstreamFailed as error:  # the mailbox needs reconnecting (MailboxError), or the provider failed
             raise MailNotSent(error.code) from None
         try:
             _submit(address, server, item.user, token, message, destinations(mail.to))

@@ -75,7 +75,8 @@ ABUSE_LIMIT_NAMES = (
 class AbuseLimits:
     """The limits the storefront applies: posts per network and per mailbox in a window, upload
     grants per network and per form in the same window, confirmations per recipient and per shop
-    in a UTC day; the window's length in seconds. Read from the settings item the route already read (no request of its own)."""
+    in a UTC day; the window's length in seconds. Read from the settings item the route already
+    read (no request of its own)."""
 
     rate_limit_per_ip: int
     rate_limit_per_email: int
