@@ -14,8 +14,8 @@ Reported in one run, never asserted:
      requests' building) adds to the time its writes take;
 - the cost of a run with nothing new at 100 and at 10,000 messages in the mailbox (ratio near 1).
 
-moto's DynamoDB copies the whole table on each transaction (switched off here: no transaction
-fails) and applies every item in Python, so absolute times say more about moto than about Shopdesk:
+moto's DynamoDB copies the whole table on each transaction (here only the items it names, as in
+the local stack: local/moto_transactions.py) and applies every item in Python, so absolute times say more about moto than about Shopdesk:
 read the counts, the CPU of our process and the ratios. The output also gives moto's own CPU (its
 process, from /proc) for the floors and the sync, and the items per transaction. moto's application
 is served by waitress, which keeps connections alive as AWS endpoints do (moto's own werkzeug
@@ -147,32 +147,20 @@ def server_cpu(process: subprocess.Popen[bytes]) -> float:
 
 
 # moto's TransactWriteItems deep-copies the whole table once per item of the transaction, to roll
-# back a failed one. No transaction fails in this benchmark, so its server runs without that copy,
-# for the floor and the sync alike: the comparison measures requests, not moto's table copies.
+# back a failed one; its server here copies only the items a transaction names, as the local stack's
+# does (local/moto_transactions.py), for the floors and the sync alike: the comparison measures
+# requests, not moto's table copies.
 # moto's own server (werkzeug) closes the connection after every response; DynamoDB's and S3's
 # endpoints keep connections alive, so moto's application is served by waitress here, which does
 # (a new TCP connection a request cost our process more CPU than some of the work measured).
-MOTO_SERVER = """
-import copy, os, sys
-import moto.dynamodb.models as models
+MOTO_SERVER = f"""
+import os, sys
+sys.path.insert(0, {str(ROOT)!r})
 import waitress
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+from local import moto_transactions
 
-class _NoRollbackCopy:
-    @staticmethod
-    def deepcopy(value):
-        return value
-
-_transact = models.DynamoDBBackend.transact_write_items
-
-def transact_write_items(self, items):
-    models.copy = _NoRollbackCopy()
-    try:
-        return _transact(self, items)
-    finally:
-        models.copy = copy
-
-models.DynamoDBBackend.transact_write_items = transact_write_items
+moto_transactions.install()
 host, port = sys.argv[sys.argv.index("-H") + 1], sys.argv[sys.argv.index("-p") + 1]
 os.environ["MOTO_PORT"] = port
 waitress.serve(DomainDispatcherApplication(create_backend_app), host=host, port=int(port), threads=4, _quiet=True)
