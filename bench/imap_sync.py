@@ -269,8 +269,8 @@ def point_settings_at(server: mail_servers.ImapServer, folder: str) -> None:
 
 def floor(
     server: mail_servers.ImapServer, folder: str, keep_originals: bool = False, replay: list[list[dict[str, Any]]] | None = None, table: str = "shopdesk"
-) -> float:
-    """A bare FETCH of the same messages in the same batches, plus one minimal transaction per message
+) -> tuple[float, float]:
+    """(seconds, this process's CPU seconds) of a bare FETCH of the same messages in the same batches, plus one minimal transaction per message
     (`keep_originals`: and the raw mail's PutObject, which the sync also makes for every message;
     `replay`: the transactions the sync sent, in order, instead of the minimal ones, into `table`)."""
     from shopdesk.core.aws import client as shopdesk_client
@@ -278,7 +278,7 @@ def floor(
     client = boto3.client("dynamodb")
     s3 = shopdesk_client("s3")  # the sync's own S3 client (uploads without waiting for a go-ahead)
     replayed = iter(replay or ())
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     with server.client() as imap:
         imap.select_folder(folder, readonly=True)
         uids = sorted(imap.search(["ALL"]))
@@ -301,16 +301,16 @@ def floor(
                 )
         for rest in replayed:  # a long message's extra transactions, if any
             _replay(client, rest, table)
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     if replay is not None:
-        return elapsed
+        return elapsed, cpu
     # take the floor's items out again, so the sync starts from the same table size
     table_resource = boto3.resource("dynamodb").Table("shopdesk")
     with table_resource.batch_writer() as writer:
         for uid in uids:
             writer.delete_item(Key={"PK": f"FLOOR#{uid}", "SK": "MSG"})
             writer.delete_item(Key={"PK": f"FLOOR#{uid}#INBOUND", "SK": "INBOUND"})
-    return elapsed
+    return elapsed, cpu
 
 
 def _replay(client: Any, items: list[dict[str, Any]] | None, table: str) -> None:
@@ -400,7 +400,7 @@ def main() -> None:
             progress(f"{MAILS} mails appended; measuring the floor")
 
             moto_before = server_cpu(moto)
-            floor_seconds = floor(server, "Bench")
+            floor_seconds, floor_cpu = floor(server, "Bench")
             moto_floor = server_cpu(moto) - moto_before
             copy_table("shopdesk", "shopdesk-replay")  # the table as the sync finds it, for the replay
             progress("floor measured; syncing")
@@ -436,16 +436,16 @@ def main() -> None:
             imap_detail = dict(sorted(counts.imap.items()))
 
             progress("synced; the floor again (the machine's load varies: the ratio uses both floors)")
-            floor_after = floor(server, "Bench")
+            floor_after, floor_cpu_after = floor(server, "Bench")
             floors = (floor_seconds, floor_after)
             floor_seconds = statistics.mean(floors)
             progress("the floor with the originals' PutObject")
             moto_before = server_cpu(moto)
-            floor_with_originals = floor(server, "Bench", keep_originals=True)
+            floor_with_originals, originals_cpu = floor(server, "Bench", keep_originals=True)
             moto_floor_with_originals = server_cpu(moto) - moto_before
             progress("the floor with the originals and the sync's own transactions")
             moto_before = server_cpu(moto)
-            floor_same_writes = floor(server, "Bench", keep_originals=True, replay=recorded, table="shopdesk-replay")
+            floor_same_writes, same_writes_cpu = floor(server, "Bench", keep_originals=True, replay=recorded, table="shopdesk-replay")
             moto_same_writes = server_cpu(moto) - moto_before
             progress("nothing-new runs")
             small_id = prepare_nothing_new(server, "Small", 100)
@@ -465,6 +465,11 @@ def main() -> None:
           f"{transactions / MAILS:.2f} per message (one transaction each) and {(dynamodb_writes - counts_detail_transactions) / max(1, result.batches):.1f} "
           f"per batch (thread numbers, cursor) or per run (lease, status)  {aws_detail}")
     print(f"sync process CPU per message: {cpu / MAILS * 1000:.2f} ms (target <= 3 ms; moto runs in its own process)")
+    floor_cpu_ms = (floor_cpu + floor_cpu_after) / 2 / MAILS * 1000
+    print(f"the same process's CPU per message in the floors, on this machine today: {floor_cpu_ms:.2f} ms for floor 1 (FETCH + a "
+          f"2-item transaction), {originals_cpu / MAILS * 1000:.2f} ms with the originals' PutObject, {same_writes_cpu / MAILS * 1000:.2f} ms "
+          f"replaying the sync's transactions; the sync's CPU is {cpu / originals_cpu:.2f}x floor 2's (what parsing, reads and "
+          f"bigger transactions add to the requests any sync keeping originals makes)")
     print(f"end to end: {wall:.1f} s against a floor of {floor_seconds:.1f} s (bare FETCH + one transaction per message; "
           f"{floors[0]:.1f} s before the sync, {floors[1]:.1f} s after): ratio {wall / floor_seconds:.2f} (target <= 1.5)")
     print(f"end to end against a floor that also puts each raw mail in S3 (as the sync keeps every original): "
