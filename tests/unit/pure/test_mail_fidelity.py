@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from email.message import EmailMessage
 
+from hypothesis import HealthCheck, given, settings
 from shopdesk.mail import parse
 from shopdesk.mail.importer import CUT_MARK, cut_utf8
 from shopdesk.mail.text import decode_bytes, html_to_text
+
+from tests.mail_strategies import mails
 
 
 def raw_mail(headers: str, body: bytes) -> bytes:
@@ -89,3 +92,23 @@ def test_texts_are_cut_by_utf8_bytes_never_mid_character() -> None:
     assert was_cut and len(cut.encode("utf-8")) <= 101 and cut.endswith(CUT_MARK)
     assert text.startswith(cut.removesuffix(CUT_MARK))
     assert cut_utf8("short", 100) == ("short", False)
+
+
+# --- any mail: arbitrary bytes in real mail's shapes (tests/mail_strategies.py) ----------------------------
+
+
+def _readable(text: str) -> bool:
+    """Text a person can be shown: no lone surrogate (what undecoded 8-bit bytes become)."""
+    return not any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
+@given(mails())
+def test_any_mail_reads_as_text_with_its_files_as_bytes(raw: bytes) -> None:
+    parsed = parse.parse(raw)
+
+    for name in ("subject", "from_name", "from_email", "text", "new_text"):
+        value = getattr(parsed, name)
+        assert isinstance(value, str) and _readable(value), (name, raw[:300])
+    assert all(isinstance(f.data, bytes) and _readable(f.filename) for f in parsed.files), raw[:300]
+    assert parsed.digest == parse.digest_of(raw) and parsed.size == len(raw)
