@@ -16,6 +16,7 @@ from shopdesk.intake import accept
 from shopdesk.store import intake_data, threads
 from shopdesk.store.models import Message, OpenThreadClaim, ShopSettings, Stats, Thread
 
+from tests.in_process_aws import count_dynamodb_requests
 from tests.unit import intake_support
 from tests.unit.intake_support import call, event, form_fields, multipart, post_json, sent_mail
 
@@ -334,6 +335,21 @@ def test_the_same_address_contact_and_order_continue_the_thread_while_it_is_not_
     assert threads.get_thread(first).status == "open"
     assert post_json(form_fields(order_ref="B2"))[1]["thread"]["number"] != first
     assert post_json(form_fields(order_ref="A1", contact_id="webmaster"))[1]["thread"]["number"] != first
+
+
+def test_a_message_continuing_the_boxs_oldest_open_thread_hands_the_link_on_without_a_refused_write(shop: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The box the form read before storing is moved on by the message's own transaction; settling
+    the link against it as it was read would be refused, re-read and written again (3 requests)."""
+    oldest = post_json(form_fields(email="ann@example.com"))[1]["thread"]["number"]
+    newer = post_json(form_fields(email="bea@example.com", message="Hello there"), ip="203.0.113.8")[1]["thread"]["number"]
+    made = count_dynamodb_requests(monkeypatch)
+
+    assert post_json(form_fields(email="ann@example.com", message="Any news?"), ip="203.0.113.9")[1]["thread"]["number"] == oldest
+
+    box = Stats.get(*Stats.contact_key("customer-service"), consistent_read=True)
+    assert int(box.oldest_open) == newer
+    after_commit = made[made.index("TransactWriteItems") + 1 :]
+    assert after_commit[:2] == ["Query", "UpdateItem"] and "GetItem" not in after_commit[:3]
 
 
 def test_a_closed_thread_is_not_continued_by_address_a_new_one_starts(shop: Any) -> None:

@@ -259,7 +259,10 @@ def _append(
             extra_writes(writes)
     file_rest(number, rest)
     if status == "open":
-        settle_oldest_open(contact_id, number, sort, box if box is not None and box.sk == Stats.contact_key(contact_id)[1] else None)
+        # The box as the caller read it, moved on by this transaction's own deltas: read as it was,
+        # its `open_changes` no longer matches and settling the link would be refused and re-read.
+        box = deltas.applied_to(box) if box is not None and box.sk == Stats.contact_key(contact_id)[1] else None
+        settle_oldest_open(contact_id, number, sort, box)
     if known is None:
         return Stored(get_thread(number), message, created=False)
     # The caller read the thread just before: apply what the transaction did instead of reading it again.
