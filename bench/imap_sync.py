@@ -280,7 +280,8 @@ def point_settings_at(server: mail_servers.ImapServer, folder: str) -> None:
 def floor(
     server: mail_servers.ImapServer, folder: str, keep_originals: bool = False, replay: list[list[dict[str, Any]]] | None = None, table: str = "shopdesk"
 ) -> tuple[float, float]:
-    """(seconds, this process's CPU seconds) of a bare FETCH of the same messages in the same batches, plus one minimal transaction per message
+    """(seconds, this process's CPU seconds) of a bare FETCH of the same messages in the same
+    batches, plus one minimal transaction per message
     (`keep_originals`: and the raw mail's PutObject, which the sync also makes for every message;
     `replay`: the transactions the sync sent, in order, instead of the minimal ones, into `table`)."""
     from shopdesk.core.aws import client as shopdesk_client
