@@ -23,9 +23,10 @@ _PART = re.compile(r"[^\W_]+")
 
 def fold(text: str | None) -> str:
     """Lower case, diacritics removed, stroked letters and ligatures spelled out."""
-    if (text or "").isascii():  # most words of most mails: nothing to take apart or spell out
-        return (text or "").lower()
-    decomposed = unicodedata.normalize("NFKD", (text or "").lower().translate(_FOLD))
+    text = text or ""
+    if text.isascii():  # most words of most mails: nothing to take apart or spell out
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text.lower().translate(_FOLD))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).translate(_FOLD)
 
 
